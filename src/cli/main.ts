@@ -1,0 +1,63 @@
+import { UsageError } from './usage-error.js'
+import { help as simStartHelp, parseSimStart } from './commands/sim-start/options.js'
+import { simStart } from './commands/sim-start/handler.js'
+
+const HELP = `Usage: tightrope <command> [options]
+
+Commands:
+  sim start     run a simulated Lightning network (LND-compatible gRPC, local DHT, control API)
+
+Run \`tightrope <command> --help\` for a command's options.
+`
+
+interface Command {
+  help: string
+  run: (argv: string[]) => Promise<void>
+}
+
+const commands: Record<string, Command> = {
+  'sim start': {
+    help: simStartHelp,
+    run: async (argv) => {
+      const opts = parseSimStart(argv)
+      if (opts === 'help') return void process.stdout.write(simStartHelp)
+      await simStart(opts)
+    }
+  }
+}
+
+function find (argv: string[]): [Command, string[]] | undefined {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ')
+    const command = commands[name]
+    if (command) return [command, argv.slice(words)]
+  }
+  return undefined
+}
+
+async function main (argv: string[]): Promise<void> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(HELP)
+    return
+  }
+  const found = find(argv)
+  if (!found) {
+    process.stderr.write(`tightrope: unknown command "${argv.join(' ')}"\n\n${HELP}`)
+    process.exitCode = 2
+    return
+  }
+  const [command, rest] = found
+  try {
+    await command.run(rest)
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`tightrope: ${err.message}\n\n${command.help}`)
+      process.exitCode = 2
+      return
+    }
+    process.stderr.write(`tightrope: ${(err as Error).message ?? err}\n`)
+    process.exitCode = 1
+  }
+}
+
+void main(process.argv.slice(2))

@@ -1,0 +1,241 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { SimNetwork, type OpenChannelArgs, type PaymentTruth } from './model/network.js'
+import type { FaultRule } from './model/faults.js'
+import type { FailureReason } from './model/payments.js'
+import { sendPayment } from './model/send-payment.js'
+import { NodeServer } from './grpc/node-server.js'
+import { nodeKeyFromSeed } from './crypto/keys.js'
+import { decodeInvoice } from './crypto/bolt11.js'
+import { DhtBootstrap } from './dht-bootstrap.js'
+import { ControlServer } from './control/server.js'
+import type { Scenario } from './scenario.js'
+
+/** How a Tightrope config's lightningNodes[] entry connects to a simulated node. */
+export interface NodeConnection {
+  alias: string
+  publicKey: string
+  socket: string
+  cert: string
+  macaroon: string
+}
+
+export interface ChannelTruth {
+  id: string
+  channelPoint: string
+  from: string
+  to: string
+  capacity: number
+  fromBalance: number
+  toBalance: number
+  pendingHtlcs: number
+  active: boolean
+}
+
+export interface SimClusterOptions {
+  scenario: Scenario
+  /** Where to write nodes.json, control.json and swarm.json; nothing is written without it. */
+  dir?: string
+  /** Start a local DHT bootstrap node (default true). */
+  dht?: boolean
+  /** Start the control HTTP API (default true). */
+  control?: boolean
+}
+
+export type FaultRequest =
+  | { type: 'latency'; node: string; ms: number }
+  | { type: 'hopLatency'; ms: number }
+  | { type: 'fail'; from?: string; to?: string; reason: FailureReason; count?: number }
+  | { type: 'hold'; from?: string; to?: string; count?: number }
+
+async function writeAtomic (file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`
+  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 })
+  await rename(tmp, file)
+}
+
+/**
+ * A running simulated Lightning network: one LND-compatible gRPC server per node, a private DHT
+ * bootstrap and the control API. Its methods are the typed form of the control API.
+ */
+export class SimCluster {
+  readonly servers = new Map<string, NodeServer>()
+  private dht: DhtBootstrap | undefined
+  private control: ControlServer | undefined
+  private stopped = false
+
+  private constructor (readonly network: SimNetwork) {}
+
+  static async start (opts: SimClusterOptions): Promise<SimCluster> {
+    const network = new SimNetwork()
+    const cluster = new SimCluster(network)
+    try {
+      const s = opts.scenario
+      network.faults.hopLatencyMs = s.hopLatencyMs ?? 0
+      for (const n of s.nodes) {
+        network.addNode({ alias: n.alias, color: n.color ?? '#3399ff', key: nodeKeyFromSeed(`${s.seed ?? 'tightrope-sim'}/${n.alias}`) })
+      }
+      for (const c of s.channels) {
+        network.openChannel({
+          from: c.from,
+          to: c.to,
+          capacity: c.capacity,
+          ...(c.fromBalance !== undefined ? { fromBalance: c.fromBalance } : {}),
+          policies: [c.fromPolicy, c.toPolicy]
+        })
+      }
+      const servers = await Promise.all([...network.nodes.values()].map((node) => NodeServer.create(network, node)))
+      for (const server of servers) cluster.servers.set(server.node.alias, server)
+      await Promise.all(servers.map((server) => server.start()))
+      if (opts.dht !== false) cluster.dht = await DhtBootstrap.start()
+      if (opts.control !== false) cluster.control = await ControlServer.start(cluster)
+      if (opts.dir) await cluster.writeFiles(opts.dir)
+      return cluster
+    } catch (err) {
+      await cluster.stop()
+      throw err
+    }
+  }
+
+  get controlUrl (): string | undefined { return this.control?.url }
+  get bootstrap (): string[] { return this.dht ? [this.dht.address] : [] }
+
+  /** Written only once every server, the DHT and the control API are ready; each file atomically. */
+  async writeFiles (dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true })
+    await writeAtomic(join(dir, 'nodes.json'), this.connections())
+    await writeAtomic(join(dir, 'swarm.json'), { bootstrap: this.bootstrap })
+    await writeAtomic(join(dir, 'control.json'), { url: this.controlUrl ?? null })
+  }
+
+  connections (): NodeConnection[] {
+    return [...this.servers.values()].map((s) => ({
+      alias: s.node.alias,
+      publicKey: s.node.publicKey,
+      socket: s.socket,
+      cert: Buffer.from(s.certPem).toString('base64'),
+      macaroon: s.macaroon.toString('base64')
+    }))
+  }
+
+  connection (alias: string): NodeConnection {
+    const c = this.connections().find((n) => n.alias === alias)
+    if (!c) throw new Error(`unknown node "${alias}"`)
+    return c
+  }
+
+  server (alias: string): NodeServer {
+    const s = this.servers.get(this.network.node(alias).alias)
+    if (!s) throw new Error(`unknown node "${alias}"`)
+    return s
+  }
+
+  channels (): ChannelTruth[] {
+    return [...this.network.channels.values()].map((c) => ({
+      id: c.chanId,
+      channelPoint: c.channelPoint,
+      from: this.network.node(c.nodes[0]).alias,
+      to: this.network.node(c.nodes[1]).alias,
+      capacity: c.capacity,
+      fromBalance: c.balance(0),
+      toBalance: c.balance(1),
+      pendingHtlcs: c.htlcs.size,
+      active: c.active
+    }))
+  }
+
+  channelBetween (a: string, b: string): ChannelTruth | undefined {
+    return this.channels().find((c) => (c.from === a && c.to === b) || (c.from === b && c.to === a))
+  }
+
+  openChannel (args: OpenChannelArgs): ChannelTruth {
+    const ch = this.network.openChannel(args)
+    return this.channels().find((c) => c.id === ch.chanId) as ChannelTruth
+  }
+
+  closeChannel (id: string): void { this.network.closeChannel(id) }
+
+  /** Takes a node offline: its gRPC server stops and its peers see its channels go inactive. */
+  async setOnline (alias: string, online: boolean): Promise<void> {
+    const server = this.server(alias)
+    if (online) {
+      await server.start()
+      this.network.setOnline(alias, true)
+    } else {
+      this.network.setOnline(alias, false)
+      await server.stop()
+    }
+  }
+
+  /**
+   * Traffic as a real payment makes it: `to` creates an invoice, `from` pays it over any route
+   * (fees allowed), and the call resolves when the payment is final.
+   */
+  async pay (args: { from: string; to: string; tokens: number; timeoutMs?: number }): Promise<PaymentTruth> {
+    if (!Number.isSafeInteger(args.tokens) || args.tokens <= 0) throw new RangeError(`tokens must be a positive integer, got ${args.tokens}`)
+    const from = this.network.node(args.from)
+    const to = this.network.node(args.to)
+    if (!from.online) throw new Error(`node ${from.alias} is offline`)
+    const invoice = to.invoices.add({ valueMsat: args.tokens * 1000, memo: 'simulated traffic', expiry: 3600, cltvExpiry: 0, now: Date.now() })
+    const decoded = decodeInvoice(invoice.paymentRequest)
+    const done = new Promise<PaymentTruth>((resolve, reject) => {
+      const timer = setTimeout(() => { cleanup(); reject(new Error(`payment ${invoice.paymentHash} did not finish in time`)) }, args.timeoutMs ?? 60_000)
+      const onUpdate = (): void => {
+        const truth = this.network.paymentLog.findLast((p) => p.paymentHash === invoice.paymentHash)
+        if (truth) { cleanup(); resolve(truth) }
+      }
+      const cleanup = (): void => { clearTimeout(timer); from.payments.off('update', onUpdate) }
+      from.payments.on('update', onUpdate)
+    })
+    let cancel: (err: Error) => void = () => {}
+    const failed = new Promise<never>((_resolve, reject) => { cancel = reject })
+    try {
+      sendPayment(this.network, from, {
+      paymentRequest: invoice.paymentRequest,
+      destination: to.publicKey,
+      paymentHash: invoice.paymentHash,
+      invoiceMsat: invoice.valueMsat,
+      expiresAt: decoded.expiresAt.getTime(),
+      finalCltvDelta: invoice.cltvExpiry,
+      amtMsat: 0,
+      feeLimitMsat: Math.max(10_000, Math.floor(args.tokens * 1000 * 0.05)),
+      outgoingChanIds: [],
+      timeoutSeconds: 60
+      })
+    } catch (err) {
+      cancel(err as Error)
+    }
+    return await Promise.race([done, failed])
+  }
+
+  addFault (f: FaultRequest): FaultRule | { type: string; ok: true } {
+    switch (f.type) {
+      case 'latency':
+        this.network.faults.rpcLatencyMs.set(this.network.node(f.node).alias, f.ms)
+        return { type: f.type, ok: true }
+      case 'hopLatency':
+        this.network.faults.hopLatencyMs = f.ms
+        return { type: f.type, ok: true }
+      case 'fail':
+      case 'hold': {
+        const resolve = (n?: string): string | undefined => n === undefined ? undefined : this.network.node(n).alias
+        const from = resolve(f.from)
+        const to = resolve(f.to)
+        const match = { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(f.count ? { count: f.count } : {}) }
+        return f.type === 'fail'
+          ? this.network.faults.addRule({ kind: 'fail', reason: f.reason, ...match })
+          : this.network.faults.addRule({ kind: 'hold', ...match })
+      }
+    }
+  }
+
+  async stop (): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    this.network.close()
+    await this.control?.stop()
+    await Promise.all([...this.servers.values()].map((s) => s.stop()))
+    await this.dht?.stop()
+  }
+}

@@ -1,0 +1,84 @@
+import type { FailureReason } from './payments.js'
+
+export interface FaultMatch {
+  /** Sender alias or public key; any when absent. */
+  from?: string
+  /** Destination alias or public key; any when absent. */
+  to?: string
+  /** How many payments the rule applies to; it is removed once used up. Default 1. */
+  count?: number
+}
+
+export type FaultRuleInput =
+  | (FaultMatch & { kind: 'fail'; reason: FailureReason })
+  | (FaultMatch & { kind: 'hold' })
+
+export type FaultRule = FaultRuleInput & { id: string }
+
+export interface HeldPayment {
+  id: string
+  paymentHash: string
+  from: string
+  to: string
+  heldAt: number
+}
+
+/**
+ * Injected faults: per-node RPC latency, per-hop HTLC latency, payments forced to fail with a chosen
+ * reason, and HTLCs held IN_FLIGHT at the destination until released.
+ */
+export class Faults {
+  hopLatencyMs = 0
+  readonly rpcLatencyMs = new Map<string, number>()
+  private rules: FaultRule[] = []
+  private readonly held = new Map<string, { info: HeldPayment; release: () => void }>()
+  private counter = 0
+
+  addRule (rule: FaultRuleInput): FaultRule {
+    const full = { ...rule, id: `fault-${++this.counter}` } as FaultRule
+    this.rules.push(full)
+    return full
+  }
+
+  listRules (): readonly FaultRule[] { return this.rules }
+
+  clear (): void {
+    this.rules = []
+    this.hopLatencyMs = 0
+    this.rpcLatencyMs.clear()
+  }
+
+  /** The first rule of a kind matching a payment, consumed by one use. */
+  take (kind: FaultRule['kind'], from: string[], to: string[]): FaultRule | undefined {
+    const rule = this.rules.find((r) => r.kind === kind && (!r.from || from.includes(r.from)) && (!r.to || to.includes(r.to)))
+    if (!rule) return undefined
+    const left = (rule.count ?? 1) - 1
+    if (left <= 0) this.rules = this.rules.filter((r) => r !== rule)
+    else rule.count = left
+    return rule
+  }
+
+  hold (info: Omit<HeldPayment, 'id' | 'heldAt'>): { id: string; released: Promise<void> } {
+    const id = `held-${++this.counter}`
+    let release!: () => void
+    const released = new Promise<void>((resolve) => { release = resolve })
+    this.held.set(id, { info: { ...info, id, heldAt: Date.now() }, release })
+    return { id, released }
+  }
+
+  listHeld (): HeldPayment[] { return [...this.held.values()].map((h) => h.info) }
+
+  release (id: string): boolean {
+    const h = this.held.get(id)
+    if (!h) return false
+    this.held.delete(id)
+    h.release()
+    return true
+  }
+
+  releaseAll (): number {
+    const ids = [...this.held.keys()]
+    for (const id of ids) this.release(id)
+    return ids.length
+  }
+}
