@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { formatChannelId, parseChannelId } from './model/channel.js'
 import { SimNetwork, type OpenChannelArgs, type PaymentTruth } from './model/network.js'
 import type { FaultRule } from './model/faults.js'
 import type { FailureReason } from './model/payments.js'
@@ -22,7 +23,10 @@ export interface NodeConnection {
 }
 
 export interface ChannelTruth {
+  /** The "HxTxO" channel id, as the lightning client and Tightrope show it. */
   id: string
+  /** LND's decimal chan_id. */
+  chanId: string
   channelPoint: string
   from: string
   to: string
@@ -133,7 +137,8 @@ export class SimCluster {
 
   channels (): ChannelTruth[] {
     return [...this.network.channels.values()].map((c) => ({
-      id: c.chanId,
+      id: formatChannelId(c.chanId),
+      chanId: c.chanId,
       channelPoint: c.channelPoint,
       from: this.network.node(c.nodes[0]).alias,
       to: this.network.node(c.nodes[1]).alias,
@@ -151,10 +156,10 @@ export class SimCluster {
 
   openChannel (args: OpenChannelArgs): ChannelTruth {
     const ch = this.network.openChannel(args)
-    return this.channels().find((c) => c.id === ch.chanId) as ChannelTruth
+    return this.channels().find((c) => c.chanId === ch.chanId) as ChannelTruth
   }
 
-  closeChannel (id: string): void { this.network.closeChannel(id) }
+  closeChannel (id: string): void { this.network.closeChannel(parseChannelId(id)) }
 
   /** Takes a node offline: its gRPC server stops and its peers see its channels go inactive. */
   async setOnline (alias: string, online: boolean): Promise<void> {

@@ -68,7 +68,7 @@ const routes: Array<[string, RegExp, Route]> = [
     capacity: int(b, 'capacity') as number,
     ...(b.fromBalance !== undefined ? { fromBalance: int(b, 'fromBalance') as number } : {})
   })],
-  ['DELETE', /^\/channels\/(\d+)$/, (c, _b, [id]) => { c.closeChannel(id as string); return { closed: id } }],
+  ['DELETE', /^\/channels\/([0-9x]+)$/, (c, _b, [id]) => { c.closeChannel(id as string); return { closed: id } }],
   ['GET', /^\/nodes$/, (c) => c.connections().map((n) => ({ alias: n.alias, publicKey: n.publicKey, socket: n.socket, online: c.network.node(n.alias).online, rpcCalls: c.server(n.alias).totalCalls() }))],
   ['POST', /^\/nodes\/([^/]+)\/offline$/, async (c, _b, [alias]) => { await c.setOnline(decodeURIComponent(alias as string), false); return { alias, online: false } }],
   ['POST', /^\/nodes\/([^/]+)\/online$/, async (c, _b, [alias]) => { await c.setOnline(decodeURIComponent(alias as string), true); return { alias, online: true } }],

@@ -198,3 +198,17 @@ export class SimChannel {
 export function shortChannelId (height: number, txIndex: number, vout: number): string {
   return ((BigInt(height) << 40n) | (BigInt(txIndex) << 16n) | BigInt(vout)).toString()
 }
+
+/** The "HxTxO" form that the `lightning` client (and so Tightrope and its config) uses. */
+export function formatChannelId (chanId: string): string {
+  const n = BigInt(chanId)
+  return `${n >> 40n}x${(n >> 16n) & 0xffffffn}x${n & 0xffffn}`
+}
+
+/** Accepts either the decimal chan_id or the "HxTxO" form; returns the decimal chan_id. */
+export function parseChannelId (id: string): string {
+  const m = /^(\d+)x(\d+)x(\d+)$/.exec(id)
+  if (m) return shortChannelId(Number(m[1]), Number(m[2]), Number(m[3]))
+  if (/^\d+$/.test(id)) return BigInt(id).toString()
+  throw new Error(`invalid channel id "${id}": expected "HEIGHTxTXxVOUT" or a decimal chan_id`)
+}

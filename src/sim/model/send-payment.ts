@@ -1,3 +1,4 @@
+import { formatChannelId } from './channel.js'
 import type { SimChannel } from './channel.js'
 import type { SimNetwork, SimNode } from './network.js'
 import { findRoute, type Route } from './routing.js'
@@ -95,7 +96,7 @@ function conclude (network: SimNetwork, source: SimNode, record: PaymentRecord, 
     paymentHash: record.paymentHash,
     amountMsat: record.valueMsat,
     feeMsat: record.status === 'SUCCEEDED' ? record.feeMsat : 0,
-    chanIds: attempt ? attempt.route.hops.map((h) => h.chanId) : [],
+    chanIds: attempt ? attempt.route.hops.map((h) => formatChannelId(h.chanId)) : [],
     status: record.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
     ...(record.status === 'FAILED' ? { failureReason: record.failureReason } : {})
   })

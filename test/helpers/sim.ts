@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { authenticatedLndGrpc, type AuthenticatedLnd } from 'lightning'
+import { SimCluster } from '../../src/sim/cluster.js'
+import { parseScenario, type Scenario } from '../../src/sim/scenario.js'
+
+export function readmeScenario (): Scenario {
+  return parseScenario(JSON.parse(readFileSync(join(process.cwd(), 'scenarios', 'readme-example.json'), 'utf8')))
+}
+
+/** A real `lightning` client for a simulated node, connected exactly as Tightrope connects. */
+export function lndFor (cluster: SimCluster, alias: string): AuthenticatedLnd {
+  const c = cluster.connection(alias)
+  return authenticatedLndGrpc({ cert: c.cert, macaroon: c.macaroon, socket: c.socket }).lnd
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T> (check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+/** Resolves with the first event of a name an emitter emits, or rejects after a timeout. */
+export function nextEvent<T = unknown> (emitter: NodeJS.EventEmitter, name: string, filter: (v: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { emitter.off(name, on); reject(new Error(`no ${name} event within ${timeoutMs} ms`)) }, timeoutMs)
+    const on = (v: T): void => {
+      if (!filter(v)) return
+      clearTimeout(timer)
+      emitter.off(name, on)
+      resolve(v)
+    }
+    emitter.on(name, on)
+  })
+}
