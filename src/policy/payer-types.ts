@@ -1,0 +1,78 @@
+import type { Settings } from '../config/types.js'
+import type { TransactionRecord } from '../ledger/types.js'
+import type { ChannelView } from './types.js'
+
+/** Stable reason codes, in the order checkPayRequest evaluates them. */
+export const PAY_REFUSAL_REASONS = [
+  'invalidSettings',
+  'invalidInvoice',
+  'wrongNetwork',
+  'zeroAmountInvoice',
+  'amountMismatch',
+  'wrongDestination',
+  'invoiceExpired',
+  'maxTransactionSize',
+  'channelInactive',
+  'localReserve',
+  'belowBalancePoint',
+  'duplicatePayment',
+  'paymentPending',
+  'minTimeBetweenPayments',
+  'maxTransactionsPerPeriod',
+  'maxAmountPerPeriod'
+] as const
+export type PayRefusalReason = typeof PAY_REFUSAL_REASONS[number]
+
+export interface PayRefusal {
+  ok: false
+  reason: PayRefusalReason
+  /** A sentence for the operator, with the numbers that made the check fail. */
+  detail: string
+  /**
+   * Earliest time (ms) at which this check could pass with the same request; set only for the
+   * timing checks (minTimeBetweenPayments and the period limits) and only when waiting can help.
+   * Other checks may still refuse then: it is a lower bound, not a promise.
+   */
+  retryAt?: number
+}
+
+export type PayCheckResult = { ok: true } | PayRefusal
+
+/** The invoice as decoded by the caller (e.g. from LND's DecodePayReq). */
+export interface DecodedInvoice {
+  destination: string
+  paymentHash: string
+  /** Whole sats; undefined or 0 for a zero-amount ("any amount") invoice, which is refused. */
+  tokens?: number
+  /** ms since epoch: creation timestamp + expiry. */
+  expiresAt: number
+  /** e.g. 'bitcoin', 'testnet', 'regtest'. */
+  network?: string
+}
+
+export interface PayRequestInput {
+  invoice: DecodedInvoice
+  /** The `tokens` the payInvoice message says were requested. */
+  requestedTokens: number
+  /** The payer's own, fresh view of the channel named in the request (local = payer). */
+  channel: ChannelView
+  /** The payer's own settings for its side of this channel. */
+  settings: Settings
+  /** The payer's own transaction log. */
+  records: readonly TransactionRecord[]
+  now: number
+  /**
+   * The daemon already has a payment under way on this channel that may not be in the ledger
+   * yet (e.g. between deciding and appending the 'pending' entry).
+   */
+  paymentInFlight?: boolean
+  /** The network the payer's node runs on. When given, the invoice must name the same one. */
+  network?: string
+}
+
+/** A single check: undefined when it passes. */
+export type PayCheck = (input: PayRequestInput) => PayRefusal | undefined
+
+export function refuse (reason: PayRefusalReason, detail: string, retryAt?: number): PayRefusal {
+  return retryAt === undefined ? { ok: false, reason, detail } : { ok: false, reason, detail, retryAt }
+}
