@@ -189,6 +189,8 @@ describe('simulator speaks LND to the lightning client', () => {
 
   it('channel events: open, inactive when the peer goes offline, active again, closed', async () => {
     const sub = subscribeToChannels({ lnd: A })
+    // The client cancels the stream once no listener is left: keep one for the whole test.
+    for (const name of ['channel_opened', 'channel_active_changed', 'channel_closed', 'channel_opening']) sub.on(name, () => {})
     try {
       await new Promise((resolve) => setTimeout(resolve, 100))
       const opened = nextEvent<{ id: string; partner_public_key: string }>(sub, 'channel_opened')
@@ -198,8 +200,11 @@ describe('simulator speaks LND to the lightning client', () => {
       const inactive = nextEvent<{ is_active: boolean; transaction_id: string }>(sub, 'channel_active_changed', (e) => !e.is_active)
       await cluster.setOnline('E', false)
       assert.equal((await inactive).transaction_id, ae.channelPoint.split(':')[0])
+      // grpc-js appends the last error to "No connection established", so the client reports a
+      // GetWalletInfoErr whose inner error is gRPC UNAVAILABLE (14), exactly as with a stopped LND.
       const offline = await errorOf(getWalletInfo({ lnd: lndFor(cluster, 'E') }))
-      assert.equal(offline[1], 'FailedToConnectToDaemon')
+      assert.equal((offline[2] as { err?: { code?: number } })?.err?.code, 14)
+      assert.match(detailsOf(offline), /^No connection established/)
 
       const active = nextEvent<{ is_active: boolean }>(sub, 'channel_active_changed', (e) => e.is_active)
       await cluster.setOnline('E', true)

@@ -1,0 +1,5 @@
+/** Reconnect delay after `attempt` consecutive failures: 0.5 s doubling to at most 30 s, with jitter. */
+export function backoffMs (attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(30_000, 500 * 2 ** Math.max(0, attempt))
+  return Math.round(base * (0.8 + 0.4 * random()))
+}

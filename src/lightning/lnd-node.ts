@@ -1,0 +1,238 @@
+import { EventEmitter } from 'node:events'
+import {
+  authenticatedLndGrpc, createInvoice, getChannels, getInvoice, getPayment, getWalletInfo, pay, signMessage,
+  subscribeToChannels, subscribeToForwards, subscribeToInvoices, verifyMessage, type AuthenticatedLnd
+} from 'lightning'
+import { parsePaymentRequest } from 'invoices'
+import { backoffMs } from './backoff.js'
+import { toChannelView, type ClientChannel } from './map-channel.js'
+import type { CreatedInvoice, DirectPayment, InvoiceState, LightningNode, NodeIdentity, PaymentState } from './types.js'
+import type { ChannelView } from '../policy/types.js'
+
+export interface LndCredentials {
+  cert: string
+  macaroon: string
+  socket: string
+}
+
+/** The `lightning` client's errors are arrays: [httpLikeCode, 'CodeName', { err }]. */
+function errorName (err: unknown): string {
+  if (Array.isArray(err) && typeof err[1] === 'string') return err[1]
+  return (err as Error)?.message ?? String(err)
+}
+
+function errorDetails (err: unknown): string {
+  if (Array.isArray(err)) {
+    const inner = (err[2] as { err?: { details?: string; message?: string } } | undefined)?.err
+    return [err[1], inner?.details ?? inner?.message].filter(Boolean).join(': ')
+  }
+  return errorName(err)
+}
+
+/**
+ * LND is unreachable: the client's own codes, or gRPC UNAVAILABLE (14) inside any error (grpc-js
+ * appends the last socket error to "No connection established", which the client does not map).
+ */
+function isConnectionError (err: unknown): boolean {
+  const name = errorName(err)
+  if (name === 'FailedToConnectToDaemon' || name === 'LndLocked') return true
+  const inner = Array.isArray(err) ? (err[2] as { err?: { code?: number } } | undefined)?.err : err as { code?: number }
+  return inner?.code === 14
+}
+
+/** Payment errors that say for sure the payment did not and will not happen. */
+const DEFINITE_PAYMENT_FAILURES = new Set([
+  'InsufficientBalanceToAttemptPayment', 'PaymentRejectedByDestination', 'PaymentAttemptsTimedOut',
+  'PaymentPathfindingFailedToFindPossibleRoute', 'FailedToFindPayableRouteToDestination', 'PaymentExecutionCanceled',
+  'ExpectedValidPaymentRequestToMakePayment', 'UnsupportedPaymentFeatureInPayRequest'
+])
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * One LND node through the `lightning` client: identity, channels, invoices, direct zero-fee
+ * payments, message signing, and live subscriptions that say when balances may have moved.
+ * When LND goes away it reconnects with backoff and subscribes again, without a restart.
+ */
+export class LndNode extends EventEmitter implements LightningNode {
+  connected = false
+  private subscriptions: EventEmitter[] = []
+  private reconnecting = false
+  private stopped = false
+
+  private constructor (private readonly lnd: AuthenticatedLnd, readonly identity: NodeIdentity) { super() }
+
+  /** Connects and learns the node's identity; rejects with a clear message if LND is unreachable. */
+  static async connect (creds: LndCredentials): Promise<LndNode> {
+    let lnd: AuthenticatedLnd
+    try {
+      lnd = authenticatedLndGrpc({ cert: creds.cert, macaroon: creds.macaroon, socket: creds.socket }).lnd
+    } catch (err) {
+      throw new Error(`LND at ${creds.socket}: invalid credentials (${errorDetails(err)})`)
+    }
+    let info
+    try {
+      info = await getWalletInfo({ lnd })
+    } catch (err) {
+      throw new Error(`LND at ${creds.socket}: ${errorDetails(err)}`)
+    }
+    const node = new LndNode(lnd, { publicKey: info.public_key, alias: info.alias })
+    node.connected = true
+    node.subscribe()
+    return node
+  }
+
+  async getChannels (): Promise<ChannelView[]> {
+    const { channels } = await this.call('getChannels', () => getChannels({ lnd: this.lnd }))
+    return channels.map((c) => toChannelView(this.identity.publicKey, c as unknown as ClientChannel))
+  }
+
+  async createInvoice (args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice> {
+    const expiresAt = Date.now() + args.expirySeconds * 1000
+    const created = await this.call('createInvoice', () => createInvoice({
+      lnd: this.lnd, tokens: args.tokens, description: args.description, expires_at: new Date(expiresAt).toISOString()
+    }))
+    return { paymentHash: created.id, request: created.request, expiresAt }
+  }
+
+  async getInvoiceState (paymentHash: string): Promise<InvoiceState> {
+    try {
+      const invoice = await this.call('getInvoice', () => getInvoice({ lnd: this.lnd, id: paymentHash }))
+      if (invoice.is_confirmed) return 'settled'
+      if (invoice.is_canceled) return 'canceled'
+      return 'open'
+    } catch (err) {
+      if (isConnectionError(err)) throw err
+      return 'unknown'
+    }
+  }
+
+  /**
+   * Pays over one channel only, with no fee allowed and a single path: a payment that would need
+   * another channel or any fee fails instead of routing elsewhere. When the outcome is not certain
+   * (the connection dropped mid-payment), LND's own record of the payment decides.
+   */
+  async payDirect (payment: DirectPayment): Promise<PaymentState> {
+    try {
+      const paid = await this.call('pay', () => pay({
+        lnd: this.lnd, request: payment.request, outgoing_channel: payment.channelId, max_fee: 0, max_paths: 1
+      }))
+      return { status: 'succeeded', fee: paid.fee, preimage: paid.secret, channels: paid.hops.map((h) => h.channel) }
+    } catch (err) {
+      const name = errorName(err)
+      if (DEFINITE_PAYMENT_FAILURES.has(name)) return { status: 'failed', reason: name }
+      const state = await this.getPaymentState(paymentHashOf(payment.request)).catch(() => ({ status: 'unknown' as const }))
+      if (state.status === 'unknown' && !isConnectionError(err) && name === 'UnexpectedPaymentError') {
+        return { status: 'failed', reason: errorDetails(err) }
+      }
+      return state
+    }
+  }
+
+  async getPaymentState (paymentHash: string): Promise<PaymentState> {
+    try {
+      const p = await this.call('getPayment', () => getPayment({ lnd: this.lnd, id: paymentHash }))
+      if (p.is_confirmed && p.payment) {
+        return { status: 'succeeded', fee: p.payment.fee, preimage: p.payment.secret, channels: p.payment.hops.map((h) => h.channel) }
+      }
+      if (p.is_failed) {
+        const f = p.failed
+        const reason = f?.is_insufficient_balance ? 'InsufficientBalance' : f?.is_invalid_payment ? 'PaymentRejectedByDestination' : f?.is_route_not_found ? 'RouteNotFound' : f?.is_pathfinding_timeout ? 'PathfindingTimeout' : 'Failed'
+        return { status: 'failed', reason }
+      }
+      return { status: 'pending' }
+    } catch (err) {
+      if (errorName(err) === 'SentPaymentNotFound') return { status: 'unknown' }
+      throw err
+    }
+  }
+
+  async signMessage (message: string): Promise<string> {
+    const { signature } = await this.call('signMessage', () => signMessage({ lnd: this.lnd, message }))
+    return signature
+  }
+
+  async verifyMessage (message: string, signature: string): Promise<string | undefined> {
+    try {
+      const { signed_by: signedBy } = await this.call('verifyMessage', () => verifyMessage({ lnd: this.lnd, message, signature }))
+      return signedBy
+    } catch (err) {
+      if (isConnectionError(err)) throw err
+      return undefined
+    }
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    this.unsubscribe()
+  }
+
+  /** Times every RPC (for metrics) and notices a lost connection. */
+  private async call<T> (method: string, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now()
+    try {
+      const result = await fn()
+      this.emit('rpc', { method, ms: performance.now() - started, ok: true })
+      return result
+    } catch (err) {
+      this.emit('rpc', { method, ms: performance.now() - started, ok: false, error: errorName(err) })
+      if (isConnectionError(err)) this.lost(errorDetails(err))
+      throw err
+    }
+  }
+
+  private subscribe (): void {
+    const changed = (): void => { this.emit('changed') }
+    const subs = [
+      subscribeToChannels({ lnd: this.lnd }),
+      subscribeToForwards({ lnd: this.lnd }),
+      subscribeToInvoices({ lnd: this.lnd })
+    ]
+    for (const sub of subs) {
+      for (const name of ['channel_opened', 'channel_closed', 'channel_active_changed', 'forward', 'invoice_updated']) sub.on(name, changed)
+      sub.on('error', (err: unknown) => { this.lost(errorDetails(err)) })
+    }
+    this.subscriptions = subs
+  }
+
+  private unsubscribe (): void {
+    for (const sub of this.subscriptions) {
+      sub.removeAllListeners()
+      sub.on('error', () => {})
+    }
+    this.subscriptions = []
+  }
+
+  /** The connection is gone: stop listening, say so, and keep trying to come back. */
+  private lost (reason: string): void {
+    if (this.stopped || this.reconnecting) return
+    this.reconnecting = true
+    this.connected = false
+    this.unsubscribe()
+    this.emit('status', { connected: false, error: reason })
+    void this.reconnect()
+  }
+
+  private async reconnect (): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      await sleep(backoffMs(attempt))
+      if (this.stopped) return
+      try {
+        await getWalletInfo({ lnd: this.lnd })
+      } catch {
+        continue
+      }
+      this.subscribe()
+      this.connected = true
+      this.reconnecting = false
+      this.emit('status', { connected: true })
+      this.emit('changed')
+      return
+    }
+  }
+}
+
+/** The payment hash is needed only to ask LND about an uncertain outcome; decoded locally. */
+function paymentHashOf (request: string): string {
+  return parsePaymentRequest({ request }).id
+}

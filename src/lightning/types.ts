@@ -1,0 +1,47 @@
+import type { EventEmitter } from 'node:events'
+import type { ChannelView } from '../policy/types.js'
+
+export interface NodeIdentity {
+  publicKey: string
+  alias: string
+}
+
+export interface CreatedInvoice {
+  paymentHash: string
+  request: string
+  expiresAt: number
+}
+
+export type InvoiceState = 'open' | 'settled' | 'canceled' | 'unknown'
+
+export type PaymentState =
+  | { status: 'succeeded'; fee: number; preimage: string; channels: string[] }
+  | { status: 'failed'; reason: string }
+  | { status: 'pending' }
+  | { status: 'unknown' }
+
+export interface DirectPayment {
+  request: string
+  /** The channel the payment must leave through (and the only one it may use). */
+  channelId: string
+}
+
+/**
+ * What Tightrope needs of one Lightning node. LndNode implements it on the `lightning` client;
+ * everything above this interface is node-software agnostic.
+ *
+ * Events: 'changed' (a channel, HTLC or invoice event: balances may have moved),
+ * 'status' ({ connected: boolean, error?: string }), 'rpc' ({ method, ms, ok }).
+ */
+export interface LightningNode extends EventEmitter {
+  readonly identity: NodeIdentity
+  readonly connected: boolean
+  getChannels (): Promise<ChannelView[]>
+  createInvoice (args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice>
+  getInvoiceState (paymentHash: string): Promise<InvoiceState>
+  payDirect (payment: DirectPayment): Promise<PaymentState>
+  getPaymentState (paymentHash: string): Promise<PaymentState>
+  signMessage (message: string): Promise<string>
+  verifyMessage (message: string, signature: string): Promise<string | undefined>
+  stop (): Promise<void>
+}
