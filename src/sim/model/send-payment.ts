@@ -87,19 +87,21 @@ async function execute (network: SimNetwork, source: SimNode, record: PaymentRec
 /** Marks the payment final in the node's store and in the network's ground truth. */
 function conclude (network: SimNetwork, source: SimNode, record: PaymentRecord, outcome: { preimage: string; attempt: HtlcAttempt } | { reason: FailureReason; attempt?: HtlcAttempt; failure?: HtlcAttempt['failure'] }): void {
   const attempt = outcome.attempt
-  if ('preimage' in outcome) source.payments.succeed(record, outcome.attempt, outcome.preimage, nowNs())
-  else source.payments.fail(record, outcome.reason, nowNs(), attempt, outcome.failure)
+  const succeeded = 'preimage' in outcome
+  // Ground truth first: whoever reacts to the store's update can already read it.
   network.recordPayment({
     at: Date.now(),
     from: source.alias,
     to: network.nodes.get(record.destination)?.alias ?? record.destination,
     paymentHash: record.paymentHash,
     amountMsat: record.valueMsat,
-    feeMsat: record.status === 'SUCCEEDED' ? record.feeMsat : 0,
+    feeMsat: succeeded ? outcome.attempt.route.totalFeesMsat : 0,
     chanIds: attempt ? attempt.route.hops.map((h) => formatChannelId(h.chanId)) : [],
-    status: record.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
-    ...(record.status === 'FAILED' ? { failureReason: record.failureReason } : {})
+    status: succeeded ? 'SUCCEEDED' : 'FAILED',
+    ...(succeeded ? {} : { failureReason: outcome.reason })
   })
+  if (succeeded) source.payments.succeed(record, outcome.attempt, outcome.preimage, nowNs())
+  else source.payments.fail(record, outcome.reason, nowNs(), attempt, outcome.failure)
 }
 
 interface Locked { channel: SimChannel; htlcIndex: number; sender: string }
