@@ -144,6 +144,24 @@ describe('simulator speaks LND to the lightning client', () => {
     assert.ok(paid.fee_mtokens !== '0')
   })
 
+  it('a zero-amount invoice is paid with the amount the payer gives, and refused without one', async () => {
+    const invoice = await createInvoice({ lnd: B })
+    const without = await errorOf(pay({ lnd: A, request: invoice.request, max_fee: 0 }))
+    assert.equal(detailsOf(without), 'amount must be specified when paying a zero amount invoice')
+    const paid = await pay({ lnd: A, request: invoice.request, tokens: 4321, max_fee: 0, outgoing_channel: cluster.channelBetween('A', 'B')?.id as string })
+    assert.equal(paid.tokens, 4321)
+    assert.equal((await getInvoice({ lnd: B, id: invoice.id })).received, 4321)
+  })
+
+  it('last_hop_pubkey (incoming_peer) forces the last hop', async () => {
+    // A pays D; D's peers are C, E and X. Forcing the last hop through X must route via X.
+    const D = lndFor(cluster, 'D')
+    const invoice = await createInvoice({ lnd: D, tokens: 1500 })
+    const paid = await pay({ lnd: A, request: invoice.request, max_fee: 100, incoming_peer: cluster.connection('X').publicKey })
+    const last = paid.hops[paid.hops.length - 1]
+    assert.equal(last?.channel, cluster.channelBetween('X', 'D')?.id)
+  })
+
   it('SignMessage on one node, VerifyMessage on another returns the signer', async () => {
     const { signature } = await signMessage({ lnd: A, message: 'tightrope proof' })
     assert.match(signature, /^[dr][ybndrfg8ejkmcpqxot1uwisza345h769]{103}$/)
