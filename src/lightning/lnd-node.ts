@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import {
-  authenticatedLndGrpc, createInvoice, getChannels, getInvoice, getPayment, getWalletInfo, pay, signMessage,
+  authenticatedLndGrpc, cancelHodlInvoice, createInvoice, getChannels, getInvoice, getPayment, getWalletInfo, pay, signMessage,
   subscribeToChannels, subscribeToForwards, subscribeToInvoices, verifyMessage, type AuthenticatedLnd
 } from 'lightning'
 import { parsePaymentRequest } from 'invoices'
@@ -105,6 +105,10 @@ export class LndNode extends EventEmitter implements LightningNode {
       if (isConnectionError(err)) throw err
       return 'unknown'
     }
+  }
+
+  async cancelInvoice (paymentHash: string): Promise<void> {
+    await this.call('cancelInvoice', () => cancelHodlInvoice({ lnd: this.lnd, id: paymentHash }))
   }
 
   /**

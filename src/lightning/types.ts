@@ -39,6 +39,8 @@ export interface LightningNode extends EventEmitter {
   getChannels (): Promise<ChannelView[]>
   createInvoice (args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice>
   getInvoiceState (paymentHash: string): Promise<InvoiceState>
+  /** Cancels an open invoice so that it can no longer be paid. */
+  cancelInvoice (paymentHash: string): Promise<void>
   payDirect (payment: DirectPayment): Promise<PaymentState>
   getPaymentState (paymentHash: string): Promise<PaymentState>
   signMessage (message: string): Promise<string>

@@ -1,0 +1,105 @@
+import type { LightningNode } from '../lightning/types.js'
+import { decodeInvoice } from '../lightning/decode-invoice.js'
+import { checkPayRequest } from '../policy/payer-checks.js'
+import { KeyedLock } from './keyed-lock.js'
+import { latestByHash } from './latest.js'
+import type { EventSink, Ledger, PayRequest, PayResponse, SettingsFor } from './ports.js'
+
+/**
+ * The payer's side of a rebalance, for one of our nodes: every check from our own view and our own
+ * ledger, then a direct payment through that channel only, with no fee. Requests for the same
+ * channel are handled one at a time, so two requests can never both pass the checks.
+ */
+export class PayerService {
+  private readonly lock = new KeyedLock()
+
+  constructor (
+    private readonly node: LightningNode,
+    private readonly ledger: Ledger,
+    private readonly settingsFor: SettingsFor,
+    private readonly emit: EventSink,
+    private readonly dryRun = false
+  ) {}
+
+  handle (req: PayRequest): Promise<PayResponse> {
+    return this.lock.run(req.channelId, () => this.handleNow(req))
+  }
+
+  private async handleNow (req: PayRequest): Promise<PayResponse> {
+    const me = this.node.identity
+    const base = { role: 'payer' as const, channelId: req.channelId, localPublicKey: me.publicKey, remotePublicKey: req.requesterPublicKey, tokens: req.tokens }
+    const refuse = async (reason: string, detail: string, retryAt?: number, paymentHash?: string): Promise<PayResponse> => {
+      await this.ledger.appendTransaction({ ...base, status: 'refused', reason, detail, ...(paymentHash ? { paymentHash } : {}) })
+      this.emit('payment_refused', { channelId: req.channelId, node: me.alias, reason, detail, ...(retryAt ? { retryAt } : {}) })
+      return { status: 'refused', reason, detail, ...(retryAt ? { retryAt } : {}) }
+    }
+    if (req.payerPublicKey !== me.publicKey) return refuse('wrongPayer', `this request is for node ${req.payerPublicKey}, not ${me.alias}`)
+    if (!Number.isSafeInteger(req.tokens) || req.tokens <= 0) return refuse('invalidAmount', `requested tokens must be a positive integer, got ${String(req.tokens)}`)
+    const decoded = decodeInvoice(req.request)
+    if (!decoded.ok) return refuse('invalidInvoice', `the invoice does not decode: ${decoded.reason}`)
+    const invoice = decoded.invoice
+    const channel = (await this.node.getChannels()).find((c) => c.id === req.channelId)
+    if (!channel) return refuse('unknownChannel', `${me.alias} has no channel ${req.channelId}`, undefined, invoice.paymentHash)
+    if (channel.remotePublicKey !== req.requesterPublicKey) {
+      return refuse('notChannelPartner', `channel ${req.channelId} of ${me.alias} does not lead to the requesting node`, undefined, invoice.paymentHash)
+    }
+    const check = checkPayRequest({
+      invoice,
+      requestedTokens: req.tokens,
+      channel,
+      settings: this.settingsFor(me.alias, req.channelId),
+      records: this.ledger.allTransactions(),
+      now: Date.now()
+    })
+    if (!check.ok) return refuse(check.reason, check.detail, check.retryAt, invoice.paymentHash)
+    if (this.dryRun) return refuse('dryRun', `dry run: would pay ${req.tokens} sat over ${req.channelId}`, undefined, invoice.paymentHash)
+
+    // Durable before the money moves: after a crash, the pending entry says what to reconcile.
+    await this.ledger.appendTransaction({ ...base, status: 'pending', paymentHash: invoice.paymentHash, fee: 0 })
+    this.emit('payment_started', { channelId: req.channelId, node: me.alias, tokens: req.tokens, paymentHash: invoice.paymentHash })
+    const outcome = await this.node.payDirect({ request: req.request, channelId: req.channelId })
+    return this.record(base, invoice.paymentHash, outcome)
+  }
+
+  /** Records a payment's outcome as LND reports it; 'pending' stays pending until reconciled. */
+  private async record (base: { channelId: string; localPublicKey: string; remotePublicKey: string; tokens: number; role: 'payer' }, paymentHash: string, outcome: Awaited<ReturnType<LightningNode['payDirect']>>): Promise<PayResponse> {
+    const alias = this.node.identity.alias
+    switch (outcome.status) {
+      case 'succeeded':
+        await this.ledger.appendTransaction({ ...base, status: 'succeeded', paymentHash, fee: outcome.fee })
+        this.emit('payment_succeeded', { channelId: base.channelId, node: alias, tokens: base.tokens, fee: outcome.fee, paymentHash })
+        return { status: 'paid', paymentHash }
+      case 'failed':
+        await this.ledger.appendTransaction({ ...base, status: 'failed', paymentHash, reason: outcome.reason })
+        this.emit('payment_failed', { channelId: base.channelId, node: alias, reason: outcome.reason, paymentHash })
+        return { status: 'failed', reason: outcome.reason }
+      default:
+        return { status: 'pending' }
+    }
+  }
+
+  /**
+   * After a restart or a lost connection: every payment our ledger still has as pending is looked
+   * up in LND, which knows how it ended. Nothing is paid again; the ledger catches up.
+   */
+  async reconcile (): Promise<number> {
+    let settled = 0
+    const me = this.node.identity.publicKey
+    for (const entry of latestByHash(this.ledger.allTransactions(), 'payer').values()) {
+      if (entry.status !== 'pending' || entry.localPublicKey !== me || !entry.paymentHash) continue
+      const state = await this.node.getPaymentState(entry.paymentHash)
+      const base = { role: 'payer' as const, channelId: entry.channelId, localPublicKey: me, remotePublicKey: entry.remotePublicKey, tokens: entry.tokens }
+      if (state.status === 'unknown') {
+        // LND never started it (we crashed between the ledger entry and the RPC): it did not happen.
+        await this.ledger.appendTransaction({ ...base, status: 'failed', paymentHash: entry.paymentHash, reason: 'neverInitiated' })
+        this.emit('payment_reconciled', { channelId: entry.channelId, paymentHash: entry.paymentHash, outcome: 'neverInitiated' })
+        settled++
+      } else if (state.status !== 'pending') {
+        await this.record(base, entry.paymentHash, state)
+        this.emit('payment_reconciled', { channelId: entry.channelId, paymentHash: entry.paymentHash, outcome: state.status })
+        settled++
+      }
+    }
+    return settled
+  }
+}

@@ -1,0 +1,223 @@
+import type { LightningNode } from '../lightning/types.js'
+import type { ChannelView } from '../policy/types.js'
+import type { Settings } from '../config/types.js'
+import { decideRequest, type RequestDecision } from '../policy/request.js'
+import { localShare } from '../policy/share.js'
+import { latestByHash } from './latest.js'
+import type { EventSink, Ledger, PayerLink, PayResponse, SettingsFor } from './ports.js'
+
+interface InFlight { paymentHash: string; tokens: number; expiresAt: number }
+
+/** What the daemon knows and decided about one side of one watched channel. */
+export interface ChannelSide {
+  channelId: string
+  localAlias: string
+  localPublicKey: string
+  remotePublicKey: string
+  share: number
+  settings: Settings
+  decision: RequestDecision | { action: 'wait'; reason: 'peerRefused'; until: number; detail: string }
+  inFlight?: InFlight
+  lastAttemptAt?: number
+  notBefore?: number
+  updatedAt: number
+}
+
+export interface RebalancerOptions {
+  ledger: Ledger
+  settingsFor: SettingsFor
+  /** Who pays for the far end of a channel, if anyone we can ask. */
+  payerFor: (remotePublicKey: string) => PayerLink | undefined
+  emit: EventSink
+  dryRun?: boolean
+  invoiceExpirySeconds?: number
+}
+
+const key = (localPublicKey: string, channelId: string): string => `${localPublicKey}:${channelId}`
+
+/**
+ * The requester's side: for each watched channel of our nodes, decide (policy/decideRequest),
+ * and when our side is poor, create an invoice and ask the far end's payer to pay it. A payment is
+ * confirmed by our own invoice's state, never by anyone's word.
+ */
+export class Rebalancer {
+  readonly sides = new Map<string, ChannelSide>()
+  private readonly running = new Set<Promise<void>>()
+
+  constructor (private readonly opts: RebalancerOptions) {}
+
+  /** Restores what the ledger says: when each side last asked, and requests left open by a crash. */
+  async recover (nodes: LightningNode[]): Promise<void> {
+    const records = this.opts.ledger.allTransactions()
+    const lastAsked = new Map<string, number>()
+    for (const r of records) if (r.role === 'requester' && r.status === 'requested') lastAsked.set(key(r.localPublicKey, r.channelId), r.at)
+    this.lastAsked = lastAsked
+    for (const entry of latestByHash(records, 'requester').values()) {
+      if (entry.status !== 'requested' || !entry.paymentHash) continue
+      const node = nodes.find((n) => n.identity.publicKey === entry.localPublicKey)
+      if (!node) continue
+      // An open request from before the restart: if it was paid, record it; otherwise cancel the
+      // invoice so a late payment cannot arrive unrecorded, and ask again later.
+      let state = await node.getInvoiceState(entry.paymentHash)
+      if (state === 'open') {
+        await node.cancelInvoice(entry.paymentHash).catch(() => {})
+        state = await node.getInvoiceState(entry.paymentHash)
+      }
+      await this.conclude(node, entry.channelId, entry.remotePublicKey, entry.tokens, entry.paymentHash, state === 'settled' ? { status: 'paid', paymentHash: entry.paymentHash } : { status: 'failed', reason: 'requesterRestarted' })
+    }
+  }
+
+  private lastAsked = new Map<string, number>()
+
+  /** Looks at every channel of one node and acts on the decisions. Safe to call at any time. */
+  async evaluate (node: LightningNode): Promise<void> {
+    const channels = await node.getChannels()
+    const now = Date.now()
+    const seen = new Set<string>()
+    for (const channel of channels) {
+      const payer = this.opts.payerFor(channel.remotePublicKey)
+      if (!payer) continue
+      const k = key(node.identity.publicKey, channel.id)
+      seen.add(k)
+      const side = this.update(node, channel, k, now)
+      if (side.inFlight) await this.checkInFlight(node, side)
+      this.decide(side, channel, now)
+      if (side.decision.action === 'request') this.start(node, side, side.decision.tokens, payer)
+    }
+    for (const [k, side] of this.sides) {
+      if (side.localPublicKey === node.identity.publicKey && !seen.has(k) && !side.inFlight) {
+        this.sides.delete(k)
+        this.opts.emit('channel_unwatched', { channelId: side.channelId, node: side.localAlias })
+      }
+    }
+  }
+
+  /** The earliest moment a decision could change without any event: a wait ending, an invoice expiring. */
+  nextWakeAt (): number | undefined {
+    let next: number | undefined
+    const consider = (t: number | undefined): void => { if (t !== undefined && (next === undefined || t < next)) next = t }
+    for (const side of this.sides.values()) {
+      if (side.decision.action === 'wait' && 'until' in side.decision) consider(side.decision.until)
+      if (side.inFlight) consider(side.inFlight.expiresAt + 1000)
+    }
+    return next
+  }
+
+  /** Resolves when every request under way has finished (for a graceful stop). */
+  async idle (): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running])
+  }
+
+  private update (node: LightningNode, channel: ChannelView, k: string, now: number): ChannelSide {
+    const settings = this.opts.settingsFor(node.identity.alias, channel.id)
+    const existing = this.sides.get(k)
+    if (existing) {
+      existing.share = localShare(channel)
+      existing.settings = settings
+      existing.updatedAt = now
+      return existing
+    }
+    const side: ChannelSide = {
+      channelId: channel.id,
+      localAlias: node.identity.alias,
+      localPublicKey: node.identity.publicKey,
+      remotePublicKey: channel.remotePublicKey,
+      share: localShare(channel),
+      settings,
+      decision: { action: 'none', reason: 'balanced', detail: 'not evaluated yet' },
+      updatedAt: now,
+      ...(this.lastAsked.has(k) ? { lastAttemptAt: this.lastAsked.get(k) as number } : {})
+    }
+    this.sides.set(k, side)
+    this.opts.emit('channel_watched', { channelId: channel.id, node: node.identity.alias, remotePublicKey: channel.remotePublicKey, share: side.share })
+    return side
+  }
+
+  private decide (side: ChannelSide, channel: ChannelView, now: number): void {
+    const before = side.decision
+    let decision: ChannelSide['decision'] = decideRequest({
+      channel,
+      settings: side.settings,
+      inFlight: side.inFlight !== undefined,
+      ...(side.lastAttemptAt !== undefined ? { lastAttemptAt: side.lastAttemptAt } : {}),
+      now
+    })
+    if (decision.action === 'request' && side.notBefore !== undefined && now < side.notBefore) {
+      decision = { action: 'wait', reason: 'peerRefused', until: side.notBefore, detail: `the payer refused earlier; asking again after ${new Date(side.notBefore).toISOString()}` }
+    }
+    side.decision = decision
+    if (before.action !== decision.action || before.reason !== decision.reason) {
+      this.opts.emit('decision', { channelId: side.channelId, node: side.localAlias, action: decision.action, reason: decision.reason, detail: decision.detail, share: side.share })
+    }
+  }
+
+  private start (node: LightningNode, side: ChannelSide, tokens: number, payer: PayerLink): void {
+    side.lastAttemptAt = Date.now()
+    if (this.opts.dryRun) {
+      this.opts.emit('dry_run_request', { channelId: side.channelId, node: side.localAlias, tokens })
+      return
+    }
+    // Reserve the slot synchronously: a second evaluation must not start another request.
+    side.inFlight = { paymentHash: '', tokens, expiresAt: Number.MAX_SAFE_INTEGER }
+    const task = this.request(node, side, tokens, payer).catch((err: unknown) => {
+      this.opts.emit('request_error', { channelId: side.channelId, node: side.localAlias, error: (err as Error)?.message ?? String(err) })
+      if (side.inFlight && side.inFlight.paymentHash === '') delete side.inFlight
+    })
+    this.running.add(task)
+    void task.finally(() => this.running.delete(task))
+  }
+
+  private async request (node: LightningNode, side: ChannelSide, tokens: number, payer: PayerLink): Promise<void> {
+    const expirySeconds = this.opts.invoiceExpirySeconds ?? 600
+    const invoice = await node.createInvoice({ tokens, description: `tightrope rebalance ${side.channelId}`, expirySeconds })
+    side.inFlight = { paymentHash: invoice.paymentHash, tokens, expiresAt: invoice.expiresAt }
+    await this.opts.ledger.appendTransaction({
+      role: 'requester', status: 'requested', channelId: side.channelId, localPublicKey: side.localPublicKey,
+      remotePublicKey: side.remotePublicKey, tokens, paymentHash: invoice.paymentHash
+    })
+    this.opts.emit('rebalance_requested', { channelId: side.channelId, node: side.localAlias, tokens, paymentHash: invoice.paymentHash })
+    let response: PayResponse
+    try {
+      response = await payer.requestPayment({
+        channelId: side.channelId, requesterPublicKey: side.localPublicKey, payerPublicKey: side.remotePublicKey, request: invoice.request, tokens
+      })
+    } catch (err) {
+      response = { status: 'pending' }
+      this.opts.emit('payer_unreachable', { channelId: side.channelId, node: side.localAlias, error: (err as Error)?.message ?? String(err) })
+    }
+    if (response.status === 'refused' && response.retryAt) side.notBefore = response.retryAt
+    if (response.status === 'pending') return // the invoice's own state decides, when it settles or expires
+    const state = await node.getInvoiceState(invoice.paymentHash)
+    if (state === 'settled') return this.conclude(node, side.channelId, side.remotePublicKey, tokens, invoice.paymentHash, { status: 'paid', paymentHash: invoice.paymentHash })
+    if (response.status === 'paid') return // the payer says paid but our invoice is not settled yet: wait for it
+    await node.cancelInvoice(invoice.paymentHash).catch(() => {})
+    const after = await node.getInvoiceState(invoice.paymentHash)
+    await this.conclude(node, side.channelId, side.remotePublicKey, tokens, invoice.paymentHash, after === 'settled' ? { status: 'paid', paymentHash: invoice.paymentHash } : response)
+  }
+
+  /** An in-flight request: settled by now, or expired? Our own invoice is the only judge. */
+  private async checkInFlight (node: LightningNode, side: ChannelSide): Promise<void> {
+    const f = side.inFlight
+    if (!f || f.paymentHash === '') return
+    const state = await node.getInvoiceState(f.paymentHash)
+    if (state === 'settled') return this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, { status: 'paid', paymentHash: f.paymentHash })
+    if (state === 'canceled' || Date.now() >= f.expiresAt) {
+      return this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, { status: 'failed', reason: 'invoiceExpired' })
+    }
+  }
+
+  private async conclude (node: LightningNode, channelId: string, remotePublicKey: string, tokens: number, paymentHash: string, response: PayResponse): Promise<void> {
+    const side = this.sides.get(key(node.identity.publicKey, channelId))
+    if (side?.inFlight?.paymentHash === paymentHash) delete side.inFlight
+    const base = { role: 'requester' as const, channelId, localPublicKey: node.identity.publicKey, remotePublicKey, tokens, paymentHash }
+    if (response.status === 'paid') {
+      await this.opts.ledger.appendTransaction({ ...base, status: 'succeeded', fee: 0 })
+      this.opts.emit('rebalanced', { channelId, node: node.identity.alias, tokens, paymentHash })
+      return
+    }
+    const reason = response.status === 'refused' || response.status === 'failed' ? response.reason : 'unknown'
+    const status = response.status === 'refused' ? 'refused' : reason === 'invoiceExpired' || reason === 'requesterRestarted' ? 'expired' : 'failed'
+    await this.opts.ledger.appendTransaction({ ...base, status, reason, ...(response.status === 'refused' ? { detail: response.detail } : {}) })
+    this.opts.emit('rebalance_not_done', { channelId, node: node.identity.alias, status, reason, ...(response.status === 'refused' ? { detail: response.detail } : {}) })
+  }
+}
