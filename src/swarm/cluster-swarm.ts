@@ -1,0 +1,150 @@
+import Hyperswarm, { type PeerDiscovery, type SwarmConnection } from 'hyperswarm'
+import HyperDHT from 'hyperdht'
+import { swarmKeys, type SwarmKeys } from './keys.js'
+import { loadSwarmKeyPair } from './key-pair.js'
+import { PeerConnection } from './peer-connection.js'
+import type { PayInvoice, PaymentResult } from './messages.js'
+import type { Daemon } from '../daemon/daemon.js'
+import type { PayerLink, PayResponse } from '../daemon/ports.js'
+import { decodeInvoice } from '../lightning/decode-invoice.js'
+
+export interface ClusterSwarmOptions {
+  secret: string
+  /** host:port of a private DHT's bootstrap nodes; the public DHT when empty. */
+  bootstrap: string[]
+  keyFile: string
+  daemon: Daemon
+  agent?: string
+}
+
+const isLoopback = (hostPort: string): boolean => /^(127\.\d+\.\d+\.\d+|localhost):\d+$/.test(hostPort)
+
+/**
+ * One Hyperswarm per instance, joined on the topic derived from the shared secret. Each connection
+ * becomes a PeerConnection; the Lightning nodes a peer proves become payers the daemon can ask.
+ */
+export class ClusterSwarm {
+  readonly peers = new Map<string, PeerConnection>()
+  private readonly keys: SwarmKeys
+  private discovery: PeerDiscovery | undefined
+  private refreshTimer: NodeJS.Timeout | undefined
+  private stopped = false
+
+  private constructor (private readonly swarm: Hyperswarm, private readonly opts: ClusterSwarmOptions) {
+    this.keys = swarmKeys(opts.secret)
+  }
+
+  static async start (opts: ClusterSwarmOptions): Promise<ClusterSwarm> {
+    const keyPair = await loadSwarmKeyPair(opts.keyFile)
+    // A private DHT on loopback (tests, the demo): bind and advertise 127.0.0.1 and skip
+    // hole-punching, or peers in different processes may end up half-connected.
+    const local = opts.bootstrap.length > 0 && opts.bootstrap.every(isLoopback)
+    const dht = opts.bootstrap.length === 0
+      ? undefined
+      : new HyperDHT(local ? { bootstrap: opts.bootstrap, host: '127.0.0.1', firewalled: false, ephemeral: true } : { bootstrap: opts.bootstrap })
+    const swarm = new Hyperswarm({ keyPair, ...(dht ? { dht } : {}) })
+    const cs = new ClusterSwarm(swarm, opts)
+    swarm.on('connection', (conn: SwarmConnection) => cs.onConnection(conn))
+    opts.daemon.remotePayers.push((pub) => cs.payerFor(pub))
+    cs.discovery = swarm.join(cs.keys.topic, { server: true, client: true })
+    await cs.discovery.flushed()
+    cs.scheduleRefresh(1000)
+    opts.daemon.emit('swarm_joined', { publicKey: keyPair.publicKey.toString('hex').slice(0, 12), privateDht: opts.bootstrap.length > 0 })
+    return cs
+  }
+
+  get publicKey (): string { return this.swarm.keyPair.publicKey.toString('hex') }
+
+  /**
+   * Two instances joining a fresh DHT at the same moment can miss each other until the next
+   * periodic refresh (minutes). Refresh soon after joining, backing off to once a minute.
+   */
+  private scheduleRefresh (ms: number): void {
+    if (this.stopped) return
+    this.refreshTimer = setTimeout(() => {
+      void this.discovery?.refresh().catch(() => {})
+      this.scheduleRefresh(Math.min(ms * 2, 60_000))
+    }, ms)
+    this.refreshTimer.unref()
+  }
+
+  private onConnection (conn: SwarmConnection): void {
+    conn.on('error', () => {}) // duplicate-connection and reset errors are normal; 'close' handles cleanup
+    const daemon = this.opts.daemon
+    const peer = new PeerConnection({
+      conn,
+      keys: this.keys,
+      agent: this.opts.agent ?? 'tightrope/0.1',
+      ourNodes: () => [...daemon.nodes.values()].map((n) => ({ publicKey: n.identity.publicKey, alias: n.identity.alias, sign: (m: string) => n.signMessage(m) })),
+      verify: async (message, signature) => {
+        const verifier = [...daemon.nodes.values()].find((n) => n.connected)
+        if (!verifier) throw new Error('no connected Lightning node to verify with')
+        return verifier.verifyMessage(message, signature)
+      },
+      onPayInvoice: (p, request) => this.onPayInvoice(p, request),
+      emit: daemon.emit
+    })
+    const previous = this.peers.get(peer.remoteKey)
+    this.peers.set(peer.remoteKey, peer)
+    if (previous && previous !== peer) previous.drop('replaced by a newer connection')
+    peer.on('authenticated', () => { for (const node of daemon.nodes.values()) daemon.schedule(node) })
+    peer.on('close', () => {
+      if (this.peers.get(peer.remoteKey) === peer) this.peers.delete(peer.remoteKey)
+      daemon.emit('peer_disconnected', { peer: peer.shortKey })
+      if (!this.stopped) for (const node of daemon.nodes.values()) daemon.schedule(node)
+    })
+  }
+
+  /** The peer that proved it controls a Lightning node, as a payer the rebalancer can ask. */
+  payerFor (nodePublicKey: string): PayerLink | undefined {
+    for (const peer of this.peers.values()) {
+      if (peer.authenticated && !peer.closed && peer.provenNodes.has(nodePublicKey)) {
+        return { requestPayment: (req) => peer.requestPayment({ channelId: req.channelId, invoice: req.request, tokens: req.tokens }) }
+      }
+    }
+    return undefined
+  }
+
+  /** A peer asks one of our nodes to pay: only for a node it proved, over a channel to that node. */
+  private async onPayInvoice (peer: PeerConnection, request: PayInvoice): Promise<PaymentResult> {
+    const daemon = this.opts.daemon
+    const answer = (r: PayResponse, paymentId = ''): PaymentResult => ({
+      requestId: request.requestId,
+      channelId: request.channelId,
+      paymentId: r.status === 'paid' ? r.paymentHash : paymentId,
+      confirmed: r.status === 'paid',
+      confirmedAt: r.status === 'paid' ? new Date().toISOString() : '',
+      status: r.status,
+      reason: r.status === 'refused' || r.status === 'failed' ? r.reason : '',
+      detail: r.status === 'refused' ? r.detail.slice(0, 500) : '',
+      retryAt: r.status === 'refused' ? r.retryAt ?? 0 : 0
+    })
+    const refuse = (reason: string, detail: string, hash = ''): PaymentResult => {
+      daemon.emit('payment_refused', { peer: peer.shortKey, channelId: request.channelId, reason, detail })
+      return answer({ status: 'refused', reason, detail }, hash)
+    }
+    const decoded = decodeInvoice(request.invoice)
+    if (!decoded.ok) return refuse('invalidInvoice', `the invoice does not decode: ${decoded.reason}`)
+    const requester = decoded.invoice.destination
+    if (!peer.provenNodes.has(requester)) {
+      return refuse('unprovenNode', `the invoice pays node ${requester}, which this peer has not proven it controls`, decoded.invoice.paymentHash)
+    }
+    for (const node of daemon.nodes.values()) {
+      const channel = (await node.getChannels()).find((ch) => ch.id === request.channelId)
+      if (!channel) continue
+      const payer = daemon.payers.get(node.identity.publicKey)
+      if (!payer) break
+      const r = await payer.handle({ channelId: request.channelId, requesterPublicKey: requester, payerPublicKey: node.identity.publicKey, request: request.invoice, tokens: request.tokens })
+      return answer(r, decoded.invoice.paymentHash)
+    }
+    return refuse('unknownChannel', `none of our nodes has channel ${request.channelId}`, decoded.invoice.paymentHash)
+  }
+
+  async stop (): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    if (this.refreshTimer) clearTimeout(this.refreshTimer)
+    for (const peer of this.peers.values()) peer.drop('shutting down')
+    await this.swarm.destroy()
+  }
+}

@@ -1,0 +1,44 @@
+import c from 'compact-encoding'
+
+/**
+ * Every application message travels in one envelope: a per-connection sequence number (strictly
+ * increasing, so nothing can be replayed or reordered within a session), a type, and the body.
+ * Decoding it ourselves lets a malformed or unknown message be dropped and counted, instead of
+ * tearing the connection down as a throwing Protomux decoder would.
+ */
+export const MAX_FRAME = 8 * 1024
+
+export const MessageType = { payInvoice: 1, paymentResult: 2, nodesUpdate: 3 } as const
+
+export interface Envelope { seq: number; type: number; body: Uint8Array }
+
+export function encodeEnvelope (e: Envelope): Uint8Array {
+  const state = c.state()
+  c.uint.preencode(state, e.seq); c.uint.preencode(state, e.type); c.buffer.preencode(state, e.body)
+  state.buffer = Buffer.allocUnsafe(state.end)
+  c.uint.encode(state, e.seq); c.uint.encode(state, e.type); c.buffer.encode(state, e.body)
+  return state.buffer
+}
+
+export function decodeEnvelope (bytes: Uint8Array): Envelope {
+  if (bytes.length > MAX_FRAME) throw new Error(`frame of ${bytes.length} bytes exceeds ${MAX_FRAME}`)
+  const state = { start: 0, end: bytes.length, buffer: bytes }
+  const seq = c.uint.decode(state)
+  const type = c.uint.decode(state)
+  const body = c.buffer.decode(state)
+  if (!body) throw new Error('envelope without body')
+  if (state.start !== state.end) throw new Error('trailing bytes after envelope')
+  return { seq, type, body }
+}
+
+export function encodeWith<T> (enc: c.Encoder<T>, value: T): Uint8Array {
+  return c.encode(enc, value)
+}
+
+/** Decodes a whole body with a codec; trailing bytes are an error (no smuggled data). */
+export function decodeWith<T> (enc: c.Encoder<T>, bytes: Uint8Array): T {
+  const state = { start: 0, end: bytes.length, buffer: bytes }
+  const value = enc.decode(state)
+  if (state.start !== state.end) throw new Error('trailing bytes after message')
+  return value
+}
