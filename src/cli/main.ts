@@ -1,10 +1,14 @@
 import { UsageError } from './usage-error.js'
+import { silenceIpServernameWarning } from './warnings.js'
 import { help as simStartHelp, parseSimStart } from './commands/sim-start/options.js'
 import { simStart } from './commands/sim-start/handler.js'
+import { help as startHelp, parseStart } from './commands/start/options.js'
+import { start } from './commands/start/handler.js'
 
 const HELP = `Usage: tightrope <command> [options]
 
 Commands:
+  start         run the daemon for the nodes in the config (--dry-run: decide, never pay)
   sim start     run a simulated Lightning network (LND-compatible gRPC, local DHT, control API)
 
 Run \`tightrope <command> --help\` for a command's options.
@@ -16,6 +20,14 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  start: {
+    help: startHelp,
+    run: async (argv) => {
+      const opts = parseStart(argv)
+      if (opts === 'help') return void process.stdout.write(startHelp)
+      await start(opts)
+    }
+  },
   'sim start': {
     help: simStartHelp,
     run: async (argv) => {
@@ -60,4 +72,5 @@ async function main (argv: string[]): Promise<void> {
   }
 }
 
+silenceIpServernameWarning()
 void main(process.argv.slice(2))

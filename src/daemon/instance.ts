@@ -1,0 +1,62 @@
+import { join, resolve } from 'node:path'
+import type { TightropeConfig } from '../config/schema.js'
+import { resolveSettings } from '../config/resolve.js'
+import { AuditLog } from '../ledger/audit-log.js'
+import { ClusterSwarm } from '../swarm/cluster-swarm.js'
+import { Daemon } from './daemon.js'
+
+/** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
+const QUIET_EVENTS = /^(starting|started|stopped|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
+
+export interface Instance {
+  daemon: Daemon
+  swarm?: ClusterSwarm
+  stop (): Promise<void>
+}
+
+export const PLACEHOLDER_SECRET = 'secret'
+
+/**
+ * The composition root: config → audit ledger → daemon (nodes, payers, rebalancer) → swarm.
+ * Stops in reverse order: swarm first (no new requests), then the daemon, which flushes the ledger.
+ */
+export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; swarm?: boolean } = {}): Promise<Instance> {
+  const storagePath = resolve(config.audit.storage.path)
+  const ledger = await AuditLog.open({
+    storagePath,
+    eventLogName: config.audit.eventLog,
+    transactionLogName: config.audit.transactionHistory,
+    shouldMask: config.audit.shouldMask
+  })
+  const print = opts.log ?? ((line: string) => console.log(line))
+  const verbose = config.audit.verboseScreenLogging
+  const daemon = await Daemon.start({
+    nodes: config.lightningNodes,
+    ledger,
+    settingsFor: (alias, channelId) => resolveSettings(config.limits, { alias, channelId }),
+    refreshRateMs: config.limits.baseSettings.refreshRate,
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    log: (line) => { if (verbose || QUIET_EVENTS.test(line.split(' ')[1] ?? '')) print(line) }
+  })
+  let swarm: ClusterSwarm | undefined
+  if (opts.swarm !== false) {
+    if (config.secret === PLACEHOLDER_SECRET) {
+      daemon.emit('swarm_disabled', { reason: 'secret is still the placeholder "secret": set a long random secret (config/local.json or TIGHTROPE_SECRET) to join other instances' })
+    } else {
+      try {
+        swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), daemon })
+      } catch (err) {
+        await daemon.stop()
+        throw err
+      }
+    }
+  }
+  return {
+    daemon,
+    ...(swarm ? { swarm } : {}),
+    async stop () {
+      await swarm?.stop()
+      await daemon.stop()
+    }
+  }
+}
