@@ -67,6 +67,21 @@ describe('one instance managing both ends of A-B', () => {
     await push(cluster, 'A', 'B', Math.round((0.5 - shareOf(cluster, 'B', 'A')) * 1_996_530))
   })
 
+  it('stops at maxAmountPerPeriod in a fixed (calendar) period', async () => {
+    running = await startDaemon(cluster, ['A', 'B'], storage.path, { maxTransactionSize: 60_000, maxAmountPerPeriod: 100_000, useRollingLimitsPeriod: false, limitsPeriod: 86_400_000 })
+    const before = cluster.network.paymentLog.length
+    await push(cluster, 'A', 'B', 400_000)
+    const d = running
+    await eventually(() => payerRecords(d).some((r) => r.status === 'refused' && r.reason === 'maxAmountPerPeriod') ? true : undefined, 10_000, 'a refusal for maxAmountPerPeriod')
+    const paid = cluster.network.paymentLog.slice(before).filter((p) => p.from === 'B' && p.to === 'A' && p.status === 'SUCCEEDED')
+    const total = paid.reduce((sum, p) => sum + p.amountMsat / 1000, 0)
+    assert.ok(total <= 100_000, `paid ${total} sat within maxAmountPerPeriod`)
+    assert.ok(paid.length >= 1)
+    const refusal = payerRecords(d).find((r) => r.reason === 'maxAmountPerPeriod')
+    assert.match(refusal?.detail ?? '', /\d/, 'the refusal says the numbers')
+    await push(cluster, 'B', 'A', Math.round((0.5 - shareOf(cluster, 'A', 'B')) * 1_996_530))
+  })
+
   it('keeps minTimeBetweenPayments between payments', async () => {
     running = await startDaemon(cluster, ['A', 'B'], storage.path, { maxTransactionSize: 40_000, minTimeBetweenPayments: 1500 })
     const before = cluster.network.paymentLog.length
