@@ -4,11 +4,14 @@ import { help as simStartHelp, parseSimStart } from './commands/sim-start/option
 import { simStart } from './commands/sim-start/handler.js'
 import { help as startHelp, parseStart } from './commands/start/options.js'
 import { start } from './commands/start/handler.js'
+import { help as configCheckHelp, parseConfigCheck } from './commands/config-check/options.js'
+import { configCheck } from './commands/config-check/handler.js'
 
 const HELP = `Usage: tightrope <command> [options]
 
 Commands:
   start         run the daemon for the nodes in the config (--dry-run: decide, never pay)
+  config check  validate the config and print the settings in force for every node and channel
   sim start     run a simulated Lightning network (LND-compatible gRPC, local DHT, control API)
 
 Run \`tightrope <command> --help\` for a command's options.
@@ -26,6 +29,14 @@ const commands: Record<string, Command> = {
       const opts = parseStart(argv)
       if (opts === 'help') return void process.stdout.write(startHelp)
       await start(opts)
+    }
+  },
+  'config check': {
+    help: configCheckHelp,
+    run: async (argv) => {
+      const opts = parseConfigCheck(argv)
+      if (opts === 'help') return void process.stdout.write(configCheckHelp)
+      await configCheck(opts)
     }
   },
   'sim start': {
