@@ -24,7 +24,9 @@ const isLoopback = (hostPort: string): boolean => /^(127\.\d+\.\d+\.\d+|localhos
  * becomes a PeerConnection; the Lightning nodes a peer proves become payers the daemon can ask.
  */
 export class ClusterSwarm {
-  readonly peers = new Map<string, PeerConnection>()
+  /** Live connections. Hyperswarm keeps one per remote key, but during its deduplication two may
+   * briefly coexist; it closes the loser itself, so we never close one on our own. */
+  readonly peers = new Set<PeerConnection>()
   private readonly keys: SwarmKeys
   private discovery: PeerDiscovery | undefined
   private refreshTimer: NodeJS.Timeout | undefined
@@ -84,20 +86,18 @@ export class ClusterSwarm {
       onPayInvoice: (p, request) => this.onPayInvoice(p, request),
       emit: daemon.emit
     })
-    const previous = this.peers.get(peer.remoteKey)
-    this.peers.set(peer.remoteKey, peer)
-    if (previous && previous !== peer) previous.drop('replaced by a newer connection')
+    this.peers.add(peer)
     peer.on('authenticated', () => { for (const node of daemon.nodes.values()) daemon.schedule(node) })
     peer.on('close', () => {
-      if (this.peers.get(peer.remoteKey) === peer) this.peers.delete(peer.remoteKey)
-      daemon.emit('peer_disconnected', { peer: peer.shortKey })
+      this.peers.delete(peer)
+      if (peer.authenticated) daemon.emit('peer_disconnected', { peer: peer.shortKey })
       if (!this.stopped) for (const node of daemon.nodes.values()) daemon.schedule(node)
     })
   }
 
   /** The peer that proved it controls a Lightning node, as a payer the rebalancer can ask. */
   payerFor (nodePublicKey: string): PayerLink | undefined {
-    for (const peer of this.peers.values()) {
+    for (const peer of this.peers) {
       if (peer.authenticated && !peer.closed && peer.provenNodes.has(nodePublicKey)) {
         return { requestPayment: (req) => peer.requestPayment({ channelId: req.channelId, invoice: req.request, tokens: req.tokens }) }
       }
@@ -144,7 +144,7 @@ export class ClusterSwarm {
     if (this.stopped) return
     this.stopped = true
     if (this.refreshTimer) clearTimeout(this.refreshTimer)
-    for (const peer of this.peers.values()) peer.drop('shutting down')
+    for (const peer of this.peers) peer.drop('shutting down')
     await this.swarm.destroy()
   }
 }

@@ -40,7 +40,7 @@ export class PeerConnection extends EventEmitter {
   readonly provenNodes = new Map<string, string>()
   authenticated = false
   closed = false
-  private readonly channel: Channel
+  private channel: Channel | undefined
   private sendSeq = 0
   private recvSeq = 0
   private badMessages = 0
@@ -51,15 +51,6 @@ export class PeerConnection extends EventEmitter {
   constructor (private readonly opts: PeerConnectionOptions) {
     super()
     this.remoteKey = opts.conn.remotePublicKey.toString('hex')
-    const channel = Protomux.from(opts.conn).createChannel({
-      protocol: PROTOCOL,
-      handshake: c.buffer,
-      messages: [{ encoding: c.buffer, onmessage: (bytes: Uint8Array) => { void this.onEnvelope(bytes) } }],
-      onopen: (handshake: Uint8Array) => { void this.onHello(handshake) },
-      onclose: () => { this.onClose() }
-    })
-    if (!channel) throw new Error('tightrope protocol channel already open on this connection')
-    this.channel = channel
     opts.conn.on('close', () => this.onClose())
     void this.sendHello().catch((err: unknown) => this.drop(`cannot prepare hello: ${(err as Error).message}`))
   }
@@ -74,7 +65,19 @@ export class PeerConnection extends EventEmitter {
       nodes.push({ publicKey: node.publicKey, alias: node.alias.slice(0, 64), signature })
     }
     const hello: Hello = { version: PROTOCOL_VERSION, agent: this.opts.agent, proof: membershipProof(keys.authKey, conn.handshakeHash, conn.publicKey), nodes }
-    if (!this.closed) this.channel.open(encodeWith(helloCodec, hello))
+    if (this.closed) return
+    // Create and open in the same tick: Protomux pairs a remote open only with a channel that is
+    // opened, or created after it arrived; a channel created early and opened later never pairs.
+    const channel = Protomux.from(conn).createChannel({
+      protocol: PROTOCOL,
+      handshake: c.buffer,
+      messages: [{ encoding: c.buffer, onmessage: (bytes: Uint8Array) => { void this.onEnvelope(bytes) } }],
+      onopen: (handshake: Uint8Array) => { void this.onHello(handshake) },
+      onclose: () => { this.onClose() }
+    })
+    if (!channel) return this.drop('tightrope protocol channel already open on this connection')
+    this.channel = channel
+    channel.open(encodeWith(helloCodec, hello))
   }
 
   private async onHello (bytes: Uint8Array): Promise<void> {
@@ -122,7 +125,7 @@ export class PeerConnection extends EventEmitter {
 
   private send (type: number, body: Uint8Array): void {
     if (this.closed) return
-    this.channel.messages[0]?.send(encodeEnvelope({ seq: ++this.sendSeq, type, body }))
+    this.channel?.messages[0]?.send(encodeEnvelope({ seq: ++this.sendSeq, type, body }))
   }
 
   private async onEnvelope (bytes: Uint8Array): Promise<void> {

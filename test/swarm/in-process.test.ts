@@ -1,0 +1,57 @@
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { SimCluster } from '../../src/sim/cluster.js'
+import { validateConfig } from '../../src/config/load.js'
+import { startInstance, type Instance } from '../../src/daemon/instance.js'
+import { eventually, readmeScenario } from '../helpers/sim.js'
+import { push, shareOf, tempDir } from '../helpers/daemon.js'
+
+function configFor (cluster: SimCluster, aliases: string[], storage: string, secret: string) {
+  return validateConfig({
+    secret,
+    lightningNodes: aliases.map((a) => { const c = cluster.connection(a); return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
+    audit: { storage: { path: storage }, verboseScreenLogging: true },
+    limits: { baseSettings: { maxTransactionSize: 1000000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 50, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1 } },
+    swarm: { bootstrap: cluster.bootstrap }
+  })
+}
+
+describe('two instances in one process over a local DHT (fast feedback for the swarm layer)', () => {
+  let cluster: SimCluster
+  let alice: Instance
+  let bob: Instance
+  const lines: string[] = []
+  const dirs: Array<{ remove: () => Promise<void> }> = []
+
+  before(async () => {
+    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
+    const a = await tempDir(); const b = await tempDir(); dirs.push(a, b)
+    alice = await startInstance(configFor(cluster, ['A', 'B'], a.path, 'correcthorsebatterystaple'), { log: (l) => lines.push(`alice ${l}`) })
+    bob = await startInstance(configFor(cluster, ['C', 'D', 'E'], b.path, 'correcthorsebatterystaple'), { log: (l) => lines.push(`bob ${l}`) })
+  })
+  after(async () => {
+    await alice?.stop()
+    await bob?.stop()
+    await cluster?.stop()
+    for (const d of dirs) await d.remove()
+  })
+
+  it('the instances authenticate each other and prove their nodes', async () => {
+    await eventually(() => lines.some((l) => l.startsWith('alice') && l.includes('peer_authenticated')) && lines.some((l) => l.startsWith('bob') && l.includes('peer_authenticated')) ? true : undefined, 20_000, 'mutual authentication')
+    const bobSeen = [...(alice.swarm?.peers ?? [])].filter((p) => p.authenticated).flatMap((p) => [...p.provenNodes.values()]).sort()
+    assert.deepEqual(bobSeen, ['C', 'D', 'E'])
+  })
+
+  it('A-C (across operators) comes back into its deadzone', async () => {
+    await push(cluster, 'A', 'C', 2_000_000)
+    assert.ok(shareOf(cluster, 'A', 'C') < 0.4)
+    await eventually(() => Math.abs(shareOf(cluster, 'A', 'C') - 0.5) <= 0.1 ? true : undefined, 20_000, 'A-C rebalanced')
+    const ac = cluster.channelBetween('A', 'C')?.id
+    const fromBob = cluster.network.paymentLog.filter((p) => p.from === 'C' && p.to === 'A')
+    assert.ok(fromBob.length >= 1)
+    for (const p of fromBob) {
+      assert.equal(p.feeMsat, 0)
+      assert.deepEqual(p.chanIds, [ac])
+    }
+  })
+})
