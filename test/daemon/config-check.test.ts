@@ -16,7 +16,7 @@ describe('tightrope config check', () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: false, control: false })
     dir = await tempDir()
     const ab = cluster.channelBetween('A', 'B')?.id as string
-    configDir = await writeConfigDir(dir.path, cluster, ['A', 'B'], { limits: { baseSettings: { minTimeBetweenPayments: '0s', refreshRate: 1 }, idSettings: [{ id: 'A', deadzone: 0.2 }, { id: `B:${ab}`, balancePoint: 0.6 }] } })
+    configDir = await writeConfigDir(dir.path, cluster, ['A', 'B'], { idSettings: [{ id: 'A', deadzone: 0.2 }, { id: `B:${ab}`, balancePoint: 0.6 }] })
   })
   after(async () => {
     await cluster?.stop()

@@ -5,6 +5,7 @@ import type { Settings } from '../../src/config/types.js'
 import { AuditLog } from '../../src/ledger/audit-log.js'
 import { Daemon } from '../../src/daemon/daemon.js'
 import type { SimCluster } from '../../src/sim/cluster.js'
+import type { PaymentTruth } from '../../src/sim/model/network.js'
 
 export const BASE_SETTINGS: Settings = {
   maxTransactionSize: 1_000_000,
@@ -53,7 +54,8 @@ export function shareOf (cluster: SimCluster, a: string, b: string): number {
 }
 
 /** Moves `tokens` from a to b over their direct channel only (no other path), as traffic would. */
-export async function push (cluster: SimCluster, from: string, to: string, tokens: number): Promise<void> {
+export async function push (cluster: SimCluster, from: string, to: string, tokens: number): Promise<PaymentTruth> {
   const truth = await cluster.pay({ from, to, tokens })
   if (truth.status !== 'SUCCEEDED') throw new Error(`push ${from}->${to} ${tokens} failed: ${truth.failureReason}`)
+  return truth
 }

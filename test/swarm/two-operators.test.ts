@@ -1,0 +1,136 @@
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { SimCluster } from '../../src/sim/cluster.js'
+import type { PaymentTruth } from '../../src/sim/model/network.js'
+import { eventually, readmeScenario } from '../helpers/sim.js'
+import { push, shareOf, tempDir } from '../helpers/daemon.js'
+import { writeConfigDir, type ConfigOverrides } from '../helpers/config.js'
+import { runTightrope, type Running } from '../helpers/process.js'
+
+const SECRET = 'correcthorsebatterystaple-for-tests'
+const inside = (cluster: SimCluster, a: string, b: string): true | undefined => Math.abs(shareOf(cluster, a, b) - 0.5) <= 0.1 ? true : undefined
+
+/** Starts `tightrope start` for some nodes in its own process; stopped and cleaned up by `after`. */
+async function operator (cluster: SimCluster, aliases: string[], o: ConfigOverrides, cleanup: Array<() => Promise<unknown>>): Promise<{ proc: Running; restart: () => Promise<Running> }> {
+  const dir = await tempDir('tightrope-op-')
+  const configDir = await writeConfigDir(dir.path, cluster, aliases, o)
+  const state = { proc: runTightrope(['start', '--config', configDir]) }
+  cleanup.push(async () => { await state.proc.stop(); await dir.remove() })
+  await eventually(() => state.proc.output().includes(' started ') ? true : undefined, 30_000, `${aliases.join(',')} to start:\n${state.proc.output()}`)
+  return {
+    get proc () { return state.proc },
+    restart: async () => {
+      assert.equal(await state.proc.stop('SIGTERM'), 0)
+      state.proc = runTightrope(['start', '--config', configDir])
+      await eventually(() => state.proc.output().includes(' started ') ? true : undefined, 30_000, 'restart')
+      return state.proc
+    }
+  }
+}
+
+/** Rebalancing payments: between the two ends of one channel, not made by the test's own pushes. */
+function rebalancesOn (cluster: SimCluster, pushes: Set<string>, a: string, b: string): PaymentTruth[] {
+  return cluster.network.paymentLog.filter((p) => !pushes.has(p.paymentHash) && ((p.from === a && p.to === b) || (p.from === b && p.to === a)))
+}
+
+describe('the spec\'s story: Alice (A, B) and Bob (C, D, E), each in its own process, same secret', () => {
+  let cluster: SimCluster
+  const cleanup: Array<() => Promise<unknown>> = []
+  const pushes = new Set<string>()
+  let alice: Running
+  let bob: Running
+
+  before(async () => {
+    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
+    alice = (await operator(cluster, ['A', 'B'], { secret: SECRET }, cleanup)).proc
+    bob = (await operator(cluster, ['C', 'D', 'E'], { secret: SECRET }, cleanup)).proc
+  })
+  after(async () => {
+    for (const c of cleanup.reverse()) await c()
+    await cluster?.stop()
+  })
+
+  it('the instances find each other and each proves its own nodes', async () => {
+    await eventually(() => alice.output().includes('peer_authenticated') && bob.output().includes('peer_authenticated') ? true : undefined, 20_000, 'mutual authentication')
+    assert.match(alice.output(), /peer_authenticated .*"alias":"C".*"alias":"D".*"alias":"E"/)
+    assert.match(bob.output(), /peer_authenticated .*"alias":"A".*"alias":"B"/)
+  })
+
+  it('A-B, C-D, D-E and A-C, each pushed out of balance, come back inside their deadzone', async () => {
+    for (const [from, to] of [['A', 'B'], ['C', 'D'], ['E', 'D'], ['A', 'C']] as const) {
+      const capacity = cluster.channelBetween(from, to)?.capacity as number
+      pushes.add((await push(cluster, from, to, Math.round(capacity * 0.3))).paymentHash)
+      assert.ok(!inside(cluster, from, to), `${from}-${to} pushed out`)
+    }
+    for (const [a, b] of [['A', 'B'], ['C', 'D'], ['D', 'E'], ['A', 'C']] as const) {
+      await eventually(() => inside(cluster, a, b), 20_000, `${a}-${b} back inside its deadzone`)
+    }
+    for (const [a, b] of [['A', 'B'], ['C', 'D'], ['D', 'E'], ['A', 'C']] as const) {
+      const id = cluster.channelBetween(a, b)?.id
+      const paid = rebalancesOn(cluster, pushes, a, b)
+      assert.ok(paid.length >= 1, `${a}-${b} was rebalanced`)
+      for (const p of paid) {
+        assert.equal(p.feeMsat, 0, `${a}-${b}: no fee`)
+        assert.deepEqual(p.chanIds, [id], `${a}-${b}: direct`)
+      }
+    }
+  })
+
+  it('Bob opens E-B at runtime: it is picked up and balanced without a restart', async () => {
+    const eb = cluster.openChannel({ from: 'E', to: 'B', capacity: 2_000_000, fromBalance: 1_700_000 })
+    assert.ok(!inside(cluster, 'E', 'B'))
+    await eventually(() => inside(cluster, 'E', 'B'), 20_000, 'E-B balanced')
+    const paid = rebalancesOn(cluster, pushes, 'E', 'B')
+    assert.ok(paid.length >= 1)
+    for (const p of paid) assert.deepEqual(p.chanIds, [eb.id])
+    assert.match(alice.output(), new RegExp(`channel_watched channelId=${eb.id} node=B`))
+  })
+})
+
+describe('different secrets: the instances never talk and A-C is never touched', () => {
+  let cluster: SimCluster
+  const cleanup: Array<() => Promise<unknown>> = []
+  after(async () => {
+    for (const c of cleanup.reverse()) await c()
+    await cluster?.stop()
+  })
+
+  it('nothing crosses', async () => {
+    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
+    const alice = (await operator(cluster, ['A', 'B'], { secret: 'alice-only-secret-1234567' }, cleanup)).proc
+    const bob = (await operator(cluster, ['C', 'D', 'E'], { secret: 'bob-only-secret-7654321' }, cleanup)).proc
+    const pushed = await push(cluster, 'A', 'C', 1_500_000)
+    await new Promise((resolve) => setTimeout(resolve, 4000))
+    for (const out of [alice.output(), bob.output()]) assert.doesNotMatch(out, /peer_(authenticated|dropped)|message_dropped|payment_/)
+    assert.equal(cluster.network.paymentLog.filter((p) => p.paymentHash !== pushed.paymentHash && ((p.from === 'C' && p.to === 'A') || (p.from === 'A' && p.to === 'C'))).length, 0)
+    assert.ok(!inside(cluster, 'A', 'C'), 'A-C stays where the push left it')
+  })
+})
+
+describe('payer-side limits hold across instances and across a restart of the payer', () => {
+  let cluster: SimCluster
+  const cleanup: Array<() => Promise<unknown>> = []
+  after(async () => {
+    for (const c of cleanup.reverse()) await c()
+    await cluster?.stop()
+  })
+
+  it('Bob pays Alice at most maxTransactionsPerPeriod times, before and after he restarts', async () => {
+    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
+    const pushes = new Set<string>()
+    // Alice asks for at most what Bob pays per payment, so that his count limit is what stops him.
+    const alice = (await operator(cluster, ['A', 'B'], { secret: SECRET, baseSettings: { maxTransactionSize: 50_000 } }, cleanup)).proc
+    const bobOp = await operator(cluster, ['C', 'D', 'E'], { secret: SECRET, baseSettings: { maxTransactionSize: 50_000, maxTransactionsPerPeriod: 2 } }, cleanup)
+    await eventually(() => alice.output().includes('peer_authenticated') ? true : undefined, 20_000, 'authentication')
+    pushes.add((await push(cluster, 'A', 'C', 1_500_000)).paymentHash)
+    await eventually(() => bobOp.proc.output().includes('reason=maxTransactionsPerPeriod') ? true : undefined, 20_000, 'Bob refusing for maxTransactionsPerPeriod')
+    const paid = rebalancesOn(cluster, pushes, 'A', 'C')
+    assert.equal(paid.length, 2)
+    for (const p of paid) assert.ok(p.amountMsat <= 50_000_000)
+    assert.match(alice.output(), /rebalance_not_done .*reason=maxTransactionsPerPeriod/, 'Alice learns why')
+
+    const bob = await bobOp.restart()
+    await eventually(() => bob.output().includes('reason=maxTransactionsPerPeriod') ? true : undefined, 30_000, 'the restarted Bob still refusing')
+    assert.equal(rebalancesOn(cluster, pushes, 'A', 'C').length, 2, 'no payment after the restart')
+  })
+})
