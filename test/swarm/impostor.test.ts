@@ -1,0 +1,59 @@
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { EventEmitter } from 'node:events'
+import { join } from 'node:path'
+import { SimCluster } from '../../src/sim/cluster.js'
+import { validateConfig } from '../../src/config/load.js'
+import { startInstance, type Instance } from '../../src/daemon/instance.js'
+import { ClusterSwarm } from '../../src/swarm/cluster-swarm.js'
+import { LndNode } from '../../src/lightning/lnd-node.js'
+import type { Daemon } from '../../src/daemon/daemon.js'
+import { eventually, readmeScenario } from '../helpers/sim.js'
+import { tempDir } from '../helpers/daemon.js'
+
+const SECRET = 'the-cluster-secret-mallory-also-knows'
+
+describe('an instance that claims a Lightning node it does not control', () => {
+  let cluster: SimCluster
+  let bob: Instance
+  let mallory: ClusterSwarm
+  let x: LndNode
+  const lines: string[] = []
+  const dirs: Array<{ path: string; remove: () => Promise<void> }> = []
+
+  before(async () => {
+    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
+    const b = await tempDir(); const m = await tempDir(); dirs.push(b, m)
+    bob = await startInstance(validateConfig({
+      secret: SECRET,
+      lightningNodes: ['C', 'D', 'E'].map((a) => { const c = cluster.connection(a); return { cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
+      audit: { storage: { path: b.path }, verboseScreenLogging: true },
+      limits: { baseSettings: { maxTransactionSize: 1000000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 20, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1 } },
+      swarm: { bootstrap: cluster.bootstrap }
+    }), { log: (l) => lines.push(l) })
+    // Mallory knows the secret and runs node X, but claims Alice's node A (signing with X's key).
+    x = await LndNode.connect(cluster.connection('X'))
+    const a = cluster.connection('A')
+    const claimed = Object.assign(new EventEmitter(), { identity: { publicKey: a.publicKey, alias: 'A' }, connected: true, signMessage: (m: string) => x.signMessage(m), verifyMessage: (m: string, s: string) => x.verifyMessage(m, s) })
+    const fakeDaemon = { nodes: new Map([[a.publicKey, claimed]]), payers: new Map(), remotePayers: [], emit: () => {}, schedule: () => {} }
+    mallory = await ClusterSwarm.start({ secret: SECRET, bootstrap: cluster.bootstrap, keyFile: join(m.path, 'key'), daemon: fakeDaemon as unknown as Daemon })
+  })
+  after(async () => {
+    await mallory?.stop()
+    await x?.stop()
+    await bob?.stop()
+    await cluster?.stop()
+    for (const d of dirs) await d.remove()
+  })
+
+  it('is refused: the claim is logged and the node is not attributed to it', async () => {
+    const a = cluster.connection('A').publicKey
+    await eventually(() => lines.find((l) => l.includes('node_claim_refused') && l.includes(a)), 20_000, 'the refused claim')
+    await eventually(() => lines.find((l) => l.includes('peer_authenticated')), 5000, 'the peer itself (it knows the secret) to be admitted')
+    const peers = [...(bob.swarm?.peers ?? [])].filter((p) => p.authenticated)
+    assert.equal(peers.length, 1)
+    assert.equal(peers[0]?.provenNodes.size, 0, 'no node proven')
+    assert.equal(bob.daemon.payerFor(a), undefined, 'nobody may ask Bob to pay on behalf of A')
+    assert.match(lines.find((l) => l.includes('node_claim_refused')) ?? '', /signature does not prove control of that node/)
+  })
+})
