@@ -1,0 +1,83 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import c from 'compact-encoding'
+import { membershipProof, nodeProofMessage, swarmKeys } from '../../src/swarm/keys.js'
+import { hello, payInvoice, paymentResult, MAX_NODES } from '../../src/swarm/messages.js'
+import { decodeEnvelope, decodeWith, encodeEnvelope, encodeWith, MAX_FRAME } from '../../src/swarm/envelope.js'
+import { loadSwarmKeyPair } from '../../src/swarm/key-pair.js'
+import { tempDir } from '../helpers/daemon.js'
+
+const hh = Buffer.alloc(32, 1)
+const key = Buffer.alloc(32, 2)
+
+describe('key derivation', () => {
+  it('separates the topic from the auth key and depends on the secret', () => {
+    const a = swarmKeys('correct horse')
+    assert.equal(a.topic.length, 32)
+    assert.notDeepEqual(a.topic, a.authKey)
+    assert.deepEqual(swarmKeys('correct horse'), a, 'deterministic')
+    assert.notDeepEqual(swarmKeys('correct horsf').topic, a.topic)
+  })
+  it('binds the membership proof to the session and the sender', () => {
+    const { authKey } = swarmKeys('s')
+    const p = membershipProof(authKey, hh, key)
+    assert.notDeepEqual(membershipProof(authKey, Buffer.alloc(32, 9), key), p, 'another session')
+    assert.notDeepEqual(membershipProof(authKey, hh, Buffer.alloc(32, 3)), p, 'another sender (no reflection)')
+    assert.notDeepEqual(membershipProof(swarmKeys('t').authKey, hh, key), p, 'another secret')
+    assert.match(nodeProofMessage(hh, key, '02ab'), /node 02ab is controlled by swarm key 0202.* on session 0101/)
+  })
+})
+
+describe('messages', () => {
+  it('round-trip', () => {
+    const h = { version: 2, agent: 'tightrope/0.1', proof: Buffer.alloc(32, 7), nodes: [{ publicKey: '02'.padEnd(66, 'a'), alias: 'A', signature: 'd'.repeat(104) }] }
+    assert.deepEqual(decodeWith(hello, encodeWith(hello, h)), h)
+    const p = { requestId: 7, channelId: '512x1x0', invoice: 'lnbcrt1...', tokens: 50000 }
+    assert.deepEqual(decodeWith(payInvoice, encodeWith(payInvoice, p)), p)
+    const r = { requestId: 7, channelId: '512x1x0', paymentId: 'ab'.repeat(32), confirmed: true, confirmedAt: new Date(0).toISOString(), status: 'paid', reason: '', detail: '', retryAt: 0 }
+    assert.deepEqual(decodeWith(paymentResult, encodeWith(paymentResult, r)), r)
+  })
+  it('refuse anything over its bounds, truncated, or with trailing bytes', () => {
+    const tooMany = { version: 2, agent: 'x', proof: Buffer.alloc(32), nodes: Array.from({ length: MAX_NODES + 1 }, () => ({ publicKey: 'a', alias: 'b', signature: 'c' })) }
+    assert.throws(() => decodeWith(hello, encodeWith(hello, tooMany)), /nodes: 65 entries, at most 64/)
+    const longInvoice = encodeWith(payInvoice, { requestId: 1, channelId: '1x1x1', invoice: 'x'.repeat(3000), tokens: 1 })
+    assert.throws(() => decodeWith(payInvoice, longInvoice), /invoice longer than 2048/)
+    const ok = encodeWith(payInvoice, { requestId: 1, channelId: '1x1x1', invoice: 'lnbc', tokens: 1 })
+    assert.throws(() => decodeWith(payInvoice, ok.subarray(0, ok.length - 2)))
+    assert.throws(() => decodeWith(payInvoice, Buffer.concat([ok, Buffer.from([0])])), /trailing bytes/)
+  })
+})
+
+describe('envelope', () => {
+  it('round-trips and refuses oversized, truncated and padded frames', () => {
+    const e = { seq: 3, type: 1, body: Buffer.from('hello') }
+    assert.deepEqual(decodeEnvelope(encodeEnvelope(e)), { ...e, body: Buffer.from('hello') })
+    assert.throws(() => decodeEnvelope(Buffer.alloc(MAX_FRAME + 1)), /exceeds/)
+    const bytes = encodeEnvelope(e)
+    assert.throws(() => decodeEnvelope(bytes.subarray(0, bytes.length - 1)))
+    assert.throws(() => decodeEnvelope(Buffer.concat([bytes, Buffer.from([1])])), /trailing bytes/)
+    assert.throws(() => decodeEnvelope(c.encode(c.uint, 5)))
+  })
+})
+
+describe('swarm key pair', () => {
+  it('persists across restarts and is private to us', async () => {
+    const dir = await tempDir()
+    try {
+      const file = join(dir.path, 'storage', 'swarm-key')
+      const first = await loadSwarmKeyPair(file)
+      const second = await loadSwarmKeyPair(file)
+      assert.deepEqual(second.publicKey, first.publicKey)
+      assert.match(await readFile(file, 'utf8'), /^[0-9a-f]{64}\n$/)
+      const { statSync } = await import('node:fs')
+      assert.equal(statSync(file).mode & 0o777, 0o600)
+      const { writeFile } = await import('node:fs/promises')
+      await writeFile(file, 'garbage')
+      await assert.rejects(loadSwarmKeyPair(file), /expected 64 hex characters/)
+    } finally {
+      await dir.remove()
+    }
+  })
+})
