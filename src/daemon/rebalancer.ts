@@ -43,6 +43,10 @@ const key = (localPublicKey: string, channelId: string): string => `${localPubli
 export class Rebalancer {
   readonly sides = new Map<string, ChannelSide>()
   private readonly running = new Set<Promise<void>>()
+  /** Requests already recorded as finished: the request itself and a concurrent evaluation may
+   * both see the invoice settle, and only the first may write the outcome. */
+  private readonly concluded = new Set<string>()
+  private lastAsked = new Map<string, number>()
 
   constructor (private readonly opts: RebalancerOptions) {}
 
@@ -66,8 +70,6 @@ export class Rebalancer {
       await this.conclude(node, entry.channelId, entry.remotePublicKey, entry.tokens, entry.paymentHash, state === 'settled' ? { status: 'paid', paymentHash: entry.paymentHash } : { status: 'failed', reason: 'requesterRestarted' })
     }
   }
-
-  private lastAsked = new Map<string, number>()
 
   /** Looks at every channel of one node and acts on the decisions. Safe to call at any time. */
   async evaluate (node: LightningNode): Promise<void> {
@@ -207,6 +209,10 @@ export class Rebalancer {
   }
 
   private async conclude (node: LightningNode, channelId: string, remotePublicKey: string, tokens: number, paymentHash: string, response: PayResponse): Promise<void> {
+    if (this.concluded.has(paymentHash)) return
+    this.concluded.add(paymentHash)
+    // The race it guards lasts seconds; remembering the last 10,000 is plenty and stays bounded.
+    if (this.concluded.size > 10_000) this.concluded.delete(this.concluded.values().next().value as string)
     const side = this.sides.get(key(node.identity.publicKey, channelId))
     if (side?.inFlight?.paymentHash === paymentHash) delete side.inFlight
     const base = { role: 'requester' as const, channelId, localPublicKey: node.identity.publicKey, remotePublicKey, tokens, paymentHash }
