@@ -18,6 +18,9 @@ export interface DaemonOptions {
 }
 
 const EVALUATE_DEBOUNCE_MS = 20
+/** How long a graceful stop waits for payments in flight (an HTLC can be held for hours). Past it,
+ * the durable 'pending' entries make the next start settle them from LND's own record. */
+const STOP_GRACE_MS = 15_000
 
 /**
  * One Tightrope instance: its own Lightning nodes, the payer service of each, the rebalancer, and
@@ -147,7 +150,13 @@ export class Daemon {
     for (const t of this.pending.values()) clearTimeout(t)
     this.pending.clear()
     await Promise.allSettled([...this.evaluating.values()])
-    await this.rebalancer.idle()
+    let timer: NodeJS.Timeout | undefined
+    const gaveUp = await Promise.race([
+      this.rebalancer.idle().then(() => false),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), STOP_GRACE_MS) })
+    ])
+    clearTimeout(timer)
+    if (gaveUp) this.emit('stopping_with_work_in_flight', { detail: 'payments still in flight are recorded as pending and will be settled from LND at the next start' })
     for (const node of this.nodes.values()) await node.stop()
     this.emit('stopped', {})
     await this.opts.ledger.close()

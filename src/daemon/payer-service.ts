@@ -87,19 +87,27 @@ export class PayerService {
     const me = this.node.identity.publicKey
     for (const entry of latestByHash(this.ledger.allTransactions(), 'payer').values()) {
       if (entry.status !== 'pending' || entry.localPublicKey !== me || !entry.paymentHash) continue
-      const state = await this.node.getPaymentState(entry.paymentHash)
-      const base = { role: 'payer' as const, channelId: entry.channelId, localPublicKey: me, remotePublicKey: entry.remotePublicKey, tokens: entry.tokens }
-      if (state.status === 'unknown') {
-        // LND never started it (we crashed between the ledger entry and the RPC): it did not happen.
-        await this.ledger.appendTransaction({ ...base, status: 'failed', paymentHash: entry.paymentHash, reason: 'neverInitiated' })
-        this.emit('payment_reconciled', { channelId: entry.channelId, paymentHash: entry.paymentHash, outcome: 'neverInitiated' })
-        settled++
-      } else if (state.status !== 'pending') {
-        await this.record(base, entry.paymentHash, state)
-        this.emit('payment_reconciled', { channelId: entry.channelId, paymentHash: entry.paymentHash, outcome: state.status })
-        settled++
-      }
+      // Under the channel's lock, and only if still pending: a payment being made right now
+      // records its own outcome.
+      const done = await this.lock.run(entry.channelId, () => this.reconcileOne(entry.paymentHash as string))
+      if (done) settled++
     }
     return settled
+  }
+
+  private async reconcileOne (paymentHash: string): Promise<boolean> {
+    const entry = latestByHash(this.ledger.allTransactions(), 'payer').get(paymentHash)
+    if (!entry || entry.status !== 'pending') return false
+    const state = await this.node.getPaymentState(paymentHash)
+    const base = { role: 'payer' as const, channelId: entry.channelId, localPublicKey: entry.localPublicKey, remotePublicKey: entry.remotePublicKey, tokens: entry.tokens }
+    if (state.status === 'pending') return false
+    if (state.status === 'unknown') {
+      // LND never started it (we stopped between the ledger entry and the RPC): it did not happen.
+      await this.ledger.appendTransaction({ ...base, status: 'failed', paymentHash, reason: 'neverInitiated' })
+    } else {
+      await this.record(base, paymentHash, state)
+    }
+    this.emit('payment_reconciled', { channelId: entry.channelId, paymentHash, outcome: state.status === 'unknown' ? 'neverInitiated' : state.status })
+    return true
   }
 }
