@@ -1,4 +1,6 @@
+import { EventEmitter } from 'node:events'
 import { LndNode, type LndCredentials } from '../lightning/lnd-node.js'
+import { RpcStats } from './rpc-stats.js'
 import type { LightningNode } from '../lightning/types.js'
 import { backoffMs } from '../lightning/backoff.js'
 import { PayerService } from './payer-service.js'
@@ -40,11 +42,18 @@ export class Daemon {
   private wake: NodeJS.Timeout | undefined
   private stopped = false
   readonly emit: EventSink
+  /** Every event as it happens ('event', { type, at, ...fields }), for the API's live stream. */
+  readonly events = new EventEmitter()
+  readonly rpcStats = new RpcStats()
+  readonly startedAt = Date.now()
+  get dryRun (): boolean { return this.opts.dryRun ?? false }
 
   private constructor (private readonly opts: DaemonOptions) {
     const log = opts.log ?? ((line: string) => console.log(line))
+    this.events.setMaxListeners(0)
     this.emit = (type, fields) => {
       log(`${new Date().toISOString()} ${type} ${formatFields(fields)}`)
+      this.events.emit('event', { type, at: Date.now(), ...fields })
       opts.ledger.appendEvent(type, fields).catch((err: unknown) => log(`audit log write failed: ${(err as Error)?.message ?? err}`))
     }
     this.rebalancer = new Rebalancer({
@@ -87,6 +96,7 @@ export class Daemon {
       this.nodes.set(node.identity.publicKey, node)
       this.payers.set(node.identity.publicKey, new PayerService(node, this.opts.ledger, this.opts.settingsFor, this.emit, this.opts.dryRun ?? false))
       node.on('changed', () => this.schedule(node))
+      node.on('rpc', (r: { method: string; ms: number; ok: boolean }) => this.rpcStats.record(node.identity.alias, r))
       node.on('status', (s: { connected: boolean; error?: string }) => {
         this.emit(s.connected ? 'node_reconnected' : 'node_disconnected', { node: node.identity.alias, ...(s.error ? { error: s.error } : {}) })
         if (s.connected) void this.payers.get(node.identity.publicKey)?.reconcile().catch(() => {})

@@ -4,13 +4,15 @@ import { resolveSettings } from '../config/resolve.js'
 import { AuditLog } from '../ledger/audit-log.js'
 import { ClusterSwarm } from '../swarm/cluster-swarm.js'
 import { Daemon } from './daemon.js'
+import { ApiServer } from '../api/server.js'
 
 /** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
-const QUIET_EVENTS = /^(starting|started|stopped|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
+const QUIET_EVENTS = /^(starting|started|stopped|api_listening|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
 
 export interface Instance {
   daemon: Daemon
   swarm?: ClusterSwarm
+  api?: ApiServer
   stop (): Promise<void>
 }
 
@@ -20,7 +22,7 @@ export const PLACEHOLDER_SECRET = 'secret'
  * The composition root: config → audit ledger → daemon (nodes, payers, rebalancer) → swarm.
  * Stops in reverse order: swarm first (no new requests), then the daemon, which flushes the ledger.
  */
-export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; swarm?: boolean } = {}): Promise<Instance> {
+export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; swarm?: boolean; api?: boolean } = {}): Promise<Instance> {
   const storagePath = resolve(config.audit.storage.path)
   const ledger = await AuditLog.open({
     storagePath,
@@ -51,10 +53,24 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       }
     }
   }
+  let api: ApiServer | undefined
+  if (opts.api !== false) {
+    try {
+      const token = config.api.token ?? process.env.TIGHTROPE_API_TOKEN
+      api = await ApiServer.start({ host: config.api.host, port: config.api.port, daemon, ledger, ...(token ? { token } : {}), ...(swarm ? { swarm } : {}) })
+      daemon.emit('api_listening', { url: api.url, dashboard: `${api.url}/` })
+    } catch (err) {
+      await swarm?.stop()
+      await daemon.stop()
+      throw err
+    }
+  }
   return {
     daemon,
     ...(swarm ? { swarm } : {}),
+    ...(api ? { api } : {}),
     async stop () {
+      await api?.stop()
       await swarm?.stop()
       await daemon.stop()
     }

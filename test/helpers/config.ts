@@ -8,6 +8,8 @@ export interface ConfigOverrides {
   idSettings?: unknown[]
   storage?: string
   verbose?: boolean
+  apiHost?: string
+  apiToken?: string
 }
 
 /**
@@ -24,7 +26,8 @@ export async function writeConfigDir (dir: string, cluster: SimCluster, aliases:
     lightningNodes: aliases.map((a) => { const c = cluster.connection(a); return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
     audit: { storage: { path: o.storage ?? join(dir, 'storage') }, verboseScreenLogging: o.verbose ?? true },
     limits: { baseSettings: { minTimeBetweenPayments: '0s', refreshRate: 1, ...o.baseSettings }, idSettings: o.idSettings ?? [] },
-    swarm: { bootstrap: cluster.bootstrap }
+    swarm: { bootstrap: cluster.bootstrap },
+    api: { host: '127.0.0.1', port: 0, ...(o.apiToken ? { token: o.apiToken } : {}), ...(o.apiHost ? { host: o.apiHost } : {}) }
   }, null, 2))
   return configDir
 }

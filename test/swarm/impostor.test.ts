@@ -29,7 +29,8 @@ describe('an instance that claims a Lightning node it does not control', () => {
       lightningNodes: ['C', 'D', 'E'].map((a) => { const c = cluster.connection(a); return { cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
       audit: { storage: { path: b.path }, verboseScreenLogging: true },
       limits: { baseSettings: { maxTransactionSize: 1000000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 20, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1 } },
-      swarm: { bootstrap: cluster.bootstrap }
+      swarm: { bootstrap: cluster.bootstrap },
+    api: { port: 0 }
     }), { log: (l) => lines.push(l) })
     // Mallory knows the secret and runs node X, but claims Alice's node A (signing with X's key).
     x = await LndNode.connect(cluster.connection('X'))

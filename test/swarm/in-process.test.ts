@@ -12,7 +12,8 @@ function configFor (cluster: SimCluster, aliases: string[], storage: string, sec
     lightningNodes: aliases.map((a) => { const c = cluster.connection(a); return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
     audit: { storage: { path: storage }, verboseScreenLogging: true },
     limits: { baseSettings: { maxTransactionSize: 1000000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 50, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1 } },
-    swarm: { bootstrap: cluster.bootstrap }
+    swarm: { bootstrap: cluster.bootstrap },
+    api: { port: 0 }
   })
 }
 

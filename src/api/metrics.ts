@@ -1,0 +1,44 @@
+import type { Status } from './status.js'
+import type { TransactionRecord } from '../ledger/types.js'
+import type { RpcStats } from '../daemon/rpc-stats.js'
+import { latestByHash } from '../daemon/latest.js'
+
+/**
+ * Prometheus text exposition. Names and labels are part of the contract (dashboards and alerts are
+ * built on them): add, never rename. Counters come from the ledger, so they survive restarts.
+ */
+const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+const labels = (l: Record<string, string>): string => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(',')}}`
+
+export function renderMetrics (status: Status, transactions: readonly TransactionRecord[], rpc: RpcStats): string {
+  const out: string[] = []
+  const metric = (name: string, type: string, help: string, samples: Array<[Record<string, string>, number]>): void => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
+    for (const [l, v] of samples) out.push(`${name}${Object.keys(l).length ? labels(l) : ''} ${Number.isFinite(v) ? v : 0}`)
+  }
+  metric('tightrope_channel_local_share', 'gauge', 'Local share of a watched channel, local/(local+remote), from this node\'s side.',
+    status.channels.map((c) => [{ channel: c.channelId, node: c.node }, c.share]))
+  metric('tightrope_channel_in_deadzone', 'gauge', '1 when the channel side is inside balancePoint ± deadzone.',
+    status.channels.map((c) => [{ channel: c.channelId, node: c.node }, c.share >= c.low - 1e-9 && c.share <= c.high + 1e-9 ? 1 : 0]))
+  const requester = [...latestByHash(transactions, 'requester').values()]
+  const outcomes = new Map<string, number>()
+  for (const r of requester) if (r.status !== 'requested') outcomes.set(r.status, (outcomes.get(r.status) ?? 0) + 1)
+  metric('tightrope_rebalances_total', 'counter', 'Rebalance requests this instance made, by final outcome.',
+    ['succeeded', 'refused', 'failed', 'expired'].map((o) => [{ outcome: o }, outcomes.get(o) ?? 0]))
+  const paid = [...latestByHash(transactions, 'payer').values()].filter((t) => t.status === 'succeeded')
+  const received = requester.filter((t) => t.status === 'succeeded')
+  metric('tightrope_moved_sats_total', 'counter', 'Satoshis moved by rebalances: paid by our nodes, or received by them.',
+    [[{ direction: 'paid' }, paid.reduce((s, t) => s + t.tokens, 0)], [{ direction: 'received' }, received.reduce((s, t) => s + t.tokens, 0)]])
+  metric('tightrope_fees_paid_sats_total', 'counter', 'Routing fees paid by rebalancing payments (always 0 by design).',
+    [[{}, paid.reduce((s, t) => s + (t.fee ?? 0), 0)]])
+  const refusals = new Map<string, number>()
+  for (const t of transactions) if (t.role === 'payer' && t.status === 'refused' && t.reason) refusals.set(t.reason, (refusals.get(t.reason) ?? 0) + 1)
+  metric('tightrope_refusals_total', 'counter', 'Payment requests this instance refused, by reason.', [...refusals].map(([reason, n]) => [{ reason }, n]))
+  metric('tightrope_peers', 'gauge', 'Authenticated peer instances connected now.', [[{}, status.peers.length]])
+  metric('tightrope_node_connected', 'gauge', '1 while the Lightning node answers.', status.nodes.map((n) => [{ node: n.alias }, n.connected ? 1 : 0]))
+  const stats = [...rpc.byKey.values()]
+  metric('tightrope_lnd_rpc_seconds_sum', 'counter', 'Total time spent in LND RPCs.', stats.map((s) => [{ node: s.node, method: s.method }, s.seconds]))
+  metric('tightrope_lnd_rpc_calls_total', 'counter', 'LND RPCs made.', stats.map((s) => [{ node: s.node, method: s.method }, s.count]))
+  metric('tightrope_lnd_rpc_errors_total', 'counter', 'LND RPCs that failed.', stats.map((s) => [{ node: s.node, method: s.method }, s.errors]))
+  return out.join('\n') + '\n'
+}

@@ -1,0 +1,69 @@
+import type { Daemon } from '../daemon/daemon.js'
+import type { ClusterSwarm } from '../swarm/cluster-swarm.js'
+
+export interface ChannelStatus {
+  channelId: string
+  node: string
+  partner: string
+  partnerAlias?: string
+  share: number
+  balancePoint: number
+  deadzone: number
+  low: number
+  high: number
+  settings: Record<string, unknown>
+  /** The next action and why, in words an operator reads ("waiting: minTimeBetweenPayments until 12:04:10"). */
+  next: { action: string; reason: string; detail: string; until?: string }
+  inFlight?: { paymentHash: string; tokens: number }
+  lastAttemptAt?: string
+}
+
+export interface Status {
+  instance: { startedAt: string; uptimeSeconds: number; dryRun: boolean; swarmKey?: string }
+  nodes: Array<{ alias: string; publicKey: string; connected: boolean }>
+  peers: Array<{ key: string; nodes: Array<{ alias: string; publicKey: string }> }>
+  channels: ChannelStatus[]
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+
+/** What the daemon is doing and why, from its live state (no RPC, no disk). */
+export function buildStatus (daemon: Daemon, swarm?: ClusterSwarm): Status {
+  const aliasOf = new Map<string, string>()
+  for (const n of daemon.nodes.values()) aliasOf.set(n.identity.publicKey, n.identity.alias)
+  const peers = [...(swarm?.peers ?? [])].filter((p) => p.authenticated && !p.closed).map((p) => {
+    for (const [pub, alias] of p.provenNodes) aliasOf.set(pub, alias)
+    return { key: p.remoteKey, nodes: [...p.provenNodes].map(([publicKey, alias]) => ({ alias, publicKey })) }
+  })
+  const channels = [...daemon.rebalancer.sides.values()].map((side): ChannelStatus => {
+    const d = side.decision
+    const until = 'until' in d && typeof d.until === 'number' ? d.until : undefined
+    const partnerAlias = aliasOf.get(side.remotePublicKey)
+    return {
+      channelId: side.channelId,
+      node: side.localAlias,
+      partner: side.remotePublicKey,
+      ...(partnerAlias ? { partnerAlias } : {}),
+      share: side.share,
+      balancePoint: side.settings.balancePoint,
+      deadzone: side.settings.deadzone,
+      low: side.settings.balancePoint - side.settings.deadzone,
+      high: side.settings.balancePoint + side.settings.deadzone,
+      settings: { ...side.settings },
+      next: {
+        action: d.action,
+        reason: d.reason,
+        detail: d.action === 'wait' && until !== undefined ? `waiting: ${d.reason} until ${iso(until).slice(11, 19)} (${d.detail})` : d.detail,
+        ...(until !== undefined ? { until: iso(until) } : {})
+      },
+      ...(side.inFlight && side.inFlight.paymentHash ? { inFlight: { paymentHash: side.inFlight.paymentHash, tokens: side.inFlight.tokens } } : {}),
+      ...(side.lastAttemptAt ? { lastAttemptAt: iso(side.lastAttemptAt) } : {})
+    }
+  }).sort((a, b) => a.channelId.localeCompare(b.channelId) || a.node.localeCompare(b.node))
+  return {
+    instance: { startedAt: iso(daemon.startedAt), uptimeSeconds: Math.round((Date.now() - daemon.startedAt) / 1000), dryRun: daemon.dryRun, ...(swarm ? { swarmKey: swarm.publicKey } : {}) },
+    nodes: [...daemon.nodes.values()].map((n) => ({ alias: n.identity.alias, publicKey: n.identity.publicKey, connected: n.connected })),
+    peers,
+    channels
+  }
+}

@@ -1,0 +1,136 @@
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { SimCluster } from '../../src/sim/cluster.js'
+import { validateConfig } from '../../src/config/load.js'
+import { startInstance, type Instance } from '../../src/daemon/instance.js'
+import type { TransactionRecord } from '../../src/ledger/types.js'
+import { eventually, readmeScenario } from '../helpers/sim.js'
+import { push, shareOf, tempDir } from '../helpers/daemon.js'
+
+function config (cluster: SimCluster, storage: string, api: Record<string, unknown> = {}) {
+  return validateConfig({
+    secret: 'secret',
+    lightningNodes: ['A', 'B'].map((a) => { const c = cluster.connection(a); return { cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
+    audit: { storage: { path: storage }, shouldMask: ['remotePeer'] },
+    limits: { baseSettings: { maxTransactionSize: 300000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 50, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1 } },
+    api: { host: '127.0.0.1', port: 0, ...api }
+  })
+}
+
+describe('the daemon\'s HTTP API', () => {
+  let cluster: SimCluster
+  let instance: Instance
+  let url: string
+  const dirs: Array<{ path: string; remove: () => Promise<void> }> = []
+  const get = async (path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; text: string }> => {
+    const res = await fetch(url + path, { headers })
+    const text = await res.text()
+    let body: unknown
+    try { body = JSON.parse(text) } catch { body = undefined }
+    return { status: res.status, body, text }
+  }
+
+  before(async () => {
+    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: false, control: false })
+    const d = await tempDir(); dirs.push(d)
+    instance = await startInstance(config(cluster, d.path), { log: () => {} })
+    url = instance.api?.url as string
+    await push(cluster, 'A', 'B', 600_000)
+    await eventually(() => Math.abs(shareOf(cluster, 'A', 'B') - 0.5) <= 0.1 ? true : undefined, 10_000, 'A-B rebalanced')
+  })
+  after(async () => {
+    await instance?.stop()
+    await cluster?.stop()
+    for (const d of dirs) await d.remove()
+  })
+
+  it('GET /api/status: nodes, watched channels with share, thresholds, settings and the next action', async () => {
+    const { status, body } = await get('/api/status')
+    assert.equal(status, 200)
+    assert.deepEqual(body.nodes.map((n: any) => [n.alias, n.connected]), [['A', true], ['B', true]])
+    assert.equal(body.instance.dryRun, false)
+    const ab = cluster.channelBetween('A', 'B')?.id
+    const sides = body.channels.filter((c: any) => c.channelId === ab)
+    assert.deepEqual(sides.map((c: any) => c.node).sort(), ['A', 'B'])
+    for (const c of sides) {
+      assert.ok(Math.abs(c.share - 0.5) <= 0.1)
+      assert.equal(c.low, 0.4)
+      assert.ok(Math.abs(c.high - 0.6) < 1e-9)
+      assert.equal(c.settings.maxTransactionSize, 300000)
+      assert.equal(c.next.action, 'none')
+      assert.match(c.next.detail, /local share/)
+    }
+  })
+
+  it('GET /api/events and /api/transactions filter and page', async () => {
+    const all = await get('/api/events?limit=1000')
+    assert.ok(all.body.total > 3)
+    const started = await get('/api/events?type=started')
+    assert.equal(started.body.total, 1)
+    const page = await get('/api/events?offset=1&limit=2')
+    assert.deepEqual(page.body.entries.map((e: any) => e.index), [1, 2])
+    const ab = cluster.channelBetween('A', 'B')?.id as string
+    const txs = await get(`/api/transactions?channelId=${ab}`)
+    assert.ok(txs.body.entries.length >= 3 && txs.body.entries.every((t: any) => t.channelId === ab))
+    const none = await get('/api/transactions?channelId=1x1x1')
+    assert.equal(none.body.total, 0)
+    const future = await get(`/api/events?since=${new Date(Date.now() + 60_000).toISOString()}`)
+    assert.equal(future.body.total, 0)
+  })
+
+  it('refuses bad parameters and methods with a reason', async () => {
+    for (const [path, message] of [['/api/events?limit=0', /limit: expected a whole number from 1 to 1000/], ['/api/events?offset=-1', /offset/], ['/api/events?since=yesterday', /since: expected an ISO 8601 date/], ['/api/nothing', /no such endpoint/]] as const) {
+      const r = await get(path)
+      assert.ok(r.status === 400 || r.status === 404, path)
+      assert.match(r.body.error, message)
+    }
+    const post = await fetch(url + '/api/status', { method: 'POST' })
+    assert.equal(post.status, 405)
+  })
+
+  it('GET /metrics: stable names and labels, values that match the ledger', async () => {
+    const { text } = await get('/metrics')
+    for (const name of ['tightrope_channel_local_share', 'tightrope_channel_in_deadzone', 'tightrope_rebalances_total', 'tightrope_moved_sats_total', 'tightrope_fees_paid_sats_total', 'tightrope_refusals_total', 'tightrope_peers', 'tightrope_node_connected', 'tightrope_lnd_rpc_calls_total', 'tightrope_lnd_rpc_errors_total', 'tightrope_lnd_rpc_seconds_sum']) {
+      assert.match(text, new RegExp(`^# TYPE ${name} (gauge|counter)$`, 'm'), name)
+    }
+    const ledger = (instance.daemon as any).opts.ledger.allTransactions() as TransactionRecord[]
+    const succeeded = ledger.filter((t) => t.role === 'requester' && t.status === 'succeeded')
+    const value = (re: RegExp): number => Number(re.exec(text)?.[1])
+    assert.equal(value(/^tightrope_rebalances_total\{outcome="succeeded"\} (\d+)$/m), succeeded.length)
+    assert.equal(value(/^tightrope_moved_sats_total\{direction="received"\} (\d+)$/m), succeeded.reduce((s, t) => s + t.tokens, 0))
+    assert.equal(value(/^tightrope_fees_paid_sats_total (\d+)$/m), 0)
+    assert.ok(value(/^tightrope_lnd_rpc_calls_total\{node="A",method="getChannels"\} (\d+)$/m) > 0)
+    const ab = cluster.channelBetween('A', 'B')?.id
+    assert.match(text, new RegExp(`^tightrope_channel_local_share\\{channel="${ab}",node="A"\\} 0\\.[4-6]`, 'm'))
+  })
+
+  it('serves the dashboard page with no external asset, and a live stream', async () => {
+    const page = await get('/')
+    assert.match(page.text, /<title>Tightrope<\/title>/)
+    assert.doesNotMatch(page.text, /(src|href)="https?:/, 'no CDN')
+    const controller = new AbortController()
+    const res = await fetch(url + '/api/stream', { signal: controller.signal })
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+    const { value } = await reader.read()
+    controller.abort()
+    assert.match(Buffer.from(value as Uint8Array).toString(), /^event: status\ndata: \{"instance"/)
+  })
+
+  it('requires a bearer token off loopback, and refuses to start without one', async () => {
+    const d = await tempDir(); dirs.push(d)
+    await assert.rejects(startInstance(config(cluster, d.path, { host: '0.0.0.0' }), { log: () => {} }), /api\.host 0\.0\.0\.0 is not loopback: set api\.token/)
+    const d2 = await tempDir(); dirs.push(d2)
+    const token = 'a-long-enough-token-123'
+    const open = await startInstance(config(cluster, d2.path, { host: '0.0.0.0', token }), { log: () => {}, swarm: false })
+    try {
+      const port = new URL(open.api?.url as string).port
+      const base = `http://127.0.0.1:${port}`
+      assert.equal((await fetch(`${base}/api/status`)).status, 401)
+      assert.equal((await fetch(`${base}/api/status`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status, 401)
+      assert.equal((await fetch(`${base}/api/status`, { headers: { authorization: `Bearer ${token}` } })).status, 200)
+      assert.equal((await fetch(`${base}/metrics?token=${token}`)).status, 200)
+    } finally {
+      await open.stop()
+    }
+  })
+})
