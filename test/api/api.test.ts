@@ -45,7 +45,11 @@ describe('the daemon\'s HTTP API', () => {
   })
 
   it('GET /api/status: nodes, watched channels with share, thresholds, settings and the next action', async () => {
-    const { status, body } = await get('/api/status')
+    const ab0 = cluster.channelBetween('A', 'B')?.id
+    const { status, body } = await eventually(async () => {
+      const r = await get('/api/status')
+      return r.body.channels.filter((c: any) => c.channelId === ab0).every((c: any) => c.next.action === 'none') ? r : undefined
+    }, 5000, 'the daemon to see A-B balanced')
     assert.equal(status, 200)
     assert.deepEqual(body.nodes.map((n: any) => [n.alias, n.connected]), [['A', true], ['B', true]])
     assert.equal(body.instance.dryRun, false)
