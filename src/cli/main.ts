@@ -3,6 +3,8 @@ import { silenceIpServernameWarning } from './warnings.js'
 import { help as simStartHelp, parseSimStart } from './commands/sim-start/options.js'
 import { simStart } from './commands/sim-start/handler.js'
 import { help as startHelp, parseStart } from './commands/start/options.js'
+import { help as demoHelp, parseDemo } from './commands/demo/options.js'
+import { demo } from './commands/demo/handler.js'
 import { start } from './commands/start/handler.js'
 import { help as configCheckHelp, parseConfigCheck } from './commands/config-check/options.js'
 import { configCheck } from './commands/config-check/handler.js'
@@ -10,6 +12,7 @@ import { configCheck } from './commands/config-check/handler.js'
 const HELP = `Usage: tightrope <command> [options]
 
 Commands:
+  demo          the spec's Alice-and-Bob story on this machine, nothing to configure
   start         run the daemon for the nodes in the config (--dry-run: decide, never pay)
   config check  validate the config and print the settings in force for every node and channel
   sim start     run a simulated Lightning network (LND-compatible gRPC, local DHT, control API)
@@ -23,6 +26,14 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  demo: {
+    help: demoHelp,
+    run: async (argv) => {
+      const opts = parseDemo(argv)
+      if (opts === 'help') return void process.stdout.write(demoHelp)
+      await demo(opts)
+    }
+  },
   start: {
     help: startHelp,
     run: async (argv) => {

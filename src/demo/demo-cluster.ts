@@ -1,0 +1,114 @@
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { randomBytes } from 'node:crypto'
+import { SimCluster } from '../sim/cluster.js'
+import { parseScenario, type Scenario } from '../sim/scenario.js'
+import { OperatorProcess } from './operator-process.js'
+import { freeTcpPort } from './free-port.js'
+import { Traffic } from './traffic.js'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+export const DEMO_SETTINGS = { maxTransactionSize: 1_000_000, minTimeBetweenPayments: '1s', limitsPeriod: '1h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 1000, maxAmountPerPeriod: 1_000_000_000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 5 }
+
+export interface WatchedChannel { id: string; a: string; b: string; share: number; inside: boolean; active: boolean; operators: string }
+export interface Rebalance { at: number; from: string; to: string; channelId: string; tokens: number; feeMsat: number }
+
+/**
+ * The spec's story on this machine: the simulator (with a local DHT), and Alice's and Bob's
+ * Tightrope instances as separate processes, each with its own generated config, same secret.
+ */
+export class DemoCluster {
+  readonly operators = new Map<string, OperatorProcess>()
+  readonly dashboards = new Map<string, string>()
+  readonly traffic: Traffic
+  private readonly ownerOf = new Map<string, string>()
+
+  private constructor (readonly sim: SimCluster, readonly scenario: Scenario, private readonly dir: string, seed: number) {
+    this.traffic = new Traffic(sim, seed)
+    for (const n of scenario.nodes) if (n.operator) this.ownerOf.set(n.alias, n.operator)
+  }
+
+  static async start (opts: { scenarioFile?: string; seed?: number; onProgress?: (line: string) => void } = {}): Promise<DemoCluster> {
+    const progress = opts.onProgress ?? (() => {})
+    const file = opts.scenarioFile ?? join(ROOT, 'scenarios', 'readme-example.json')
+    const scenario = parseScenario(JSON.parse(await readFile(file, 'utf8')), file)
+    const dir = await mkdtemp(join(tmpdir(), 'tightrope-demo-'))
+    progress('starting the simulated Lightning network and a local DHT...')
+    const sim = await SimCluster.start({ scenario, dht: true, control: true })
+    const demo = new DemoCluster(sim, scenario, dir, opts.seed ?? 20261124)
+    try {
+      const secret = randomBytes(24).toString('hex')
+      const byOperator = new Map<string, string[]>()
+      for (const n of scenario.nodes) if (n.operator) byOperator.set(n.operator, [...(byOperator.get(n.operator) ?? []), n.alias])
+      for (const [name, aliases] of byOperator) {
+        const configDir = await demo.writeConfig(name, aliases, secret)
+        progress(`starting ${name}'s instance for ${aliases.join(', ')}...`)
+        demo.operators.set(name, new OperatorProcess(name, configDir))
+      }
+      for (const [name, op] of demo.operators) {
+        const line = await op.waitFor(/ api_listening /, 60_000)
+        demo.dashboards.set(name, /url=(\S+)/.exec(line)?.[1] ?? '')
+      }
+      for (const [name, op] of demo.operators) {
+        if (demo.operators.size > 1) await op.waitFor(/ peer_authenticated /, 60_000)
+        progress(`${name} is up and has found the other instance`)
+      }
+      return demo
+    } catch (err) {
+      await demo.stop()
+      throw err
+    }
+  }
+
+  private async writeConfig (name: string, aliases: string[], secret: string): Promise<string> {
+    const configDir = join(this.dir, name, 'config')
+    await mkdir(configDir, { recursive: true })
+    await writeFile(join(configDir, 'default.json'), await readFile(join(ROOT, 'config', 'default.json')))
+    await writeFile(join(configDir, 'local.json'), JSON.stringify({
+      secret,
+      lightningNodes: aliases.map((a) => { const c = this.sim.connection(a); return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
+      audit: { storage: { path: join(this.dir, name, 'storage') }, verboseScreenLogging: true },
+      limits: { baseSettings: DEMO_SETTINGS, idSettings: [] },
+      swarm: { bootstrap: this.sim.bootstrap },
+      api: { host: '127.0.0.1', port: await freeTcpPort() }
+    }, null, 2), { mode: 0o600 })
+    return configDir
+  }
+
+  /** Bob opens E-B at runtime, out of balance (B, Alice's side, holds little of it). */
+  openLateChannel (): WatchedChannel | undefined {
+    if (!this.sim.network.hasNode('E') || !this.sim.network.hasNode('B') || this.sim.channelBetween('E', 'B')) return undefined
+    this.sim.openChannel({ from: 'E', to: 'B', capacity: 2_000_000, fromBalance: 1_700_000 })
+    return this.watched().find((c) => (c.a === 'E' && c.b === 'B') || (c.a === 'B' && c.b === 'E'))
+  }
+
+  /** Channels whose two ends both belong to a cluster operator. */
+  watched (): WatchedChannel[] {
+    const deadzone = DEMO_SETTINGS.deadzone
+    return this.sim.channels().filter((c) => this.ownerOf.has(c.from) && this.ownerOf.has(c.to)).map((c) => {
+      const share = c.fromBalance / (c.fromBalance + c.toBalance)
+      return {
+        id: c.id, a: c.from, b: c.to, share, active: c.active,
+        inside: Math.abs(share - DEMO_SETTINGS.balancePoint) <= deadzone + 1e-9,
+        operators: [...new Set([this.ownerOf.get(c.from), this.ownerOf.get(c.to)])].join('+')
+      }
+    })
+  }
+
+  /** Tightrope's payments: over a watched channel between its two ends, and not traffic. */
+  rebalances (): Rebalance[] {
+    const watched = this.watched()
+    return this.sim.network.paymentLog
+      .filter((p) => p.status === 'SUCCEEDED' && !this.traffic.hashes.has(p.paymentHash) && watched.some((c) => (c.a === p.from && c.b === p.to) || (c.a === p.to && c.b === p.from)))
+      .map((p) => ({ at: p.at, from: p.from, to: p.to, channelId: p.chanIds.join(','), tokens: Math.round(p.amountMsat / 1000), feeMsat: p.feeMsat }))
+  }
+
+  async stop (): Promise<void> {
+    this.traffic.stop()
+    await Promise.all([...this.operators.values()].map((op) => op.stop()))
+    await this.sim.stop()
+    await rm(this.dir, { recursive: true, force: true })
+  }
+}
