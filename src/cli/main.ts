@@ -4,6 +4,10 @@ import { help as simStartHelp, parseSimStart } from './commands/sim-start/option
 import { simStart } from './commands/sim-start/handler.js'
 import { help as startHelp, parseStart } from './commands/start/options.js'
 import { help as demoHelp, parseDemo } from './commands/demo/options.js'
+import { help as statusHelp, parseStatus } from './commands/status/options.js'
+import { status } from './commands/status/handler.js'
+import { help as auditHelp, parseAudit } from './commands/audit/options.js'
+import { audit } from './commands/audit/handler.js'
 import { demo } from './commands/demo/handler.js'
 import { start } from './commands/start/handler.js'
 import { help as configCheckHelp, parseConfigCheck } from './commands/config-check/options.js'
@@ -14,6 +18,8 @@ const HELP = `Usage: tightrope <command> [options]
 Commands:
   demo          the spec's Alice-and-Bob story on this machine, nothing to configure
   start         run the daemon for the nodes in the config (--dry-run: decide, never pay)
+  status        what the running daemon is doing and why (--json)
+  audit         read the audit logs: audit events|transactions [--since] [--json|--csv] [--verify]
   config check  validate the config and print the settings in force for every node and channel
   sim start     run a simulated Lightning network (LND-compatible gRPC, local DHT, control API)
 
@@ -40,6 +46,22 @@ const commands: Record<string, Command> = {
       const opts = parseStart(argv)
       if (opts === 'help') return void process.stdout.write(startHelp)
       await start(opts)
+    }
+  },
+  status: {
+    help: statusHelp,
+    run: async (argv) => {
+      const opts = parseStatus(argv)
+      if (opts === 'help') return void process.stdout.write(statusHelp)
+      await status(opts)
+    }
+  },
+  audit: {
+    help: auditHelp,
+    run: async (argv) => {
+      const opts = parseAudit(argv)
+      if (opts === 'help') return void process.stdout.write(auditHelp)
+      await audit(opts)
     }
   },
   'config check': {

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path'
+import { rm, writeFile } from 'node:fs/promises'
 import type { TightropeConfig } from '../config/schema.js'
 import { resolveSettings } from '../config/resolve.js'
 import { AuditLog } from '../ledger/audit-log.js'
@@ -17,6 +18,8 @@ export interface Instance {
 }
 
 export const PLACEHOLDER_SECRET = 'secret'
+/** In the storage directory while the daemon runs: { url, pid } of its API. */
+export const API_FILE = 'api.json'
 
 /**
  * The composition root: config → audit ledger → daemon (nodes, payers, rebalancer) → swarm.
@@ -59,6 +62,8 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       const token = config.api.token ?? process.env.TIGHTROPE_API_TOKEN
       api = await ApiServer.start({ host: config.api.host, port: config.api.port, daemon, ledger, ...(token ? { token } : {}), ...(swarm ? { swarm } : {}) })
       daemon.emit('api_listening', { url: api.url, dashboard: `${api.url}/` })
+      // Where the CLI (status, audit) finds this daemon, whatever port it got.
+      await writeFile(join(storagePath, API_FILE), JSON.stringify({ url: api.url, pid: process.pid }) + '\n', { mode: 0o600 })
     } catch (err) {
       await swarm?.stop()
       await daemon.stop()
@@ -70,6 +75,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     ...(swarm ? { swarm } : {}),
     ...(api ? { api } : {}),
     async stop () {
+      if (api) await rm(join(storagePath, API_FILE), { force: true })
       await api?.stop()
       await swarm?.stop()
       await daemon.stop()

@@ -9,6 +9,8 @@ declare module 'hypercore' {
     append (value: T | T[]): Promise<{ length: number; byteLength: number }>
     get (index: number, opts?: { wait?: boolean }): Promise<T | null>
     treeHash (length?: number): Promise<Buffer>
+    /** Internal core; audit() rechecks the Merkle tree and blocks in local storage. */
+    readonly core: { audit (opts?: { dryRun?: boolean }): Promise<{ treeNodes: number; blocks: number; droppedTreeNodes: number; droppedBlocks: number; droppedBits: number; corrupt: boolean } | null> }
     close (): Promise<void>
   }
 }

@@ -1,0 +1,27 @@
+import { resolve } from 'node:path'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { loadConfig } from '../config/load.js'
+import type { TightropeConfig } from '../config/schema.js'
+import { UsageError } from './usage-error.js'
+
+/** The flags every command that reads the config shares. */
+export const CONFIG_FLAGS = {
+  config: { type: 'string' },
+  instance: { type: 'string' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+export interface ConfigFlags { config?: string; instance?: string }
+
+/** parseArgs with our usage errors; the command's own options on top of the shared ones. */
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>> (argv: string[], options: O, positionals = false) {
+  try {
+    return parseArgs({ args: argv, options: { ...CONFIG_FLAGS, ...options }, strict: true, allowPositionals: positionals })
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+}
+
+export function loadConfigFromFlags (flags: ConfigFlags): TightropeConfig {
+  return loadConfig({ ...(flags.config ? { dir: resolve(flags.config) } : {}), ...(flags.instance ? { instance: flags.instance } : {}) })
+}

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { TightropeConfig } from '../config/schema.js'
+import { API_FILE } from '../daemon/instance.js'
+
+/** The running daemon of a config, found through the api.json it writes in its storage dir. */
+export interface DaemonClient { url: string; get: (path: string) => Promise<unknown> }
+
+export async function findDaemon (config: TightropeConfig, explicitUrl?: string): Promise<DaemonClient | undefined> {
+  let url = explicitUrl
+  if (!url) {
+    try {
+      url = (JSON.parse(await readFile(join(resolve(config.audit.storage.path), API_FILE), 'utf8')) as { url: string }).url
+    } catch {
+      return undefined
+    }
+  }
+  const token = config.api.token ?? process.env.TIGHTROPE_API_TOKEN
+  const get = async (path: string): Promise<unknown> => {
+    const res = await fetch(url + path, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) })
+    const body = await res.json() as { error?: string }
+    if (!res.ok) throw new Error(`${url}${path}: ${res.status} ${body.error ?? ''}`)
+    return body
+  }
+  try {
+    await get('/api/status')
+    return { url, get }
+  } catch {
+    return undefined
+  }
+}
