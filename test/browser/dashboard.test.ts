@@ -1,0 +1,77 @@
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { DemoCluster } from '../../src/demo/demo-cluster.js'
+import { eventually } from '../helpers/sim.js'
+import { push } from '../helpers/daemon.js'
+
+// The callbacks below run in the page; only what they touch of the DOM is declared here.
+declare const document: { querySelector (s: string): { getAttribute (n: string): string | null } | null; documentElement: { scrollWidth: number } }
+declare const window: { innerWidth: number }
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+// Set UPDATE_SCREENSHOT=1 to refresh docs/dashboard.png from the real page.
+const SHOTS = process.env.UPDATE_SCREENSHOT ? join(process.cwd(), 'docs') : undefined
+
+describe('the dashboard in headless Chromium, on the demo cluster', () => {
+  let demo: DemoCluster
+  let browser: Browser
+  let page: Page
+  let shots: string
+
+  before(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`)
+    shots = SHOTS ?? await mkdtemp(join(tmpdir(), 'tightrope-shots-'))
+    demo = await DemoCluster.start({})
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+    })
+    page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+    await page.goto(`${demo.dashboards.get('alice')}/`)
+  })
+  after(async () => {
+    await browser?.close()
+    await demo?.stop()
+    if (!SHOTS && shots) await rm(shots, { recursive: true, force: true })
+  })
+
+  const card = (channelId: string, node: string) => page.locator(`[data-channel="${channelId}:${node}"]`)
+
+  it('shows the demo\'s channels, live', async () => {
+    await page.locator('#conn', { hasText: 'live' }).waitFor({ timeout: 10_000 })
+    const ab = demo.sim.channelBetween('A', 'B')?.id as string
+    const ac = demo.sim.channelBetween('A', 'C')?.id as string
+    await card(ab, 'A').waitFor({ timeout: 10_000 })
+    await card(ac, 'A').waitFor({ timeout: 10_000 })
+    assert.equal(await card(ab, 'B').getAttribute('data-inside'), 'true')
+    assert.match(await page.locator('#peers').textContent() ?? '', /1 peer/)
+  })
+
+  it('watches A-B leave its deadzone and come back', async () => {
+    const ab = demo.sim.channelBetween('A', 'B')?.id as string
+    demo.sim.addFault({ type: 'hold', from: 'B', to: 'A' }) // hold the rebalancing payment in flight
+    await push(demo.sim, 'A', 'B', 600_000)
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-inside') === 'false', `[data-channel="${ab}:A"]`, { timeout: 10_000 })
+    await eventually(() => demo.sim.network.faults.listHeld()[0], 10_000, 'the rebalancing payment in flight')
+    await page.locator(`[data-channel="${ab}:A"] .pill`, { hasText: 'requesting' }).waitFor({ timeout: 10_000 })
+    await page.screenshot({ path: join(shots, 'dashboard-out-of-balance.png') })
+    demo.sim.network.faults.releaseAll()
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-inside') === 'true', `[data-channel="${ab}:A"]`, { timeout: 10_000 })
+    await page.locator('#events li', { hasText: 'rebalanced' }).first().waitFor({ timeout: 10_000 })
+    await page.screenshot({ path: join(shots, 'dashboard.png') })
+    assert.ok(existsSync(join(shots, 'dashboard.png')))
+  })
+
+  it('fits a phone-sized screen without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.waitForTimeout(300)
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`)
+    await page.screenshot({ path: join(shots, 'dashboard-phone.png'), fullPage: false })
+  })
+})
