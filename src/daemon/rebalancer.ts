@@ -20,6 +20,7 @@ export interface ChannelSide {
   inFlight?: InFlight
   lastAttemptAt?: number
   notBefore?: number
+  lastRefusal?: { reason: string; detail: string; at: number }
   updatedAt: number
 }
 
@@ -34,6 +35,9 @@ export interface RebalancerOptions {
 }
 
 const key = (localPublicKey: string, channelId: string): string => `${localPublicKey}:${channelId}`
+
+/** After a refusal that names no retry time, wait at least this long before asking again. */
+export const REFUSAL_BACKOFF_MS = 60_000
 
 /**
  * The requester's side: for each watched channel of our nodes, decide (policy/decideRequest),
@@ -145,7 +149,8 @@ export class Rebalancer {
       now
     })
     if (decision.action === 'request' && side.notBefore !== undefined && now < side.notBefore) {
-      decision = { action: 'wait', reason: 'peerRefused', until: side.notBefore, detail: `the payer refused earlier; asking again after ${new Date(side.notBefore).toISOString()}` }
+      const why = side.lastRefusal ? `refused by peer: ${side.lastRefusal.reason} (${side.lastRefusal.detail})` : 'refused by peer'
+      decision = { action: 'wait', reason: 'peerRefused', until: side.notBefore, detail: `${why}; asking again after ${new Date(side.notBefore).toISOString().slice(11, 19)}` }
     }
     side.decision = decision
     if (before.action !== decision.action || before.reason !== decision.reason) {
@@ -187,7 +192,11 @@ export class Rebalancer {
       response = { status: 'pending' }
       this.opts.emit('payer_unreachable', { channelId: side.channelId, node: side.localAlias, error: (err as Error)?.message ?? String(err) })
     }
-    if (response.status === 'refused' && response.retryAt) side.notBefore = response.retryAt
+    if (response.status === 'refused') {
+      // Asking again at once would only be refused again: wait for the payer's retryAt, or a while.
+      side.notBefore = response.retryAt ?? Date.now() + Math.max(REFUSAL_BACKOFF_MS, side.settings.minTimeBetweenPayments)
+      side.lastRefusal = { reason: response.reason, detail: response.detail, at: Date.now() }
+    }
     if (response.status === 'pending') return // the invoice's own state decides, when it settles or expires
     const state = await node.getInvoiceState(invoice.paymentHash)
     if (state === 'settled') return this.conclude(node, side.channelId, side.remotePublicKey, tokens, invoice.paymentHash, { status: 'paid', paymentHash: invoice.paymentHash })
