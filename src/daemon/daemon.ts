@@ -61,6 +61,7 @@ export class Daemon {
       settingsFor: opts.settingsFor,
       payerFor: (pub) => this.payerFor(pub),
       emit: this.emit,
+      reevaluate: (node) => this.schedule(node),
       ...(opts.dryRun ? { dryRun: true } : {}),
       ...(opts.invoiceExpirySeconds ? { invoiceExpirySeconds: opts.invoiceExpirySeconds } : {})
     })

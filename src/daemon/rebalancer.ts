@@ -21,6 +21,8 @@ export interface ChannelSide {
   lastAttemptAt?: number
   notBefore?: number
   lastRefusal?: { reason: string; detail: string; at: number }
+  /** When the last request ended: balances fetched before it are stale for deciding. */
+  endedAt?: number
   updatedAt: number
 }
 
@@ -32,6 +34,8 @@ export interface RebalancerOptions {
   emit: EventSink
   dryRun?: boolean
   invoiceExpirySeconds?: number
+  /** Asks for another evaluation of a node soon (the daemon's scheduler). */
+  reevaluate?: (node: LightningNode) => void
 }
 
 const key = (localPublicKey: string, channelId: string): string => `${localPublicKey}:${channelId}`
@@ -77,6 +81,7 @@ export class Rebalancer {
 
   /** Looks at every channel of one node and acts on the decisions. Safe to call at any time. */
   async evaluate (node: LightningNode): Promise<void> {
+    const fetchedAt = Date.now()
     const channels = await node.getChannels()
     const now = Date.now()
     const seen = new Set<string>()
@@ -86,7 +91,12 @@ export class Rebalancer {
       const k = key(node.identity.publicKey, channel.id)
       seen.add(k)
       const side = this.update(node, channel, k, now)
-      if (side.inFlight) await this.checkInFlight(node, side)
+      const endedSinceFetch = side.endedAt !== undefined && side.endedAt >= fetchedAt
+      if (endedSinceFetch || (side.inFlight && await this.checkInFlight(node, side))) {
+        // The request just finished: these balances predate it. Decide again on fresh ones.
+        this.opts.reevaluate?.(node)
+        continue
+      }
       this.decide(side, channel, now)
       if (side.decision.action === 'request') this.start(node, side, side.decision.tokens, payer)
     }
@@ -206,15 +216,20 @@ export class Rebalancer {
     await this.conclude(node, side.channelId, side.remotePublicKey, tokens, invoice.paymentHash, after === 'settled' ? { status: 'paid', paymentHash: invoice.paymentHash } : response)
   }
 
-  /** An in-flight request: settled by now, or expired? Our own invoice is the only judge. */
-  private async checkInFlight (node: LightningNode, side: ChannelSide): Promise<void> {
+  /** An in-flight request: settled by now, or expired? Our own invoice is the only judge. True when it ended. */
+  private async checkInFlight (node: LightningNode, side: ChannelSide): Promise<boolean> {
     const f = side.inFlight
-    if (!f || f.paymentHash === '') return
+    if (!f || f.paymentHash === '') return false
     const state = await node.getInvoiceState(f.paymentHash)
-    if (state === 'settled') return this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, { status: 'paid', paymentHash: f.paymentHash })
-    if (state === 'canceled' || Date.now() >= f.expiresAt) {
-      return this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, { status: 'failed', reason: 'invoiceExpired' })
+    if (state === 'settled') {
+      await this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, { status: 'paid', paymentHash: f.paymentHash })
+      return true
     }
+    if (state === 'canceled' || Date.now() >= f.expiresAt) {
+      await this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, { status: 'failed', reason: 'invoiceExpired' })
+      return true
+    }
+    return false
   }
 
   private async conclude (node: LightningNode, channelId: string, remotePublicKey: string, tokens: number, paymentHash: string, response: PayResponse): Promise<void> {
@@ -224,6 +239,7 @@ export class Rebalancer {
     if (this.concluded.size > 10_000) this.concluded.delete(this.concluded.values().next().value as string)
     const side = this.sides.get(key(node.identity.publicKey, channelId))
     if (side?.inFlight?.paymentHash === paymentHash) delete side.inFlight
+    if (side) side.endedAt = Date.now()
     const base = { role: 'requester' as const, channelId, localPublicKey: node.identity.publicKey, remotePublicKey, tokens, paymentHash }
     if (response.status === 'paid') {
       await this.opts.ledger.appendTransaction({ ...base, status: 'succeeded', fee: 0 })

@@ -24,20 +24,23 @@ export class DemoCluster {
   readonly dashboards = new Map<string, string>()
   readonly traffic: Traffic
   private readonly ownerOf = new Map<string, string>()
+  private readonly configDirs = new Map<string, string>()
+  private settings: Record<string, unknown> = DEMO_SETTINGS
 
   private constructor (readonly sim: SimCluster, readonly scenario: Scenario, private readonly dir: string, seed: number) {
     this.traffic = new Traffic(sim, seed)
     for (const n of scenario.nodes) if (n.operator) this.ownerOf.set(n.alias, n.operator)
   }
 
-  static async start (opts: { scenarioFile?: string; seed?: number; onProgress?: (line: string) => void } = {}): Promise<DemoCluster> {
+  static async start (opts: { scenarioFile?: string; scenario?: Scenario; seed?: number; settings?: Record<string, unknown>; onProgress?: (line: string) => void } = {}): Promise<DemoCluster> {
     const progress = opts.onProgress ?? (() => {})
     const file = opts.scenarioFile ?? join(ROOT, 'scenarios', 'readme-example.json')
-    const scenario = parseScenario(JSON.parse(await readFile(file, 'utf8')), file)
+    const scenario = opts.scenario ?? parseScenario(JSON.parse(await readFile(file, 'utf8')), file)
     const dir = await mkdtemp(join(tmpdir(), 'tightrope-demo-'))
     progress('starting the simulated Lightning network and a local DHT...')
     const sim = await SimCluster.start({ scenario, dht: true, control: true })
     const demo = new DemoCluster(sim, scenario, dir, opts.seed ?? 20261124)
+    if (opts.settings) demo.settings = { ...DEMO_SETTINGS, ...opts.settings }
     try {
       const secret = randomBytes(24).toString('hex')
       const byOperator = new Map<string, string[]>()
@@ -45,6 +48,7 @@ export class DemoCluster {
       for (const [name, aliases] of byOperator) {
         const configDir = await demo.writeConfig(name, aliases, secret)
         progress(`starting ${name}'s instance for ${aliases.join(', ')}...`)
+        demo.configDirs.set(name, configDir)
         demo.operators.set(name, new OperatorProcess(name, configDir))
       }
       for (const [name, op] of demo.operators) {
@@ -70,12 +74,27 @@ export class DemoCluster {
       secret,
       lightningNodes: aliases.map((a) => { const c = this.sim.connection(a); return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
       audit: { storage: { path: join(this.dir, name, 'storage') }, verboseScreenLogging: true },
-      limits: { baseSettings: DEMO_SETTINGS, idSettings: [] },
+      limits: { baseSettings: this.settings, idSettings: [] },
       swarm: { bootstrap: this.sim.bootstrap },
       api: { host: '127.0.0.1', port: await freeTcpPort() }
     }, null, 2), { mode: 0o600 })
     return configDir
   }
+
+  /** Stops an operator's process (SIGTERM, or SIGKILL for a crash) and starts it again. */
+  async restartOperator (name: string, crash = false): Promise<OperatorProcess> {
+    const old = this.operators.get(name)
+    const configDir = this.configDirs.get(name)
+    if (!old || !configDir) throw new Error(`no operator ${name}`)
+    await (crash ? old.kill() : old.stop())
+    const next = new OperatorProcess(name, configDir)
+    this.operators.set(name, next)
+    await next.waitFor(/ api_listening /, 60_000)
+    return next
+  }
+
+  /** Where an operator's audit logs live. */
+  storageOf (name: string): string { return join(this.dir, name, 'storage') }
 
   /** Bob opens E-B at runtime, out of balance (B, Alice's side, holds little of it). */
   openLateChannel (): WatchedChannel | undefined {
@@ -105,9 +124,14 @@ export class DemoCluster {
       .map((p) => ({ at: p.at, from: p.from, to: p.to, channelId: p.chanIds.join(','), tokens: Math.round(p.amountMsat / 1000), feeMsat: p.feeMsat }))
   }
 
-  async stop (): Promise<void> {
+  /** Stops the instances gracefully (their logs flushed), leaving the simulator and files. */
+  async stopOperators (): Promise<void> {
     this.traffic.stop()
     await Promise.all([...this.operators.values()].map((op) => op.stop()))
+  }
+
+  async stop (): Promise<void> {
+    await this.stopOperators()
     await this.sim.stop()
     await rm(this.dir, { recursive: true, force: true })
   }

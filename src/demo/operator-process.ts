@@ -47,6 +47,14 @@ export class OperatorProcess {
     })
   }
 
+  get pid (): number | undefined { return this.child.pid }
+
+  /** SIGKILL: a crash. */
+  async kill (): Promise<void> {
+    if (this.running) this.child.kill('SIGKILL')
+    await this.exited
+  }
+
   /** SIGTERM (a graceful stop), then SIGKILL if it takes too long. */
   async stop (timeoutMs = 20_000): Promise<number | null> {
     if (!this.running) return this.child.exitCode

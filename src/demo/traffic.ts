@@ -38,7 +38,7 @@ export class Traffic {
     const tokens = 100_000 + Math.floor(this.random() * 500_000)
     this.attempts++
     try {
-      const truth = await this.cluster.pay({ from, to, tokens, timeoutMs: 20_000 })
+      const truth = await this.cluster.pay({ from, to, tokens, timeoutMs: 120_000 })
       this.hashes.add(truth.paymentHash)
       if (truth.status === 'SUCCEEDED') this.succeeded++
     } catch {

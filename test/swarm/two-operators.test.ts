@@ -66,7 +66,9 @@ describe('the spec\'s story: Alice (A, B) and Bob (C, D, E), each in its own pro
       assert.ok(!inside(cluster, from, to), `${from}-${to} pushed out`)
     }
     for (const [a, b] of [['A', 'B'], ['C', 'D'], ['D', 'E'], ['A', 'C']] as const) {
-      await eventually(() => inside(cluster, a, b), 20_000, `${a}-${b} back inside its deadzone`)
+      await eventually(() => inside(cluster, a, b), 20_000, `${a}-${b} back inside its deadzone`).catch((err: Error) => {
+        throw new Error(`${err.message}\nalice:\n${alice.output().split('\n').filter((l) => /refus|not_done|error|request/.test(l)).join('\n')}\nbob:\n${bob.output().split('\n').filter((l) => /refus|not_done|error|payment_/.test(l)).join('\n')}`)
+      })
     }
     for (const [a, b] of [['A', 'B'], ['C', 'D'], ['D', 'E'], ['A', 'C']] as const) {
       const id = cluster.channelBetween(a, b)?.id
