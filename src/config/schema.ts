@@ -1,83 +1,216 @@
 import { z } from 'zod'
-import { parseDuration } from './duration.js'
+import { formatDuration, parseDuration } from './duration.js'
+import { certProblem, macaroonProblem } from './credentials.js'
+import { hostPortProblem, HOST_PORT_EXPECTED } from './host-port.js'
+import { DEFAULTS, DEFAULT_SETTINGS } from './defaults.js'
+import type { IdSettings, LimitsConfig, Settings, TightropeConfig } from './types.js'
 
 /**
- * The configuration file, in the original Tightrope's shape (so its users can copy their config
- * over) plus the new `swarm` and `api` sections. Every value is checked; messages name what was
- * expected. Durations become milliseconds.
+ * The configuration file: the original Tightrope's shape, so its users can copy their
+ * config/local.json over, plus the new `swarm` and `api` sections. Every field carries the message
+ * an operator sees when it is wrong ("expected ..."); errors.ts/format-issues.ts put the field path
+ * in front. Objects are strict so a misspelt key is reported instead of silently ignored (the
+ * original's own older keys are removed before this runs: see legacy.ts). Missing values take the
+ * original's defaults (defaults.ts). Durations come out in milliseconds.
  */
-const duration = (bareUnitMs = 1, min = 0) => z.union([z.string(), z.number()], { error: 'expected a duration like "60s", "10m", "4h" or "1d"' })
-  .transform((v, ctx) => {
-    const r = parseDuration(v, bareUnitMs)
-    if (!r.ok) { ctx.addIssue({ code: 'custom', message: r.error }); return z.NEVER }
-    if (r.ms < min) { ctx.addIssue({ code: 'custom', message: `expected at least ${min / 1000}s, got ${JSON.stringify(v)}` }); return z.NEVER }
+
+export const ADD_A_NODE = 'add at least one node in config/local.json'
+const objectOf = (what: string): string => `expected an object (${what})`
+
+// Numbers may be written as numeric strings ("500000"): the original did arithmetic on them, so
+// such a config worked there, and the config package's custom-environment-variables yield strings.
+const numericString = /^-?(?:\d+(?:\.\d+)?|\.\d+)$/
+const fromNumericString = (v: unknown): unknown => typeof v === 'string' && numericString.test(v) ? Number(v) : v
+
+function wholeNumber (min: number, message: string) {
+  return z.preprocess(fromNumericString, z.number({ error: message }).int({ error: message }).min(min, { error: message }))
+}
+
+function numberIn (lo: number, hi: number, opts: { exclusive: boolean }) {
+  const message = `expected a number between ${lo} and ${hi}${opts.exclusive ? ' (exclusive)' : ''}`
+  const n = z.number({ error: message })
+  return z.preprocess(fromNumericString, opts.exclusive ? n.gt(lo, { error: message }).lt(hi, { error: message }) : n.min(lo, { error: message }).max(hi, { error: message }))
+}
+
+/** A duration (see duration.ts) in ms, within [min, max]. `bareUnitMs` gives a bare number's unit. */
+function duration (opts: { bareUnitMs: number; min?: number; max?: number }) {
+  const min = opts.min ?? 0
+  const max = opts.max ?? Number.MAX_SAFE_INTEGER
+  return z.unknown().transform((v, ctx): number => {
+    const r = parseDuration(v, opts.bareUnitMs)
+    if (!r.ok) {
+      ctx.addIssue({ code: 'custom', message: r.error, input: v })
+      return z.NEVER
+    }
+    if (r.ms < min || r.ms > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${formatDuration(min)}` : `from ${formatDuration(min)} to ${formatDuration(max)}`
+      ctx.addIssue({ code: 'custom', message: `expected a duration ${range}, got ${JSON.stringify(v)}`, input: v })
+      return z.NEVER
+    }
     return r.ms
   })
+}
 
-const wholeNumber = (what: string, min: number) => z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` }).min(min, { error: `expected ${what}` })
-const fraction = (lo: number, hi: number, open = false) => z.number({ error: `expected a number between ${lo} and ${hi}` })
-  .refine((n) => open ? n > lo && n < hi : n >= lo && n <= hi, { error: `expected a number between ${lo} and ${hi}` })
+/** A string checked by one of our `...Problem` functions (which say what was expected). */
+function checkedString (typeMessage: string, problem: (s: string) => string | undefined) {
+  return z.string({ error: typeMessage }).superRefine((s, ctx) => {
+    const p = problem(s)
+    if (p !== undefined) ctx.addIssue({ code: 'custom', message: p, input: s })
+  })
+}
 
+const hostPort = checkedString(HOST_PORT_EXPECTED, hostPortProblem)
+
+/** The nine settings, each with its own rules; the same rules apply in baseSettings and idSettings. */
 export const settingsShape = {
-  maxTransactionSize: wholeNumber('a whole number of satoshis above 0', 1),
-  minTimeBetweenPayments: duration(),
-  limitsPeriod: duration(1, 1000),
+  maxTransactionSize: wholeNumber(1, 'expected a whole number of satoshis above 0'),
+  // Bare numbers are milliseconds here, as in the original.
+  minTimeBetweenPayments: duration({ bareUnitMs: 1 }),
+  // At least 1 s: calendar periods divide the clock by it, and a shorter period limits nothing.
+  limitsPeriod: duration({ bareUnitMs: 1, min: 1000 }),
   useRollingLimitsPeriod: z.boolean({ error: 'expected true or false' }),
-  maxTransactionsPerPeriod: wholeNumber('a whole number of payments, 0 or more', 0),
-  maxAmountPerPeriod: wholeNumber('a whole number of satoshis, 0 or more', 0),
-  balancePoint: fraction(0, 1, true),
-  deadzone: fraction(0, 0.5),
-  // The original reads a bare refreshRate as seconds (refreshRate: 10 polls every 10 s).
-  refreshRate: duration(1000, 1000)
+  maxTransactionsPerPeriod: wholeNumber(0, 'expected a whole number of payments, 0 or more'),
+  maxAmountPerPeriod: wholeNumber(1, 'expected a whole number of satoshis above 0'),
+  balancePoint: numberIn(0, 1, { exclusive: true }),
+  deadzone: numberIn(0, 0.5, { exclusive: false }),
+  // Bare numbers are seconds here (the original multiplied refreshRate by 1000). At most a day:
+  // timers cannot wait much longer (Node caps them at ~24.8 days and then fires at once).
+  refreshRate: duration({ bareUnitMs: 1000, min: 1000, max: 86_400_000 })
 }
 
-/** balancePoint ± deadzone must stay inside the channel, or the thresholds mean nothing. */
-function checkBand (s: { balancePoint?: number; deadzone?: number }, ctx: z.RefinementCtx): void {
-  if (s.balancePoint === undefined || s.deadzone === undefined) return
-  if (s.balancePoint - s.deadzone < 0 || s.balancePoint + s.deadzone > 1) {
-    ctx.addIssue({ code: 'custom', path: ['deadzone'], message: `expected balancePoint ± deadzone inside 0..1 (balancePoint ${s.balancePoint}, deadzone ${s.deadzone})` })
+export const SETTING_KEYS = Object.keys(settingsShape) as Array<keyof Settings>
+
+const S = settingsShape
+const D = DEFAULT_SETTINGS
+const baseSettingsShape = {
+  maxTransactionSize: S.maxTransactionSize.prefault(D.maxTransactionSize),
+  minTimeBetweenPayments: S.minTimeBetweenPayments.prefault(D.minTimeBetweenPayments),
+  limitsPeriod: S.limitsPeriod.prefault(D.limitsPeriod),
+  useRollingLimitsPeriod: S.useRollingLimitsPeriod.prefault(D.useRollingLimitsPeriod),
+  maxTransactionsPerPeriod: S.maxTransactionsPerPeriod.prefault(D.maxTransactionsPerPeriod),
+  maxAmountPerPeriod: S.maxAmountPerPeriod.prefault(D.maxAmountPerPeriod),
+  balancePoint: S.balancePoint.prefault(D.balancePoint),
+  deadzone: S.deadzone.prefault(D.deadzone),
+  refreshRate: S.refreshRate.prefault(D.refreshRate)
+}
+
+const ID_EXPECTED = 'expected a node alias, a channel id or "alias:channelId"'
+const idSettingsShape = {
+  id: z.string({ error: ID_EXPECTED }).min(1, { error: ID_EXPECTED }),
+  maxTransactionSize: S.maxTransactionSize.optional(),
+  minTimeBetweenPayments: S.minTimeBetweenPayments.optional(),
+  limitsPeriod: S.limitsPeriod.optional(),
+  useRollingLimitsPeriod: S.useRollingLimitsPeriod.optional(),
+  maxTransactionsPerPeriod: S.maxTransactionsPerPeriod.optional(),
+  maxAmountPerPeriod: S.maxAmountPerPeriod.optional(),
+  balancePoint: S.balancePoint.optional(),
+  deadzone: S.deadzone.optional(),
+  refreshRate: S.refreshRate.optional()
+}
+
+// --- balancePoint ± deadzone must stay inside the channel, or one threshold means nothing ---
+const validBalancePoint = (v: unknown): number | undefined => typeof v === 'number' && v > 0 && v < 1 ? v : undefined
+const validDeadzone = (v: unknown): number | undefined => typeof v === 'number' && v >= 0 && v <= 0.5 ? v : undefined
+const outsideChannel = (bp: number, dz: number): boolean => bp - dz < -1e-9 || bp + dz > 1 + 1e-9
+const bandMessage = (bp: number, dz: number): string => `expected balancePoint ± deadzone within 0..1, got ${bp} ± ${dz}`
+const asRecord = (v: unknown): Record<string, unknown> | undefined => typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : undefined
+
+/**
+ * Checks baseSettings, and each idSettings entry that sets balancePoint or deadzone against the
+ * base value of the other one. Runs even when other fields are wrong (so every problem is listed at
+ * once), looking only at values that passed their own checks. Combinations of two different entries
+ * (an alias's balancePoint with a channel's deadzone) cannot be known before the channels are.
+ */
+function checkBands (limits: unknown, ctx: z.RefinementCtx): void {
+  const l = asRecord(limits)
+  const base = asRecord(l?.baseSettings)
+  const bp0 = validBalancePoint(base?.balancePoint)
+  const dz0 = validDeadzone(base?.deadzone)
+  if (bp0 !== undefined && dz0 !== undefined && outsideChannel(bp0, dz0)) {
+    ctx.addIssue({ code: 'custom', path: ['baseSettings', 'deadzone'], message: bandMessage(bp0, dz0), input: dz0 })
   }
+  const entries = Array.isArray(l?.idSettings) ? l.idSettings as unknown[] : []
+  entries.forEach((raw, i) => {
+    const e = asRecord(raw)
+    const setsBp = e?.balancePoint !== undefined
+    const setsDz = e?.deadzone !== undefined
+    if (!setsBp && !setsDz) return
+    const bp = setsBp ? validBalancePoint(e?.balancePoint) : bp0
+    const dz = setsDz ? validDeadzone(e?.deadzone) : dz0
+    if (bp === undefined || dz === undefined || !outsideChannel(bp, dz)) return
+    const inherited = setsBp && setsDz ? '' : ` (${setsBp ? 'deadzone' : 'balancePoint'} from baseSettings)`
+    ctx.addIssue({ code: 'custom', path: ['idSettings', i, setsDz ? 'deadzone' : 'balancePoint'], message: bandMessage(bp, dz) + inherited, input: raw })
+  })
 }
 
-export const baseSettingsSchema = z.strictObject(settingsShape).superRefine(checkBand)
-export const idSettingsSchema = z.strictObject({ id: z.string({ error: 'expected a node alias, a channel id or "alias:channelId"' }).min(1, { error: 'expected a node alias, a channel id or "alias:channelId"' }), ...Object.fromEntries(Object.entries(settingsShape).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof settingsShape]: z.ZodOptional<typeof settingsShape[K]> } }).superRefine(checkBand)
+export const limitsSchema = z.strictObject({
+  baseSettings: z.strictObject(baseSettingsShape, { error: objectOf('the nine settings') }).prefault({}),
+  idSettings: z.array(z.strictObject(idSettingsShape, { error: 'expected { "id": ..., <settings to override> }' }), { error: 'expected a list of { "id": ..., <settings to override> }' }).prefault([])
+}, { error: objectOf('baseSettings and idSettings') }).superRefine(checkBands, { when: () => true })
 
-const base64OrHex = (what: string) => z.string({ error: `expected the base64 (or hex) of the ${what}` })
-  .refine((s) => s.length > 0 && (/^[0-9a-fA-F]+$/.test(s) || /^[A-Za-z0-9+/]+={0,2}$/.test(s)), { error: `expected the base64 (or hex) of the ${what}` })
-
-const hostPort = z.string({ error: 'expected "host:port"' }).regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { error: 'expected "host:port"' })
-  .refine((s) => { const port = Number(s.slice(s.lastIndexOf(':') + 1)); return port > 0 && port < 65536 }, { error: 'expected a port from 1 to 65535' })
-
-export const lightningNodeSchema = z.strictObject({
-  type: z.literal('lnd', { error: 'expected "lnd" (the only node type supported so far)' }).default('lnd'),
-  cert: base64OrHex('LND tls.cert file'),
-  macaroon: base64OrHex('LND macaroon'),
+const CERT_EXPECTED = "expected the base64 (or hex) of LND's tls.cert file"
+const MACAROON_EXPECTED = 'expected the base64 (or hex) of an LND macaroon file'
+const lightningNodeShape = {
+  type: z.literal('lnd', { error: (iss) => `expected "lnd" (the only node type supported), got ${JSON.stringify(iss.input)}` }).default('lnd'),
+  cert: checkedString(CERT_EXPECTED, certProblem),
+  macaroon: checkedString(MACAROON_EXPECTED, macaroonProblem),
   socket: hostPort
-})
+}
 
-export const configSchema = z.strictObject({
-  secret: z.string({ error: 'expected a long random string shared by the cluster' }).min(1, { error: 'expected a long random string shared by the cluster' }),
-  lightningNodes: z.array(lightningNodeSchema, { error: 'expected a list of nodes' }).min(1, { error: 'add at least one node (in config/local.json)' }),
-  announceInterval: z.number().optional(),
-  audit: z.strictObject({
-    storage: z.strictObject({ path: z.string().min(1, { error: 'expected a directory path' }) }),
-    transactionHistory: z.string().min(1).default('transaction-log'),
-    eventLog: z.string().min(1).default('event-log'),
-    verboseScreenLogging: z.boolean({ error: 'expected true or false' }).default(false),
-    shouldMask: z.array(z.string()).default([])
-  }),
-  limits: z.strictObject({
-    baseSettings: baseSettingsSchema,
-    idSettings: z.array(idSettingsSchema, { error: 'expected a list of { id, ...settings }' }).default([])
-  }),
-  swarm: z.strictObject({ bootstrap: z.array(hostPort).default([]) }).default({ bootstrap: [] }),
-  api: z.strictObject({
-    host: z.string().default('127.0.0.1'),
-    port: z.number().int().min(0).max(65535, { error: 'expected a port from 0 to 65535' }).default(8470),
-    token: z.string().min(16, { error: 'expected a token of at least 16 characters' }).optional()
-  }).default({ host: '127.0.0.1', port: 8470 })
-})
+const auditShape = {
+  storage: z.strictObject({
+    path: z.string({ error: 'expected a directory path' }).min(1, { error: 'expected a directory path' }).prefault(DEFAULTS.audit.storage.path)
+  }, { error: objectOf('{ "path": ... }') }).prefault({}),
+  transactionHistory: z.string({ error: 'expected a non-empty name' }).min(1, { error: 'expected a non-empty name' }).prefault(DEFAULTS.audit.transactionHistory),
+  eventLog: z.string({ error: 'expected a non-empty name' }).min(1, { error: 'expected a non-empty name' }).prefault(DEFAULTS.audit.eventLog),
+  verboseScreenLogging: z.boolean({ error: 'expected true or false' }).prefault(DEFAULTS.audit.verboseScreenLogging),
+  shouldMask: z.array(z.string({ error: 'expected a field name' }).min(1, { error: 'expected a field name' }), { error: 'expected a list of field names' }).prefault([...DEFAULTS.audit.shouldMask])
+}
 
-export type TightropeConfig = z.infer<typeof configSchema>
-export type IdSettings = z.infer<typeof idSettingsSchema>
-export type Limits = TightropeConfig['limits']
+const swarmShape = {
+  bootstrap: z.array(hostPort, { error: 'expected a list of "host:port"' }).prefault([])
+}
+
+const PORT_EXPECTED = 'expected a port from 0 to 65535 (0: any free port)'
+const apiShape = {
+  host: z.string({ error: 'expected a host name or IP address to listen on' }).min(1, { error: 'expected a host name or IP address to listen on' }).prefault(DEFAULTS.api.host),
+  port: z.preprocess(fromNumericString, z.number({ error: PORT_EXPECTED }).int({ error: PORT_EXPECTED }).min(0, { error: PORT_EXPECTED }).max(65535, { error: PORT_EXPECTED })).prefault(DEFAULTS.api.port),
+  token: z.string({ error: 'expected a token of at least 16 characters' }).min(16, { error: 'expected a token of at least 16 characters' }).optional()
+}
+
+const SECRET_EXPECTED = 'expected a non-empty string: the secret your cluster shares'
+const topShape = {
+  secret: z.string({ error: SECRET_EXPECTED }).min(1, { error: SECRET_EXPECTED }).prefault(DEFAULTS.secret),
+  lightningNodes: z.array(
+    z.strictObject(lightningNodeShape, { error: 'expected { "type": "lnd", "cert": ..., "macaroon": ..., "socket": "host:port" }' }),
+    { error: (iss) => iss.input === undefined ? ADD_A_NODE : 'expected a list of nodes' }
+  ).min(1, { error: ADD_A_NODE }),
+  audit: z.strictObject(auditShape, { error: objectOf('the audit log settings') }).superRefine((a, ctx) => {
+    if (a.eventLog === a.transactionHistory) ctx.addIssue({ code: 'custom', path: ['eventLog'], message: 'expected a name different from audit.transactionHistory (the two logs would share one Hypercore)', input: a.eventLog })
+  }).prefault({}),
+  limits: limitsSchema.prefault({}),
+  swarm: z.strictObject(swarmShape, { error: objectOf('{ "bootstrap": [...] }') }).prefault({}),
+  api: z.strictObject(apiShape, { error: objectOf('{ "host": ..., "port": ..., "token": ... }') }).prefault({})
+}
+
+export const configSchema = z.strictObject(topShape, { error: 'expected a JSON object of settings' })
+
+/** The keys each object accepts, by path with list indexes as "[]": for "did you mean" hints. */
+export const KNOWN_KEYS: Record<string, readonly string[]> = {
+  '': Object.keys(topShape),
+  'lightningNodes[]': Object.keys(lightningNodeShape),
+  audit: Object.keys(auditShape),
+  'audit.storage': ['path'],
+  limits: ['baseSettings', 'idSettings'],
+  'limits.baseSettings': SETTING_KEYS,
+  'limits.idSettings[]': Object.keys(idSettingsShape),
+  swarm: Object.keys(swarmShape),
+  api: Object.keys(apiShape)
+}
+
+// Compile-time guarantee that the schema produces exactly the documented types in types.ts.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const schemaMatchesTypes: Same<z.output<typeof configSchema>, TightropeConfig> = true
+void schemaMatchesTypes
+
+export type { IdSettings, LimitsConfig as Limits, Settings, TightropeConfig }

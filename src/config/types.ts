@@ -4,13 +4,71 @@
  * amounts are satoshis ("tokens"), shares are fractions of the channel (0..1).
  */
 export interface Settings {
+  /** Largest single rebalancing payment, satoshis (whole number >= 1). */
   maxTransactionSize: number
+  /** Shortest time between two rebalancing attempts on a channel side, ms (>= 0). */
   minTimeBetweenPayments: number
+  /** The period the two per-period limits count over, ms (>= 1000). */
   limitsPeriod: number
+  /** true: the last limitsPeriod up to now; false: calendar periods. */
   useRollingLimitsPeriod: boolean
+  /** Most payments per period (whole number >= 0; 0 = never pay). */
   maxTransactionsPerPeriod: number
+  /** Most satoshis paid per period (whole number >= 1). */
   maxAmountPerPeriod: number
+  /** The local share of the channel this side aims for, strictly between 0 and 1. */
   balancePoint: number
+  /** No action while the local share is within balancePoint ± deadzone (0..0.5). */
   deadzone: number
+  /** Safety-net polling interval, ms (1 s .. 1 day). */
   refreshRate: number
+}
+
+/** One entry of limits.idSettings: an id and only the settings it overrides. */
+export type IdSettings = { id: string } & Partial<Settings>
+
+export interface LimitsConfig {
+  /** All nine settings: the bottom layer of every resolution. */
+  baseSettings: Settings
+  /** Overrides by node alias, channel id or "alias:channelId". */
+  idSettings: IdSettings[]
+}
+
+/** How to reach one LND node. cert and macaroon are kept exactly as written (base64 or hex). */
+export interface LightningNodeConfig {
+  type: 'lnd'
+  cert: string
+  macaroon: string
+  /** "host:port" of LND's gRPC interface. */
+  socket: string
+}
+
+export interface AuditConfig {
+  storage: { path: string }
+  transactionHistory: string
+  eventLog: string
+  verboseScreenLogging: boolean
+  shouldMask: string[]
+}
+
+export interface SwarmConfig {
+  /** "host:port" of private DHT bootstrap nodes; empty = the public DHT. */
+  bootstrap: string[]
+}
+
+export interface ApiConfig {
+  host: string
+  /** 0 = any free port. */
+  port: number
+  token?: string
+}
+
+/** The validated configuration (original Tightrope's format + swarm + api), durations in ms. */
+export interface TightropeConfig {
+  secret: string
+  lightningNodes: LightningNodeConfig[]
+  audit: AuditConfig
+  limits: LimitsConfig
+  swarm: SwarmConfig
+  api: ApiConfig
 }

@@ -1,141 +1,207 @@
-import { mkdir } from 'node:fs/promises'
-import Corestore from 'corestore'
+import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
-import { maskEntry } from './mask.js'
+import { DEFAULT_SHOULD_MASK, maskEntry } from './mask.js'
+import { openStore } from './open-store.js'
+import { pageBounds, readRange } from './read-range.js'
+import type { Page, PageQuery } from './read-range.js'
+import { SerialQueue } from './serial-queue.js'
 import type { EventRecord, TransactionRecord } from './types.js'
+import { verifyCore } from './verify-core.js'
+
+export type { Page } from './read-range.js'
 
 export interface AuditLogOptions {
+  /** Directory of the Corestore (config audit.storage.path). One writing process at a time. */
   storagePath: string
-  eventLogName: string
-  transactionLogName: string
-  shouldMask: readonly string[]
+  /** Core names (config audit.eventLog / audit.transactionHistory). */
+  eventLogName?: string
+  transactionLogName?: string
+  /** Keys whose string values are masked on disk (config audit.shouldMask). */
+  shouldMask?: readonly string[]
+  /** For readers such as the CLI: no lock, no appends, a snapshot as of open. */
+  readOnly?: boolean
 }
 
-export interface Page<T> { total: number; entries: Array<T & { index: number }> }
+export type TransactionInput = Omit<TransactionRecord, 'kind' | 'at'> & { at?: number }
+
+export interface VerifyResult { ok: boolean; eventCount: number; transactionCount: number; problems: string[] }
 
 /**
- * The audit ledger: a Corestore under `storagePath` holding two append-only Hypercores, the event
- * log and the transaction log (JSON). An append resolves only once Hypercore has it, and appends
- * are serialized. The transaction log is also kept in memory (loaded at open), so limit checks
- * read no disk; it is the whole history, not a window of it.
+ * Transaction fields the limits are computed from. They are never masked, or the in-memory ledger
+ * (which is exactly what is on disk, so limits are the same before and after a restart) could not
+ * be matched against real channels, nodes and payment hashes.
+ */
+const LIMIT_FIELDS = new Set(['kind', 'at', 'role', 'status', 'channelId', 'localPublicKey', 'tokens', 'paymentHash'])
+/** Event fields the readers filter on. */
+const EVENT_FIELDS = new Set(['kind', 'at', 'type'])
+
+/**
+ * The audit ledger: a Corestore under `storagePath` holding two append-only, signed Hypercores
+ * (JSON): the event log (anything worth an operator's attention) and the transaction log (the
+ * ledger payment limits are computed from).
+ *
+ * Lifecycle: `open()` → appends and reads → `close()`. An append resolves once Hypercore has
+ * stored the entry, so a caller that awaits it knows the entry survives a crash of this process.
+ * Appends run one at a time in call order. The whole transaction log is also held in memory
+ * (loaded at open, extended on append) so limit checks read no disk.
  */
 export class AuditLog {
+  private readonly queue = new SerialQueue()
+  /** The transaction log as stored, frozen; txIndex[i] is txs[i]'s position in the log. */
   private readonly txs: TransactionRecord[] = []
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly txIndex: number[] = []
   private closing: Promise<void> | undefined
 
   private constructor (
     private readonly store: Corestore,
     private readonly eventLog: Hypercore<EventRecord>,
     private readonly txLog: Hypercore<TransactionRecord>,
-    private readonly opts: AuditLogOptions
+    private readonly storagePath: string,
+    private readonly names: { events: string; transactions: string },
+    private readonly shouldMask: readonly string[],
+    readonly readOnly: boolean
   ) {}
 
   static async open (opts: AuditLogOptions): Promise<AuditLog> {
+    const names = { events: opts.eventLogName ?? 'event-log', transactions: opts.transactionLogName ?? 'transaction-log' }
+    const readOnly = opts.readOnly === true
+    const { store, eventLog, txLog } = await openStore<EventRecord, TransactionRecord>({
+      storagePath: opts.storagePath, eventLogName: names.events, transactionLogName: names.transactions, readOnly
+    })
+    const log = new AuditLog(store, eventLog, txLog, opts.storagePath, names, opts.shouldMask ?? DEFAULT_SHOULD_MASK, readOnly)
     try {
-      await mkdir(opts.storagePath, { recursive: true })
+      await log.loadTransactions()
     } catch (err) {
-      throw new Error(`audit storage ${opts.storagePath} cannot be created: ${(err as Error).message}`)
+      await log.close().catch(() => {})
+      throw err
     }
-    const store = new Corestore(opts.storagePath)
-    try {
-      await store.ready()
-      const eventLog = store.get<EventRecord>({ name: opts.eventLogName, valueEncoding: 'json' })
-      const txLog = store.get<TransactionRecord>({ name: opts.transactionLogName, valueEncoding: 'json' })
-      await Promise.all([eventLog.ready(), txLog.ready()])
-      const log = new AuditLog(store, eventLog, txLog, opts)
-      for (let i = 0; i < txLog.length; i++) {
-        const entry = await txLog.get(i)
-        if (entry) log.txs.push(entry)
-      }
-      return log
-    } catch (err) {
-      await store.close().catch(() => {})
-      const message = (err as Error).message
-      if (/lock/i.test(message)) throw new Error(`audit storage ${opts.storagePath} is in use by another tightrope process (${message})`)
-      throw new Error(`audit storage ${opts.storagePath} cannot be opened: ${message}`)
-    }
-  }
-
-  get keys (): { eventLog: string; transactionLog: string } {
-    return { eventLog: this.eventLog.key?.toString('hex') ?? '', transactionLog: this.txLog.key?.toString('hex') ?? '' }
-  }
-
-  appendEvent (type: string, fields: Record<string, unknown> = {}): Promise<number> {
-    const entry = maskEntry({ ...fields, kind: 'event', type, at: Date.now() } as EventRecord, this.opts.shouldMask)
-    return this.enqueue(this.eventLog, entry)
-  }
-
-  async appendTransaction (record: Omit<TransactionRecord, 'kind' | 'at'> & { at?: number }): Promise<number> {
-    const entry = maskEntry({ ...record, kind: 'transaction', at: record.at ?? Date.now() } as TransactionRecord, this.opts.shouldMask)
-    const index = await this.enqueue(this.txLog, entry)
-    // The in-memory copy keeps what limits need unmasked (keys and hashes identify payments).
-    this.txs.push({ ...record, kind: 'transaction', at: entry.at } as TransactionRecord)
-    return index
-  }
-
-  allTransactions (): readonly TransactionRecord[] { return this.txs }
-
-  async events (q: { since?: number; type?: string; offset?: number; limit?: number } = {}): Promise<Page<EventRecord>> {
-    return this.read(this.eventLog, (e) => (q.since === undefined || e.at >= q.since) && (q.type === undefined || e.type === q.type), q)
-  }
-
-  async transactions (q: { since?: number; channelId?: string; offset?: number; limit?: number } = {}): Promise<Page<TransactionRecord>> {
-    return this.read(this.txLog, (e) => (q.since === undefined || e.at >= q.since) && (q.channelId === undefined || e.channelId === q.channelId), q)
+    return log
   }
 
   /**
-   * Integrity check of both logs: Hypercore's own audit of the Merkle tree and the stored blocks
-   * (dry run: it repairs nothing), and every entry readable as the JSON we wrote.
+   * A daemon must not compute limits from a partial ledger, so an unreadable entry stops it from
+   * opening. A reader (the CLI, verify) skips it instead, so the damage can be reported.
    */
-  async verify (): Promise<{ ok: boolean; eventCount: number; transactionCount: number; problems: string[] }> {
-    const problems: string[] = []
-    const check = async (name: string, core: Hypercore<{ at?: unknown; kind?: unknown }>): Promise<void> => {
-      const stats = await core.core.audit({ dryRun: true })
-      if (!stats || stats.corrupt) problems.push(`${name}: Merkle tree does not verify`)
-      else if (stats.droppedBlocks || stats.droppedTreeNodes) problems.push(`${name}: ${stats.droppedBlocks} block(s) and ${stats.droppedTreeNodes} tree node(s) do not verify`)
-      for (let i = 0; i < core.length; i++) {
-        const e = await core.get(i).catch(() => null)
-        if (!e || typeof e.at !== 'number' || typeof e.kind !== 'string') problems.push(`${name}: entry ${i} is unreadable or malformed`)
+  private async loadTransactions (): Promise<void> {
+    for await (const slot of readRange(this.txLog, 0, this.txLog.length)) {
+      if ('value' in slot) this.remember(slot.index, slot.value)
+      else if (!this.readOnly) {
+        throw new Error(`audit storage ${this.storagePath}: transaction log entry ${slot.index} is unreadable (${slot.error.message}); run 'tightrope audit --verify'`)
       }
     }
-    await check(this.opts.eventLogName, this.eventLog)
-    await check(this.opts.transactionLogName, this.txLog)
-    return { ok: problems.length === 0, eventCount: this.eventLog.length, transactionCount: this.txLog.length, problems }
   }
 
-  /** Waits for every append, then closes the cores and the store. Safe to call twice. */
+  private remember (index: number, entry: TransactionRecord): void {
+    this.txs.push(Object.freeze(entry))
+    this.txIndex.push(index)
+  }
+
+  /** Hex public keys of both cores: what an auditor needs to replicate and verify them. */
+  get keys (): { eventLog: string; transactionLog: string } {
+    return { eventLog: this.eventLog.key.toString('hex'), transactionLog: this.txLog.key.toString('hex') }
+  }
+
+  /** Appends an event; resolves with its index once stored. `fields.at` (ms epoch) is kept if set. */
+  appendEvent (type: string, fields: Record<string, unknown> = {}): Promise<number> {
+    const at = typeof fields.at === 'number' ? fields.at : Date.now()
+    const entry = maskEntry({ ...fields, kind: 'event', type, at } as EventRecord, this.shouldMask.filter((k) => !EVENT_FIELDS.has(k)))
+    return this.append(this.eventLog, this.names.events, entry)
+  }
+
+  /** Appends a transaction; resolves with its index once stored and visible in allTransactions(). */
+  appendTransaction (record: TransactionInput): Promise<number> {
+    const entry = maskEntry({ ...record, kind: 'transaction', at: record.at ?? Date.now() } as TransactionRecord,
+      this.shouldMask.filter((k) => !LIMIT_FIELDS.has(k)))
+    return this.append(this.txLog, this.names.transactions, entry, (index) => this.remember(index, entry))
+  }
+
+  /** The whole transaction log in log order, from memory. */
+  allTransactions (): readonly TransactionRecord[] {
+    return this.txs
+  }
+
+  /** Events matching the filter, oldest first; `since` is inclusive (ms epoch). */
+  async events (q: { since?: number; type?: string } & PageQuery = {}): Promise<Page<EventRecord>> {
+    this.assertOpen()
+    const { offset, limit } = pageBounds(q)
+    if (q.since === undefined && q.type === undefined) {
+      // No filter: the total is the length, and only the page itself needs reading.
+      const end = Math.min(this.eventLog.length, offset + limit)
+      const entries: Array<EventRecord & { index: number }> = []
+      for await (const slot of readRange(this.eventLog, Math.min(offset, end), end)) entries.push(this.readable(slot))
+      return { total: this.eventLog.length, entries }
+    }
+    const matching: Array<EventRecord & { index: number }> = []
+    for await (const slot of readRange(this.eventLog, 0, this.eventLog.length)) {
+      const e = this.readable(slot)
+      if ((q.since === undefined || e.at >= q.since) && (q.type === undefined || e.type === q.type)) matching.push(e)
+    }
+    return { total: matching.length, entries: matching.slice(offset, offset + limit) }
+  }
+
+  /** Transactions matching the filter, oldest first, from memory. */
+  async transactions (q: { since?: number; channelId?: string } & PageQuery = {}): Promise<Page<TransactionRecord>> {
+    const { offset, limit } = pageBounds(q)
+    const matching: Array<TransactionRecord & { index: number }> = []
+    this.txs.forEach((t, i) => {
+      if ((q.since === undefined || t.at >= q.since) && (q.channelId === undefined || t.channelId === q.channelId)) {
+        matching.push({ ...t, index: this.txIndex[i] ?? i })
+      }
+    })
+    return { total: matching.length, entries: matching.slice(offset, offset + limit) }
+  }
+
+  /** Integrity check of both logs (see verify-core.ts for what is checked). */
+  async verify (): Promise<VerifyResult> {
+    this.assertOpen()
+    const events = await verifyCore(this.names.events, this.eventLog as Hypercore<unknown>)
+    const transactions = await verifyCore(this.names.transactions, this.txLog as Hypercore<unknown>)
+    const problems = [...events.problems, ...transactions.problems]
+    return { ok: problems.length === 0, eventCount: events.length, transactionCount: transactions.length, problems }
+  }
+
+  /**
+   * Refuses new appends, waits for every queued one, then closes the cores and the store.
+   * Safe to call more than once: every call returns the same promise.
+   */
   close (): Promise<void> {
-    this.closing ??= (async () => {
-      await this.queue.catch(() => {})
-      await this.eventLog.close()
-      await this.txLog.close()
-      await this.store.close()
-    })()
+    this.closing ??= this.shutdown()
     return this.closing
   }
 
-  private enqueue<T> (core: Hypercore<T>, entry: T): Promise<number> {
-    if (this.closing) return Promise.reject(new Error(`audit log ${this.opts.storagePath} is closed; entry not written`))
-    const run = this.queue.then(async () => {
-      try {
-        const { length } = await core.append(entry)
-        return length - 1
-      } catch (err) {
-        throw new Error(`audit log write to ${this.opts.storagePath} failed: ${(err as Error).message}`)
-      }
-    })
-    this.queue = run.catch(() => {})
-    return run
+  private async shutdown (): Promise<void> {
+    await this.queue.idle()
+    const failures: string[] = []
+    for (const core of [this.eventLog, this.txLog]) await core.close().catch((err: Error) => failures.push(err.message))
+    await this.store.close().catch((err: Error) => failures.push(err.message))
+    if (failures.length > 0) throw new Error(`audit storage ${this.storagePath} did not close cleanly: ${failures.join('; ')}`)
   }
 
-  private async read<T extends { at: number }> (core: Hypercore<T>, match: (e: T) => boolean, q: { offset?: number; limit?: number }): Promise<Page<T>> {
-    const all: Array<T & { index: number }> = []
-    for (let i = 0; i < core.length; i++) {
-      const e = await core.get(i)
-      if (e && match(e)) all.push({ ...e, index: i })
+  private append<T> (core: Hypercore<T>, name: string, entry: T, onStored?: (index: number) => void): Promise<number> {
+    const refuse = this.closing !== undefined ? 'is closed' : this.readOnly ? 'is open read-only' : undefined
+    if (refuse !== undefined) {
+      return Promise.reject(new Error(`audit log ${this.storagePath} (${name}) ${refuse}; entry not written`))
     }
-    const offset = q.offset ?? 0
-    return { total: all.length, entries: all.slice(offset, offset + (q.limit ?? 100)) }
+    return this.queue.run(async () => {
+      let length: number
+      try {
+        ({ length } = await core.append(entry))
+      } catch (err) {
+        throw new Error(`audit log ${this.storagePath} (${name}): append failed, entry not written: ${(err as Error).message}`, { cause: err })
+      }
+      onStored?.(length - 1)
+      return length - 1
+    })
+  }
+
+  private readable<T> (slot: { index: number; value: T } | { index: number; error: Error }): T & { index: number } {
+    if ('error' in slot) {
+      throw new Error(`audit log ${this.storagePath}: entry ${slot.index} is unreadable (${slot.error.message}); run 'tightrope audit --verify'`)
+    }
+    return { ...slot.value, index: slot.index }
+  }
+
+  private assertOpen (): void {
+    if (this.closing !== undefined) throw new Error(`audit log ${this.storagePath} is closed`)
   }
 }

@@ -1,24 +1,71 @@
 /**
- * What reaches the audit log. Keys named in `shouldMask` are shortened so entries can still be
- * correlated but not read in full; secret material is never written, whatever the config says.
+ * What reaches the audit log. The log is append-only and may be replicated to an auditor, so
+ * whatever is written stays forever: configured identifiers are shortened (still correlatable),
+ * and secret material is never written, whatever the config says.
  */
-const SECRET_KEYS = /^(secret|macaroon|cert|privatekey|secretkey|preimage|seed|token|password|authkey)$/i
 
-export function maskValue (value: string): string {
-  return value.length <= 12 ? '…' : `${value.slice(0, 6)}…${value.slice(-4)}`
+/** The original's `audit.shouldMask` default. */
+export const DEFAULT_SHOULD_MASK: readonly string[] = ['topic', 'publicKey', 'remotePeer', 'paidTo', 'paidBy']
+
+/** Stands in for a secret so an operator sees a field was there, never its value. */
+export const REDACTED = '[redacted]'
+
+/**
+ * Words that make a key secret, matched against the key's words (camelCase, snake_case, kebab-case)
+ * and pairs of adjacent words, so `tlsCert`, `MACAROON_HEX`, `paymentPreimage` and `private_key` are
+ * caught but `tokens` (an amount) is not.
+ */
+const SECRET_WORDS = new Set([
+  'secret', 'secrets', 'macaroon', 'macaroons', 'cert', 'certs', 'certificate', 'privatekey',
+  'secretkey', 'preimage', 'seed', 'token', 'password', 'passphrase', 'mnemonic', 'authkey'
+])
+
+function words (key: string): string[] {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)
 }
 
+export function isSecretKey (key: string): boolean {
+  const w = words(key)
+  if (SECRET_WORDS.has(w.join(''))) return true
+  return w.some((word, i) => SECRET_WORDS.has(word) || SECRET_WORDS.has(word + (w[i + 1] ?? '')))
+}
+
+/**
+ * First 6 and last 4 characters: enough to tell two public keys apart and grep for one, not enough
+ * to use it. Values shorter than 20 characters would be mostly revealed, so they are hidden whole.
+ */
+export function maskValue (value: string): string {
+  return value.length < 20 ? '…' : `${value.slice(0, 6)}…${value.slice(-4)}`
+}
+
+/**
+ * A copy of `entry` ready for JSON on disk: secrets redacted at any depth, strings under a key in
+ * `shouldMask` (at any depth, including inside arrays and objects under it) masked, and values JSON
+ * cannot carry faithfully made explicit (bytes as hex, bigint as string, errors as their message).
+ */
 export function maskEntry<T> (entry: T, shouldMask: readonly string[]): T {
   const masked = new Set(shouldMask)
-  const walk = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(walk)
+  const seen = new WeakSet<object>()
+  const walk = (value: unknown, mask: boolean): unknown => {
+    if (typeof value === 'string') return mask ? maskValue(value) : value
+    if (typeof value === 'bigint') return walk(value.toString(), mask)
+    if (typeof value === 'function' || typeof value === 'symbol') return undefined
     if (value === null || typeof value !== 'object') return value
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) {
-      if (SECRET_KEYS.test(k)) continue
-      out[k] = masked.has(k) && typeof v === 'string' ? maskValue(v) : walk(v)
+    if (value instanceof Uint8Array) return walk(Buffer.from(value).toString('hex'), mask)
+    if (value instanceof Error) return walk(`${value.name}: ${value.message}`, mask)
+    if (value instanceof Date) return walk(value.toISOString(), mask)
+    if (seen.has(value)) return '[circular]'
+    seen.add(value)
+    try {
+      if (Array.isArray(value)) return value.map((v) => walk(v, mask))
+      const out: Record<string, unknown> = {}
+      for (const [k, v] of Object.entries(value)) {
+        out[k] = isSecretKey(k) ? REDACTED : walk(v, mask || masked.has(k))
+      }
+      return out
+    } finally {
+      seen.delete(value)
     }
-    return out
   }
-  return walk(entry) as T
+  return walk(entry, false) as T
 }

@@ -28,11 +28,15 @@ export function payerRecords (records: readonly TransactionRecord[], key: Channe
  * The current state of each payment: the newest entry per paymentHash (ties: the later one in
  * ledger order, i.e. the last appended). Entries without a hash cannot be linked to a later
  * state change, so each stands for itself; the daemon should always record the hash.
+ * Only entries that change a payment's state count: a refusal (e.g. of a replayed invoice that
+ * was paid before) says nothing about that payment, and letting it stand as its latest state
+ * would un-count a real payment from the period limits.
  */
 export function latestPerHash (records: readonly TransactionRecord[]): TransactionRecord[] {
   const byHash = new Map<string, TransactionRecord>()
   const unlinked: TransactionRecord[] = []
   for (const r of records) {
+    if (!ATTEMPTED.has(r.status)) continue
     if (r.paymentHash === undefined) { unlinked.push(r); continue }
     const h = r.paymentHash.toLowerCase()
     const prev = byHash.get(h)

@@ -27,6 +27,7 @@ declare module 'hyperswarm' {
     readonly connections: Set<SwarmConnection>
     readonly dht: HyperDHT
     join (topic: Buffer, opts?: { server?: boolean; client?: boolean }): PeerDiscovery
+    joinPeer (publicKey: Buffer): void
     leave (topic: Buffer): Promise<void>
     flush (): Promise<void>
     destroy (opts?: { force?: boolean }): Promise<void>

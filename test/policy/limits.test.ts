@@ -134,8 +134,19 @@ test('history helpers: latest per hash and last payment time', () => {
     rec({ paymentHash: undefined, status: 'pending', at: 50 })
   ]
   const latest = latestPerHash(records)
-  assert.equal(latest.length, 4, 'hash case does not split a payment; an unhashed entry stands alone')
+  assert.equal(latest.length, 3, 'hash case does not split a payment; an unhashed entry stands alone; a refusal is no payment state')
   assert.equal(latest.find((r) => r.paymentHash?.toLowerCase() === hash(1))?.status, 'succeeded')
   assert.equal(lastPaymentAt(records, KEY), 300, 'refusals do not reset the timer')
   assert.equal(lastPaymentAt(records, { ...KEY, channelId: 'other' }), undefined)
+})
+
+test('a refused replay of a paid invoice does not un-count the payment from the period limits', () => {
+  const records = [
+    rec({ paymentHash: hash(7), status: 'pending', at: 100, tokens: 50_000 }),
+    rec({ paymentHash: hash(7), status: 'succeeded', at: 110, tokens: 50_000 }),
+    rec({ paymentHash: hash(7), status: 'refused', at: 500, tokens: 50_000 })
+  ]
+  const latest = latestPerHash(records)
+  assert.equal(latest.length, 1)
+  assert.equal(latest[0]?.status, 'succeeded')
 })

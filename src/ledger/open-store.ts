@@ -1,0 +1,91 @@
+import { constants } from 'node:fs'
+import { access, mkdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import Corestore from 'corestore'
+import type Hypercore from 'hypercore'
+
+export interface OpenedStore<E, T> {
+  store: Corestore
+  eventLog: Hypercore<E>
+  txLog: Hypercore<T>
+}
+
+export interface OpenStoreOptions {
+  storagePath: string
+  eventLogName: string
+  transactionLogName: string
+  readOnly: boolean
+}
+
+function reason (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+/**
+ * Opens the Corestore and its two named cores, turning the ways this fails into errors an operator
+ * can act on (each names the path). Hypercore's own messages ("File descriptor could not be locked",
+ * "Batch was not applied") do not say which directory or what to do.
+ */
+export async function openStore<E, T> (opts: OpenStoreOptions): Promise<OpenedStore<E, T>> {
+  const { storagePath, readOnly } = opts
+  if (opts.eventLogName === opts.transactionLogName) {
+    // One name is one core: both logs would be interleaved in it.
+    throw new Error(`audit storage ${storagePath}: the event log and the transaction log need different names (both are "${opts.eventLogName}")`)
+  }
+  if (readOnly) await expectExistingStore(storagePath)
+  else await prepareWritableDir(storagePath)
+
+  const store = new Corestore(storagePath, { readOnly })
+  const opened: Array<Hypercore<unknown>> = []
+  try {
+    await store.ready()
+    if (readOnly) {
+      // A read-only store cannot create a core; asking for a missing one fails later, uncaught,
+      // inside Hypercore. Look the names up first.
+      for (const name of [opts.eventLogName, opts.transactionLogName]) {
+        if (await store.storage.getAlias({ name, namespace: store.ns }) === null) {
+          throw new Error(`audit storage ${storagePath} has no log named "${name}" (check audit.eventLog / audit.transactionHistory)`)
+        }
+      }
+    }
+    const eventLog = store.get<E>({ name: opts.eventLogName, valueEncoding: 'json' })
+    opened.push(eventLog as Hypercore<unknown>)
+    const txLog = store.get<T>({ name: opts.transactionLogName, valueEncoding: 'json' })
+    opened.push(txLog as Hypercore<unknown>)
+    await Promise.all([eventLog.ready(), txLog.ready()])
+    return { store, eventLog, txLog }
+  } catch (err) {
+    for (const core of opened) await core.close().catch(() => {})
+    await store.close().catch(() => {})
+    throw translate(err, storagePath)
+  }
+}
+
+function translate (err: unknown, storagePath: string): Error {
+  const message = reason(err)
+  if (message.startsWith(`audit storage ${storagePath}`)) return err as Error
+  // fd-lock on <storage>/CORESTORE: one writer per directory, even within one process.
+  if (/could not be locked|\block\b/i.test(message)) {
+    return new Error(`audit storage ${storagePath} is in use by a running tightrope daemon (or another process); stop it first, or open the logs read-only`, { cause: err })
+  }
+  return new Error(`audit storage ${storagePath} cannot be opened: ${message}`, { cause: err })
+}
+
+async function prepareWritableDir (storagePath: string): Promise<void> {
+  try {
+    await mkdir(storagePath, { recursive: true })
+  } catch (err) {
+    throw new Error(`audit storage ${storagePath} cannot be created: ${reason(err)}`, { cause: err })
+  }
+  try {
+    // Fails early for a non-root daemon instead of deep inside RocksDB (root passes regardless).
+    await access(storagePath, constants.W_OK | constants.X_OK)
+  } catch (err) {
+    throw new Error(`audit storage ${storagePath} is not writable: ${reason(err)}`, { cause: err })
+  }
+}
+
+async function expectExistingStore (storagePath: string): Promise<void> {
+  const found = await stat(join(storagePath, 'CORESTORE')).then(() => true, () => false)
+  if (!found) throw new Error(`no audit storage at ${storagePath}: has the daemon run with this config?`)
+}

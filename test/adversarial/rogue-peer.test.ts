@@ -1,0 +1,209 @@
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { SimCluster } from '../../src/sim/cluster.js'
+import { validateConfig } from '../../src/config/load.js'
+import { startInstance, type Instance } from '../../src/daemon/instance.js'
+import { LndNode } from '../../src/lightning/lnd-node.js'
+import { MessageType, encodeWith } from '../../src/swarm/envelope.js'
+import { payInvoice as payInvoiceCodec } from '../../src/swarm/messages.js'
+import { eventually, readmeScenario } from '../helpers/sim.js'
+import { push, shareOf, tempDir } from '../helpers/daemon.js'
+import { RoguePeer } from '../helpers/rogue-peer.js'
+
+const SECRET = 'cluster-secret-the-rogue-also-knows'
+
+function config (cluster: SimCluster, aliases: string[], storage: string, settings: Record<string, unknown>) {
+  return validateConfig({
+    secret: SECRET,
+    lightningNodes: aliases.map((a) => { const c = cluster.connection(a); return { cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
+    audit: { storage: { path: storage } },
+    limits: { baseSettings: { maxTransactionSize: 1000000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 50, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1, ...settings } },
+    swarm: { bootstrap: cluster.bootstrap },
+    api: { port: 0 }
+  })
+}
+
+/**
+ * A member of the cluster (it knows the secret, controls node X, holds node Y's credentials but does
+ * not prove Y) attacks Alice's instance (A, B). After each attack: not one satoshi moved that the
+ * payer's rules forbid, the refusal and its reason are in Alice's event log, and Alice stays up.
+ */
+describe('a rogue peer that knows the secret', () => {
+  let cluster: SimCluster
+  let alice: Instance
+  let bob: Instance
+  let rogue: RoguePeer
+  let x: LndNode
+  let y: LndNode
+  const dirs: Array<{ remove: () => Promise<void> }> = []
+
+  const moved = (): number => cluster.network.paymentLog.filter((p) => p.status === 'SUCCEEDED' && ['A', 'B'].includes(p.from) && ['X', 'Y'].includes(p.to)).reduce((s, p) => s + p.amountMsat / 1000, 0)
+  const refusals = async (): Promise<string[]> => {
+    const res = await fetch(`${alice.api?.url}/api/events?type=payment_refused&limit=1000`)
+    return ((await res.json()) as { entries: Array<{ reason: string }> }).entries.map((e) => e.reason)
+  }
+  const invoiceBy = async (node: LndNode, tokens: number, expirySeconds = 600) => (await node.createInvoice({ tokens, description: 'rogue', expirySeconds })).request
+  const bx = (): string => cluster.channelBetween('B', 'X')?.id as string
+
+  /** Runs an attack and checks the common promises: refused with `reason`, nothing moved, in the log. */
+  async function refused (attack: () => Promise<{ status: string; reason: string }>, reason: string): Promise<void> {
+    const before = moved()
+    const result = await attack()
+    assert.equal(result.status, 'refused')
+    assert.equal(result.reason, reason)
+    assert.equal(moved(), before, 'not one satoshi moved')
+    await eventually(async () => (await refusals()).includes(reason) ? true : undefined, 5000, `"${reason}" in the event log`)
+  }
+
+  before(async () => {
+    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
+    const a = await tempDir(); const b = await tempDir(); dirs.push(a, b)
+    alice = await startInstance(config(cluster, ['A', 'B'], a.path, { maxTransactionSize: 200_000, maxTransactionsPerPeriod: 3 }), { log: () => {} })
+    bob = await startInstance(config(cluster, ['C', 'D', 'E'], b.path, {}), { log: () => {} })
+    x = await LndNode.connect(cluster.connection('X'))
+    y = await LndNode.connect(cluster.connection('Y'))
+    rogue = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: alice.swarm?.publicKey as string, claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }] })
+    await eventually(() => [...(alice.swarm?.peers ?? [])].some((p) => p.provenNodes.has(x.identity.publicKey)) ? true : undefined, 10_000, 'the rogue proving X')
+  })
+  after(async () => {
+    await rogue?.destroy()
+    await x?.stop(); await y?.stop()
+    await alice?.stop(); await bob?.stop()
+    await cluster?.stop()
+    for (const d of dirs) await d.remove()
+  })
+
+  it('payInvoice for a channel whose far end it has not proven (Y-A, invoice by Y)', async () => {
+    await refused(async () => rogue.payInvoice({ channelId: cluster.channelBetween('Y', 'A')?.id as string, invoice: await invoiceBy(y, 10_000), tokens: 10_000 }), 'unprovenNode')
+  })
+
+  it('an invoice payable to a third node (over B-X, paying Y)', async () => {
+    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(y, 10_000), tokens: 10_000 }), 'unprovenNode')
+  })
+
+  it('a channel that does not lead to the invoice\'s node (A-C, invoice by X)', async () => {
+    await refused(async () => rogue.payInvoice({ channelId: cluster.channelBetween('A', 'C')?.id as string, invoice: await invoiceBy(x, 10_000), tokens: 10_000 }), 'notChannelPartner')
+  })
+
+  it('an amount that differs from the request', async () => {
+    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 10_000), tokens: 20_000 }), 'amountMismatch')
+  })
+
+  it('an amount over the payer\'s maxTransactionSize', async () => {
+    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 300_000), tokens: 300_000 }), 'maxTransactionSize')
+  })
+
+  it('a request that would take the payer below its balance point', async () => {
+    assert.ok(Math.abs(shareOf(cluster, 'B', 'X') - 0.5) < 0.01, 'B-X starts balanced')
+    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 50_000), tokens: 50_000 }), 'belowBalancePoint')
+  })
+
+  it('an expired invoice', async () => {
+    const invoice = await invoiceBy(x, 10_000, 1)
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice, tokens: 10_000 }), 'invoiceExpired')
+  })
+
+  it('honest requests within limits are paid; one more hits maxTransactionsPerPeriod; replays on the same and a new connection are refused', async () => {
+    await push(cluster, 'X', 'B', 1_000_000) // now B is rich on B-X: paying X is allowed, within limits
+    const paid: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const invoice = await invoiceBy(x, 50_000)
+      const r = await rogue.payInvoice({ channelId: bx(), invoice, tokens: 50_000 })
+      assert.equal(r.status, 'paid', `request ${i}: ${r.reason} ${r.detail}`)
+      assert.equal(r.confirmed, true)
+      paid.push(invoice)
+    }
+    const before = moved()
+    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 50_000), tokens: 50_000 }), 'maxTransactionsPerPeriod')
+    // The same request again on this connection (new sequence number): the hash was paid already.
+    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice: paid[0] as string, tokens: 50_000 }), 'duplicatePayment')
+    // The very same frame again (same sequence number): dropped before it is even read.
+    const requestId = rogue.nextRequestId()
+    const frame = rogue.send(MessageType.payInvoice, encodeWith(payInvoiceCodec, { requestId, channelId: bx(), invoice: paid[1] as string, tokens: 50_000 }))
+    await rogue.waitResult(requestId)
+    rogue.sendRaw(frame)
+    await eventually(() => alice.daemon.events.listenerCount('event') >= 0 ? true : undefined, 100, 'noop')
+    // On a new connection: the ledger still remembers the hash.
+    const again = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: alice.swarm?.publicKey as string, claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }] })
+    try {
+      await eventually(() => [...(alice.swarm?.peers ?? [])].filter((p) => p.provenNodes.has(x.identity.publicKey)).length >= 1 ? true : undefined, 10_000, 'the second connection')
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const r = await again.payInvoice({ channelId: bx(), invoice: paid[2] as string, tokens: 50_000 })
+      assert.equal(r.status, 'refused')
+      assert.equal(r.reason, 'duplicatePayment')
+    } finally {
+      await again.destroy()
+    }
+    assert.equal(moved(), before, 'nothing moved after the limit')
+  })
+
+  it('a flood of requests: bounded concurrency, nothing paid beyond the limits, the daemon stays up', async () => {
+    const before = moved()
+    const invoices = await Promise.all(Array.from({ length: 20 }, () => invoiceBy(x, 10_000)))
+    const results = await Promise.all(invoices.map((invoice) => rogue.payInvoice({ channelId: bx(), invoice, tokens: 10_000 }, 30_000).catch(() => ({ status: 'lost', reason: '' }))))
+    assert.ok(results.every((r) => r.status === 'refused'), results.map((r) => `${r.status}:${r.reason}`).join(','))
+    assert.ok(results.some((r) => r.reason === 'busy') || results.every((r) => r.reason === 'maxTransactionsPerPeriod'))
+    assert.equal(moved(), before)
+    assert.equal((await fetch(`${alice.api?.url}/api/status`)).status, 200)
+  })
+
+  it('truncated, oversized, garbage frames and unknown types are dropped, and the peer is cut off', async () => {
+    const noisy = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: alice.swarm?.publicKey as string, claims: [] })
+    try {
+      const events: string[] = []
+      const on = (e: { type: string; reason?: string }): void => { if (e.type === 'message_dropped' || e.type === 'peer_dropped') events.push(`${e.type}:${e.reason}`) }
+      alice.daemon.events.on('event', on)
+      noisy.sendRaw(randomBytes(40))                                 // garbage
+      noisy.sendRaw(Buffer.from([1]))                                // truncated
+      noisy.send(99, Buffer.from('hi'))                              // unknown type
+      noisy.send(MessageType.payInvoice, Buffer.alloc(9000))         // oversized
+      noisy.send(MessageType.payInvoice, Buffer.from([0xff, 0xff]))  // malformed body
+      await eventually(() => events.some((e) => e.startsWith('peer_dropped')) ? true : undefined, 5000, 'the peer dropped')
+      alice.daemon.events.off('event', on)
+      assert.ok(events.filter((e) => e.startsWith('message_dropped')).length >= 4, events.join(' | '))
+      assert.ok(events.some((e) => /unknown message type 99/.test(e)))
+      await eventually(() => noisy.closed ? true : undefined, 5000, 'the connection closed')
+    } finally {
+      await noisy.destroy()
+    }
+  })
+
+  it('a hello claiming another operator\'s node proves nothing', async () => {
+    const c = cluster.connection('C').publicKey
+    const liar = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: alice.swarm?.publicKey as string, claims: [{ publicKey: c, alias: 'C', sign: (m) => x.signMessage(m) }] })
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      const liars = [...(alice.swarm?.peers ?? [])].filter((p) => p.remoteKey === liar.conn?.publicKey.toString('hex'))
+      assert.ok(liars.every((p) => !p.provenNodes.has(c)))
+      const r = await liar.payInvoice({ channelId: cluster.channelBetween('A', 'C')?.id as string, invoice: await invoiceBy(x, 10_000), tokens: 10_000 })
+      assert.equal(r.reason, 'unprovenNode')
+    } finally {
+      await liar.destroy()
+    }
+  })
+
+  it('a peer with the wrong secret is dropped at the handshake and gets nothing', async () => {
+    const events: string[] = []
+    const on = (e: { type: string; reason?: string }): void => { if (e.type === 'peer_dropped') events.push(String(e.reason)) }
+    alice.daemon.events.on('event', on)
+    const stranger = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: 'not the secret', target: alice.swarm?.publicKey as string, claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }] }).catch(() => undefined)
+    try {
+      await eventually(() => events.some((e) => /membership proof/.test(e)) ? true : undefined, 10_000, 'the stranger dropped')
+      const before = moved()
+      stranger?.send(MessageType.payInvoice, encodeWith(payInvoiceCodec, { requestId: 1, channelId: bx(), invoice: await invoiceBy(x, 10_000), tokens: 10_000 }))
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      assert.equal(moved(), before)
+      assert.equal(stranger?.results.length ?? 0, 0)
+    } finally {
+      alice.daemon.events.off('event', on)
+      await stranger?.destroy()
+    }
+  })
+
+  it('after all that, Alice still balances with her honest peer Bob', async () => {
+    await push(cluster, 'A', 'C', 1_500_000)
+    await eventually(() => Math.abs(shareOf(cluster, 'A', 'C') - 0.5) <= 0.1 ? true : undefined, 20_000, 'A-C rebalanced by Bob')
+  })
+})
