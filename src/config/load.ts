@@ -83,13 +83,15 @@ function applyEnvOverrides (raw: Record<string, unknown>, env: NodeJS.ProcessEnv
     if (value === undefined) continue
     // An empty variable is almost always a templating slip; using the file's value would hide it.
     if (value === '') { problems.push(`${name}: expected a value (unset it to use the config file's ${path.join('.')})`); continue }
-    let obj = raw
+    let obj: Record<string, unknown> | undefined = raw
     for (const key of path.slice(0, -1)) {
-      const next = obj[key]
-      if (next === undefined) obj[key] = {}
-      else if (typeof next !== 'object' || next === null || Array.isArray(next)) break
-      obj = obj[key] as Record<string, unknown>
+      if (obj[key] === undefined) obj[key] = {}
+      const next: unknown = obj[key]
+      // Not an object: leave it for validation to report ("api: expected an object ...").
+      obj = typeof next === 'object' && next !== null && !Array.isArray(next) ? next as Record<string, unknown> : undefined
+      if (!obj) break
     }
+    if (!obj) continue
     obj[path[path.length - 1] as string] = value
     set.set(path.join('.'), name)
   }

@@ -1,30 +1,56 @@
-import type { Settings } from './types.js'
-import type { Limits } from './schema.js'
-
-export type SettingsLayer = 'base' | 'alias' | 'channel' | 'alias:channel'
+import { SETTING_KEYS } from './schema.js'
+import type { IdSettings, LimitsConfig, Settings } from './types.js'
 
 /**
- * The settings in force for one side of a channel. Later layers override only the keys they set:
- * baseSettings < node alias < channel id < "alias:channelId" (each side of a channel can differ).
+ * Which settings apply to one side of one channel. Layers, lowest first:
+ *
+ *   base           limits.baseSettings
+ *   alias          the idSettings entry whose id is this side's node alias
+ *   channel        the entry whose id is the channel id (both sides of the channel)
+ *   alias:channel  the entry whose id is "alias:channelId" (this side only)
+ *
+ * Each layer overrides only the keys it sets. This is the original Tightrope's order; like it, when
+ * two entries share an id only the first counts (validation warns about that).
  */
-export function resolveSettings (limits: Limits, side: { alias: string; channelId: string }): Settings {
+export type SettingsLayer = 'base' | 'alias' | 'channel' | 'alias:channel'
+
+export interface ChannelSide {
+  /** The alias of the node on this side (what GetInfo reports). */
+  alias: string
+  /** The channel id as Tightrope shows it ("712345x1234x0"). */
+  channelId: string
+}
+
+export function resolveSettings (limits: LimitsConfig, side: ChannelSide): Settings {
   return resolveWithSources(limits, side).settings
 }
 
-/** The same, with the layer each setting came from (for `tightrope config check` and the status API). */
-export function resolveWithSources (limits: Limits, side: { alias: string; channelId: string }): { settings: Settings; sources: Record<keyof Settings, SettingsLayer> } {
-  const settings = { ...limits.baseSettings } as Settings
-  const sources = Object.fromEntries(Object.keys(settings).map((k) => [k, 'base'])) as Record<keyof Settings, SettingsLayer>
-  const layers: Array<[SettingsLayer, string]> = [['alias', side.alias], ['channel', side.channelId], ['alias:channel', `${side.alias}:${side.channelId}`]]
-  for (const [layer, id] of layers) {
-    for (const entry of limits.idSettings) {
-      if (entry.id !== id) continue
-      for (const [k, v] of Object.entries(entry)) {
-        if (k === 'id' || v === undefined) continue
-        ;(settings as unknown as Record<string, unknown>)[k] = v
-        sources[k as keyof Settings] = layer
-      }
+/** For each setting, the layer its value in force comes from (for `tightrope config check`). */
+export function settingsSource (limits: LimitsConfig, side: ChannelSide): Record<keyof Settings, SettingsLayer> {
+  return resolveWithSources(limits, side).sources
+}
+
+export function resolveWithSources (limits: LimitsConfig, side: ChannelSide): { settings: Settings; sources: Record<keyof Settings, SettingsLayer> } {
+  const settings: Settings = { ...limits.baseSettings }
+  const sources = Object.fromEntries(SETTING_KEYS.map((k) => [k, 'base'])) as Record<keyof Settings, SettingsLayer>
+  for (const [layer, entry] of layersFor(limits.idSettings, side)) {
+    for (const key of SETTING_KEYS) {
+      const value = entry[key]
+      if (value === undefined) continue
+      ;(settings as unknown as Record<string, unknown>)[key] = value
+      sources[key] = layer
     }
   }
   return { settings, sources }
+}
+
+/** The idSettings entries that apply to this side, lowest layer first. */
+function layersFor (idSettings: IdSettings[], side: ChannelSide): Array<[SettingsLayer, IdSettings]> {
+  const ids: Array<[SettingsLayer, string]> = [['alias', side.alias], ['channel', side.channelId], ['alias:channel', `${side.alias}:${side.channelId}`]]
+  const out: Array<[SettingsLayer, IdSettings]> = []
+  for (const [layer, id] of ids) {
+    const entry = idSettings.find((e) => e.id === id)
+    if (entry) out.push([layer, entry])
+  }
+  return out
 }

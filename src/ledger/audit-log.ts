@@ -50,6 +50,8 @@ export class AuditLog {
   /** The transaction log as stored, frozen; txIndex[i] is txs[i]'s position in the log. */
   private readonly txs: TransactionRecord[] = []
   private readonly txIndex: number[] = []
+  /** Reads of the cores in progress: close() lets them finish before closing the cores. */
+  private readonly reads = new Set<Promise<unknown>>()
   private closing: Promise<void> | undefined
 
   private constructor (
@@ -121,8 +123,11 @@ export class AuditLog {
   }
 
   /** Events matching the filter, oldest first; `since` is inclusive (ms epoch). */
-  async events (q: { since?: number; type?: string } & PageQuery = {}): Promise<Page<EventRecord>> {
-    this.assertOpen()
+  events (q: { since?: number; type?: string } & PageQuery = {}): Promise<Page<EventRecord>> {
+    return this.reading(() => this.readEvents(q))
+  }
+
+  private async readEvents (q: { since?: number; type?: string } & PageQuery): Promise<Page<EventRecord>> {
     const { offset, limit } = pageBounds(q)
     if (q.since === undefined && q.type === undefined) {
       // No filter: the total is the length, and only the page itself needs reading.
@@ -152,8 +157,11 @@ export class AuditLog {
   }
 
   /** Integrity check of both logs (see verify-core.ts for what is checked). */
-  async verify (): Promise<VerifyResult> {
-    this.assertOpen()
+  verify (): Promise<VerifyResult> {
+    return this.reading(() => this.verifyBoth())
+  }
+
+  private async verifyBoth (): Promise<VerifyResult> {
     const events = await verifyCore(this.names.events, this.eventLog as Hypercore<unknown>)
     const transactions = await verifyCore(this.names.transactions, this.txLog as Hypercore<unknown>)
     const problems = [...events.problems, ...transactions.problems]
@@ -171,6 +179,7 @@ export class AuditLog {
 
   private async shutdown (): Promise<void> {
     await this.queue.idle()
+    await Promise.allSettled([...this.reads])
     const failures: string[] = []
     for (const core of [this.eventLog, this.txLog]) await core.close().catch((err: Error) => failures.push(err.message))
     await this.store.close().catch((err: Error) => failures.push(err.message))
@@ -201,7 +210,11 @@ export class AuditLog {
     return { ...slot.value, index: slot.index }
   }
 
-  private assertOpen (): void {
-    if (this.closing !== undefined) throw new Error(`audit log ${this.storagePath} is closed`)
+  private reading<T> (read: () => Promise<T>): Promise<T> {
+    if (this.closing !== undefined) return Promise.reject(new Error(`audit log ${this.storagePath} is closed`))
+    const p = read()
+    this.reads.add(p)
+    void p.catch(() => {}).finally(() => this.reads.delete(p))
+    return p
   }
 }

@@ -5,15 +5,10 @@
  */
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve()
-  private queued = 0
-
-  /** How many tasks are queued or running. */
-  get size (): number { return this.queued }
 
   /** Resolves or rejects with the task's own outcome; one task failing does not stop the next. */
   run<T> (task: () => Promise<T>): Promise<T> {
-    this.queued++
-    const result = this.tail.then(task).finally(() => { this.queued-- })
+    const result = this.tail.then(task)
     this.tail = result.catch(() => {})
     return result
   }

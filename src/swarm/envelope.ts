@@ -42,3 +42,26 @@ export function decodeWith<T> (enc: c.Encoder<T>, bytes: Uint8Array): T {
   if (state.start !== state.end) throw new Error('trailing bytes after message')
   return value
 }
+
+/**
+ * One received frame, classified: a message to handle, or a reason to drop it. Pure (the fuzzer
+ * drives it directly); `lastSeq` is the highest sequence number accepted on this connection.
+ */
+export type ParsedFrame<T> = { ok: true; seq: number; type: number; message: T } | { ok: false; reason: string }
+
+export function parseFrame<T> (bytes: Uint8Array, lastSeq: number, codecs: Record<number, c.Encoder<T>>): ParsedFrame<T> {
+  let env: Envelope
+  try {
+    env = decodeEnvelope(bytes)
+  } catch (err) {
+    return { ok: false, reason: `malformed frame: ${(err as Error).message}` }
+  }
+  if (env.seq <= lastSeq) return { ok: false, reason: `sequence ${env.seq} after ${lastSeq}: replayed or reordered` }
+  const codec = codecs[env.type]
+  if (!codec) return { ok: false, reason: `unknown message type ${env.type}` }
+  try {
+    return { ok: true, seq: env.seq, type: env.type, message: decodeWith(codec, env.body) }
+  } catch (err) {
+    return { ok: false, reason: `malformed message: ${(err as Error).message}` }
+  }
+}

@@ -5,7 +5,7 @@ import Protomux, { type Channel } from 'protomux'
 import type { SwarmConnection } from 'hyperswarm'
 import { membershipProof, nodeProofMessage, type SwarmKeys } from './keys.js'
 import { hello as helloCodec, payInvoice as payInvoiceCodec, paymentResult as paymentResultCodec, PROTOCOL, type Hello, type NodeClaim, type PayInvoice, type PaymentResult } from './messages.js'
-import { decodeEnvelope, decodeWith, encodeEnvelope, encodeWith, MessageType } from './envelope.js'
+import { decodeWith, encodeEnvelope, encodeWith, MessageType, parseFrame } from './envelope.js'
 import type { EventSink, PayResponse } from '../daemon/ports.js'
 
 export const PROTOCOL_VERSION = 2
@@ -14,6 +14,8 @@ export const MAX_BAD_MESSAGES = 5
 /** Requests from one peer being handled at once; more are refused at once with 'busy'. */
 export const MAX_CONCURRENT_REQUESTS = 4
 export const REQUEST_TIMEOUT_MS = 60_000
+/** The messages a connection accepts after the handshake, by envelope type. */
+export const FRAME_CODECS = { [MessageType.payInvoice]: payInvoiceCodec, [MessageType.paymentResult]: paymentResultCodec }
 
 export interface PeerConnectionOptions {
   conn: SwarmConnection
@@ -130,23 +132,11 @@ export class PeerConnection extends EventEmitter {
 
   private async onEnvelope (bytes: Uint8Array): Promise<void> {
     if (!this.authenticated) return this.bad('message before authentication')
-    let env
-    try {
-      env = decodeEnvelope(bytes)
-    } catch (err) {
-      return this.bad(`malformed frame: ${(err as Error).message}`)
-    }
-    if (env.seq <= this.recvSeq) return this.bad(`sequence ${env.seq} after ${this.recvSeq}: replayed or reordered`)
-    this.recvSeq = env.seq
-    try {
-      switch (env.type) {
-        case MessageType.payInvoice: return await this.onPayInvoice(decodeWith(payInvoiceCodec, env.body))
-        case MessageType.paymentResult: return this.onPaymentResult(decodeWith(paymentResultCodec, env.body))
-        default: return this.bad(`unknown message type ${env.type}`)
-      }
-    } catch (err) {
-      return this.bad(`malformed message: ${(err as Error).message}`)
-    }
+    const frame = parseFrame<PayInvoice | PaymentResult>(bytes, this.recvSeq, FRAME_CODECS)
+    if (!frame.ok) return this.bad(frame.reason)
+    this.recvSeq = frame.seq
+    if (frame.type === MessageType.payInvoice) return this.onPayInvoice(frame.message as PayInvoice)
+    return this.onPaymentResult(frame.message as PaymentResult)
   }
 
   private async onPayInvoice (request: PayInvoice): Promise<void> {

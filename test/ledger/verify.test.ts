@@ -50,6 +50,17 @@ describe('AuditLog.verify', () => {
     assert.deepEqual(await reader.verify(), { ok: true, eventCount: 5, transactionCount: 3, problems: [] })
   })
 
+  it('close lets a running verify and read finish before closing the cores', async () => {
+    await fill()
+    const log = await dir.open()
+    const checking = log.verify()
+    const reading = log.events({ type: 'tick' })
+    await log.close()
+    assert.deepEqual(await checking, { ok: true, eventCount: 5, transactionCount: 3, problems: [] })
+    assert.equal((await reading).total, 5)
+    await assert.rejects(log.verify(), /is closed/)
+  })
+
   it('finds a block replaced on disk by a well-formed forged entry', async () => {
     await fill()
     await tamper(join(dir.path, 'storage'), 'event-log', (w) => w.putBlock(2, Buffer.from(JSON.stringify({ kind: 'event', at: 1, type: 'forged' }))))
