@@ -41,7 +41,9 @@ const EVENT_FIELDS = new Set(['kind', 'at', 'type'])
  * ledger payment limits are computed from).
  *
  * Lifecycle: `open()` → appends and reads → `close()`. An append resolves once Hypercore has
- * stored the entry, so a caller that awaits it knows the entry survives a crash of this process.
+ * stored the entry, so a caller that awaits it knows the entry survives a crash of this process
+ * (the RocksDB write-ahead log has it; it is not fsynced per append, so a power cut may lose the
+ * last appends).
  * Appends run one at a time in call order. The whole transaction log is also held in memory
  * (loaded at open, extended on append) so limit checks read no disk.
  */
