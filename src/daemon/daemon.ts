@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { LndNode, type LndCredentials } from '../lightning/lnd-node.js'
+import { errorDetails, LndNode, type LndCredentials } from '../lightning/lnd-node.js'
 import { RpcStats } from './rpc-stats.js'
 import type { LightningNode } from '../lightning/types.js'
 import { backoffMs } from '../lightning/backoff.js'
@@ -134,7 +134,7 @@ export class Daemon {
     this.pending.set(id, setTimeout(() => {
       this.pending.delete(id)
       const run = this.rebalancer.evaluate(node)
-        .catch((err: unknown) => this.emit('evaluate_error', { node: node.identity.alias, error: (err as Error)?.message ?? String(err) }))
+        .catch((err: unknown) => this.emit('evaluate_error', { node: node.identity.alias, error: errorDetails(err) }))
         .finally(() => {
           this.evaluating.delete(id)
           if (this.dirty.delete(id)) this.schedule(node)

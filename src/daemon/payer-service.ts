@@ -1,5 +1,9 @@
 import type { LightningNode } from '../lightning/types.js'
 import { decodeInvoice } from '../lightning/decode-invoice.js'
+import { errorDetails } from '../lightning/lnd-node.js'
+
+/** When our LND is unreachable, the requester may ask again after this long. */
+const NODE_RETRY_MS = 5000
 import { checkPayRequest } from '../policy/payer-checks.js'
 import { KeyedLock } from './keyed-lock.js'
 import { latestByHash } from './latest.js'
@@ -38,7 +42,14 @@ export class PayerService {
     const decoded = decodeInvoice(req.request)
     if (!decoded.ok) return refuse('invalidInvoice', `the invoice does not decode: ${decoded.reason}`)
     const invoice = decoded.invoice
-    const channel = (await this.node.getChannels()).find((c) => c.id === req.channelId)
+    let channels
+    try {
+      channels = await this.node.getChannels()
+    } catch (err) {
+      // Our own LND does not answer: nothing can be checked, so nothing is paid; ask again soon.
+      return refuse('nodeUnavailable', `${me.alias} cannot reach its LND: ${errorDetails(err)}`, Date.now() + NODE_RETRY_MS, invoice.paymentHash)
+    }
+    const channel = channels.find((c) => c.id === req.channelId)
     if (!channel) return refuse('unknownChannel', `${me.alias} has no channel ${req.channelId}`, undefined, invoice.paymentHash)
     if (channel.remotePublicKey !== req.requesterPublicKey) {
       return refuse('notChannelPartner', `channel ${req.channelId} of ${me.alias} does not lead to the requesting node`, undefined, invoice.paymentHash)

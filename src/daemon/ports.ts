@@ -26,6 +26,8 @@ export type PayResponse =
   | { status: 'refused'; reason: string; detail: string; retryAt?: number }
   | { status: 'failed'; reason: string }
   | { status: 'pending' }
+  /** The payer's connection went away before it answered: the outcome is unknown to it. */
+  | { status: 'lost'; reason: string }
 
 /** Whoever can pay for the far end of a channel: our own payer service, or (later) a peer. */
 export interface PayerLink {

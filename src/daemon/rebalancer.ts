@@ -185,7 +185,9 @@ export class Rebalancer {
   }
 
   private async request (node: LightningNode, side: ChannelSide, tokens: number, payer: PayerLink): Promise<void> {
-    const expirySeconds = this.opts.invoiceExpirySeconds ?? 600
+    // An hour: a payer whose clock is minutes off still sees the invoice valid. A refused or failed
+    // request's invoice is cancelled at once; only an unanswered one is watched until it expires.
+    const expirySeconds = this.opts.invoiceExpirySeconds ?? 3600
     const invoice = await node.createInvoice({ tokens, description: `tightrope rebalance ${side.channelId}`, expirySeconds })
     side.inFlight = { paymentHash: invoice.paymentHash, tokens, expiresAt: invoice.expiresAt }
     await this.opts.ledger.appendTransaction({
@@ -208,6 +210,9 @@ export class Rebalancer {
       side.lastRefusal = { reason: response.reason, detail: response.detail, at: Date.now() }
     }
     if (response.status === 'pending') return // the invoice's own state decides, when it settles or expires
+    // 'lost': the payer vanished before answering. Withdraw the invoice (a payment still on its
+    // way then fails, and nothing moves) unless it already settled, so the channel can be asked
+    // for again instead of waiting for the invoice to expire.
     const state = await node.getInvoiceState(invoice.paymentHash)
     if (state === 'settled') return this.conclude(node, side.channelId, side.remotePublicKey, tokens, invoice.paymentHash, { status: 'paid', paymentHash: invoice.paymentHash })
     if (response.status === 'paid') return // the payer says paid but our invoice is not settled yet: wait for it
@@ -246,7 +251,7 @@ export class Rebalancer {
       this.opts.emit('rebalanced', { channelId, node: node.identity.alias, tokens, paymentHash })
       return
     }
-    const reason = response.status === 'refused' || response.status === 'failed' ? response.reason : 'unknown'
+    const reason = response.status === 'refused' || response.status === 'failed' || response.status === 'lost' ? response.reason : 'unknown'
     const status = response.status === 'refused' ? 'refused' : reason === 'invoiceExpired' || reason === 'requesterRestarted' ? 'expired' : 'failed'
     await this.opts.ledger.appendTransaction({ ...base, status, reason, ...(response.status === 'refused' ? { detail: response.detail } : {}) })
     this.opts.emit('rebalance_not_done', { channelId, node: node.identity.alias, status, reason, ...(response.status === 'refused' ? { detail: response.detail } : {}) })

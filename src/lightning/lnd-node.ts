@@ -21,7 +21,7 @@ function errorName (err: unknown): string {
   return (err as Error)?.message ?? String(err)
 }
 
-function errorDetails (err: unknown): string {
+export function errorDetails (err: unknown): string {
   if (Array.isArray(err)) {
     const inner = (err[2] as { err?: { details?: string; message?: string } } | undefined)?.err
     return [err[1], inner?.details ?? inner?.message].filter(Boolean).join(': ')

@@ -235,6 +235,12 @@ export class SimCluster {
     }
   }
 
+  /** The DHT bootstrap node dies (fault injection): existing swarm connections are unaffected. */
+  async stopDht (): Promise<void> {
+    await this.dht?.stop()
+    this.dht = undefined
+  }
+
   async stop (): Promise<void> {
     if (this.stopped) return
     this.stopped = true

@@ -129,15 +129,35 @@ export class ClusterSwarm {
     if (!peer.provenNodes.has(requester)) {
       return refuse('unprovenNode', `the invoice pays node ${requester}, which this peer has not proven it controls`, decoded.invoice.paymentHash)
     }
-    for (const node of daemon.nodes.values()) {
-      const channel = (await node.getChannels()).find((ch) => ch.id === request.channelId)
-      if (!channel) continue
-      const payer = daemon.payers.get(node.identity.publicKey)
-      if (!payer) break
-      const r = await payer.handle({ channelId: request.channelId, requesterPublicKey: requester, payerPublicKey: node.identity.publicKey, request: request.invoice, tokens: request.tokens })
+    const owner = await this.ownerOf(request.channelId, requester)
+    if (owner === 'unreachable') {
+      return answer({ status: 'refused', reason: 'nodeUnavailable', detail: `our node for channel ${request.channelId} cannot reach its LND`, retryAt: Date.now() + 5000 }, decoded.invoice.paymentHash)
+    }
+    const payer = owner && daemon.payers.get(owner)
+    if (payer) {
+      const r = await payer.handle({ channelId: request.channelId, requesterPublicKey: requester, payerPublicKey: owner, request: request.invoice, tokens: request.tokens })
       return answer(r, decoded.invoice.paymentHash)
     }
     return refuse('unknownChannel', `none of our nodes has channel ${request.channelId}`, decoded.invoice.paymentHash)
+  }
+
+  /**
+   * Which of our nodes has this channel: from the channels the rebalancer already watches (no
+   * RPC), else by asking each node. 'unreachable' when a node that could have it does not answer.
+   */
+  private async ownerOf (channelId: string, partner: string): Promise<string | 'unreachable' | undefined> {
+    for (const side of this.opts.daemon.rebalancer.sides.values()) {
+      if (side.channelId === channelId && side.remotePublicKey === partner) return side.localPublicKey
+    }
+    let unreachable = false
+    for (const node of this.opts.daemon.nodes.values()) {
+      try {
+        if ((await node.getChannels()).some((ch) => ch.id === channelId)) return node.identity.publicKey
+      } catch {
+        unreachable = true
+      }
+    }
+    return unreachable ? 'unreachable' : undefined
   }
 
   async stop (): Promise<void> {

@@ -7,6 +7,7 @@ import { membershipProof, nodeProofMessage, type SwarmKeys } from './keys.js'
 import { hello as helloCodec, payInvoice as payInvoiceCodec, paymentResult as paymentResultCodec, PROTOCOL, type Hello, type NodeClaim, type PayInvoice, type PaymentResult } from './messages.js'
 import { decodeWith, encodeEnvelope, encodeWith, MessageType, parseFrame } from './envelope.js'
 import type { EventSink, PayResponse } from '../daemon/ports.js'
+import { errorDetails } from '../lightning/lnd-node.js'
 
 export const PROTOCOL_VERSION = 2
 /** A peer that sends this many bad messages (malformed, unknown, replayed, unauthenticated) is dropped. */
@@ -116,7 +117,7 @@ export class PeerConnection extends EventEmitter {
 
   /** Asks this peer to pay an invoice of ours; resolves with its answer ('pending' on timeout or loss). */
   requestPayment (args: { channelId: string; invoice: string; tokens: number }, timeoutMs = REQUEST_TIMEOUT_MS): Promise<PayResponse> {
-    if (!this.authenticated || this.closed) return Promise.resolve({ status: 'pending' })
+    if (!this.authenticated || this.closed) return Promise.resolve({ status: 'lost', reason: 'peerDisconnected' })
     const requestId = this.nextRequestId++
     return new Promise((resolve) => {
       const timer = setTimeout(() => { this.waiting.delete(requestId); resolve({ status: 'pending' }) }, timeoutMs)
@@ -149,7 +150,7 @@ export class PeerConnection extends EventEmitter {
     try {
       this.reply(await this.opts.onPayInvoice(this, request))
     } catch (err) {
-      refuse('internalError', (err as Error)?.message ?? String(err))
+      refuse('internalError', errorDetails(err).slice(0, 400))
     } finally {
       this.handling--
     }
@@ -191,7 +192,7 @@ export class PeerConnection extends EventEmitter {
     this.closed = true
     for (const [id, w] of this.waiting) {
       clearTimeout(w.timer)
-      w.resolve({ status: 'pending' })
+      w.resolve({ status: 'lost', reason: 'peerDisconnected' })
       this.waiting.delete(id)
     }
     this.emit('close')

@@ -1,0 +1,131 @@
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { SimCluster } from '../../src/sim/cluster.js'
+import { eventually, readmeScenario } from '../helpers/sim.js'
+import { push, shareOf, tempDir } from '../helpers/daemon.js'
+import { writeConfigDir } from '../helpers/config.js'
+import { runTightrope, type Running } from '../helpers/process.js'
+
+const SECRET = 'faults-cluster-secret-0123456789'
+const CLOCK_AHEAD = join(process.cwd(), 'test', 'fixtures', 'clock-ahead.mjs')
+
+/**
+ * Faults across Alice's (A, B) and Bob's (C, D, E) instances, each its own process. Bob pays for
+ * A-C: its C->A payment is held in flight while something breaks, then released.
+ */
+describe('faults in the middle of a cross-operator rebalance', () => {
+  let cluster: SimCluster
+  const dirs: Array<{ remove: () => Promise<void> }> = []
+  const configs: Record<string, string> = {}
+  const procs: Record<string, Running> = {}
+
+  const start = async (name: string, env: NodeJS.ProcessEnv = {}): Promise<Running> => {
+    procs[name] = runTightrope(['start', '--config', configs[name] as string], env)
+    await eventually(() => procs[name]?.output().includes(' started ') ? true : undefined, 30_000, `${name} started`)
+    return procs[name] as Running
+  }
+  const authenticated = async (): Promise<void> => {
+    await eventually(() => ['alice', 'bob'].every((n) => procs[n]?.output().includes('peer_authenticated')) ? true : undefined, 30_000, 'mutual authentication')
+  }
+  const acBalanced = async (): Promise<void> => {
+    await eventually(() => Math.abs(shareOf(cluster, 'A', 'C') - 0.5) <= 0.1 ? true : undefined, 30_000, 'A-C balanced').catch((err: Error) => {
+      const pick = (name: string): string => (procs[name]?.output() ?? '').split('\n').filter((l) => /512x2x0|node_|peer_|reconcil|error/.test(l) && !/channel_watched/.test(l)).slice(-25).join('\n')
+      throw new Error(`${err.message}\n--- alice\n${pick('alice')}\n--- bob\n${pick('bob')}`)
+    })
+  }
+  const paymentsOf = (hash: string) => cluster.network.paymentLog.filter((p) => p.paymentHash === hash)
+
+  /** Pushes A-C out of balance with Bob's payment held in flight; returns the held payment. */
+  const heldRebalance = async () => {
+    cluster.addFault({ type: 'hold', from: 'C', to: 'A' })
+    await push(cluster, 'A', 'C', 1_500_000)
+    return eventually(() => cluster.network.faults.listHeld()[0], 20_000, 'Bob\'s payment held in flight')
+  }
+
+  before(async () => {
+    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
+    for (const [name, aliases] of [['alice', ['A', 'B']], ['bob', ['C', 'D', 'E']]] as const) {
+      const d = await tempDir(); dirs.push(d)
+      configs[name] = await writeConfigDir(d.path, cluster, [...aliases], { secret: SECRET })
+    }
+    await start('alice')
+    await start('bob')
+    await authenticated()
+  })
+  after(async () => {
+    for (const p of Object.values(procs)) await p.stop('SIGKILL')
+    await cluster?.stop()
+    for (const d of dirs) await d.remove()
+  })
+
+  it('the requester is killed between payInvoice and paymentResult: on restart it confirms from its own invoice', async () => {
+    const held = await heldRebalance()
+    await procs.alice?.stop('SIGKILL')
+    cluster.network.faults.release(held.id)
+    await eventually(() => paymentsOf(held.paymentHash).find((p) => p.status === 'SUCCEEDED'), 10_000, 'the payment to settle')
+    const alice = await start('alice')
+    await eventually(() => alice.output().includes(`rebalanced channelId=${cluster.channelBetween('A', 'C')?.id} node=A tokens=1000000 paymentHash=${held.paymentHash}`) ? true : undefined, 20_000, 'Alice recording the rebalance she was asleep for')
+    await authenticated()
+    await acBalanced()
+    assert.equal(paymentsOf(held.paymentHash).length, 1, 'paid once')
+  })
+
+  it('the payer dies mid-payment (a peer disconnecting mid-flow): the requester withdraws, nothing is paid twice or lost', async () => {
+    const held = await heldRebalance()
+    await procs.bob?.stop('SIGKILL')
+    // Alice notices the lost connection and withdraws her invoice instead of waiting an hour.
+    await eventually(() => procs.alice?.output().split('\n').some((l) => l.includes('rebalance_not_done') && l.includes('reason=peerDisconnected')) ? true : undefined, 40_000, 'Alice withdrawing the request')
+    cluster.network.faults.release(held.id)
+    const outcome = await eventually(() => paymentsOf(held.paymentHash)[0], 10_000, 'the held payment to end')
+    assert.equal(outcome.status, 'FAILED', 'the withdrawn invoice is not paid')
+    const bob = await start('bob')
+    await eventually(() => bob.output().includes('payment_reconciled') && bob.output().includes(held.paymentHash) ? true : undefined, 20_000, 'Bob reconciling from LND')
+    assert.match(bob.output(), new RegExp(`payment_reconciled .*paymentHash=${held.paymentHash} outcome=failed`))
+    await authenticated()
+    await acBalanced()
+    assert.equal(paymentsOf(held.paymentHash).filter((p) => p.status === 'SUCCEEDED').length, 0)
+  })
+
+  it('the payer\'s LND goes offline in the middle of the payment and comes back', async () => {
+    const held = await heldRebalance()
+    await cluster.setOnline('C', false)
+    cluster.network.faults.release(held.id)
+    await eventually(() => paymentsOf(held.paymentHash).find((p) => p.status === 'SUCCEEDED'), 10_000, 'the payment to settle')
+    await cluster.setOnline('C', true)
+    await eventually(() => procs.bob?.output().split('\n').some((l) => /payment_(succeeded|reconciled)/.test(l) && l.includes(held.paymentHash)) ? true : undefined, 30_000, 'Bob recording the outcome after his LND returned')
+    await acBalanced()
+    assert.equal(paymentsOf(held.paymentHash).length, 1, 'paid once')
+  })
+
+  it('the DHT bootstrap dies after the peers connected: they keep balancing', async () => {
+    await cluster.stopDht()
+    await push(cluster, 'A', 'C', 1_500_000)
+    await acBalanced()
+  })
+
+})
+
+describe('clocks 10 minutes apart', () => {
+  let cluster: SimCluster
+  const dirs: Array<{ remove: () => Promise<void> }> = []
+  const procs: Running[] = []
+  after(async () => {
+    for (const p of procs) await p.stop('SIGKILL')
+    await cluster?.stop()
+    for (const d of dirs) await d.remove()
+  })
+
+  it('Bob\'s clock runs 10 minutes ahead of Alice\'s: A-C is balanced all the same', async () => {
+    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
+    const a = await tempDir(); const b = await tempDir(); dirs.push(a, b)
+    const alice = runTightrope(['start', '--config', await writeConfigDir(a.path, cluster, ['A', 'B'], { secret: SECRET })])
+    const bob = runTightrope(['start', '--config', await writeConfigDir(b.path, cluster, ['C', 'D', 'E'], { secret: SECRET })], { NODE_OPTIONS: `--import=${CLOCK_AHEAD}`, CLOCK_OFFSET_MS: String(10 * 60_000) })
+    procs.push(alice, bob)
+    await eventually(() => alice.output().includes('peer_authenticated') && bob.output().includes('peer_authenticated') ? true : undefined, 30_000, 'authentication')
+    const bobStarted = /^(\S+) started /m.exec(bob.output())?.[1]
+    assert.ok(bobStarted && Date.parse(bobStarted) - Date.now() > 9 * 60_000, `Bob's clock is ahead (${bobStarted})`)
+    await push(cluster, 'A', 'C', 1_500_000)
+    await eventually(() => Math.abs(shareOf(cluster, 'A', 'C') - 0.5) <= 0.1 ? true : undefined, 20_000, 'A-C balanced')
+  })
+})
