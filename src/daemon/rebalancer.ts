@@ -159,7 +159,7 @@ export class Rebalancer {
       now
     })
     if (decision.action === 'request' && side.notBefore !== undefined && now < side.notBefore) {
-      const why = side.lastRefusal ? `refused by peer: ${side.lastRefusal.reason} (${side.lastRefusal.detail})` : 'refused by peer'
+      const why = side.lastRefusal?.reason === 'requestError' ? `our request failed (${side.lastRefusal.detail})` : side.lastRefusal ? `refused by peer: ${side.lastRefusal.reason} (${side.lastRefusal.detail})` : 'refused by peer'
       decision = { action: 'wait', reason: 'peerRefused', until: side.notBefore, detail: `${why}; asking again after ${new Date(side.notBefore).toISOString().slice(11, 19)}` }
     }
     side.decision = decision
@@ -179,6 +179,9 @@ export class Rebalancer {
     const task = this.request(node, side, tokens, payer).catch((err: unknown) => {
       this.opts.emit('request_error', { channelId: side.channelId, node: side.localAlias, error: (err as Error)?.message ?? String(err) })
       if (side.inFlight && side.inFlight.paymentHash === '') delete side.inFlight
+      // Whatever broke (LND, the audit storage) will not be mended by asking again at once.
+      side.notBefore = Date.now() + Math.max(REFUSAL_BACKOFF_MS, side.settings.minTimeBetweenPayments)
+      side.lastRefusal = { reason: 'requestError', detail: (err as Error)?.message ?? String(err), at: Date.now() }
     })
     this.running.add(task)
     void task.finally(() => this.running.delete(task))
@@ -190,10 +193,17 @@ export class Rebalancer {
     const expirySeconds = this.opts.invoiceExpirySeconds ?? 3600
     const invoice = await node.createInvoice({ tokens, description: `tightrope rebalance ${side.channelId}`, expirySeconds })
     side.inFlight = { paymentHash: invoice.paymentHash, tokens, expiresAt: invoice.expiresAt }
-    await this.opts.ledger.appendTransaction({
-      role: 'requester', status: 'requested', channelId: side.channelId, localPublicKey: side.localPublicKey,
-      remotePublicKey: side.remotePublicKey, tokens, paymentHash: invoice.paymentHash
-    })
+    try {
+      await this.opts.ledger.appendTransaction({
+        role: 'requester', status: 'requested', channelId: side.channelId, localPublicKey: side.localPublicKey,
+        remotePublicKey: side.remotePublicKey, tokens, paymentHash: invoice.paymentHash
+      })
+    } catch (err) {
+      // Not recorded, not asked: withdraw the invoice so no payment can arrive unrecorded.
+      await node.cancelInvoice(invoice.paymentHash).catch(() => {})
+      delete side.inFlight
+      throw err
+    }
     this.opts.emit('rebalance_requested', { channelId: side.channelId, node: side.localAlias, tokens, paymentHash: invoice.paymentHash })
     let response: PayResponse
     try {

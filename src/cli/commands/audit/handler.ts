@@ -31,7 +31,7 @@ async function read (opts: AuditOptions): Promise<{ entries: Entry[]; source: st
   }
   const storagePath = resolve(config.audit.storage.path)
   if (!existsSync(storagePath)) throw new Error(`no audit storage at ${storagePath}: has the daemon run with this config?`)
-  const log = await AuditLog.open({ storagePath, eventLogName: config.audit.eventLog, transactionLogName: config.audit.transactionHistory, shouldMask: config.audit.shouldMask })
+  const log = await AuditLog.open({ storagePath, eventLogName: config.audit.eventLog, transactionLogName: config.audit.transactionHistory, shouldMask: config.audit.shouldMask, readOnly: true })
   try {
     const verify = opts.verify ? await log.verify() : undefined
     const q = { ...(opts.since !== undefined ? { since: opts.since } : {}), ...(opts.type ? { type: opts.type } : {}), ...(opts.channel ? { channelId: opts.channel } : {}), limit: Number.MAX_SAFE_INTEGER }
