@@ -15,7 +15,11 @@ export function generateNodeKey (): NodeKey {
   return fromPrivate(secp256k1.utils.randomSecretKey())
 }
 
-/** The same seed always gives the same node (reproducible scenarios); domain-separated from other uses. */
+/**
+ * The same seed always gives the same node (reproducible scenarios). The label keeps these keys
+ * apart from any other SHA256 of the same seed; the counter skips the (astronomically rare) hash
+ * that is zero or not below the curve order.
+ */
 export function nodeKeyFromSeed (seed: string): NodeKey {
   for (let i = 0; ; i++) {
     const candidate = createHash('sha256').update(`tightrope-sim node key/${i}/${seed}`).digest()

@@ -1,180 +1,96 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { goHexDecode } from './go-format.js'
+import { checkFirstPartyCaveat, type CaveatContext } from './macaroon-caveats.js'
+import { decodeMacaroonId, encodeMacaroonId, ID_VERSION, type MacaroonId, type Permission } from './macaroon-id.js'
+import { addFirstPartyCaveat, newMacaroon, parseMacaroon, serializeMacaroon, verifySignature, type Macaroon } from './macaroon-v2.js'
+import { hasPermissions, PERMISSION_DENIED, REQUIRED_PERMISSIONS, unknownMethodMessage } from './permissions.js'
 
 /**
- * LND-style macaroons: the V2 binary format, an HMAC-SHA256 signature chain from the node's root
- * key, and LND's identifier (version 3 + protobuf MacaroonId { nonce, storageId, ops[] }) that
- * carries the permissions. First-party caveats are verified in the chain; like LND, a caveat whose
- * condition the simulator does not know makes the macaroon invalid.
+ * LND's macaroons end to end: minting like `lncli bakemacaroon` / admin.macaroon (location "lnd",
+ * root key id "0", permissions in the identifier) and checking them in LND's order with LND's
+ * words (macaroons/service.go ValidateMacaroon + CheckMacAuth, then the bakery's Allow):
+ *   metadata      `expected 1 macaroon, got N`, then encoding/hex errors
+ *   decoding      gopkg.in/macaroon.v2 errors (`unmarshal v2: ...`, `empty macaroon data`, ...)
+ *   version / id  `unknown macaroon version: v1`, `invalid ID`
+ *   identifier    `cannot retrieve macaroon: cannot unmarshal macaroon id: ...` / `...: no operations found in macaroon`
+ *   root key      `cannot retrieve macaroon: cannot get macaroon: root key with id X doesn't exist`
+ *   signature     `verification failed: signature mismatch after caveat verification`
+ *   caveats       `caveat "..." not satisfied: ...`
+ *   permissions   `permission denied`
  */
-export interface Permission { entity: string; action: string }
+export { ADMIN_PERMISSIONS, REQUIRED_PERMISSIONS, PERMISSION_DENIED, permissionDeniedMessage, hasPermissions, unknownMethodMessage } from './permissions.js'
+export type { Permission } from './macaroon-id.js'
+export type { CaveatContext } from './macaroon-caveats.js'
 
-export const permissionDeniedMessage = 'permission denied'
+/** LND's macaroons.DefaultRootKeyID: the simulator, like a fresh LND, has this one root key. */
+export const DEFAULT_ROOT_KEY_ID = '0'
+const LOCATION = 'lnd'
 
-const rw = (entity: string): Permission[] => [{ entity, action: 'read' }, { entity, action: 'write' }]
-export const ADMIN_PERMISSIONS: Permission[] = [
-  ...rw('onchain'), ...rw('offchain'), ...rw('address'), ...rw('message'), ...rw('peers'), ...rw('info'), ...rw('invoices'),
-  { entity: 'signer', action: 'generate' }, { entity: 'signer', action: 'read' },
-  { entity: 'macaroon', action: 'generate' }, { entity: 'macaroon', action: 'read' }, { entity: 'macaroon', action: 'write' }
-]
+export type MacaroonCheck = { ok: true; permissions: Permission[] } | { ok: false; error: string }
 
-const p = (entity: string, action: string): Permission[] => [{ entity, action }]
-/** What each RPC the simulator serves requires (LND's rpcserver.go, routerrpc and invoicesrpc tables). */
-export const REQUIRED_PERMISSIONS: Record<string, Permission[]> = {
-  '/lnrpc.Lightning/GetInfo': p('info', 'read'),
-  '/lnrpc.Lightning/ListChannels': p('offchain', 'read'),
-  '/lnrpc.Lightning/GetChanInfo': p('info', 'read'),
-  '/lnrpc.Lightning/ChannelBalance': p('offchain', 'read'),
-  '/lnrpc.Lightning/AddInvoice': p('invoices', 'write'),
-  '/lnrpc.Lightning/LookupInvoice': p('invoices', 'read'),
-  '/lnrpc.Lightning/SubscribeInvoices': p('invoices', 'read'),
-  '/lnrpc.Lightning/DecodePayReq': p('offchain', 'read'),
-  '/lnrpc.Lightning/ListPayments': p('offchain', 'read'),
-  '/lnrpc.Lightning/SubscribeChannelEvents': p('offchain', 'read'),
-  '/lnrpc.Lightning/SignMessage': p('message', 'write'),
-  '/lnrpc.Lightning/VerifyMessage': p('message', 'read'),
-  '/routerrpc.Router/SendPaymentV2': p('offchain', 'write'),
-  '/routerrpc.Router/TrackPaymentV2': p('offchain', 'read'),
-  '/routerrpc.Router/SubscribeHtlcEvents': p('offchain', 'read'),
-  '/invoicesrpc.Invoices/SubscribeSingleInvoice': p('invoices', 'read'),
-  '/invoicesrpc.Invoices/CancelInvoice': p('invoices', 'write')
-}
-
-export function hasPermissions (granted: Permission[], required: Permission[]): boolean {
-  return required.every((r) => granted.some((g) => g.entity === r.entity && g.action === r.action))
-}
-
-const hmac = (key: Uint8Array, data: Uint8Array): Buffer => createHmac('sha256', key).update(data).digest()
-const derive = (rootKey: Uint8Array): Buffer => hmac(Buffer.from('macaroons-key-generator'), rootKey)
-
-// --- tiny protobuf + varint helpers (only what MacaroonId needs) ---
-function varint (n: number): Buffer {
-  const out: number[] = []
-  while (n > 127) { out.push((n & 127) | 128); n >>>= 7 }
-  out.push(n)
-  return Buffer.from(out)
-}
-function readVarint (buf: Buffer, pos: number): [number, number] {
-  let n = 0; let shift = 0
-  for (;;) {
-    if (pos >= buf.length || shift > 28) throw new Error('truncated varint')
-    const b = buf[pos++] as number
-    n |= (b & 127) << shift
-    if (b < 128) return [n >>> 0, pos]
-    shift += 7
-  }
-}
-const pbField = (tag: number, data: Buffer): Buffer => Buffer.concat([varint((tag << 3) | 2), varint(data.length), data])
-function pbFields (buf: Buffer): Array<[number, Buffer]> {
-  const out: Array<[number, Buffer]> = []
-  let pos = 0
-  while (pos < buf.length) {
-    let key: number; let len: number
-    [key, pos] = readVarint(buf, pos)
-    if ((key & 7) !== 2) throw new Error('unexpected protobuf wire type')
-    ;[len, pos] = readVarint(buf, pos)
-    if (pos + len > buf.length) throw new Error('truncated protobuf field')
-    out.push([key >>> 3, buf.subarray(pos, pos + len)])
-    pos += len
-  }
-  return out
-}
-
-function encodeId (permissions: Permission[]): Buffer {
-  const byEntity = new Map<string, string[]>()
-  for (const perm of permissions) byEntity.set(perm.entity, [...(byEntity.get(perm.entity) ?? []), perm.action])
-  const ops = [...byEntity].map(([entity, actions]) => pbField(3, Buffer.concat([pbField(1, Buffer.from(entity)), ...actions.map((a) => pbField(2, Buffer.from(a)))])))
-  return Buffer.concat([Buffer.from([3]), pbField(1, randomBytes(32)), pbField(2, Buffer.from('0')), ...ops])
-}
-
-function decodeId (id: Buffer): Permission[] {
-  if (id[0] !== 3) throw new Error(`unknown macaroon identifier version ${id[0]}`)
-  const perms: Permission[] = []
-  for (const [tag, data] of pbFields(id.subarray(1))) {
-    if (tag !== 3) continue
-    let entity = ''
-    const actions: string[] = []
-    for (const [t, d] of pbFields(data)) {
-      if (t === 1) entity = d.toString()
-      if (t === 2) actions.push(d.toString())
-    }
-    for (const action of actions) perms.push({ entity, action })
-  }
-  return perms
-}
-
-// --- macaroon V2 binary format ---
-const FIELD = { EOS: 0, LOCATION: 1, IDENTIFIER: 2, VID: 4, SIGNATURE: 6 }
-const field = (type: number, data: Buffer): Buffer => Buffer.concat([varint(type), varint(data.length), data])
-
+/** A V2 macaroon granting `permissions`, optionally restricted by first-party caveats (e.g. 'time-before <RFC 3339>'). */
 export function mintMacaroon (args: { rootKey: Uint8Array; permissions: Permission[]; caveats?: string[] }): Buffer {
-  const id = encodeId(args.permissions)
-  let sig = hmac(derive(args.rootKey), id)
-  const parts = [Buffer.from([2]), field(FIELD.LOCATION, Buffer.from('lnd')), field(FIELD.IDENTIFIER, id), Buffer.from([FIELD.EOS])]
-  for (const caveat of args.caveats ?? []) {
-    const cid = Buffer.from(caveat)
-    parts.push(field(FIELD.IDENTIFIER, cid), Buffer.from([FIELD.EOS]))
-    sig = hmac(sig, cid)
-  }
-  parts.push(Buffer.from([FIELD.EOS]), field(FIELD.SIGNATURE, sig))
-  return Buffer.concat(parts)
+  if (args.permissions.length === 0) throw new Error('cannot mint a macaroon associated with no operations')
+  const id = encodeMacaroonId({ nonce: randomBytes(16), storageId: Buffer.from(DEFAULT_ROOT_KEY_ID), permissions: args.permissions })
+  let mac = newMacaroon(args.rootKey, id, LOCATION)
+  for (const caveat of args.caveats ?? []) mac = addFirstPartyCaveat(mac, caveat)
+  return serializeMacaroon(mac)
 }
 
-interface Parsed { id: Buffer; caveats: Buffer[]; signature: Buffer }
-
-function parse (buf: Buffer): Parsed {
-  if (buf[0] !== 2) throw new Error('unsupported macaroon version')
-  let pos = 1
-  const next = (): [number, Buffer | undefined] => {
-    let type: number; let len: number
-    [type, pos] = readVarint(buf, pos)
-    if (type === FIELD.EOS) return [type, undefined]
-    ;[len, pos] = readVarint(buf, pos)
-    if (pos + len > buf.length) throw new Error('field data extends past end of buffer')
-    const data = buf.subarray(pos, pos + len)
-    pos += len
-    return [type, data]
-  }
-  let id: Buffer | undefined
-  for (let [type, data] = next(); type !== FIELD.EOS; [type, data] = next()) if (type === FIELD.IDENTIFIER) id = data
-  if (!id) throw new Error('no identifier found')
-  const caveats: Buffer[] = []
-  for (;;) {
-    const [type, data] = next()
-    if (type === FIELD.EOS) break
-    let cid = type === FIELD.IDENTIFIER ? data : undefined
-    for (let [t, d] = next(); t !== FIELD.EOS; [t, d] = next()) if (t === FIELD.IDENTIFIER) cid = d
-    if (!cid) throw new Error('caveat without identifier')
-    caveats.push(cid)
-  }
-  const [type, signature] = next()
-  if (type !== FIELD.SIGNATURE || !signature || signature.length !== 32) throw new Error('no signature found')
-  return { id, caveats, signature }
-}
-
-/** LND reads the macaroon from the `macaroon` metadata entry as hex. */
+/** LND's RawMacaroonFromContext + hex decoding: `values` are the request's `macaroon` metadata entries. */
 export function macaroonFromMetadata (values: string[]): { ok: true; bytes: Buffer } | { ok: false; error: string } {
   if (values.length !== 1) return { ok: false, error: `expected 1 macaroon, got ${values.length}` }
-  const hex = values[0] as string
-  if (!/^([0-9a-fA-F]{2})*$/.test(hex)) return { ok: false, error: 'encoding/hex: invalid byte in macaroon' }
-  return { ok: true, bytes: Buffer.from(hex, 'hex') }
+  try {
+    return { ok: true, bytes: goHexDecode(values[0] as string) }
+  } catch (err) {
+    return { ok: false, error: (err as Error).message }
+  }
 }
 
-export function verifyMacaroon (bytes: Buffer, rootKey: Uint8Array): { ok: true; permissions: Permission[] } | { ok: false; error: string } {
-  let parsed: Parsed
+/** Everything CheckMacAuth checks except the permissions, which are returned for the caller to match. */
+export function verifyMacaroon (bytes: Uint8Array, rootKey: Uint8Array, ctx: Partial<CaveatContext> = {}): MacaroonCheck {
+  let mac: Macaroon
   try {
-    parsed = parse(bytes)
+    mac = parseMacaroon(bytes)
   } catch (err) {
-    return { ok: false, error: `unable to unmarshal macaroon: ${(err as Error).message}` }
+    return { ok: false, error: (err as Error).message }
   }
-  let sig = hmac(derive(rootKey), parsed.id)
-  for (const caveat of parsed.caveats) sig = hmac(sig, caveat)
-  if (!timingSafeEqual(sig, parsed.signature)) return { ok: false, error: 'verification failed: signature mismatch after caveat verification' }
-  for (const caveat of parsed.caveats) {
-    return { ok: false, error: `verification failed: caveat ${JSON.stringify(caveat.toString())} not satisfied: unknown condition` }
-  }
+  if (mac.version !== 2) return { ok: false, error: `unknown macaroon version: v${mac.version}` }
+  if (mac.id.length < 1 || mac.id[0] !== ID_VERSION) return { ok: false, error: 'invalid ID' }
+  let id: MacaroonId
   try {
-    return { ok: true, permissions: decodeId(parsed.id) }
+    id = decodeMacaroonId(mac.id.subarray(1))
   } catch (err) {
-    return { ok: false, error: `unable to decode macaroon identifier: ${(err as Error).message}` }
+    return { ok: false, error: `cannot retrieve macaroon: cannot unmarshal macaroon id: ${(err as Error).message}` }
   }
+  if (id.ops.length === 0 || id.ops[0]?.actions.length === 0) return { ok: false, error: 'cannot retrieve macaroon: no operations found in macaroon' }
+  if (id.storageId.toString('utf8') !== DEFAULT_ROOT_KEY_ID) {
+    return { ok: false, error: `cannot retrieve macaroon: cannot get macaroon: root key with id ${id.storageId.toString('utf8')} doesn't exist` }
+  }
+  let conditions: Buffer[]
+  try {
+    conditions = verifySignature(mac, rootKey)
+  } catch (err) {
+    return { ok: false, error: `verification failed: ${(err as Error).message}` }
+  }
+  const context: CaveatContext = { now: ctx.now ?? new Date(), ...(ctx.peerAddress !== undefined ? { peerAddress: ctx.peerAddress } : {}) }
+  for (const condition of conditions) {
+    const failure = checkFirstPartyCaveat(condition, context)
+    if (failure !== undefined) return { ok: false, error: failure }
+  }
+  return { ok: true, permissions: id.ops.flatMap((op) => op.actions.map((action) => ({ entity: op.entity, action }))) }
+}
+
+/**
+ * The whole of LND's check for one call (rpcperms checkMacaroon): a method LND has no permissions
+ * for, then the macaroon, then the method's permissions (or the macaroon's `uri:<method>`).
+ */
+export function authorizeCall (fullMethod: string, metadataValues: string[], rootKey: Uint8Array, ctx: Partial<CaveatContext> = {}): MacaroonCheck {
+  const required = REQUIRED_PERMISSIONS[fullMethod]
+  if (!required) return { ok: false, error: unknownMethodMessage(fullMethod) }
+  const found = macaroonFromMetadata(metadataValues)
+  if (!found.ok) return found
+  const verified = verifyMacaroon(found.bytes, rootKey, ctx)
+  if (!verified.ok) return verified
+  return hasPermissions(verified.permissions, required, fullMethod) ? verified : { ok: false, error: PERMISSION_DENIED }
 }
