@@ -22,6 +22,14 @@ export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>> (a
   }
 }
 
+/** The shared flags' values, as options. */
+export function configFlags (values: { config?: string | boolean; instance?: string | boolean }): ConfigFlags {
+  return {
+    ...(typeof values.config === 'string' ? { config: values.config } : {}),
+    ...(typeof values.instance === 'string' ? { instance: values.instance } : {})
+  }
+}
+
 export function loadConfigFromFlags (flags: ConfigFlags): TightropeConfig {
   return loadConfig({ ...(flags.config ? { dir: resolve(flags.config) } : {}), ...(flags.instance ? { instance: flags.instance } : {}) })
 }

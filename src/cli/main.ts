@@ -31,55 +31,25 @@ interface Command {
   run: (argv: string[]) => Promise<void>
 }
 
-const commands: Record<string, Command> = {
-  demo: {
-    help: demoHelp,
+/** A command from its help, its option parser and its handler: --help prints the help. */
+function command<O> (help: string, parse: (argv: string[]) => O | 'help', handler: (opts: O) => Promise<void>): Command {
+  return {
+    help,
     run: async (argv) => {
-      const opts = parseDemo(argv)
-      if (opts === 'help') return void process.stdout.write(demoHelp)
-      await demo(opts)
-    }
-  },
-  start: {
-    help: startHelp,
-    run: async (argv) => {
-      const opts = parseStart(argv)
-      if (opts === 'help') return void process.stdout.write(startHelp)
-      await start(opts)
-    }
-  },
-  status: {
-    help: statusHelp,
-    run: async (argv) => {
-      const opts = parseStatus(argv)
-      if (opts === 'help') return void process.stdout.write(statusHelp)
-      await status(opts)
-    }
-  },
-  audit: {
-    help: auditHelp,
-    run: async (argv) => {
-      const opts = parseAudit(argv)
-      if (opts === 'help') return void process.stdout.write(auditHelp)
-      await audit(opts)
-    }
-  },
-  'config check': {
-    help: configCheckHelp,
-    run: async (argv) => {
-      const opts = parseConfigCheck(argv)
-      if (opts === 'help') return void process.stdout.write(configCheckHelp)
-      await configCheck(opts)
-    }
-  },
-  'sim start': {
-    help: simStartHelp,
-    run: async (argv) => {
-      const opts = parseSimStart(argv)
-      if (opts === 'help') return void process.stdout.write(simStartHelp)
-      await simStart(opts)
+      const opts = parse(argv)
+      if (opts === 'help') return void process.stdout.write(help)
+      await handler(opts)
     }
   }
+}
+
+const commands: Record<string, Command> = {
+  demo: command(demoHelp, parseDemo, demo),
+  start: command(startHelp, parseStart, start),
+  status: command(statusHelp, parseStatus, status),
+  audit: command(auditHelp, parseAudit, (opts) => audit(opts)),
+  'config check': command(configCheckHelp, parseConfigCheck, configCheck),
+  'sim start': command(simStartHelp, parseSimStart, simStart)
 }
 
 function find (argv: string[]): [Command, string[]] | undefined {

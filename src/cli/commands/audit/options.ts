@@ -1,4 +1,4 @@
-import { parseFlags, type ConfigFlags } from '../../config-flags.js'
+import { configFlags, parseFlags, type ConfigFlags } from '../../config-flags.js'
 import { UsageError } from '../../usage-error.js'
 import { parseDuration } from '../../../config/duration.js'
 
@@ -54,7 +54,6 @@ export function parseAudit (argv: string[], now = Date.now()): AuditOptions | 'h
     ...(since !== undefined ? { since } : {}),
     ...(values.type ? { type: values.type } : {}),
     ...(values.channel ? { channel: values.channel } : {}),
-    ...(values.config ? { config: values.config } : {}),
-    ...(values.instance ? { instance: values.instance } : {})
+    ...configFlags(values)
   }
 }

@@ -1,5 +1,4 @@
-import { resolve } from 'node:path'
-import { loadConfig } from '../../../config/load.js'
+import { loadConfigFromFlags } from '../../config-flags.js'
 import { resolveWithSources } from '../../../config/resolve.js'
 import { formatDuration } from '../../../config/duration.js'
 import type { Settings } from '../../../config/types.js'
@@ -12,7 +11,7 @@ const DURATIONS = new Set(['minTimeBetweenPayments', 'limitsPeriod', 'refreshRat
 const show = (k: string, v: unknown): string => DURATIONS.has(k) ? formatDuration(v as number) : String(v)
 
 export async function configCheck (opts: ConfigCheckOptions): Promise<void> {
-  const config = loadConfig({ ...(opts.configDir ? { dir: resolve(opts.configDir) } : {}), ...(opts.instance ? { instance: opts.instance } : {}) })
+  const config = loadConfigFromFlags(opts)
   const sides: SideReport[] = []
   const problems: string[] = []
   if (!opts.offline) {

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util'
-import { UsageError } from '../../usage-error.js'
+import { configFlags, parseFlags, type ConfigFlags } from '../../config-flags.js'
 
 export const help = `Usage: tightrope config check [--config DIR] [--instance NAME] [--offline] [--json]
 
@@ -17,31 +16,10 @@ Options:
 Exit codes: 0 valid (and every node reachable), 1 invalid or a node unreachable, 2 bad usage.
 `
 
-export interface ConfigCheckOptions { configDir?: string; instance?: string; offline: boolean; json: boolean }
+export interface ConfigCheckOptions extends ConfigFlags { offline: boolean; json: boolean }
 
 export function parseConfigCheck (argv: string[]): ConfigCheckOptions | 'help' {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string' },
-        instance: { type: 'string' },
-        offline: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' }
-      },
-      strict: true,
-      allowPositionals: false
-    })
-  } catch (err) {
-    throw new UsageError((err as Error).message)
-  }
-  if (parsed.values.help) return 'help'
-  return {
-    ...(parsed.values.config ? { configDir: parsed.values.config } : {}),
-    ...(parsed.values.instance ? { instance: parsed.values.instance } : {}),
-    offline: parsed.values.offline ?? false,
-    json: parsed.values.json ?? false
-  }
+  const { values } = parseFlags(argv, { offline: { type: 'boolean' }, json: { type: 'boolean' } })
+  if (values.help) return 'help'
+  return { ...configFlags(values), offline: values.offline ?? false, json: values.json ?? false }
 }

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util'
-import { UsageError } from '../../usage-error.js'
+import { configFlags, parseFlags, type ConfigFlags } from '../../config-flags.js'
 
 export const help = `Usage: tightrope start [--config DIR] [--instance NAME] [--dry-run]
 
@@ -17,33 +16,10 @@ Options:
 Environment: TIGHTROPE_SECRET overrides the config's secret.
 `
 
-export interface StartOptions {
-  configDir?: string
-  instance?: string
-  dryRun: boolean
-}
+export interface StartOptions extends ConfigFlags { dryRun: boolean }
 
 export function parseStart (argv: string[]): StartOptions | 'help' {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string' },
-        instance: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' }
-      },
-      strict: true,
-      allowPositionals: false
-    })
-  } catch (err) {
-    throw new UsageError((err as Error).message)
-  }
-  if (parsed.values.help) return 'help'
-  return {
-    ...(parsed.values.config ? { configDir: parsed.values.config } : {}),
-    ...(parsed.values.instance ? { instance: parsed.values.instance } : {}),
-    dryRun: parsed.values['dry-run'] ?? false
-  }
+  const { values } = parseFlags(argv, { 'dry-run': { type: 'boolean' } })
+  if (values.help) return 'help'
+  return { ...configFlags(values), dryRun: values['dry-run'] ?? false }
 }

@@ -1,4 +1,4 @@
-import { parseFlags, type ConfigFlags } from '../../config-flags.js'
+import { configFlags, parseFlags, type ConfigFlags } from '../../config-flags.js'
 
 export const help = `Usage: tightrope status [--config DIR] [--instance NAME] [--url URL] [--json]
 
@@ -18,5 +18,5 @@ export interface StatusOptions extends ConfigFlags { url?: string; json: boolean
 export function parseStatus (argv: string[]): StatusOptions | 'help' {
   const { values } = parseFlags(argv, { url: { type: 'string' }, json: { type: 'boolean' } })
   if (values.help) return 'help'
-  return { ...(values.config ? { config: values.config } : {}), ...(values.instance ? { instance: values.instance } : {}), ...(values.url ? { url: values.url } : {}), json: values.json ?? false }
+  return { ...configFlags(values), ...(values.url ? { url: values.url } : {}), json: values.json ?? false }
 }
