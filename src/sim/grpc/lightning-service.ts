@@ -141,7 +141,11 @@ function listPayments (req: { include_incomplete: boolean; index_offset: string;
 
 function signMessageRpc (req: { msg: Buffer; single_hash: boolean }, ctx: ServiceContext) {
   if (req.single_hash) throw invalid('single_hash signing is not supported by the simulator')
-  return { signature: signMessage(ctx.node.privateKey, req.msg) }
+  try {
+    return { signature: signMessage(ctx.node.privateKey, req.msg) }
+  } catch (err) {
+    throw unknown((err as Error).message)
+  }
 }
 
 function verifyMessageRpc (req: { msg: Buffer; signature: string }, ctx: ServiceContext) {
