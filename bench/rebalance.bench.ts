@@ -159,10 +159,12 @@ async function scale (nodes: number, channels: number, seconds: number): Promise
   }
 }
 
+// BENCH_PARTS=reaction,discovery,scale runs only those parts (default: all).
+const parts = new Set((process.env.BENCH_PARTS ?? 'reaction,discovery,scale').split(','))
 try {
-  await readmeBenches()
-  for (const n of QUICK ? [2, 10] : [2, 10, 30]) await discovery(n)
-  for (const [nodes, channels] of QUICK ? [[10, 100]] : [[10, 100], [50, 500], [200, 2000]]) await scale(nodes as number, channels as number, QUICK ? 15 : 60)
+  if (parts.has('reaction')) await readmeBenches()
+  if (parts.has('discovery')) for (const n of QUICK ? [2, 10] : [2, 10, 30]) await discovery(n)
+  if (parts.has('scale')) for (const [nodes, channels] of QUICK ? [[10, 100]] : [[10, 100], [50, 500], [200, 2000]]) await scale(nodes as number, channels as number, QUICK ? 15 : 60)
 } finally {
   for (const d of dirs) await rm(d, { recursive: true, force: true })
 }

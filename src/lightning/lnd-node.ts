@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import './shared-protos.js' // before 'lightning': its clients then share one parse of LND's protos
 import {
   authenticatedLndGrpc, cancelHodlInvoice, createInvoice, getChannels, getInvoice, getPayment, getWalletInfo, pay, signMessage,
   subscribeToChannels, subscribeToForwards, subscribeToInvoices, verifyMessage, type AuthenticatedLnd
