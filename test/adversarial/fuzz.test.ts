@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { SimCluster } from '../../src/sim/cluster.js'
-import { validateConfig } from '../../src/config/load.js'
+import { instanceConfig } from '../helpers/config.js'
 import { startInstance, type Instance } from '../../src/daemon/instance.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
 import { MessageType, encodeWith } from '../../src/swarm/envelope.js'
@@ -36,14 +36,7 @@ describe('fuzzing a live instance\'s message handlers', () => {
     process.on('unhandledRejection', onUnhandled)
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
     const d = await tempDir(); storage = d
-    alice = await startInstance(validateConfig({
-      secret,
-      lightningNodes: ['A', 'B'].map((a) => { const c = cluster.connection(a); return { cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
-      audit: { storage: { path: d.path } },
-      limits: { baseSettings: { maxTransactionSize: 100000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 5, maxAmountPerPeriod: 1000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1 } },
-      swarm: { bootstrap: cluster.bootstrap },
-      api: { port: 0 }
-    }), { log: () => {} })
+    alice = await startInstance(instanceConfig(cluster, ['A', 'B'], d.path, { secret, settings: { maxTransactionSize: 100000, maxTransactionsPerPeriod: 5, maxAmountPerPeriod: 1000000 } }), { log: () => {} })
     x = await LndNode.connect(cluster.connection('X'))
   })
   after(async () => {

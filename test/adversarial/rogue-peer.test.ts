@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { SimCluster } from '../../src/sim/cluster.js'
-import { validateConfig } from '../../src/config/load.js'
+import { instanceConfig } from '../helpers/config.js'
 import { startInstance, type Instance } from '../../src/daemon/instance.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
 import { MessageType, encodeWith } from '../../src/swarm/envelope.js'
@@ -13,16 +13,6 @@ import { RoguePeer } from '../helpers/rogue-peer.js'
 
 const SECRET = 'cluster-secret-the-rogue-also-knows'
 
-function config (cluster: SimCluster, aliases: string[], storage: string, settings: Record<string, unknown>) {
-  return validateConfig({
-    secret: SECRET,
-    lightningNodes: aliases.map((a) => { const c = cluster.connection(a); return { cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
-    audit: { storage: { path: storage } },
-    limits: { baseSettings: { maxTransactionSize: 1000000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 50, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1, ...settings } },
-    swarm: { bootstrap: cluster.bootstrap },
-    api: { port: 0 }
-  })
-}
 
 /**
  * A member of the cluster (it knows the secret, controls node X, holds node Y's credentials but does
@@ -59,8 +49,8 @@ describe('a rogue peer that knows the secret', () => {
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
     const a = await tempDir(); const b = await tempDir(); dirs.push(a, b)
-    alice = await startInstance(config(cluster, ['A', 'B'], a.path, { maxTransactionSize: 200_000, maxTransactionsPerPeriod: 3 }), { log: () => {} })
-    bob = await startInstance(config(cluster, ['C', 'D', 'E'], b.path, {}), { log: () => {} })
+    alice = await startInstance(instanceConfig(cluster, ['A', 'B'], a.path, { secret: SECRET, settings: { maxTransactionSize: 200_000, maxTransactionsPerPeriod: 3 } }), { log: () => {} })
+    bob = await startInstance(instanceConfig(cluster, ['C', 'D', 'E'], b.path, { secret: SECRET }), { log: () => {} })
     x = await LndNode.connect(cluster.connection('X'))
     y = await LndNode.connect(cluster.connection('Y'))
     rogue = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: alice.swarm?.publicKey as string, claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }] })

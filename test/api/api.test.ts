@@ -1,21 +1,12 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { SimCluster } from '../../src/sim/cluster.js'
-import { validateConfig } from '../../src/config/load.js'
+import { instanceConfig } from '../helpers/config.js'
 import { startInstance, type Instance } from '../../src/daemon/instance.js'
 import type { TransactionRecord } from '../../src/ledger/types.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf, tempDir } from '../helpers/daemon.js'
 
-function config (cluster: SimCluster, storage: string, api: Record<string, unknown> = {}) {
-  return validateConfig({
-    secret: 'secret',
-    lightningNodes: ['A', 'B'].map((a) => { const c = cluster.connection(a); return { cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
-    audit: { storage: { path: storage }, shouldMask: ['remotePeer'] },
-    limits: { baseSettings: { maxTransactionSize: 300000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 50, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1 } },
-    api: { host: '127.0.0.1', port: 0, ...api }
-  })
-}
 
 describe('the daemon\'s HTTP API', () => {
   let cluster: SimCluster
@@ -33,7 +24,7 @@ describe('the daemon\'s HTTP API', () => {
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: false, control: false })
     const d = await tempDir(); dirs.push(d)
-    instance = await startInstance(config(cluster, d.path), { log: () => {} })
+    instance = await startInstance(instanceConfig(cluster, ['A', 'B'], d.path, { settings: { maxTransactionSize: 300000 }, shouldMask: ['remotePeer'] }), { log: () => {} })
     url = instance.api?.url as string
     await push(cluster, 'A', 'B', 600_000)
     await eventually(() => Math.abs(shareOf(cluster, 'A', 'B') - 0.5) <= 0.1 ? true : undefined, 10_000, 'A-B rebalanced')
@@ -122,10 +113,10 @@ describe('the daemon\'s HTTP API', () => {
 
   it('requires a bearer token off loopback, and refuses to start without one', async () => {
     const d = await tempDir(); dirs.push(d)
-    await assert.rejects(startInstance(config(cluster, d.path, { host: '0.0.0.0' }), { log: () => {} }), /api\.host 0\.0\.0\.0 is not loopback: set api\.token/)
+    await assert.rejects(startInstance(instanceConfig(cluster, ['A', 'B'], d.path, { api: { host: '0.0.0.0' } }), { log: () => {} }), /api\.host 0\.0\.0\.0 is not loopback: set api\.token/)
     const d2 = await tempDir(); dirs.push(d2)
     const token = 'a-long-enough-token-123'
-    const open = await startInstance(config(cluster, d2.path, { host: '0.0.0.0', token }), { log: () => {}, swarm: false })
+    const open = await startInstance(instanceConfig(cluster, ['A', 'B'], d2.path, { api: { host: '0.0.0.0', token } }), { log: () => {}, swarm: false })
     try {
       const port = new URL(open.api?.url as string).port
       const base = `http://127.0.0.1:${port}`

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import { SimCluster } from '../../src/sim/cluster.js'
-import { validateConfig } from '../../src/config/load.js'
+import { instanceConfig } from '../helpers/config.js'
 import { startInstance, type Instance } from '../../src/daemon/instance.js'
 import { ClusterSwarm } from '../../src/swarm/cluster-swarm.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
@@ -24,14 +24,7 @@ describe('an instance that claims a Lightning node it does not control', () => {
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
     const b = await tempDir(); const m = await tempDir(); dirs.push(b, m)
-    bob = await startInstance(validateConfig({
-      secret: SECRET,
-      lightningNodes: ['C', 'D', 'E'].map((a) => { const c = cluster.connection(a); return { cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
-      audit: { storage: { path: b.path }, verboseScreenLogging: true },
-      limits: { baseSettings: { maxTransactionSize: 1000000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 20, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1 } },
-      swarm: { bootstrap: cluster.bootstrap },
-    api: { port: 0 }
-    }), { log: (l) => lines.push(l) })
+    bob = await startInstance(instanceConfig(cluster, ['C', 'D', 'E'], b.path, { secret: SECRET, verbose: true, settings: { maxTransactionsPerPeriod: 20 } }), { log: (l) => lines.push(l) })
     // Mallory knows the secret and runs node X, but claims Alice's node A (signing with X's key).
     x = await LndNode.connect(cluster.connection('X'))
     const a = cluster.connection('A')

@@ -1,21 +1,11 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { SimCluster } from '../../src/sim/cluster.js'
-import { validateConfig } from '../../src/config/load.js'
+import { instanceConfig } from '../helpers/config.js'
 import { startInstance, type Instance } from '../../src/daemon/instance.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf, tempDir } from '../helpers/daemon.js'
 
-function configFor (cluster: SimCluster, aliases: string[], storage: string, secret: string) {
-  return validateConfig({
-    secret,
-    lightningNodes: aliases.map((a) => { const c = cluster.connection(a); return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
-    audit: { storage: { path: storage }, verboseScreenLogging: true },
-    limits: { baseSettings: { maxTransactionSize: 1000000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 50, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1 } },
-    swarm: { bootstrap: cluster.bootstrap },
-    api: { port: 0 }
-  })
-}
 
 describe('two instances in one process over a local DHT (fast feedback for the swarm layer)', () => {
   let cluster: SimCluster
@@ -27,8 +17,8 @@ describe('two instances in one process over a local DHT (fast feedback for the s
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
     const a = await tempDir(); const b = await tempDir(); dirs.push(a, b)
-    alice = await startInstance(configFor(cluster, ['A', 'B'], a.path, 'correcthorsebatterystaple'), { log: (l) => lines.push(`alice ${l}`) })
-    bob = await startInstance(configFor(cluster, ['C', 'D', 'E'], b.path, 'correcthorsebatterystaple'), { log: (l) => lines.push(`bob ${l}`) })
+    alice = await startInstance(instanceConfig(cluster, ['A', 'B'], a.path, { secret: 'correcthorsebatterystaple', verbose: true }), { log: (l) => lines.push(`alice ${l}`) })
+    bob = await startInstance(instanceConfig(cluster, ['C', 'D', 'E'], b.path, { secret: 'correcthorsebatterystaple', verbose: true }), { log: (l) => lines.push(`bob ${l}`) })
   })
   after(async () => {
     await alice?.stop()
