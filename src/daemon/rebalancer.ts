@@ -54,6 +54,9 @@ export class Rebalancer {
   /** Requests already recorded as finished: the request itself and a concurrent evaluation may
    * both see the invoice settle, and only the first may write the outcome. */
   private readonly concluded = new Set<string>()
+  /** Requests whose own task is still running: it records their outcome (with the payer's reason),
+   * so an evaluation seeing the invoice settled or withdrawn meanwhile leaves it alone. */
+  private readonly active = new Set<string>()
   private lastAsked = new Map<string, number>()
 
   constructor (private readonly opts: RebalancerOptions) {}
@@ -193,6 +196,15 @@ export class Rebalancer {
     const expirySeconds = this.opts.invoiceExpirySeconds ?? 3600
     const invoice = await node.createInvoice({ tokens, description: `tightrope rebalance ${side.channelId}`, expirySeconds })
     side.inFlight = { paymentHash: invoice.paymentHash, tokens, expiresAt: invoice.expiresAt }
+    this.active.add(invoice.paymentHash)
+    try {
+      await this.ask(node, side, tokens, payer, invoice)
+    } finally {
+      this.active.delete(invoice.paymentHash)
+    }
+  }
+
+  private async ask (node: LightningNode, side: ChannelSide, tokens: number, payer: PayerLink, invoice: { paymentHash: string; request: string }): Promise<void> {
     try {
       await this.opts.ledger.appendTransaction({
         role: 'requester', status: 'requested', channelId: side.channelId, localPublicKey: side.localPublicKey,
@@ -234,7 +246,7 @@ export class Rebalancer {
   /** An in-flight request: settled by now, or expired? Our own invoice is the only judge. True when it ended. */
   private async checkInFlight (node: LightningNode, side: ChannelSide): Promise<boolean> {
     const f = side.inFlight
-    if (!f || f.paymentHash === '') return false
+    if (!f || f.paymentHash === '' || this.active.has(f.paymentHash)) return false
     const state = await node.getInvoiceState(f.paymentHash)
     if (state === 'settled') {
       await this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, { status: 'paid', paymentHash: f.paymentHash })

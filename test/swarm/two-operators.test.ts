@@ -142,7 +142,9 @@ describe('payer-side limits hold across instances and across a restart of the pa
     const paid = rebalancesOn(cluster, pushes, 'A', 'C')
     assert.equal(paid.length, 2)
     for (const p of paid) assert.ok(p.amountMsat <= 50_000_000)
-    await eventually(() => /rebalance_not_done .*reason=maxTransactionsPerPeriod/.test(alice.output()) ? true : undefined, 10_000, 'Alice to learn why')
+    await eventually(() => /rebalance_not_done .*reason=maxTransactionsPerPeriod/.test(alice.output()) ? true : undefined, 10_000, 'Alice to learn why').catch((err: Error) => {
+      throw new Error(`${err.message}\nalice:\n${alice.output().split('\n').filter((l) => /512x2x0|peer_|error/.test(l) && !/channel_watched/.test(l)).slice(-15).join('\n')}`)
+    })
 
     const bob = await bobOp.restart()
     await eventually(() => bob.output().includes('reason=maxTransactionsPerPeriod') ? true : undefined, 30_000, 'the restarted Bob still refusing')
