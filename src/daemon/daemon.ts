@@ -47,6 +47,8 @@ export class Daemon {
   readonly rpcStats = new RpcStats()
   readonly startedAt = Date.now()
   get dryRun (): boolean { return this.opts.dryRun ?? false }
+  /** The audit ledger this daemon writes (read-only use outside the daemon). */
+  get ledger (): DaemonOptions['ledger'] { return this.opts.ledger }
 
   private constructor (private readonly opts: DaemonOptions) {
     const log = opts.log ?? ((line: string) => console.log(line))

@@ -1,13 +1,13 @@
 import type { LightningNode } from '../lightning/types.js'
 import { decodeInvoice } from '../lightning/decode-invoice.js'
 import { errorDetails } from '../lightning/lnd-node.js'
-
-/** When our LND is unreachable, the requester may ask again after this long. */
-const NODE_RETRY_MS = 5000
 import { checkPayRequest } from '../policy/payer-checks.js'
 import { KeyedLock } from './keyed-lock.js'
 import { latestByHash } from './latest.js'
 import type { EventSink, Ledger, PayRequest, PayResponse, SettingsFor } from './ports.js'
+
+/** When our LND is unreachable, the requester may ask again after this long. */
+const NODE_RETRY_MS = 5000
 
 /**
  * The payer's side of a rebalance, for one of our nodes: every check from our own view and our own

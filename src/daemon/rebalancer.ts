@@ -51,11 +51,11 @@ export const REFUSAL_BACKOFF_MS = 60_000
 export class Rebalancer {
   readonly sides = new Map<string, ChannelSide>()
   private readonly running = new Set<Promise<void>>()
-  /** Requests already recorded as finished: the request itself and a concurrent evaluation may
-   * both see the invoice settle, and only the first may write the outcome. */
-  private readonly concluded = new Set<string>()
-  /** Requests whose own task is still running: it records their outcome (with the payer's reason),
-   * so an evaluation seeing the invoice settled or withdrawn meanwhile leaves it alone. */
+  /**
+   * Requests whose own task is still running: it records their outcome (with the payer's reason),
+   * so an evaluation seeing the invoice settled or withdrawn meanwhile leaves it alone. With
+   * evaluations of a node serialized by the daemon, each request is concluded exactly once.
+   */
   private readonly active = new Set<string>()
   private lastAsked = new Map<string, number>()
 
@@ -260,10 +260,6 @@ export class Rebalancer {
   }
 
   private async conclude (node: LightningNode, channelId: string, remotePublicKey: string, tokens: number, paymentHash: string, response: PayResponse): Promise<void> {
-    if (this.concluded.has(paymentHash)) return
-    this.concluded.add(paymentHash)
-    // The race it guards lasts seconds; remembering the last 10,000 is plenty and stays bounded.
-    if (this.concluded.size > 10_000) this.concluded.delete(this.concluded.values().next().value as string)
     const side = this.sides.get(key(node.identity.publicKey, channelId))
     if (side?.inFlight?.paymentHash === paymentHash) delete side.inFlight
     if (side) side.endedAt = Date.now()

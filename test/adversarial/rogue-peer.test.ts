@@ -113,8 +113,13 @@ describe('a rogue peer that knows the secret', () => {
     const requestId = rogue.nextRequestId()
     const frame = rogue.send(MessageType.payInvoice, encodeWith(payInvoiceCodec, { requestId, channelId: bx(), invoice: paid[1] as string, tokens: 50_000 }))
     await rogue.waitResult(requestId)
+    const dropped: string[] = []
+    const onDrop = (e: { type: string; reason?: string }): void => { if (e.type === 'message_dropped') dropped.push(String(e.reason)) }
+    alice.daemon.events.on('event', onDrop)
+    const answersBefore = rogue.results.length
     rogue.sendRaw(frame)
-    await eventually(() => alice.daemon.events.listenerCount('event') >= 0 ? true : undefined, 100, 'noop')
+    await eventually(() => dropped.find((r) => /replayed or reordered/.test(r)), 5000, 'the replayed frame dropped').finally(() => alice.daemon.events.off('event', onDrop))
+    assert.equal(rogue.results.length, answersBefore, 'a replayed frame gets no answer')
     // On a new connection: the ledger still remembers the hash.
     const again = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: alice.swarm?.publicKey as string, claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }] })
     try {

@@ -88,7 +88,7 @@ describe('the daemon\'s HTTP API', () => {
     for (const name of ['tightrope_channel_local_share', 'tightrope_channel_in_deadzone', 'tightrope_rebalances_total', 'tightrope_moved_sats_total', 'tightrope_fees_paid_sats_total', 'tightrope_refusals_total', 'tightrope_peers', 'tightrope_node_connected', 'tightrope_lnd_rpc_calls_total', 'tightrope_lnd_rpc_errors_total', 'tightrope_lnd_rpc_seconds_sum']) {
       assert.match(text, new RegExp(`^# TYPE ${name} (gauge|counter)$`, 'm'), name)
     }
-    const ledger = (instance.daemon as any).opts.ledger.allTransactions() as TransactionRecord[]
+    const ledger = instance.daemon.ledger.allTransactions() as TransactionRecord[]
     const succeeded = ledger.filter((t) => t.role === 'requester' && t.status === 'succeeded')
     const value = (re: RegExp): number => Number(re.exec(text)?.[1])
     assert.equal(value(/^tightrope_rebalances_total\{outcome="succeeded"\} (\d+)$/m), succeeded.length)

@@ -25,7 +25,7 @@ describe('one instance managing both ends of A-B', () => {
 
   /** Every payment the simulator finished after a point in its log. */
   const tightropePayments = (sinceIndex: number) => cluster.network.paymentLog.slice(sinceIndex)
-  const payerRecords = (d: TestDaemon): TransactionRecord[] => (d.daemon as any).opts.ledger.allTransactions().filter((r: TransactionRecord) => r.role === 'payer')
+  const payerRecords = (d: TestDaemon): TransactionRecord[] => d.daemon.ledger.allTransactions().filter((r: TransactionRecord) => r.role === 'payer')
 
   it('brings A-B back inside the deadzone with direct, zero-fee payments', async () => {
     running = await startDaemon(cluster, ['A', 'B'], storage.path)
@@ -43,7 +43,7 @@ describe('one instance managing both ends of A-B', () => {
     }
     const d = running
     await eventually(() => payerRecords(d).filter((r) => r.status === 'succeeded').length === rebalances.length ? true : undefined, 5000, 'every payment in the payer ledger')
-    const confirmed = (): number => (d.daemon as any).opts.ledger.allTransactions().filter((r: TransactionRecord) => r.role === 'requester' && r.status === 'succeeded').length
+    const confirmed = (): number => d.daemon.ledger.allTransactions().filter((r: TransactionRecord) => r.role === 'requester' && r.status === 'succeeded').length
     await eventually(() => confirmed() >= rebalances.length ? true : undefined, 5000, 'the requester to confirm each payment from its own invoice')
     await new Promise((resolve) => setTimeout(resolve, 300))
     assert.equal(confirmed(), rebalances.length, 'each payment confirmed exactly once')
