@@ -7,7 +7,7 @@ import { latestByHash } from './latest.js'
 import type { EventSink, Ledger, PayRequest, PayResponse, SettingsFor } from './ports.js'
 
 /** When our LND is unreachable, the requester may ask again after this long. */
-const NODE_RETRY_MS = 5000
+export const NODE_RETRY_MS = 5000
 
 /**
  * The payer's side of a rebalance, for one of our nodes: every check from our own view and our own

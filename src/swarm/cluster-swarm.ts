@@ -6,6 +6,7 @@ import { PeerConnection } from './peer-connection.js'
 import type { PayInvoice, PaymentResult } from './messages.js'
 import type { Daemon } from '../daemon/daemon.js'
 import type { PayerLink, PayResponse } from '../daemon/ports.js'
+import { NODE_RETRY_MS } from '../daemon/payer-service.js'
 import { decodeInvoice } from '../lightning/decode-invoice.js'
 
 export interface ClusterSwarmOptions {
@@ -119,9 +120,9 @@ export class ClusterSwarm {
       detail: r.status === 'refused' ? r.detail.slice(0, 500) : '',
       retryAt: r.status === 'refused' ? r.retryAt ?? 0 : 0
     })
-    const refuse = (reason: string, detail: string, hash = ''): PaymentResult => {
-      daemon.emit('payment_refused', { peer: peer.shortKey, channelId: request.channelId, reason, detail })
-      return answer({ status: 'refused', reason, detail }, hash)
+    const refuse = (reason: string, detail: string, hash = '', retryAt?: number): PaymentResult => {
+      daemon.emit('payment_refused', { peer: peer.shortKey, channelId: request.channelId, reason, detail, ...(retryAt ? { retryAt } : {}) })
+      return answer({ status: 'refused', reason, detail, ...(retryAt ? { retryAt } : {}) }, hash)
     }
     const decoded = decodeInvoice(request.invoice)
     if (!decoded.ok) return refuse('invalidInvoice', `the invoice does not decode: ${decoded.reason}`)
@@ -131,7 +132,7 @@ export class ClusterSwarm {
     }
     const owner = await this.ownerOf(request.channelId, requester)
     if (owner === 'unreachable') {
-      return answer({ status: 'refused', reason: 'nodeUnavailable', detail: `our node for channel ${request.channelId} cannot reach its LND`, retryAt: Date.now() + 5000 }, decoded.invoice.paymentHash)
+      return refuse('nodeUnavailable', `our node for channel ${request.channelId} cannot reach its LND`, decoded.invoice.paymentHash, Date.now() + NODE_RETRY_MS)
     }
     const payer = owner && daemon.payers.get(owner)
     if (payer) {
