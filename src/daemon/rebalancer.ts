@@ -131,7 +131,6 @@ export class Rebalancer {
     const settings = this.opts.settingsFor(node.identity.alias, channel.id)
     const existing = this.sides.get(k)
     if (existing) {
-      existing.share = localShare(channel)
       existing.settings = settings
       existing.updatedAt = now
       return existing
@@ -152,8 +151,10 @@ export class Rebalancer {
     return side
   }
 
+  /** Share and decision always come from the same view of the channel (the status shows both). */
   private decide (side: ChannelSide, channel: ChannelView, now: number): void {
     const before = side.decision
+    side.share = localShare(channel)
     let decision: ChannelSide['decision'] = decideRequest({
       channel,
       settings: side.settings,
