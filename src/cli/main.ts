@@ -12,6 +12,7 @@ import { demo } from './commands/demo/handler.js'
 import { start } from './commands/start/handler.js'
 import { help as configCheckHelp, parseConfigCheck } from './commands/config-check/options.js'
 import { configCheck } from './commands/config-check/handler.js'
+import { VERSION } from '../package-root.js'
 
 const HELP = `Usage: tightrope <command> [options]
 
@@ -23,7 +24,7 @@ Commands:
   config check  validate the config and print the settings in force for every node and channel
   sim start     run a simulated Lightning network (LND-compatible gRPC, local DHT, control API)
 
-Run \`tightrope <command> --help\` for a command's options.
+Run \`tightrope <command> --help\` for a command's options; \`tightrope --version\` prints the version.
 `
 
 interface Command {
@@ -64,6 +65,10 @@ function find (argv: string[]): [Command, string[]] | undefined {
 async function main (argv: string[]): Promise<void> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     process.stdout.write(HELP)
+    return
+  }
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V' || argv[0] === 'version')) {
+    process.stdout.write(`tightrope ${VERSION}\n`)
     return
   }
   const found = find(argv)

@@ -1,15 +1,14 @@
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { SimCluster } from '../sim/cluster.js'
 import { parseScenario, type Scenario } from '../sim/scenario.js'
 import { OperatorProcess } from './operator-process.js'
 import { freeTcpPort } from './free-port.js'
 import { Traffic } from './traffic.js'
+import { DEFAULT_SCENARIO, PACKAGE_ROOT } from '../package-root.js'
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 export const DEMO_SETTINGS = { maxTransactionSize: 1_000_000, minTimeBetweenPayments: '1s', limitsPeriod: '1h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 1000, maxAmountPerPeriod: 1_000_000_000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 5 }
 
 export interface WatchedChannel { id: string; a: string; b: string; share: number; inside: boolean; active: boolean; operators: string }
@@ -34,7 +33,7 @@ export class DemoCluster {
 
   static async start (opts: { scenarioFile?: string; scenario?: Scenario; seed?: number; settings?: Record<string, unknown>; onProgress?: (line: string) => void } = {}): Promise<DemoCluster> {
     const progress = opts.onProgress ?? (() => {})
-    const file = opts.scenarioFile ?? join(ROOT, 'scenarios', 'readme-example.json')
+    const file = opts.scenarioFile ?? DEFAULT_SCENARIO
     const scenario = opts.scenario ?? parseScenario(JSON.parse(await readFile(file, 'utf8')), file)
     const dir = await mkdtemp(join(tmpdir(), 'tightrope-demo-'))
     progress('starting the simulated Lightning network and a local DHT...')
@@ -69,7 +68,7 @@ export class DemoCluster {
   private async writeConfig (name: string, aliases: string[], secret: string): Promise<string> {
     const configDir = join(this.dir, name, 'config')
     await mkdir(configDir, { recursive: true })
-    await writeFile(join(configDir, 'default.json'), await readFile(join(ROOT, 'config', 'default.json')))
+    await writeFile(join(configDir, 'default.json'), await readFile(join(PACKAGE_ROOT, 'config', 'default.json')))
     await writeFile(join(configDir, 'local.json'), JSON.stringify({
       secret,
       lightningNodes: aliases.map((a) => { const c = this.sim.connection(a); return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),

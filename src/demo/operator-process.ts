@@ -1,8 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'tightrope.js')
+import { BIN_PATH as BIN } from '../package-root.js'
 
 /** One operator's `tightrope start`, in its own process, its output split into lines. */
 export class OperatorProcess {

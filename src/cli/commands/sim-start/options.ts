@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { UsageError } from '../../usage-error.js'
+import { DEFAULT_SCENARIO } from '../../../package-root.js'
 
 export const help = `Usage: tightrope sim start [--scenario FILE] [--dir DIR] [--no-dht]
 
@@ -12,7 +13,7 @@ When everything is ready it writes, atomically:
 Runs until SIGINT/SIGTERM, then stops everything.
 
 Options:
-  --scenario FILE   scenario JSON (default: scenarios/readme-example.json)
+  --scenario FILE   scenario JSON (default: the package's scenarios/readme-example.json)
   --dir DIR         where to write the files above (default: .sim)
   --no-dht          do not start the DHT bootstrap node
   -h, --help        this help
@@ -43,7 +44,7 @@ export function parseSimStart (argv: string[]): SimStartOptions | 'help' {
   }
   if (parsed.values.help) return 'help'
   return {
-    scenario: parsed.values.scenario ?? 'scenarios/readme-example.json',
+    scenario: parsed.values.scenario ?? DEFAULT_SCENARIO,
     dir: parsed.values.dir ?? '.sim',
     dht: !parsed.values['no-dht']
   }
