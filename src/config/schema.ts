@@ -3,6 +3,7 @@ import { formatDuration, parseDuration } from './duration.js'
 import { certProblem, macaroonProblem } from './credentials.js'
 import { hostPortProblem, HOST_PORT_EXPECTED } from './host-port.js'
 import { DEFAULTS, DEFAULT_SETTINGS } from './defaults.js'
+import { notificationsSchema } from './notifications.js'
 import type { IdSettings, LimitsConfig, Settings, TightropeConfig } from './types.js'
 
 /**
@@ -190,7 +191,8 @@ const topShape = {
   }).prefault({}),
   limits: limitsSchema.prefault({}),
   swarm: z.strictObject(swarmShape, { error: objectOf('{ "bootstrap": [...] }') }).prefault({}),
-  api: z.strictObject(apiShape, { error: objectOf('{ "host": ..., "port": ..., "token": ... }') }).prefault({})
+  api: z.strictObject(apiShape, { error: objectOf('{ "host": ..., "port": ..., "token": ... }') }).prefault({}),
+  notifications: notificationsSchema
 }
 
 export const configSchema = z.strictObject(topShape, { error: 'expected a JSON object of settings' })
@@ -205,7 +207,9 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   'limits.baseSettings': SETTING_KEYS,
   'limits.idSettings[]': Object.keys(idSettingsShape),
   swarm: Object.keys(swarmShape),
-  api: Object.keys(apiShape)
+  api: Object.keys(apiShape),
+  'notifications[]': ['url', 'secret', 'telegram', 'events', 'minTokens'],
+  'notifications[].telegram': ['botToken', 'chatId', 'apiUrl']
 }
 
 // Compile-time guarantee that the schema produces exactly the documented types in types.ts.

@@ -1,3 +1,4 @@
+import type { NotificationTarget } from './notifications.js'
 /**
  * Settings in force for one side of one channel, after resolution
  * (base < node alias < channel id < "alias:channelId"). Durations are milliseconds,
@@ -71,4 +72,6 @@ export interface TightropeConfig {
   limits: LimitsConfig
   swarm: SwarmConfig
   api: ApiConfig
+  /** Webhooks and Telegram chats told of what needs attention (none by default). */
+  notifications: NotificationTarget[]
 }

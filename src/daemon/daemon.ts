@@ -17,6 +17,8 @@ export interface DaemonOptions {
   invoiceExpirySeconds?: number
   /** One line per event for the operator's terminal. */
   log?: (line: string) => void
+  /** Every event as it happens, from the first ('starting') to the last ('stopped'). */
+  onEvent?: (event: { type: string; at: number } & Record<string, unknown>) => void
 }
 
 const EVALUATE_DEBOUNCE_MS = 20
@@ -55,7 +57,9 @@ export class Daemon {
     this.events.setMaxListeners(0)
     this.emit = (type, fields) => {
       log(`${new Date().toISOString()} ${type} ${formatFields(fields)}`)
-      this.events.emit('event', { type, at: Date.now(), ...fields })
+      const event = { type, at: Date.now(), ...fields }
+      this.events.emit('event', event)
+      opts.onEvent?.(event)
       opts.ledger.appendEvent(type, fields).catch((err: unknown) => log(`audit log write failed: ${(err as Error)?.message ?? err}`))
     }
     this.rebalancer = new Rebalancer({

@@ -6,12 +6,15 @@ import { AuditLog } from '../ledger/audit-log.js'
 import { ClusterSwarm } from '../swarm/cluster-swarm.js'
 import { Daemon } from './daemon.js'
 import { ApiServer } from '../api/server.js'
+import { Notifier } from '../notify/notifier.js'
+import { hostname } from 'node:os'
 
 /** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
 const QUIET_EVENTS = /^(starting|started|stopped|api_listening|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
 
 export interface Instance {
   daemon: Daemon
+  notifier?: Notifier
   swarm?: ClusterSwarm
   api?: ApiServer
   stop (): Promise<void>
@@ -35,14 +38,21 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
   })
   const print = opts.log ?? ((line: string) => console.log(line))
   const verbose = config.audit.verboseScreenLogging
+  // Created first, so it sees 'started'; its own failures become events once the daemon exists.
+  let emit: (type: string, fields: Record<string, unknown>) => void = () => {}
+  const notifier = config.notifications.length > 0
+    ? new Notifier({ targets: config.notifications, instance: hostname(), emit: (type, fields) => emit(type, fields) })
+    : undefined
   const daemon = await Daemon.start({
     nodes: config.lightningNodes,
     ledger,
     settingsFor: (alias, channelId) => resolveSettings(config.limits, { alias, channelId }),
     refreshRateMs: config.limits.baseSettings.refreshRate,
     ...(opts.dryRun ? { dryRun: true } : {}),
-    log: (line) => { if (verbose || QUIET_EVENTS.test(line.split(' ')[1] ?? '')) print(line) }
-  })
+    log: (line) => { if (verbose || QUIET_EVENTS.test(line.split(' ')[1] ?? '')) print(line) },
+    ...(notifier ? { onEvent: (event) => notifier.handle(event) } : {})
+  }).catch(async (err: unknown) => { await notifier?.stop(); throw err })
+  emit = daemon.emit
   let swarm: ClusterSwarm | undefined
   if (opts.swarm !== false) {
     if (config.secret === PLACEHOLDER_SECRET) {
@@ -52,6 +62,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
         swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), daemon })
       } catch (err) {
         await daemon.stop()
+        await notifier?.stop()
         throw err
       }
     }
@@ -67,11 +78,13 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     } catch (err) {
       await swarm?.stop()
       await daemon.stop()
+      await notifier?.stop()
       throw err
     }
   }
   return {
     daemon,
+    ...(notifier ? { notifier } : {}),
     ...(swarm ? { swarm } : {}),
     ...(api ? { api } : {}),
     async stop () {
@@ -79,6 +92,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       await api?.stop()
       await swarm?.stop()
       await daemon.stop()
+      await notifier?.stop()
     }
   }
 }

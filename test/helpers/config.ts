@@ -38,13 +38,14 @@ export async function writeConfigDir (dir: string, cluster: SimCluster, aliases:
 export const TEST_SETTINGS = { maxTransactionSize: 1000000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 50, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1 }
 
 /** A validated config for an in-process instance managing some simulated nodes (API on a free port). */
-export function instanceConfig (cluster: SimCluster, aliases: string[], storage: string, o: { secret?: string; settings?: Record<string, unknown>; api?: Record<string, unknown>; verbose?: boolean; shouldMask?: string[] } = {}): TightropeConfig {
+export function instanceConfig (cluster: SimCluster, aliases: string[], storage: string, o: { secret?: string; settings?: Record<string, unknown>; api?: Record<string, unknown>; verbose?: boolean; shouldMask?: string[]; notifications?: unknown[] } = {}): TightropeConfig {
   return validateConfig({
     secret: o.secret ?? 'secret',
     lightningNodes: aliases.map((a) => { const c = cluster.connection(a); return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
     audit: { storage: { path: storage }, verboseScreenLogging: o.verbose ?? false, ...(o.shouldMask ? { shouldMask: o.shouldMask } : {}) },
     limits: { baseSettings: { ...TEST_SETTINGS, ...o.settings } },
     swarm: { bootstrap: cluster.bootstrap },
-    api: { host: '127.0.0.1', port: 0, ...o.api }
+    api: { host: '127.0.0.1', port: 0, ...o.api },
+    ...(o.notifications ? { notifications: o.notifications } : {})
   })
 }
