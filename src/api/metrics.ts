@@ -10,7 +10,10 @@ import { latestByHash } from '../daemon/latest.js'
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 const labels = (l: Record<string, string>): string => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(',')}}`
 
-export function renderMetrics (status: Status, transactions: readonly TransactionRecord[], rpc: RpcStats): string {
+/** One notification target's delivery counters (src/notify). */
+export interface NotificationStats { target: string; sent: number; failed: number; dropped: number; retries: number }
+
+export function renderMetrics (status: Status, transactions: readonly TransactionRecord[], rpc: RpcStats, notifications: ReadonlyArray<NotificationStats> = []): string {
   const out: string[] = []
   const metric = (name: string, type: string, help: string, samples: Array<[Record<string, string>, number]>): void => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
@@ -40,5 +43,8 @@ export function renderMetrics (status: Status, transactions: readonly Transactio
   metric('tightrope_lnd_rpc_seconds_sum', 'counter', 'Total time spent in LND RPCs.', stats.map((s) => [{ node: s.node, method: s.method }, s.seconds]))
   metric('tightrope_lnd_rpc_calls_total', 'counter', 'LND RPCs made.', stats.map((s) => [{ node: s.node, method: s.method }, s.count]))
   metric('tightrope_lnd_rpc_errors_total', 'counter', 'LND RPCs that failed.', stats.map((s) => [{ node: s.node, method: s.method }, s.errors]))
+  metric('tightrope_notifications_total', 'counter', 'Notifications per target since start, by outcome (sent, failed after every retry, dropped from a full queue).',
+    notifications.flatMap((n) => (['sent', 'failed', 'dropped'] as const).map((o): [Record<string, string>, number] => [{ target: n.target, outcome: o }, n[o]])))
+  metric('tightrope_notification_retries_total', 'counter', 'Notification deliveries retried since start.', notifications.map((n) => [{ target: n.target }, n.retries]))
   return out.join('\n') + '\n'
 }

@@ -4,7 +4,7 @@ import type { Daemon } from '../daemon/daemon.js'
 import type { ClusterSwarm } from '../swarm/cluster-swarm.js'
 import type { AuditLog } from '../ledger/audit-log.js'
 import { buildStatus } from './status.js'
-import { renderMetrics } from './metrics.js'
+import { renderMetrics, type NotificationStats } from './metrics.js'
 import { BadRequest, intParam, textParam, timeParam } from './query.js'
 import { DASHBOARD_HTML } from './dashboard.js'
 
@@ -15,6 +15,8 @@ export interface ApiOptions {
   daemon: Daemon
   ledger: AuditLog
   swarm?: ClusterSwarm
+  /** Per notification target: deliveries sent, failed, dropped, retried. */
+  notifications?: () => ReadonlyArray<NotificationStats>
 }
 
 export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
@@ -92,7 +94,7 @@ async function handle (opts: ApiOptions, streams: Set<ServerResponse>, req: Inco
       }
       case '/metrics':
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        return void res.end(renderMetrics(buildStatus(opts.daemon, opts.swarm), opts.ledger.allTransactions(), opts.daemon.rpcStats))
+        return void res.end(renderMetrics(buildStatus(opts.daemon, opts.swarm), opts.ledger.allTransactions(), opts.daemon.rpcStats, opts.notifications?.() ?? []))
       case '/api/stream':
         return stream(opts, streams, res)
       default:

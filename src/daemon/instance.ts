@@ -71,7 +71,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
   if (opts.api !== false) {
     try {
       const token = config.api.token ?? process.env.TIGHTROPE_API_TOKEN
-      api = await ApiServer.start({ host: config.api.host, port: config.api.port, daemon, ledger, ...(token ? { token } : {}), ...(swarm ? { swarm } : {}) })
+      api = await ApiServer.start({ host: config.api.host, port: config.api.port, daemon, ledger, ...(token ? { token } : {}), ...(swarm ? { swarm } : {}), ...(notifier ? { notifications: () => notifier.stats() } : {}) })
       daemon.emit('api_listening', { url: api.url, dashboard: `${api.url}/` })
       // Where the CLI (status, audit) finds this daemon, whatever port it got.
       await writeFile(join(storagePath, API_FILE), JSON.stringify({ url: api.url, pid: process.pid }) + '\n', { mode: 0o600 })

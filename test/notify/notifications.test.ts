@@ -94,6 +94,11 @@ describe('notifications from a real rebalance, to a webhook and a Telegram Bot A
     assert.ok(botTexts().some((t) => /^Tightrope .*: (a payment of ours on|a rebalance of) channel /.test(t)), botTexts().join('\n'))
     const stats = instance?.notifier?.stats() ?? []
     assert.ok((stats.find((s) => s.target.startsWith('webhook'))?.retries ?? 0) >= 1, 'the 503 was retried')
+    const metrics = await (await fetch(`${instance?.api?.url ?? ''}/metrics`)).text()
+    const sent = /^tightrope_notifications_total\{target="webhook http:\/\/127\.0\.0\.1:\d+",outcome="sent"\} (\d+)$/m.exec(metrics)
+    assert.equal(Number(sent?.[1]), hook.got.length, metrics)
+    assert.match(metrics, /^tightrope_notification_retries_total\{target="webhook [^"]+"\} [1-9]/m)
+    assert.match(metrics, /^tightrope_notifications_total\{target="telegram chat -1001234567890",outcome="failed"\} 0$/m)
   })
 
   it('stop() delivers "stopped" before it returns, and no secret reached the log', async () => {
