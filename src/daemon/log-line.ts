@@ -8,13 +8,16 @@
 // C0 controls, DEL, C1 controls (0x9b alone starts a CSI sequence on some terminals), and the
 // Unicode line separators and bidirectional overrides that can make a line read as another.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+// What JSON.stringify leaves raw inside strings (it escapes C0 itself; its indentation's newlines stay).
+const JSON_RAW = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 const BARE = /^[\x21-\x7e]+$/
 
 const hex4 = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
 
 /** JSON text with the characters JSON.stringify leaves raw (DEL, C1, bidi) escaped too: still valid JSON. */
 export function safeJson (value: unknown, indent?: number): string {
-  return (JSON.stringify(value, null, indent) ?? String(value)).replace(UNSAFE, hex4)
+  const json = JSON.stringify(value, null, indent)
+  return json === undefined ? safeText(String(value)) : json.replace(JSON_RAW, hex4)
 }
 
 /** Any text with its unsafe characters shown as \uXXXX (for text that is not one value, e.g. a table cell). */

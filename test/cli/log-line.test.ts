@@ -35,3 +35,13 @@ describe('log lines: no value can start a line or a control sequence', () => {
     assert.equal(safeText('█▓· ok ↔'), '█▓· ok ↔', 'printable non-ASCII untouched')
   })
 })
+
+describe('JSON output for the terminal', () => {
+  it('indented JSON keeps its layout and stays parseable', () => {
+    const value = [{ alias: 'a\n\u001b[1A\u009b' }]
+    const out = safeJson(value, 2)
+    assert.equal(out.split('\n').length, 5)
+    assert.ok(!out.includes('\u001b') && !out.includes('\u009b'))
+    assert.deepEqual(JSON.parse(out), value)
+  })
+})
