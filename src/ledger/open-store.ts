@@ -1,5 +1,5 @@
 import { constants } from 'node:fs'
-import { access, mkdir, readdir, stat } from 'node:fs/promises'
+import { access, lstat, mkdir, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import Corestore from 'corestore'
 import type Hypercore from 'hypercore'
@@ -29,14 +29,16 @@ export const tooOpen = (mode: number): boolean => (mode & 0o077) !== 0
  */
 export async function storagePermissionProblems (storagePath: string, limit = 20): Promise<string[]> {
   const problems: string[] = []
-  const visit = async (path: string): Promise<void> => {
-    if (problems.length >= limit) return
-    const st = await stat(path).catch(() => undefined)
-    if (!st) return
+  let budget = 10_000
+  // Symbolic links inside are not followed (the storage path itself may be one, to another disk).
+  const visit = async (path: string, top = false): Promise<void> => {
+    if (problems.length >= limit || budget-- <= 0) return
+    const st = await (top ? stat(path) : lstat(path)).catch(() => undefined)
+    if (!st || st.isSymbolicLink()) return
     if (tooOpen(st.mode)) problems.push(`${path} is ${(st.mode & 0o777).toString(8)}, expected ${st.isDirectory() ? '700' : '600'}`)
     if (st.isDirectory()) for (const name of await readdir(path).catch(() => [])) await visit(join(path, name))
   }
-  await visit(storagePath)
+  await visit(storagePath, true)
   return problems
 }
 
