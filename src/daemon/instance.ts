@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path'
-import { rm, writeFile } from 'node:fs/promises'
+import { rename, rm, writeFile } from 'node:fs/promises'
 import type { TightropeConfig } from '../config/schema.js'
 import { resolveSettings } from '../config/resolve.js'
 import { DEFAULT_API_PORT, PLACEHOLDER_SECRET } from '../config/defaults.js'
@@ -73,7 +73,10 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       if (api.portTaken !== undefined) daemon.emit('api_port_taken', { port: api.portTaken, listening: api.url, detail: `port ${api.portTaken} is in use (another instance?), so the API listens on ${api.url}; set api.port to choose one` })
       daemon.emit('api_listening', { url: api.url, dashboard: `${api.url}/` })
       // Where the CLI (status, audit) finds this daemon, whatever port it got.
-      await writeFile(join(storagePath, API_FILE), JSON.stringify({ url: api.url, pid: process.pid }) + '\n', { mode: 0o600 })
+      // Written whole, then renamed: a reader never sees it empty or half written.
+      const tmp = join(storagePath, `${API_FILE}.${process.pid}.tmp`)
+      await writeFile(tmp, JSON.stringify({ url: api.url, pid: process.pid }) + '\n', { mode: 0o600 })
+      await rename(tmp, join(storagePath, API_FILE))
     } catch (err) {
       await swarm?.stop()
       await daemon.stop()

@@ -19,12 +19,13 @@ async function hold (port: number): Promise<Server | undefined> {
 }
 const close = async (s: Server | undefined): Promise<void> => { await new Promise<void>((resolve) => s ? s.close(() => resolve()) : resolve()) }
 
-/** Every path under dir with its permission bits. */
+/** Every path under dir with its permission bits (RocksDB may remove a file while we walk: skipped). */
 async function modes (dir: string): Promise<Array<[string, number, boolean]>> {
   const out: Array<[string, number, boolean]> = []
-  const st = await stat(dir)
+  const st = await stat(dir).catch((err: NodeJS.ErrnoException) => { if (err.code === 'ENOENT') return undefined; throw err })
+  if (!st) return out
   out.push([dir, st.mode & 0o777, st.isDirectory()])
-  if (st.isDirectory()) for (const name of await readdir(dir)) out.push(...await modes(join(dir, name)))
+  if (st.isDirectory()) for (const name of await readdir(dir).catch(() => [])) out.push(...await modes(join(dir, name)))
   return out
 }
 
