@@ -42,7 +42,10 @@ describe('the dashboard with api.token, in headless Chromium', () => {
     assert.equal(await page.locator('#conn').textContent(), 'token needed')
     await page.fill('#token', 'not-the-token-not-the-token')
     await page.click('#login button')
-    await page.locator('#conn', { hasText: 'token needed' }).waitFor({ timeout: 10_000 })
+    // Hidden on submit, shown again when the API answers 401.
+    await page.locator('#login').waitFor({ state: 'visible', timeout: 10_000 })
+    assert.ok(urls.some((u) => u.includes('/api/events')), 'the wrong token was tried')
+    assert.ok(!urls.some((u) => u.includes('/api/stream')), 'no stream for a wrong token')
     await page.fill('#token', TOKEN)
     await page.click('#login button')
     await page.locator('#conn', { hasText: 'live' }).waitFor({ timeout: 10_000 })
