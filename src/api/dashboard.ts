@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto'
+
 /**
  * The dashboard: one self-contained page (no CDN, no external asset) that follows the daemon live
  * over server-sent events. Channel bars show the local share, the deadzone band and the balance
- * point; each card says the next action and why. A token, when needed, goes in the URL: #token=...
+ * point; each card says the next action and why. When the API wants a token the page asks for it
+ * and keeps it in the tab's sessionStorage: it travels in the Authorization header only, never in a
+ * URL (history, logs). The live stream opens with a one-time ticket fetched with that header.
  */
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en">
@@ -35,6 +39,9 @@ export const DASHBOARD_HTML = `<!doctype html>
   li.ev .t { color:var(--muted); margin-right:6px; font-variant-numeric: tabular-nums }
   li.ev.good .k { color:var(--ok) } li.ev.bad .k { color:var(--bad) }
   .empty { color:var(--muted); font-size:13px }
+  #login { display:flex; gap:6px; align-items:center; font-size:13px }
+  #login[hidden] { display:none }
+  #login input { background:#0b0f14; color:var(--text); border:1px solid #263040; border-radius:4px; padding:3px 6px }
 </style>
 </head>
 <body>
@@ -44,6 +51,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span id="dry" class="pill dry" hidden>dry run</span>
   <span id="nodes"></span>
   <span id="peers" class="pill"></span>
+  <form id="login" hidden><label for="token">API token</label><input id="token" type="password" autocomplete="off" required><button type="submit">Connect</button></form>
 </header>
 <main>
   <section>
@@ -57,8 +65,11 @@ export const DASHBOARD_HTML = `<!doctype html>
 </main>
 <script>
 (() => {
-  const token = new URLSearchParams(location.hash.slice(1)).get('token')
-  const withToken = (path) => token ? path + (path.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(token) : path
+  const KEY = 'tightrope-api-token'
+  let token = sessionStorage.getItem(KEY)
+  class NeedToken extends Error {}
+  const api = (path) => fetch(path, { headers: token ? { authorization: 'Bearer ' + token } : {}, cache: 'no-store' })
+    .then((r) => { if (r.status === 401) throw new NeedToken(); if (!r.ok) throw new Error(r.status); return r.json() })
   const $ = (id) => document.getElementById(id)
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&':'&amp;', '<':'&lt;', '>':'&gt;', '"':'&quot;', "'":'&#39;' }[c]))
   const pct = (x) => (100 * x).toFixed(1) + '%'
@@ -97,17 +108,53 @@ export const DASHBOARD_HTML = `<!doctype html>
     while (list.children.length > 60) list.lastChild.remove()
   }
 
-  fetch(withToken('/api/events?limit=1')).then((r) => r.json()).then((p) =>
-    fetch(withToken('/api/events?limit=60&offset=' + Math.max(0, p.total - 60))).then((r) => r.json()).then((page) => { page.entries.reverse().forEach((e) => addEvent(e, false)) })
-  ).catch(() => {})
+  function askToken () {
+    token = null
+    sessionStorage.removeItem(KEY)
+    $('conn').textContent = 'token needed'; $('conn').className = 'pill off'
+    $('login').hidden = false
+    $('token').focus()
+  }
+  $('login').addEventListener('submit', (ev) => {
+    ev.preventDefault()
+    token = $('token').value
+    sessionStorage.setItem(KEY, token)
+    $('token').value = ''
+    $('login').hidden = true
+    start()
+  })
 
-  const source = new EventSource(withToken('/api/stream'))
-  source.addEventListener('open', () => { $('conn').textContent = 'live'; $('conn').className = 'pill on' })
-  source.addEventListener('error', () => { $('conn').textContent = 'reconnecting…'; $('conn').className = 'pill off' })
-  source.addEventListener('status', (m) => renderStatus(JSON.parse(m.data)))
-  source.addEventListener('log', (m) => addEvent(JSON.parse(m.data), true))
+  // A ticket works once: every (re)connection fetches a new one.
+  function connect () {
+    api('/api/stream-ticket').then((t) => {
+      const source = new EventSource('/api/stream?ticket=' + encodeURIComponent(t.ticket))
+      source.addEventListener('open', () => { $('conn').textContent = 'live'; $('conn').className = 'pill on' })
+      source.addEventListener('error', () => {
+        source.close()
+        $('conn').textContent = 'reconnecting…'; $('conn').className = 'pill off'
+        setTimeout(connect, 2000)
+      })
+      source.addEventListener('status', (m) => renderStatus(JSON.parse(m.data)))
+      source.addEventListener('log', (m) => addEvent(JSON.parse(m.data), true))
+    }).catch((err) => { if (err instanceof NeedToken) askToken(); else setTimeout(connect, 2000) })
+  }
+
+  function start () {
+    api('/api/events?limit=1').then((p) =>
+      api('/api/events?limit=60&offset=' + Math.max(0, p.total - 60)).then((page) => {
+        $('events').textContent = ''
+        page.entries.reverse().forEach((e) => addEvent(e, false))
+        connect()
+      })
+    ).catch((err) => { if (err instanceof NeedToken) askToken(); else connect() })
+  }
+  start()
 })()
 </script>
 </body>
 </html>
 `
+
+// The page's own script is the only one allowed to run (by its hash), and it may only talk to this API.
+const SCRIPT = /<script>([\s\S]*)<\/script>/.exec(DASHBOARD_HTML)?.[1] ?? ''
+export const DASHBOARD_CSP = `default-src 'none'; script-src 'sha256-${createHash('sha256').update(SCRIPT).digest('base64')}'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`

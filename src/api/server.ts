@@ -1,16 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { timingSafeEqual } from 'node:crypto'
 import type { Daemon } from '../daemon/daemon.js'
 import type { ClusterSwarm } from '../swarm/cluster-swarm.js'
 import type { AuditLog } from '../ledger/audit-log.js'
+import { isLoopbackHost } from '../config/host-port.js'
 import { buildStatus } from './status.js'
 import { renderMetrics, type NotificationStats } from './metrics.js'
 import { BadRequest, intParam, textParam, timeParam } from './query.js'
-import { DASHBOARD_HTML } from './dashboard.js'
+import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard.js'
+import { bearerMatches, hostProblem } from './access.js'
+import { StreamTickets } from './tickets.js'
 
 export interface ApiOptions {
   host: string
   port: number
+  /** When `port` is taken, listen on any free port instead of failing (the port was a default). */
+  fallbackToFreePort?: boolean
   token?: string
   daemon: Daemon
   ledger: AuditLog
@@ -19,32 +23,39 @@ export interface ApiOptions {
   notifications?: () => ReadonlyArray<NotificationStats>
 }
 
-export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
-
 const STATUS_PUSH_MS = 1000
+
+interface Context { opts: ApiOptions; streams: Set<ServerResponse>; tickets: StreamTickets }
 
 /**
  * The local HTTP API and dashboard: GET /api/status, /api/events, /api/transactions, /metrics,
- * /api/stream (server-sent events) and / (the dashboard, self-contained). Listening anywhere but
- * loopback requires a bearer token (config api.token or TIGHTROPE_API_TOKEN).
+ * /api/stream (server-sent events), /api/stream-ticket and / (the dashboard, self-contained).
+ * Listening anywhere but loopback requires a bearer token (api.token; the loader also reads
+ * TIGHTROPE_API_TOKEN into it). Every request must name this API in its Host (see access.ts).
  */
 export class ApiServer {
-  private constructor (private readonly server: Server, readonly url: string, private readonly streams: Set<ServerResponse>) {}
+  private constructor (private readonly server: Server, readonly url: string, private readonly streams: Set<ServerResponse>,
+    /** The port asked for, when it was taken and a free one was used instead. */
+    readonly portTaken?: number) {}
 
   static async start (opts: ApiOptions): Promise<ApiServer> {
-    if (!isLoopback(opts.host) && !opts.token) {
+    if (!isLoopbackHost(opts.host) && !opts.token) {
       throw new Error(`api.host ${opts.host} is not loopback: set api.token (16+ characters) or TIGHTROPE_API_TOKEN so the API is not open to anyone`)
     }
-    const streams = new Set<ServerResponse>()
-    const server = createServer((req, res) => { void handle(opts, streams, req, res) })
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(new Error(`api: cannot listen on ${opts.host}:${opts.port}: ${err.code ?? err.message}`)))
-      server.listen(opts.port, opts.host, () => resolve())
-    })
+    const ctx: Context = { opts, streams: new Set<ServerResponse>(), tickets: new StreamTickets() }
+    const server = createServer((req, res) => { void handle(ctx, req, res) })
+    let portTaken: number | undefined
+    try {
+      await listen(server, opts.host, opts.port)
+    } catch (err) {
+      if (!opts.fallbackToFreePort || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw listenError(opts, opts.port, err)
+      portTaken = opts.port
+      await listen(server, opts.host, 0).catch((e: unknown) => { throw listenError(opts, 0, e) })
+    }
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : opts.port
     const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host
-    return new ApiServer(server, `http://${host}:${port}`, streams)
+    return new ApiServer(server, `http://${host}:${port}`, ctx.streams, portTaken)
   }
 
   async stop (): Promise<void> {
@@ -54,32 +65,50 @@ export class ApiServer {
   }
 }
 
-function authorized (opts: ApiOptions, req: IncomingMessage, url: URL): boolean {
-  if (!opts.token) return true
-  const header = req.headers.authorization ?? ''
-  const given = header.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('token') ?? ''
-  const a = Buffer.from(given)
-  const b = Buffer.from(opts.token)
-  return a.length === b.length && timingSafeEqual(a, b)
+function listen (server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => reject(err)
+    server.once('error', onError)
+    server.listen(port, host, () => { server.off('error', onError); resolve() })
+  })
 }
 
-async function handle (opts: ApiOptions, streams: Set<ServerResponse>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+function listenError (opts: ApiOptions, port: number, err: unknown): Error {
+  const e = err as NodeJS.ErrnoException
+  const hint = e.code === 'EADDRINUSE' ? ' (another process holds it: choose another api.port, or remove api.port to take a free one)' : ''
+  return new Error(`api: cannot listen on ${opts.host}:${port}: ${e.code ?? e.message}${hint}`, { cause: err })
+}
+
+/** Bearer token in the Authorization header (or no token configured). */
+function authorized (opts: ApiOptions, req: IncomingMessage): boolean {
+  return !opts.token || bearerMatches(req.headers.authorization, opts.token)
+}
+
+async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const json = (status: number, value: unknown): void => {
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
     res.end(JSON.stringify(value))
   }
   try {
+    const wrongHost = hostProblem(req.headers.host, opts.host, opts.token !== undefined)
+    if (wrongHost) return json(403, { error: wrongHost })
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (req.method !== 'GET') return json(405, { error: `${req.method} not allowed: the API is read-only` })
-    if (!authorized(opts, req, url)) {
+    // The page itself holds no data (it asks for a token when the API wants one); the stream also
+    // takes a one-time ticket, since EventSource cannot send an Authorization header.
+    const ticket = url.pathname === '/api/stream' ? url.searchParams.get('ticket') : null
+    const allowed = url.pathname === '/' || authorized(opts, req) || (ticket !== null && tickets.redeem(ticket))
+    if (!allowed) {
       res.setHeader('www-authenticate', 'Bearer')
       return json(401, { error: 'a bearer token is required (Authorization: Bearer <api.token>)' })
     }
     const q = url.searchParams
     switch (url.pathname) {
       case '/':
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': DASHBOARD_CSP, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' })
         return void res.end(DASHBOARD_HTML)
+      case '/api/stream-ticket':
+        return json(200, tickets.issue())
       case '/api/status':
         return json(200, buildStatus(opts.daemon, opts.swarm))
       case '/api/events': {

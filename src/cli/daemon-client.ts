@@ -15,7 +15,8 @@ export async function findDaemon (config: TightropeConfig, explicitUrl?: string)
       return undefined
     }
   }
-  const token = config.api.token ?? process.env.TIGHTROPE_API_TOKEN
+  // From the config loader only, which applies TIGHTROPE_API_TOKEN and checks it.
+  const token = config.api.token
   const get = async (path: string): Promise<unknown> => {
     const res = await fetch(url + path, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) })
     const body = await res.json() as { error?: string }

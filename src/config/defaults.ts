@@ -34,5 +34,9 @@ export const DEFAULTS = {
   },
   limits: { baseSettings: DEFAULT_SETTINGS, idSettings: [] as const },
   swarm: { bootstrap: [] as const },
-  api: { host: '127.0.0.1', port: 8470 }
+  // No port: api.port unset means DEFAULT_API_PORT, or any free port when that one is taken.
+  api: { host: '127.0.0.1' }
 } as const
+
+/** The API's port when the config sets none (configs copied from the original have no api section). */
+export const DEFAULT_API_PORT = 8470

@@ -15,3 +15,19 @@ export function hostPortProblem (value: string): string | undefined {
   if (port < 1 || port > 65535) return `${HOST_PORT_EXPECTED} with a port from 1 to 65535`
   return undefined
 }
+
+/**
+ * Whether a host name or address is this machine's loopback: "localhost", 127.0.0.0/8 or ::1
+ * (bracketed or not). The one rule for where the API may listen without a token, which Host
+ * headers it answers, and when the swarm's DHT is a private one on this machine.
+ */
+export function isLoopbackHost (host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '')
+  return h === 'localhost' || h === '::1' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+}
+
+/** The host of a "host:port" (brackets kept for IPv6), or the whole string when it has no port. */
+export function hostOf (hostPort: string): string {
+  const m = /^(\[[^\]]*\]|[^:]*):\d+$/.exec(hostPort)
+  return m ? m[1] as string : hostPort
+}

@@ -175,7 +175,7 @@ const swarmShape = {
 const PORT_EXPECTED = 'expected a port from 0 to 65535 (0: any free port)'
 const apiShape = {
   host: z.string({ error: 'expected a host name or IP address to listen on' }).min(1, { error: 'expected a host name or IP address to listen on' }).prefault(DEFAULTS.api.host),
-  port: z.preprocess(fromNumericString, z.number({ error: PORT_EXPECTED }).int({ error: PORT_EXPECTED }).min(0, { error: PORT_EXPECTED }).max(65535, { error: PORT_EXPECTED })).prefault(DEFAULTS.api.port),
+  port: z.preprocess(fromNumericString, z.number({ error: PORT_EXPECTED }).int({ error: PORT_EXPECTED }).min(0, { error: PORT_EXPECTED }).max(65535, { error: PORT_EXPECTED })).optional(),
   token: z.string({ error: 'expected a token of at least 16 characters' }).min(16, { error: 'expected a token of at least 16 characters' }).optional()
 }
 

@@ -59,8 +59,10 @@ export interface SwarmConfig {
 
 export interface ApiConfig {
   host: string
-  /** 0 = any free port. */
-  port: number
+  /** Set by the operator: that port or a clear error (0 = any free port). Unset: DEFAULT_API_PORT,
+   * or any free port (with a warning) when another process holds it. */
+  port?: number
+  /** Bearer token (16+ characters); from api.token or TIGHTROPE_API_TOKEN, via the loader only. */
   token?: string
 }
 

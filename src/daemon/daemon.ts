@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { errorDetails, LndNode, type LndCredentials } from '../lightning/lnd-node.js'
 import { RpcStats } from './rpc-stats.js'
+import { formatFields } from './log-line.js'
 import type { LightningNode } from '../lightning/types.js'
 import { backoffMs } from '../lightning/backoff.js'
 import { PayerService } from './payer-service.js'
@@ -178,8 +179,4 @@ export class Daemon {
     this.emit('stopped', {})
     await this.opts.ledger.close()
   }
-}
-
-function formatFields (fields: Record<string, unknown>): string {
-  return Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
 }

@@ -1,16 +1,19 @@
 import { join, resolve } from 'node:path'
-import { rm, writeFile } from 'node:fs/promises'
+import { rename, rm, writeFile } from 'node:fs/promises'
 import type { TightropeConfig } from '../config/schema.js'
 import { resolveSettings } from '../config/resolve.js'
+import { DEFAULT_API_PORT, PLACEHOLDER_SECRET } from '../config/defaults.js'
 import { AuditLog } from '../ledger/audit-log.js'
+import { storagePermissionProblems } from '../ledger/open-store.js'
 import { ClusterSwarm } from '../swarm/cluster-swarm.js'
 import { Daemon } from './daemon.js'
 import { ApiServer } from '../api/server.js'
 import { Notifier } from '../notify/notifier.js'
 import { hostname } from 'node:os'
+import { formatFields } from './log-line.js'
 
 /** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
-const QUIET_EVENTS = /^(starting|started|stopped|api_listening|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
+const QUIET_EVENTS = /^(starting|started|stopped|api_(listening|port_taken)|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
 
 export interface Instance {
   daemon: Daemon
@@ -20,7 +23,6 @@ export interface Instance {
   stop (): Promise<void>
 }
 
-export const PLACEHOLDER_SECRET = 'secret'
 /** In the storage directory while the daemon runs: { url, pid } of its API. */
 export const API_FILE = 'api.json'
 
@@ -30,6 +32,8 @@ export const API_FILE = 'api.json'
  */
 export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; swarm?: boolean; api?: boolean } = {}): Promise<Instance> {
   const storagePath = resolve(config.audit.storage.path)
+  // Checked before opening: a directory we create is private, one that already existed may not be.
+  const tooOpen = await storagePermissionProblems(storagePath)
   const ledger = await AuditLog.open({
     storagePath,
     eventLogName: config.audit.eventLog,
@@ -38,6 +42,8 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
   })
   const print = opts.log ?? ((line: string) => console.log(line))
   const verbose = config.audit.verboseScreenLogging
+  // Said now, not once the nodes answer (the daemon may wait for them for a long time).
+  for (const problem of tooOpen) print(`${new Date().toISOString()} storage_permissions_too_open ${formatFields({ problem, fix: `chmod -R go-rwx ${storagePath}` })}`)
   // Created first, so it sees 'started'; its own failures become events once the daemon exists.
   let emit: (type: string, fields: Record<string, unknown>) => void = () => {}
   const notifier = config.notifications.length > 0
@@ -70,11 +76,18 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
   let api: ApiServer | undefined
   if (opts.api !== false) {
     try {
-      const token = config.api.token ?? process.env.TIGHTROPE_API_TOKEN
-      api = await ApiServer.start({ host: config.api.host, port: config.api.port, daemon, ledger, ...(token ? { token } : {}), ...(swarm ? { swarm } : {}), ...(notifier ? { notifications: () => notifier.stats() } : {}) })
+      // The token comes from the config loader only (it applies TIGHTROPE_API_TOKEN and checks it).
+      const token = config.api.token
+      // A port the operator chose is that port or an error; the default gives way to a free port,
+      // so two instances from configs without an api section can share a host.
+      api = await ApiServer.start({ host: config.api.host, port: config.api.port ?? DEFAULT_API_PORT, fallbackToFreePort: config.api.port === undefined, daemon, ledger, ...(token ? { token } : {}), ...(swarm ? { swarm } : {}), ...(notifier ? { notifications: () => notifier.stats() } : {}) })
+      if (api.portTaken !== undefined) daemon.emit('api_port_taken', { port: api.portTaken, listening: api.url, detail: `port ${api.portTaken} is in use (another instance?), so the API listens on ${api.url}; set api.port to choose one` })
       daemon.emit('api_listening', { url: api.url, dashboard: `${api.url}/` })
       // Where the CLI (status, audit) finds this daemon, whatever port it got.
-      await writeFile(join(storagePath, API_FILE), JSON.stringify({ url: api.url, pid: process.pid }) + '\n', { mode: 0o600 })
+      // Written whole, then renamed: a reader never sees it empty or half written.
+      const tmp = join(storagePath, `${API_FILE}.${process.pid}.tmp`)
+      await writeFile(tmp, JSON.stringify({ url: api.url, pid: process.pid }) + '\n', { mode: 0o600 })
+      await rename(tmp, join(storagePath, API_FILE))
     } catch (err) {
       await swarm?.stop()
       await daemon.stop()

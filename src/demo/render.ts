@@ -1,4 +1,5 @@
 import type { Rebalance, WatchedChannel } from './demo-cluster.js'
+import { safeText } from '../daemon/log-line.js'
 
 /** One line per watched channel: a bar of the first node's share with the deadzone band marked. */
 export function channelBar (share: number, low: number, high: number, width = 30): string {
@@ -38,7 +39,8 @@ export function renderView (v: View): string {
     '',
     '  Ctrl-C stops everything.'
   ]
-  return lines.join('\n')
+  // Aliases and channel ids come from the nodes: nothing in them may move the cursor or start a line.
+  return lines.map(safeText).join('\n')
 }
 
 export interface Summary {

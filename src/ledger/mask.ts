@@ -1,3 +1,5 @@
+import { DEFAULTS } from '../config/defaults.js'
+
 /**
  * What reaches the audit log. The log is append-only and may be replicated to an auditor, so
  * whatever is written stays forever: configured identifiers are shortened (still correlatable),
@@ -5,7 +7,7 @@
  */
 
 /** The original's `audit.shouldMask` default. */
-export const DEFAULT_SHOULD_MASK: readonly string[] = ['topic', 'publicKey', 'remotePeer', 'paidTo', 'paidBy']
+export const DEFAULT_SHOULD_MASK: readonly string[] = DEFAULTS.audit.shouldMask
 
 /** Stands in for a secret so an operator sees a field was there, never its value. */
 export const REDACTED = '[redacted]'

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs'
-import { access, mkdir, stat } from 'node:fs/promises'
+import { access, lstat, mkdir, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import Corestore from 'corestore'
 import type Hypercore from 'hypercore'
@@ -15,6 +15,31 @@ export interface OpenStoreOptions {
   eventLogName: string
   transactionLogName: string
   readOnly: boolean
+}
+
+const PRIVATE_DIR = 0o700
+
+/** Whether a file mode lets anyone but the owner in (group or other bits set). */
+export const tooOpen = (mode: number): boolean => (mode & 0o077) !== 0
+
+/**
+ * The storage directory and what it holds, where group or others have any access (an existing
+ * directory from an older version, or created under a loose umask): one line each, for a warning
+ * at start. Nothing is changed: the operator may have meant it (a backup group, say).
+ */
+export async function storagePermissionProblems (storagePath: string, limit = 20): Promise<string[]> {
+  const problems: string[] = []
+  let budget = 10_000
+  // Symbolic links inside are not followed (the storage path itself may be one, to another disk).
+  const visit = async (path: string, top = false): Promise<void> => {
+    if (problems.length >= limit || budget-- <= 0) return
+    const st = await (top ? stat(path) : lstat(path)).catch(() => undefined)
+    if (!st || st.isSymbolicLink()) return
+    if (tooOpen(st.mode)) problems.push(`${path} is ${(st.mode & 0o777).toString(8)}, expected ${st.isDirectory() ? '700' : '600'}`)
+    if (st.isDirectory()) for (const name of await readdir(path).catch(() => [])) await visit(join(path, name))
+  }
+  await visit(storagePath, true)
+  return problems
 }
 
 function reason (err: unknown): string {
@@ -73,7 +98,9 @@ function translate (err: unknown, storagePath: string): Error {
 
 async function prepareWritableDir (storagePath: string): Promise<void> {
   try {
-    await mkdir(storagePath, { recursive: true })
+    // The Corestore seed (the key that signs the logs) and the history are ours alone: 0700.
+    // Files inside get 0600 from the daemon's umask (cli start).
+    await mkdir(storagePath, { recursive: true, mode: PRIVATE_DIR })
   } catch (err) {
     throw new Error(`audit storage ${storagePath} cannot be created: ${reason(err)}`, { cause: err })
   }

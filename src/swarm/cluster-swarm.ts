@@ -8,6 +8,7 @@ import type { Daemon } from '../daemon/daemon.js'
 import type { PayerLink, PayResponse } from '../daemon/ports.js'
 import { NODE_RETRY_MS } from '../daemon/payer-service.js'
 import { decodeInvoice } from '../lightning/decode-invoice.js'
+import { hostOf, isLoopbackHost } from '../config/host-port.js'
 
 export interface ClusterSwarmOptions {
   secret: string
@@ -18,7 +19,7 @@ export interface ClusterSwarmOptions {
   agent?: string
 }
 
-const isLoopback = (hostPort: string): boolean => /^(127\.\d+\.\d+\.\d+|localhost):\d+$/.test(hostPort)
+const isLoopback = (hostPort: string): boolean => isLoopbackHost(hostOf(hostPort))
 
 /**
  * One Hyperswarm per instance, joined on the topic derived from the shared secret. Each connection

@@ -16,7 +16,7 @@ export async function loadSwarmKeyPair (file: string): Promise<{ publicKey: Buff
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     seed = randomBytes(32)
-    await mkdir(dirname(file), { recursive: true })
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 })
     const tmp = `${file}.${process.pid}.tmp`
     await writeFile(tmp, seed.toString('hex') + '\n', { mode: 0o600 })
     await rename(tmp, file)

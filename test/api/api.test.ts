@@ -123,7 +123,8 @@ describe('the daemon\'s HTTP API', () => {
       assert.equal((await fetch(`${base}/api/status`)).status, 401)
       assert.equal((await fetch(`${base}/api/status`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status, 401)
       assert.equal((await fetch(`${base}/api/status`, { headers: { authorization: `Bearer ${token}` } })).status, 200)
-      assert.equal((await fetch(`${base}/metrics?token=${token}`)).status, 200)
+      // Never from a URL (it would land in shell history, browser history and logs).
+      assert.equal((await fetch(`${base}/metrics?token=${token}`)).status, 401)
     } finally {
       await open.stop()
     }

@@ -115,7 +115,7 @@ describe('several directories in one process, no global state', () => {
     for (let i = 0; i < 2; i++) {
       const a = load({ dir: alice, env: {} }).config
       const b = load({ dir: bob, env: {} }).config
-      assert.deepEqual([a.secret, a.lightningNodes[0]?.socket, a.api.port], ['alice secret, long enough', '10.0.0.1:1', 8470])
+      assert.deepEqual([a.secret, a.lightningNodes[0]?.socket, a.api.port], ['alice secret, long enough', '10.0.0.1:1', undefined])
       assert.deepEqual([b.secret, b.lightningNodes[0]?.socket, b.api.port], ['bob secret, long enough...', '10.0.0.2:2', 8471])
     }
   })
@@ -178,7 +178,7 @@ describe('the repository\'s config/default.json', () => {
     const shipped = JSON.parse(await readFile(join(REPO_CONFIG, 'default.json'), 'utf8')) as Record<string, unknown>
     const { lightningNodes, ...originalRest } = ORIGINAL_DEFAULT_JSON
     assert.deepEqual(lightningNodes.length, 1)
-    assert.deepEqual(shipped, { ...originalRest, lightningNodes: [], swarm: { bootstrap: [] }, api: { host: '127.0.0.1', port: 8470 } })
+    assert.deepEqual(shipped, { ...originalRest, lightningNodes: [], swarm: { bootstrap: [] }, api: { host: '127.0.0.1' } })
     assert.deepEqual(JSON.parse(JSON.stringify({ ...DEFAULTS, announceInterval: 90000, lightningNodes: [] })), shipped)
   })
 

@@ -158,7 +158,9 @@ describe('what is accepted, and what it becomes', () => {
         idSettings: []
       },
       swarm: { bootstrap: [] },
-      api: { host: '127.0.0.1', port: 8470 }
+      // No port: unset means 8470, or a free port when 8470 is taken (the operator did not choose it).
+      api: { host: '127.0.0.1' },
+      notifications: []
     })
   })
 
@@ -168,7 +170,7 @@ describe('what is accepted, and what it becomes', () => {
     assert.equal(c.audit.storage.path, './storage/')
     assert.equal(c.limits.baseSettings.limitsPeriod, 14_400_000)
     assert.equal(c.limits.baseSettings.refreshRate, 10_000)
-    assert.equal(c.api.port, 8470)
+    assert.equal(c.api.port, undefined, 'not set by the operator: the daemon may fall back to a free port')
   })
 
   // [what, patch applied to a valid config, check on the result]

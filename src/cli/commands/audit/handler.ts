@@ -4,6 +4,7 @@ import { AuditLog } from '../../../ledger/audit-log.js'
 import { findDaemon } from '../../daemon-client.js'
 import { loadConfigFromFlags } from '../../config-flags.js'
 import type { AuditOptions } from './options.js'
+import { formatFields, formatValue, safeJson, safeText } from '../../../daemon/log-line.js'
 
 type Entry = Record<string, unknown>
 
@@ -46,7 +47,9 @@ function csv (entries: Entry[]): string {
   const columns = [...new Set(entries.flatMap((e) => Object.keys(e)))]
   const cell = (v: unknown): string => {
     const s = v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v)
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+    // Escaped like a log line: a CSV often ends up on a terminal, and a cell must not start a line.
+    const t = safeText(s)
+    return /[",]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t
   }
   return [columns.join(','), ...entries.map((e) => columns.map((c) => cell(c === 'at' ? new Date(e.at as number).toISOString() : e[c])).join(','))].join('\n')
 }
@@ -58,10 +61,12 @@ export async function audit (opts: AuditOptions): Promise<void> {
     for (const p of verify.problems) console.error(`  ${p}`)
     if (!verify.ok) process.exitCode = 1
   }
-  if (opts.format === 'json') return void console.log(JSON.stringify(entries, null, 2))
+  if (opts.format === 'json') return void console.log(safeJson(entries, 2))
   if (opts.format === 'csv') return void console.log(csv(entries))
   for (const e of entries) {
     const { at, kind: _kind, index: _index, type, ...rest } = e as Entry & { at: number }
-    console.log(`${new Date(at).toISOString()} ${(type as string | undefined) ?? `${rest.role} ${rest.status}`} ${Object.entries(rest).filter(([k]) => k !== 'role' && k !== 'status').map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`)
+    // The same format as the daemon's own lines, so no logged value can forge a line.
+    const what = type !== undefined ? formatValue(type) : `${formatValue(rest.role)} ${formatValue(rest.status)}`
+    console.log(`${new Date(at).toISOString()} ${what} ${formatFields(Object.fromEntries(Object.entries(rest).filter(([k]) => k !== 'role' && k !== 'status')))}`)
   }
 }

@@ -2,6 +2,7 @@ import { findDaemon } from '../../daemon-client.js'
 import { loadConfigFromFlags } from '../../config-flags.js'
 import type { Status } from '../../../api/status.js'
 import type { StatusOptions } from './options.js'
+import { safeJson, safeText } from '../../../daemon/log-line.js'
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
 
@@ -10,12 +11,13 @@ export async function status (opts: StatusOptions): Promise<void> {
   const daemon = await findDaemon(config, opts.url)
   if (!daemon) throw new Error(`no daemon answers for this config (storage ${config.audit.storage.path}${opts.url ? `, ${opts.url}` : ''}): is \`tightrope start\` running?`)
   const s = await daemon.get('/api/status') as Status
-  if (opts.json) return void console.log(JSON.stringify(s, null, 2))
+  if (opts.json) return void console.log(safeJson(s, 2))
   console.log(`daemon ${daemon.url}  up ${s.instance.uptimeSeconds} s${s.instance.dryRun ? '  DRY RUN' : ''}`)
-  console.log(`nodes  ${s.nodes.map((n) => `${n.alias}${n.connected ? '' : ' (disconnected)'}`).join(', ')}`)
-  console.log(`peers  ${s.peers.length === 0 ? 'none' : s.peers.map((p) => `${p.key.slice(0, 12)} (${p.nodes.map((n) => n.alias).join(', ')})`).join('; ')}`)
+  // Aliases, keys and details can come from peers: every printed value goes through safeText.
+  console.log(`nodes  ${s.nodes.map((n) => `${safeText(n.alias)}${n.connected ? '' : ' (disconnected)'}`).join(', ')}`)
+  console.log(`peers  ${s.peers.length === 0 ? 'none' : s.peers.map((p) => `${safeText(p.key.slice(0, 12))} (${p.nodes.map((n) => safeText(n.alias)).join(', ')})`).join('; ')}`)
   console.log('')
-  const rows = s.channels.map((c) => [c.channelId, c.node, c.partnerAlias ?? c.partner.slice(0, 12), pct(c.share), `${pct(c.low)}-${pct(c.high)}`, c.next.action === 'none' && c.next.reason === 'balanced' ? 'ok' : `${c.next.action}: ${c.next.detail}`])
+  const rows = s.channels.map((c) => [c.channelId, c.node, c.partnerAlias ?? c.partner.slice(0, 12), pct(c.share), `${pct(c.low)}-${pct(c.high)}`, c.next.action === 'none' && c.next.reason === 'balanced' ? 'ok' : `${c.next.action}: ${c.next.detail}`].map(safeText))
   const header = ['channel', 'node', 'partner', 'share', 'deadzone', 'next']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)))
   const line = (r: string[]): string => r.map((c, i) => i === r.length - 1 ? c : c.padEnd(widths[i] as number)).join('  ')

@@ -1,0 +1,37 @@
+/**
+ * How values reach the operator's terminal. Peers choose some of them (aliases, channel ids, agent
+ * strings, reasons), so no byte of a value may start a new line, begin a control sequence or pose
+ * as another `key=value` pair: a plain token (printable ASCII without space, quote or backslash) is
+ * printed bare, anything else as a JSON string with every control character escaped.
+ */
+
+// C0 controls, DEL, C1 controls (0x9b alone starts a CSI sequence on some terminals), and the
+// Unicode line separators and bidirectional overrides that can make a line read as another.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+// What JSON.stringify leaves raw inside strings (it escapes C0 itself; its indentation's newlines stay).
+const JSON_RAW = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+const BARE = /^[\x21-\x7e]+$/
+
+const hex4 = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+
+/** JSON text with the characters JSON.stringify leaves raw (DEL, C1, bidi) escaped too: still valid JSON. */
+export function safeJson (value: unknown, indent?: number): string {
+  const json = JSON.stringify(value, null, indent)
+  return json === undefined ? safeText(String(value)) : json.replace(JSON_RAW, hex4)
+}
+
+/** Any text with its unsafe characters shown as \uXXXX (for text that is not one value, e.g. a table cell). */
+export function safeText (text: string): string {
+  return text.replace(UNSAFE, hex4)
+}
+
+/** One value: bare when it is a plain token, quoted and escaped otherwise. */
+export function formatValue (v: unknown): string {
+  if (typeof v === 'string') return BARE.test(v) && !/["\\]/.test(v) ? v : safeJson(v)
+  return safeJson(v)
+}
+
+/** `key=value key=value`, each value through formatValue (keys too, in case one comes from a peer). */
+export function formatFields (fields: Record<string, unknown>): string {
+  return Object.entries(fields).map(([k, v]) => `${/^[A-Za-z0-9_.-]+$/.test(k) ? k : safeJson(k)}=${formatValue(v)}`).join(' ')
+}
