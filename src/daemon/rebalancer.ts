@@ -3,7 +3,7 @@ import type { ChannelView } from '../policy/types.js'
 import type { Settings } from '../config/types.js'
 import { decideRequest, type RequestDecision } from '../policy/request.js'
 import { localShare } from '../policy/share.js'
-import { latestByHash } from './latest.js'
+import { latestByHash } from '../policy/history.js'
 import type { EventSink, Ledger, PayerLink, PayResponse, SettingsFor } from './ports.js'
 
 interface InFlight { paymentHash: string; tokens: number; expiresAt: number }

@@ -36,7 +36,8 @@ export function channel (over: Partial<ChannelView> = {}): ChannelView {
     remoteBalance: 50_000,
     localReserve: 1_000,
     remoteReserve: 1_000,
-    pendingTokens: 0,
+    incomingHtlcTokens: 0,
+    outgoingHtlcTokens: 0,
     isActive: true,
     ...over
   }
@@ -51,7 +52,9 @@ export function mirror (ch: ChannelView): ChannelView {
     localBalance: ch.remoteBalance,
     remoteBalance: ch.localBalance,
     localReserve: ch.remoteReserve,
-    remoteReserve: ch.localReserve
+    remoteReserve: ch.localReserve,
+    incomingHtlcTokens: ch.outgoingHtlcTokens,
+    outgoingHtlcTokens: ch.incomingHtlcTokens
   }
 }
 
