@@ -22,6 +22,9 @@ export function settings (over: Partial<Settings> = {}): Settings {
     balancePoint: 0.5,
     deadzone: 0.1,
     refreshRate: 10_000,
+    paymentTimeout: MIN,
+    cltvLimit: 144,
+    maxRetryWait: 4 * HOUR,
     ...over
   }
 }

@@ -51,6 +51,8 @@ const cases: Case[] = [
   { name: 'expired invoice', input: invoice({ expiresAt: NOON - 1 }), reason: 'invoiceExpired' },
   { name: 'expires just inside the safety margin', input: invoice({ expiresAt: NOON + MIN_INVOICE_VALIDITY_MS - 1 }), reason: 'invoiceExpired' },
   { name: 'expires exactly at the safety margin', input: invoice({ expiresAt: NOON + MIN_INVOICE_VALIDITY_MS }) },
+  { name: 'final CLTV delta + 3 not below our cltvLimit', input: { ...invoice({ cltvDelta: 141 }), settings: settings({ cltvLimit: 144 }) }, reason: 'invoiceCltvTooLong', detail: ['141', '144'] },
+  { name: 'final CLTV delta + 3 just below our cltvLimit', input: { ...invoice({ cltvDelta: 140 }), settings: settings({ cltvLimit: 144 }) } },
   { name: 'above maxTransactionSize', input: { settings: settings({ maxTransactionSize: 19_999 }) }, reason: 'maxTransactionSize', detail: ['20000', '19999'] },
   { name: 'exactly maxTransactionSize', input: { settings: settings({ maxTransactionSize: 20_000 }) } },
   { name: 'channel inactive', input: { channel: channel({ localBalance: 70_000, remoteBalance: 30_000, isActive: false }) }, reason: 'channelInactive' },
