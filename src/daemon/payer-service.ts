@@ -114,7 +114,8 @@ export class PayerService {
       const last = this.lookedUp.get(hash)
       if (last !== undefined && Date.now() - last < PENDING_LOOKUP_MS) continue
       this.lookedUp.set(hash, Date.now())
-      await this.reconcileOne(hash)
+      // 'unknown' here may be a payment our client is still handing to LND: leave it pending.
+      await this.reconcileOne(hash, false)
     }
   }
 
@@ -154,12 +155,12 @@ export class PayerService {
     return settled
   }
 
-  private async reconcileOne (paymentHash: string): Promise<boolean> {
+  private async reconcileOne (paymentHash: string, unknownNeverHappened = true): Promise<boolean> {
     const entry = latestByHash(this.ledger.allTransactions(), 'payer').get(paymentHash.toLowerCase())
     if (!entry || entry.status !== 'pending') return false
     const state = await this.node.getPaymentState(paymentHash)
     const base: Base = { role: 'payer', channelId: entry.channelId, localPublicKey: entry.localPublicKey, remotePublicKey: entry.remotePublicKey, tokens: entry.tokens }
-    if (state.status === 'pending') return false
+    if (state.status === 'pending' || (state.status === 'unknown' && !unknownNeverHappened)) return false
     if (state.status === 'unknown') {
       // LND never started it (we stopped between the ledger entry and the RPC): it did not happen.
       await this.ledger.appendTransaction({ ...base, status: 'failed', paymentHash, reason: 'neverInitiated' })
