@@ -10,7 +10,7 @@ import type { EventSink, Ledger, PayRequest, PayResponse, SettingsFor } from './
 export const NODE_RETRY_MS = 5000
 
 /** A pending payment is looked up in LND before a new request on its channel at most this often. */
-const PENDING_LOOKUP_MS = 5000
+const PENDING_LOOKUP_MS = 2000
 
 /**
  * One decision per payment hash for the whole instance: every PayerService writing the same
