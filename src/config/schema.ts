@@ -158,7 +158,7 @@ function checkBands (limits: unknown, ctx: z.RefinementCtx): void {
 }
 
 export const limitsSchema = z.strictObject({
-  baseSettings: z.strictObject(baseSettingsShape, { error: objectOf('the nine settings') }).prefault({}),
+  baseSettings: z.strictObject(baseSettingsShape, { error: objectOf('the settings') }).prefault({}),
   idSettings: z.array(z.strictObject(idSettingsShape, { error: 'expected { "id": ..., <settings to override> }' }), { error: 'expected a list of { "id": ..., <settings to override> }' }).prefault([])
 }, { error: objectOf('baseSettings and idSettings') }).superRefine(checkBands, { when: () => true })
 

@@ -134,6 +134,9 @@ export class PayerService {
         this.emit('payment_failed', { channelId: base.channelId, node: alias, reason: outcome.reason, paymentHash })
         return { status: 'failed', reason: outcome.reason }
       default:
+        // Still in flight past paymentTimeout (or LND unreachable): the ledger keeps it pending and
+        // the channel takes no other payment until LND reports the outcome.
+        this.emit('payment_pending', { channelId: base.channelId, node: alias, tokens: base.tokens, paymentHash })
         return { status: 'pending' }
     }
   }

@@ -55,7 +55,7 @@ describe('every validation problem is one line: the field path, then what was ex
     ['audit unknown key (the original\'s old name is dropped, a typo is not)', (c) => { c.audit.transactionHistroy = 'x' }, 'audit.transactionHistroy: unknown setting (did you mean "transactionHistory"?)'],
     // limits
     ['limits not an object', (c) => { c.limits = [] }, 'limits: expected an object (baseSettings and idSettings)'],
-    ['baseSettings not an object', (c) => { c.limits.baseSettings = 5 }, 'limits.baseSettings: expected an object (the nine settings)'],
+    ['baseSettings not an object', (c) => { c.limits.baseSettings = 5 }, 'limits.baseSettings: expected an object (the settings)'],
     ['maxTransactionSize 0', (c) => { c.limits.baseSettings.maxTransactionSize = 0 }, 'limits.baseSettings.maxTransactionSize: expected a whole number of satoshis above 0'],
     ['maxTransactionSize fraction', (c) => { c.limits.baseSettings.maxTransactionSize = 1.5 }, 'limits.baseSettings.maxTransactionSize: expected a whole number of satoshis above 0'],
     ['maxTransactionSize text', (c) => { c.limits.baseSettings.maxTransactionSize = 'lots' }, 'limits.baseSettings.maxTransactionSize: expected a whole number of satoshis above 0'],
