@@ -1,73 +1,66 @@
-import type { HtlcChange, SimNetwork } from '../src/sim/model/network.js'
+import type { SimNetwork } from '../src/sim/model/network.js'
+import type { SimChannel } from '../src/sim/model/channel.js'
 import type { PaymentRecord } from '../src/sim/model/payments.js'
 import { decodeInvoice } from '../src/sim/crypto/bolt11.js'
-import { DUST_LIMIT_SAT, FEE_PER_KW, HTLC_WEIGHT, formatChannelId } from '../src/sim/model/channel.js'
+import { formatChannelId } from '../src/sim/model/channel.js'
 
-/** HTLCs added this recently may have been added after the payer looked at the channel. */
-const RECENT_MS = 3000
+/** How long before its payment a payer may have looked at the channel. */
+const VIEW_WINDOW_MS = 10_000
 const REBALANCE = /^tightrope rebalance (\S+)$/
-const HTLC_COMMIT_FEE = Math.floor(FEE_PER_KW * HTLC_WEIGHT / 1000)
 
-interface Tracked { add: HtlcChange; resolved?: 'settle' | 'fail' }
+/** One channel as a node's ListChannels showed it: its local balance and all it counts in total. */
+interface Seen { at: number; local: number; total: number; inFlight: number }
+
+function seenNow (ch: SimChannel, publicKey: string): Seen {
+  const side = ch.sideOf(publicKey)
+  let inFlight = 0
+  for (const h of ch.htlcs.values()) inFlight += Math.floor(h.amountMsat / 1000)
+  const local = ch.balance(side)
+  return { at: Date.now(), local, total: local + ch.balance(side === 0 ? 1 : 0) + inFlight, inFlight }
+}
 
 /**
- * The soak's invariant "no payment below the payer's balance point, counting HTLCs in flight":
- * the moment a payer's LND registers a rebalancing payment (its invoice says "tightrope rebalance
- * <channel>"), the simulator's ground truth of that channel must leave the payer at or above its
- * balance point after paying, with every HTLC in flight counted as the partner's (held ones
- * included: they may still fail back).
- *
- * The payer looked at the channel a few milliseconds earlier, and traffic may have added HTLCs
- * since (a rebalance typically follows the traffic that unbalanced the channel). Only such recent
- * additions can make the ground truth look worse than what the payer saw, so a payment that fails
- * the check is judged again with every HTLC added in the last RECENT_MS undone; only if it still
- * falls below is it a violation. HTLCs held from before, the ones the attack relies on, are never
- * undone.
+ * The soak's invariant "no payment below the payer's balance point, counting HTLCs in flight".
+ * Every time a payer node's ListChannels is served, the ground truth of its channels is noted (what
+ * the node saw, to the sat). When its LND registers a rebalancing payment (the invoice says
+ * "tightrope rebalance <channel>"), the payment must leave the payer at or above its balance point,
+ * with every HTLC in flight counted as the partner's, in at least one of the views the payer got in
+ * the last VIEW_WINDOW_MS: the one its decision used is among them, and traffic after it is not
+ * the payer's fault. A payer fooled by a held HTLC fails in every view: in those with the HTLC
+ * counted as the partner's, and in those from before it was added.
  */
-export function watchBalancePoint (network: SimNetwork, opts: { balancePoint: number; payers: (alias: string) => boolean; violate: (v: string) => void }): { stats: { judged: number; withHtlcs: number; excusedByRecentTraffic: number }; stop: () => void } {
-  const stats = { judged: 0, withHtlcs: 0, excusedByRecentTraffic: 0 }
-  const recent = new Map<string, Tracked>()
+export function watchBalancePoint (network: SimNetwork, opts: { balancePoint: number; payers: (alias: string) => boolean; violate: (v: string) => void }): { stats: { judged: number; withHtlcs: number; noView: number }; stop: () => void } {
+  const stats = { judged: 0, withHtlcs: 0, noView: 0 }
   const seen = new Set<string>()
-  const onChange = (c: HtlcChange): void => {
-    const k = `${c.chanId}:${c.htlcIndex}`
-    if (c.change === 'add') recent.set(k, { add: c })
-    else { const t = recent.get(k); if (t) t.resolved = c.change }
-    for (const [key, t] of recent) if (t.add.at < Date.now() - RECENT_MS) recent.delete(key)
-  }
-  network.htlcChanges.on('change', onChange)
-  const offs: Array<() => void> = [() => network.htlcChanges.off('change', onChange)]
+  const offs: Array<() => void> = []
   for (const node of network.nodes.values()) {
     if (!opts.payers(node.alias)) continue
+    const views = new Map<string, Seen[]>()
+    const onListed = (): void => {
+      for (const ch of network.channelsOf(node.publicKey)) {
+        const kept = (views.get(ch.chanId) ?? []).filter((v) => v.at >= Date.now() - VIEW_WINDOW_MS)
+        kept.push(seenNow(ch, node.publicKey))
+        views.set(ch.chanId, kept)
+      }
+    }
     const onPayment = (p: PaymentRecord): void => {
       if (p.status !== 'IN_FLIGHT' || seen.has(p.paymentHash)) return
       seen.add(p.paymentHash)
       const channelId = REBALANCE.exec(decodeInvoice(p.paymentRequest).description ?? '')?.[1]
       const ch = channelId === undefined ? undefined : [...network.channelsOf(node.publicKey)].find((c) => formatChannelId(c.chanId) === channelId)
       if (!ch) return
-      const side = ch.sideOf(node.publicKey)
+      const recent = (views.get(ch.chanId) ?? []).filter((v) => v.at >= Date.now() - VIEW_WINDOW_MS)
+      if (recent.length === 0) { stats.noView++; return }
       const amount = Math.floor(p.valueMsat / 1000)
-      let inFlight = 0
-      for (const h of ch.htlcs.values()) inFlight += Math.floor(h.amountMsat / 1000)
-      const local = ch.balance(side)
-      const total = local + ch.balance(side === 0 ? 1 : 0) + inFlight
       stats.judged++
-      if (inFlight > 0) stats.withHtlcs++
-      if (local - amount >= floorOf(total, opts.balancePoint)) return
-      // Undo what traffic added since the payer looked.
-      let localThen = local
-      let totalThen = total
-      for (const t of recent.values()) {
-        if (t.add.chanId !== ch.chanId || t.add.at < Date.now() - RECENT_MS) continue
-        const sats = Math.floor(t.add.amountMsat / 1000)
-        if (t.add.offeredBy === node.publicKey && t.resolved !== 'fail') localThen += sats
-        if (t.add.offeredBy !== node.publicKey && t.resolved === undefined) totalThen -= sats
-        if (t.resolved === undefined && side === 0 && sats >= DUST_LIMIT_SAT) localThen += HTLC_COMMIT_FEE
-      }
-      if (localThen - amount >= floorOf(totalThen, opts.balancePoint)) { stats.excusedByRecentTraffic++; return }
-      opts.violate(`${node.alias} paid ${amount} over ${channelId} leaving ${local - amount} of ${total} sats (${inFlight} in flight), below its balance point (${floorOf(total, opts.balancePoint)})`)
+      if (recent.some((v) => v.inFlight > 0)) stats.withHtlcs++
+      if (recent.some((v) => v.local - amount >= floorOf(v.total, opts.balancePoint))) return
+      const last = recent[recent.length - 1] as Seen
+      opts.violate(`${node.alias} paid ${amount} over ${channelId}: in every view of the last ${VIEW_WINDOW_MS / 1000} s it leaves the payer below its balance point (latest: ${last.local - amount} of ${last.total} sats, ${last.inFlight} in flight, floor ${floorOf(last.total, opts.balancePoint)})`)
     }
+    node.events.on('channels_listed', onListed)
     node.payments.on('update', onPayment)
-    offs.push(() => node.payments.off('update', onPayment))
+    offs.push(() => { node.events.off('channels_listed', onListed); node.payments.off('update', onPayment) })
   }
   return { stats, stop: () => { for (const off of offs) off() } }
 }

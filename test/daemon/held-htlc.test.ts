@@ -4,6 +4,7 @@ import { SimCluster } from '../../src/sim/cluster.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
 import { eventually } from '../helpers/sim.js'
 import { balanceOf, PayerHarness } from '../helpers/payer.js'
+import { watchBalancePoint } from '../../soak/balance-point.js'
 
 /**
  * Security hardening 1: C routes a payment through A towards B and has it held. In A's view of
@@ -16,6 +17,9 @@ describe('a partner holding an HTLC it routed through the payer', () => {
   let alice: PayerHarness
   let c: LndNode
   let c2: LndNode
+  // The soak's invariant watches every payment A and A2 make, on the simulator's ground truth.
+  const violations: string[] = []
+  let watch: ReturnType<typeof watchBalancePoint> | undefined
   before(async () => {
     // Two separate triangles, so each test's traffic has exactly one route.
     const nodes = ['A', 'B', 'C', 'A2', 'C2', 'D2'].map((alias) => ({ alias }))
@@ -23,8 +27,10 @@ describe('a partner holding an HTLC it routed through the payer', () => {
     alice = await PayerHarness.start(cluster, ['A', 'A2'])
     c = await LndNode.connect(cluster.connection('C'))
     c2 = await LndNode.connect(cluster.connection('C2'))
+    watch = watchBalancePoint(cluster.network, { balancePoint: 0.5, payers: (a) => a === 'A' || a === 'A2', violate: (v) => violations.push(v) })
   })
   after(async () => {
+    watch?.stop()
     await c?.stop()
     await c2?.stop()
     await alice?.stop()
@@ -47,7 +53,7 @@ describe('a partner holding an HTLC it routed through the payer', () => {
     assert.equal(balanceOf(cluster, ac.id, 'A').htlcs, 1)
 
     // 500k fits local + remote (1.4M of 1.7M) but not A's real room.
-    const greedy = await c.createInvoice({ tokens: 500_000, description: 'rebalance', expirySeconds: 600 })
+    const greedy = await c.createInvoice({ tokens: 500_000, description: `tightrope rebalance ${ac.id}`, expirySeconds: 600 })
     const r = await alice.ask('A', c, ac.id, greedy.request, 500_000)
     assert.equal(r.status, 'refused')
     assert.equal(r.status === 'refused' ? r.reason : '', 'belowBalancePoint')
@@ -65,13 +71,15 @@ describe('a partner holding an HTLC it routed through the payer', () => {
     assert.equal(after.htlcs, 0)
 
     // What A's real room allows is still paid, and leaves A exactly at its balance point.
-    const fair = await c.createInvoice({ tokens: room, description: 'rebalance', expirySeconds: 600 })
+    const fair = await c.createInvoice({ tokens: room, description: `tightrope rebalance ${ac.id}`, expirySeconds: 600 })
     const paid = await alice.ask('A', c, ac.id, fair.request, room)
     assert.equal(paid.status, 'paid')
     const end = balanceOf(cluster, ac.id, 'A')
     assert.equal(end.local, start.local - room)
     assert.ok(end.local * 2 >= end.total, `A at ${end.local} of ${end.total}: not below 0.5`)
     assert.deepEqual(alice.entries(fair.paymentHash).map((t) => t.status), ['pending', 'succeeded'])
+    assert.deepEqual(violations, [], 'the soak\'s balance-point invariant holds')
+    assert.equal(watch?.stats.judged, 1, 'it judged the one payment made')
   })
 
   it('counts a payment of ours the partner holds as already gone', async () => {
@@ -85,7 +93,7 @@ describe('a partner holding an HTLC it routed through the payer', () => {
     const held = await eventually(() => cluster.network.faults.listHeld()[0], 10_000, 'A2\'s HTLC held at D2')
     assert.equal(balanceOf(cluster, ac.id, 'A2').htlcs, 1)
 
-    const inv = await c2.createInvoice({ tokens: 300_000, description: 'rebalance', expirySeconds: 600 })
+    const inv = await c2.createInvoice({ tokens: 300_000, description: `tightrope rebalance ${ac.id}`, expirySeconds: 600 })
     const r = await alice.ask('A2', c2, ac.id, inv.request, 300_000)
     assert.equal(r.status, 'refused')
     assert.equal(r.status === 'refused' ? r.reason : '', 'belowBalancePoint')
@@ -95,5 +103,6 @@ describe('a partner holding an HTLC it routed through the payer', () => {
     assert.equal((await traffic).status, 'FAILED')
     assert.equal(balanceOf(cluster, ac.id, 'A2').local, start.local, 'A2\'s own HTLC came back')
     assert.equal(cluster.network.paymentLog.filter((p) => p.from === 'A2' && p.to === 'C2').length, 0, 'A2 paid C2 nothing')
+    assert.deepEqual(violations, [])
   })
 })

@@ -51,17 +51,6 @@ export interface PaymentTruth {
 
 const PAYMENT_LOG_LIMIT = 100_000
 
-/** Every HTLC change on any channel, whichever node is online: for test harnesses (the soak). */
-export interface HtlcChange {
-  at: number
-  chanId: string
-  htlcIndex: number
-  /** The node that offered the HTLC. */
-  offeredBy: string
-  amountMsat: number
-  change: 'add' | 'settle' | 'fail'
-}
-
 export interface OpenChannelArgs {
   from: string
   to: string
@@ -95,8 +84,6 @@ export class SimNetwork {
   readonly channels = new Map<string, SimChannel>()
   readonly faults = new Faults()
   readonly paymentLog: PaymentTruth[] = []
-  /** 'change' (HtlcChange) for every HTLC added, settled or failed. */
-  readonly htlcChanges = new EventEmitter()
   blockHeight = 500
   private readonly byAlias = new Map<string, SimNode>()
   private readonly channelsByNode = new Map<string, Set<SimChannel>>()

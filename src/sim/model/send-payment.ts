@@ -120,7 +120,6 @@ async function lockHtlcs (network: SimNetwork, source: SimNode, route: Route, pa
     try {
       const htlc = channel.addHtlc(channel.sideOf(sender), hop.htlcAmountMsat, paymentHash, hop.htlcExpiry)
       added.push({ channel, htlcIndex: htlc.index, sender })
-      network.htlcChanges.emit('change', { at: Date.now(), chanId: channel.chanId, htlcIndex: htlc.index, offeredBy: sender, amountMsat: htlc.amountMsat, change: 'add' })
     } catch {
       return { ok: false, added }
     }
@@ -196,8 +195,8 @@ async function unwind (network: SimNetwork, source: SimNode, added: Locked[], ho
   for (let i = added.length - 1; i >= 0; i--) {
     await sleep(network.faults.hopLatencyMs)
     const l = added[i] as Locked
-    const htlc = how === 'settle' ? l.channel.settleHtlc(l.htlcIndex) : l.channel.failHtlc(l.htlcIndex)
-    network.htlcChanges.emit('change', { at: Date.now(), chanId: l.channel.chanId, htlcIndex: htlc.index, offeredBy: l.sender, amountMsat: htlc.amountMsat, change: how })
+    if (how === 'settle') l.channel.settleHtlc(l.htlcIndex)
+    else l.channel.failHtlc(l.htlcIndex)
     const prev = added[i - 1]
     network.emitHtlc(l.sender, {
       eventType: l.sender === source.publicKey ? 'SEND' : 'FORWARD',
