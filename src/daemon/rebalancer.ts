@@ -41,7 +41,6 @@ export interface RebalancerOptions {
 
 const key = (localPublicKey: string, channelId: string): string => `${localPublicKey}:${channelId}`
 
-
 /**
  * The requester's side: for each watched channel of our nodes, decide (policy/decideRequest),
  * and when our side is poor, create an invoice and ask the far end's payer to pay it. A payment is
