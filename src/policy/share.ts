@@ -19,6 +19,10 @@ function sats (n: number): number {
  * One side's funds as a decision must see them: `local` is what we count as ours, `total` all
  * the funds of the channel that can move, in-flight HTLCs included (both ends count the same
  * HTLCs, so both see the same total).
+ *
+ * Why not `capacity` for the total: LND charges the commit fee and anchors to the opener in both
+ * nodes' views, so capacity is larger than what can move. With capacity as the denominator both
+ * ends would read below 0.5 at a perfectly even split and both could ask to be paid.
  */
 export interface SideView {
   local: number
@@ -27,11 +31,7 @@ export interface SideView {
   inFlight: number
 }
 
-/**
- * Why not `capacity` for the total: LND charges the commit fee and anchors to the opener in both
- * nodes' views, so capacity is larger than what can move. With capacity as the denominator both
- * ends would read below 0.5 at a perfectly even split and both could ask to be paid.
- */
+/** HTLCs in flight on the channel, both directions: in neither LND balance. */
 function inFlightOf (ch: ChannelView): number {
   return sats(ch.incomingHtlcTokens) + sats(ch.outgoingHtlcTokens)
 }
