@@ -21,7 +21,7 @@ describe('a payment the payer starts is bounded', () => {
   let c: LndNode
   before(async () => {
     cluster = await SimCluster.start({ scenario: { nodes: [{ alias: 'A' }, { alias: 'C' }, { alias: 'D' }], channels: [] }, dht: false, control: false })
-    alice = await PayerHarness.start(cluster, ['A'], { paymentTimeout: 2000, cltvLimit: 144 })
+    alice = await PayerHarness.start(cluster, ['A'], { paymentTimeout: 4000, cltvLimit: 144 })
     c = await LndNode.connect(cluster.connection('C'))
   })
   after(async () => {
