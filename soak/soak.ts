@@ -5,6 +5,7 @@ import { AuditLog } from '../src/ledger/audit-log.js'
 import type { Scenario } from '../src/sim/scenario.js'
 import type { PaymentTruth } from '../src/sim/model/network.js'
 import type { FailureReason } from '../src/sim/model/payments.js'
+import { watchBalancePoint } from './balance-point.js'
 
 /**
  * The soak: two operators with five nodes each, in their own processes, random traffic and random
@@ -47,6 +48,7 @@ const count = (k: string): void => { faults[k] = (faults[k] ?? 0) + 1 }
 
 const demo = await DemoCluster.start({ scenario: scenario(), seed, settings: SETTINGS, onProgress: (l) => console.error(l) })
 const rssStart = Object.fromEntries([...demo.operators].map(([n, op]) => [n, rssMb(op.pid)]))
+const balancePoint = watchBalancePoint(demo.sim.network, { balancePoint: SETTINGS.balancePoint, payers: (alias) => /^[ab]\d$/.test(alias), violate })
 const started = Date.now()
 const end = started + minutes * 60_000
 const checked = new Set<string>()
@@ -82,7 +84,15 @@ async function fault (): Promise<void> {
   count(kind)
   switch (kind) {
     case 'offline': { const n = pick(cluster); await demo.sim.setOnline(n, false); await sleep(2000 + random() * 5000); await demo.sim.setOnline(n, true); break }
-    case 'hold': { demo.sim.addFault({ type: 'hold' }); await sleep(3000 + random() * 5000); demo.sim.network.faults.releaseAll(); break }
+    // The next payment (traffic through our nodes, or a rebalance) is held, then settled or failed
+    // back: a held HTLC must not let a payer be drawn below its balance point.
+    case 'hold': {
+      demo.sim.addFault({ type: 'hold' })
+      await sleep(3000 + random() * 5000)
+      const how = random() < 0.5 ? 'settle' : 'fail'
+      if (demo.sim.network.faults.releaseAll(how) > 0) count(`hold:${how}`)
+      break
+    }
     case 'fail': demo.sim.addFault({ type: 'fail', reason: pick<FailureReason>(['FAILURE_REASON_NO_ROUTE', 'FAILURE_REASON_TIMEOUT', 'FAILURE_REASON_ERROR']) }); break
     case 'latency': { const n = pick(cluster); demo.sim.addFault({ type: 'latency', node: n, ms: 300 }); await sleep(5000); demo.sim.addFault({ type: 'latency', node: n, ms: 0 }); break }
     case 'crash': await demo.restartOperator(pick(['alice', 'bob']), true); break
@@ -140,6 +150,7 @@ try {
     rebalances: rebalances.length,
     movedSats: rebalances.reduce((s, r) => s + r.tokens, 0),
     feesPaidSats: rebalances.reduce((s, r) => s + r.feeMsat, 0) / 1000,
+    balancePointJudged: balancePoint.stats,
     faults,
     channelsInside: `${demo.watched().filter((c) => c.inside).length}/${demo.watched().length}`,
     rssMb: { start: rssStart, end: rssEnd },
@@ -149,5 +160,6 @@ try {
   process.exitCode = violations.length === 0 ? 0 : 1
 } finally {
   clearInterval(checker)
+  balancePoint.stop()
   await demo.stop()
 }

@@ -20,7 +20,11 @@ export const DEFAULT_SETTINGS = {
   balancePoint: 0.5,
   deadzone: 0.1,
   // Seconds: the original multiplied a bare refreshRate by 1000.
-  refreshRate: 10
+  refreshRate: 10,
+  // New (not in the original): bounds on a payment the payer starts, and on a payer's retryAt.
+  paymentTimeout: '60s',
+  cltvLimit: 144,
+  maxRetryWait: '4h'
 } as const
 
 export const DEFAULTS = {

@@ -62,7 +62,9 @@ function checkedString (typeMessage: string, problem: (s: string) => string | un
 
 const hostPort = checkedString(HOST_PORT_EXPECTED, hostPortProblem)
 
-/** The nine settings, each with its own rules; the same rules apply in baseSettings and idSettings. */
+const CLTV_EXPECTED = 'expected a whole number of blocks from 22 to 2016'
+
+/** The settings, each with its own rules; the same rules apply in baseSettings and idSettings. */
 export const settingsShape = {
   maxTransactionSize: wholeNumber(1, 'expected a whole number of satoshis above 0'),
   // Bare numbers are milliseconds here, as in the original.
@@ -76,7 +78,13 @@ export const settingsShape = {
   deadzone: numberIn(0, 0.5, { exclusive: false }),
   // Bare numbers are seconds here (the original multiplied refreshRate by 1000). At most a day:
   // timers cannot wait much longer (Node caps them at ~24.8 days and then fires at once).
-  refreshRate: duration({ bareUnitMs: 1000, min: 1000, max: 86_400_000 })
+  refreshRate: duration({ bareUnitMs: 1000, min: 1000, max: 86_400_000 }),
+  // Bounds on a payment the payer starts and on a payer's retryAt (new; see docs/configuration.md).
+  paymentTimeout: duration({ bareUnitMs: 1, min: 1000, max: 3_600_000 }),
+  // LND refuses a cltv_limit above its default maximum of 2016 blocks; below 22 not even an
+  // invoice with the smallest final CLTV delta LND accepts (18, plus 3 blocks of padding) fits.
+  cltvLimit: z.preprocess(fromNumericString, z.number({ error: CLTV_EXPECTED }).int({ error: CLTV_EXPECTED }).min(22, { error: CLTV_EXPECTED }).max(2016, { error: CLTV_EXPECTED })),
+  maxRetryWait: duration({ bareUnitMs: 1, min: 1000, max: 7 * 86_400_000 })
 }
 
 export const SETTING_KEYS = Object.keys(settingsShape) as Array<keyof Settings>
@@ -92,7 +100,10 @@ const baseSettingsShape = {
   maxAmountPerPeriod: S.maxAmountPerPeriod.prefault(D.maxAmountPerPeriod),
   balancePoint: S.balancePoint.prefault(D.balancePoint),
   deadzone: S.deadzone.prefault(D.deadzone),
-  refreshRate: S.refreshRate.prefault(D.refreshRate)
+  refreshRate: S.refreshRate.prefault(D.refreshRate),
+  paymentTimeout: S.paymentTimeout.prefault(D.paymentTimeout),
+  cltvLimit: S.cltvLimit.prefault(D.cltvLimit),
+  maxRetryWait: S.maxRetryWait.prefault(D.maxRetryWait)
 }
 
 const ID_EXPECTED = 'expected a node alias, a channel id or "alias:channelId"'
@@ -106,7 +117,10 @@ const idSettingsShape = {
   maxAmountPerPeriod: S.maxAmountPerPeriod.optional(),
   balancePoint: S.balancePoint.optional(),
   deadzone: S.deadzone.optional(),
-  refreshRate: S.refreshRate.optional()
+  refreshRate: S.refreshRate.optional(),
+  paymentTimeout: S.paymentTimeout.optional(),
+  cltvLimit: S.cltvLimit.optional(),
+  maxRetryWait: S.maxRetryWait.optional()
 }
 
 // --- balancePoint ± deadzone must stay inside the channel, or one threshold means nothing ---
@@ -145,7 +159,7 @@ function checkBands (limits: unknown, ctx: z.RefinementCtx): void {
 }
 
 export const limitsSchema = z.strictObject({
-  baseSettings: z.strictObject(baseSettingsShape, { error: objectOf('the nine settings') }).prefault({}),
+  baseSettings: z.strictObject(baseSettingsShape, { error: objectOf('the settings') }).prefault({}),
   idSettings: z.array(z.strictObject(idSettingsShape, { error: 'expected { "id": ..., <settings to override> }' }), { error: 'expected a list of { "id": ..., <settings to override> }' }).prefault([])
 }, { error: objectOf('baseSettings and idSettings') }).superRefine(checkBands, { when: () => true })
 

@@ -23,13 +23,19 @@ export interface Settings {
   deadzone: number
   /** Safety-net polling interval, ms (1 s .. 1 day). */
   refreshRate: number
+  /** Payer: how long a payment we start may take before we stop waiting for it, ms (1 s .. 1 h). */
+  paymentTimeout: number
+  /** Payer: most blocks our HTLC may stay locked (LND's cltv_limit), whole number 22..2016. */
+  cltvLimit: number
+  /** Requester: the furthest a payer's retryAt may push our next request, ms (1 s .. 7 d). */
+  maxRetryWait: number
 }
 
 /** One entry of limits.idSettings: an id and only the settings it overrides. */
 export type IdSettings = { id: string } & Partial<Settings>
 
 export interface LimitsConfig {
-  /** All nine settings: the bottom layer of every resolution. */
+  /** Every setting: the bottom layer of every resolution. */
   baseSettings: Settings
   /** Overrides by node alias, channel id or "alias:channelId". */
   idSettings: IdSettings[]

@@ -3,7 +3,8 @@ import type { ChannelView } from '../policy/types.js'
 import type { Settings } from '../config/types.js'
 import { decideRequest, type RequestDecision } from '../policy/request.js'
 import { localShare } from '../policy/share.js'
-import { latestByHash } from './latest.js'
+import { latestByHash } from '../policy/history.js'
+import { REFUSAL_BACKOFF_MS, retryNotBefore } from '../policy/retry.js'
 import type { EventSink, Ledger, PayerLink, PayResponse, SettingsFor } from './ports.js'
 
 interface InFlight { paymentHash: string; tokens: number; expiresAt: number }
@@ -39,9 +40,6 @@ export interface RebalancerOptions {
 }
 
 const key = (localPublicKey: string, channelId: string): string => `${localPublicKey}:${channelId}`
-
-/** After a refusal that names no retry time, wait at least this long before asking again. */
-export const REFUSAL_BACKOFF_MS = 60_000
 
 /**
  * The requester's side: for each watched channel of our nodes, decide (policy/decideRequest),
@@ -228,8 +226,9 @@ export class Rebalancer {
       this.opts.emit('payer_unreachable', { channelId: side.channelId, node: side.localAlias, error: (err as Error)?.message ?? String(err) })
     }
     if (response.status === 'refused') {
-      // Asking again at once would only be refused again: wait for the payer's retryAt, or a while.
-      side.notBefore = response.retryAt ?? Date.now() + Math.max(REFUSAL_BACKOFF_MS, side.settings.minTimeBetweenPayments)
+      // Asking again at once would only be refused again: wait for the payer's retryAt (capped by
+      // our maxRetryWait: it is a peer's word), or a while.
+      side.notBefore = retryNotBefore(response.retryAt, Date.now(), side.settings)
       side.lastRefusal = { reason: response.reason, detail: response.detail, at: Date.now() }
     }
     if (response.status === 'pending') return // the invoice's own state decides, when it settles or expires

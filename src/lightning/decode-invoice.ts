@@ -8,7 +8,12 @@ export interface InvoiceFacts {
   tokens?: number
   expiresAt: number
   network: string
+  /** Blocks the final HTLC must stay locked at least (BOLT11 'c'; 18 when absent, as the spec says). */
+  cltvDelta: number
 }
+
+/** BOLT11: min_final_cltv_expiry_delta when the invoice has no 'c' field. */
+const DEFAULT_CLTV_DELTA = 18
 
 /** Decodes a BOLT11 request and checks its signature; returns a reason instead of throwing. */
 export function decodeInvoice (request: unknown): { ok: true; invoice: InvoiceFacts } | { ok: false; reason: string } {
@@ -24,7 +29,8 @@ export function decodeInvoice (request: unknown): { ok: true; invoice: InvoiceFa
         paymentHash: p.id,
         ...(tokens !== undefined ? { tokens } : {}),
         expiresAt: Date.parse(p.expires_at),
-        network: p.network
+        network: p.network,
+        cltvDelta: p.cltv_delta ?? DEFAULT_CLTV_DELTA
       }
     }
   } catch (err) {

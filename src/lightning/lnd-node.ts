@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events'
 import './shared-protos.js' // before 'lightning': its clients then share one parse of LND's protos
 import {
-  authenticatedLndGrpc, cancelHodlInvoice, createInvoice, getChannels, getInvoice, getPayment, getWalletInfo, pay, signMessage,
+  authenticatedLndGrpc, cancelHodlInvoice, createInvoice, getChannels, getHeight, getInvoice, getPayment, getWalletInfo, pay, signMessage,
   subscribeToChannels, subscribeToForwards, subscribeToInvoices, verifyMessage, type AuthenticatedLnd
 } from 'lightning'
 import { parsePaymentRequest } from 'invoices'
 import { backoffMs } from './backoff.js'
 import { toChannelView, type ClientChannel } from './map-channel.js'
+import { networkOfChains } from './network.js'
 import type { CreatedInvoice, DirectPayment, InvoiceState, LightningNode, NodeIdentity, PaymentState } from './types.js'
 import type { ChannelView } from '../policy/types.js'
 
@@ -45,10 +46,36 @@ function isConnectionError (err: unknown): boolean {
 const DEFINITE_PAYMENT_FAILURES = new Set([
   'InsufficientBalanceToAttemptPayment', 'PaymentRejectedByDestination', 'PaymentAttemptsTimedOut',
   'PaymentPathfindingFailedToFindPossibleRoute', 'FailedToFindPayableRouteToDestination', 'PaymentExecutionCanceled',
-  'ExpectedValidPaymentRequestToMakePayment', 'UnsupportedPaymentFeatureInPayRequest'
+  'ExpectedValidPaymentRequestToMakePayment', 'UnsupportedPaymentFeatureInPayRequest',
+  // the client refuses before sending: our cltv_limit is below the invoice's final CLTV delta + 3
+  'MaxTimeoutTooNearCurrentHeightToMakePayment'
 ])
 
+/**
+ * LND's answers (before the payment starts) for a hash it already paid or is paying. They say
+ * nothing about this attempt except that LND refused it: recording LND's state of the earlier
+ * payment as this attempt's outcome would book a payment that never happened.
+ */
+const REFUSED_AS_DUPLICATE: ReadonlyArray<[RegExp, string]> = [
+  [/invoice is already paid/, 'alreadyPaid'],
+  [/payment is in transition/, 'paymentInTransition'],
+  [/payment already exists/, 'paymentInTransition']
+]
+
+/** How long we wait for LND to say where a payment stands once we stopped waiting for it to end. */
+const STATE_QUERY_MS = 5000
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The promise's value if it settles within `ms`, else undefined (the timer never outlives it). */
+async function within<T> (promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms) })])
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 /**
  * One LND node through the `lightning` client: identity, channels, invoices, direct zero-fee
@@ -77,7 +104,8 @@ export class LndNode extends EventEmitter implements LightningNode {
     } catch (err) {
       throw new Error(`LND at ${creds.socket}: ${errorDetails(err)}`)
     }
-    const node = new LndNode(lnd, { publicKey: info.public_key, alias: info.alias })
+    const network = networkOfChains(info.chains)
+    const node = new LndNode(lnd, { publicKey: info.public_key, alias: info.alias, ...(network !== undefined ? { network } : {}) })
     node.connected = true
     node.subscribe()
     return node
@@ -114,24 +142,49 @@ export class LndNode extends EventEmitter implements LightningNode {
 
   /**
    * Pays over one channel only, with no fee allowed and a single path: a payment that would need
-   * another channel or any fee fails instead of routing elsewhere. When the outcome is not certain
-   * (the connection dropped mid-payment), LND's own record of the payment decides.
+   * another channel or any fee fails instead of routing elsewhere. Bounded in time (LND's
+   * timeout_seconds, and our wait) and in blocks (cltv_limit): a payee can hold the HTLC at most
+   * cltvLimit blocks, and us not at all past timeoutMs. When the outcome is not certain (timed
+   * out, or the connection dropped mid-payment), LND's own record of the payment decides.
    */
   async payDirect (payment: DirectPayment): Promise<PaymentState> {
+    const hash = paymentHashOf(payment.request)
+    let height: number
     try {
-      const paid = await this.call('pay', () => pay({
-        lnd: this.lnd, request: payment.request, outgoing_channel: payment.channelId, max_fee: 0, max_paths: 1
-      }))
-      return { status: 'succeeded', fee: paid.fee, preimage: paid.secret, channels: paid.hops.map((h) => h.channel) }
+      height = (await this.call('getHeight', () => getHeight({ lnd: this.lnd }))).current_block_height
     } catch (err) {
-      const name = errorName(err)
-      if (DEFINITE_PAYMENT_FAILURES.has(name)) return { status: 'failed', reason: name }
-      const state = await this.getPaymentState(paymentHashOf(payment.request)).catch(() => ({ status: 'unknown' as const }))
-      if (state.status === 'unknown' && !isConnectionError(err) && name === 'UnexpectedPaymentError') {
-        return { status: 'failed', reason: errorDetails(err) }
-      }
-      return state
+      return { status: 'failed', reason: `blockHeightUnavailable: ${errorDetails(err)}` } // nothing was sent
     }
+    const paying = this.call('pay', () => pay({
+      lnd: this.lnd,
+      request: payment.request,
+      outgoing_channel: payment.channelId,
+      max_fee: 0,
+      max_paths: 1,
+      max_timeout_height: height + payment.cltvLimit,
+      pathfinding_timeout: payment.timeoutMs
+    })).then((paid) => ({ paid }), (err: unknown) => ({ err }))
+    const ended = await within(paying, payment.timeoutMs)
+    if (ended === undefined) {
+      // Still in flight (the payee holds the HTLC): stop waiting; the caller keeps it pending.
+      const state = await within(this.getPaymentState(hash).catch(() => ({ status: 'pending' as const })), STATE_QUERY_MS)
+      return state === undefined || state.status === 'unknown' ? { status: 'pending' } : state
+    }
+    if ('paid' in ended) {
+      const paid = ended.paid
+      return { status: 'succeeded', fee: paid.fee, preimage: paid.secret, channels: paid.hops.map((h) => h.channel) }
+    }
+    const err = ended.err
+    const name = errorName(err)
+    if (DEFINITE_PAYMENT_FAILURES.has(name)) return { status: 'failed', reason: name }
+    const details = errorDetails(err)
+    const duplicate = REFUSED_AS_DUPLICATE.find(([pattern]) => pattern.test(details))
+    if (duplicate !== undefined) return { status: 'failed', reason: duplicate[1] }
+    const state = await this.getPaymentState(hash).catch(() => ({ status: 'unknown' as const }))
+    if (state.status === 'unknown' && !isConnectionError(err) && name === 'UnexpectedPaymentError') {
+      return { status: 'failed', reason: details }
+    }
+    return state
   }
 
   async getPaymentState (paymentHash: string): Promise<PaymentState> {

@@ -10,7 +10,7 @@ export interface ClientChannel {
   local_reserve: number
   remote_reserve: number
   is_active: boolean
-  pending_payments: Array<{ tokens: number }>
+  pending_payments: Array<{ tokens: number; is_outgoing: boolean }>
 }
 
 export function toChannelView (localPublicKey: string, c: ClientChannel): ChannelView {
@@ -23,7 +23,13 @@ export function toChannelView (localPublicKey: string, c: ClientChannel): Channe
     remoteBalance: c.remote_balance,
     localReserve: c.local_reserve,
     remoteReserve: c.remote_reserve,
-    pendingTokens: c.pending_payments.reduce((sum, p) => sum + p.tokens, 0),
+    incomingHtlcTokens: htlcTokens(c, false),
+    outgoingHtlcTokens: htlcTokens(c, true),
     isActive: c.is_active
   }
+}
+
+/** In-flight HTLCs of one direction, in whole sats (the client rounds each HTLC down, as LND's amount field). */
+function htlcTokens (c: ClientChannel, outgoing: boolean): number {
+  return c.pending_payments.filter((p) => p.is_outgoing === outgoing).reduce((sum, p) => sum + p.tokens, 0)
 }

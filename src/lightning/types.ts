@@ -4,6 +4,8 @@ import type { ChannelView } from '../policy/types.js'
 export interface NodeIdentity {
   publicKey: string
   alias: string
+  /** The invoice network the node runs on ('bitcoin', 'testnet', 'signet', 'regtest'), when known. */
+  network?: string
 }
 
 export interface CreatedInvoice {
@@ -24,6 +26,13 @@ export interface DirectPayment {
   request: string
   /** The channel the payment must leave through (and the only one it may use). */
   channelId: string
+  /**
+   * How long LND may try, and we wait, ms. Past it the payment is reported 'pending' if LND still
+   * has it in flight (an HTLC held by the payee): we stop waiting, LND's record settles it later.
+   */
+  timeoutMs: number
+  /** Most blocks the HTLC may stay locked (LND's cltv_limit): bounds how long a payee can hold it. */
+  cltvLimit: number
 }
 
 /**

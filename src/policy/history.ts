@@ -25,24 +25,39 @@ export function payerRecords (records: readonly TransactionRecord[], key: Channe
 }
 
 /**
- * The current state of each payment: the newest entry per paymentHash (ties: the later one in
- * ledger order, i.e. the last appended). Entries without a hash cannot be linked to a later
- * state change, so each stands for itself; the daemon should always record the hash.
- * Only entries that change a payment's state count: a refusal (e.g. of a replayed invoice that
- * was paid before) says nothing about that payment, and letting it stand as its latest state
- * would un-count a real payment from the period limits.
+ * Entries that are a state of a payment for their role. For the payer only an attempt is: a
+ * refusal (e.g. of a replayed invoice that was paid before) says nothing about that payment, and
+ * letting it stand as its latest state would un-count a real payment from the period limits or
+ * hide a pending one. Every requester entry is a state of its request.
+ */
+function isPaymentState (r: TransactionRecord): boolean {
+  return r.role === 'requester' || ATTEMPTED.has(r.status)
+}
+
+/**
+ * The current state of each payment of one role: its last entry in ledger order, keyed by the
+ * lower-cased payment hash. Ledger order, not `at`: the wall clock can step back between two
+ * entries (NTP, a VM resumed), and a 'succeeded' stamped before its 'pending' must still win, or
+ * the channel would look busy forever. The ledger appends one entry at a time, so its order is
+ * the order the states happened in. Policy and daemon both read payment states through this.
+ */
+export function latestByHash (records: readonly TransactionRecord[], role: TransactionRecord['role']): Map<string, TransactionRecord> {
+  const out = new Map<string, TransactionRecord>()
+  for (const r of records) {
+    if (r.role !== role || r.paymentHash === undefined || r.paymentHash === '' || !isPaymentState(r)) continue
+    out.set(r.paymentHash.toLowerCase(), r)
+  }
+  return out
+}
+
+/**
+ * The current state of each of our payments (role 'payer') in `records`, plus every attempt
+ * without a hash: those cannot be linked to a later state change, so each stands for itself (the
+ * daemon always records the hash).
  */
 export function latestPerHash (records: readonly TransactionRecord[]): TransactionRecord[] {
-  const byHash = new Map<string, TransactionRecord>()
-  const unlinked: TransactionRecord[] = []
-  for (const r of records) {
-    if (!ATTEMPTED.has(r.status)) continue
-    if (r.paymentHash === undefined) { unlinked.push(r); continue }
-    const h = r.paymentHash.toLowerCase()
-    const prev = byHash.get(h)
-    if (prev === undefined || r.at >= prev.at) byHash.set(h, r)
-  }
-  return [...byHash.values(), ...unlinked]
+  const unlinked = records.filter((r) => r.role === 'payer' && !r.paymentHash && ATTEMPTED.has(r.status))
+  return [...latestByHash(records, 'payer').values(), ...unlinked]
 }
 
 /** Payer entries on this channel whose current state is 'pending'. */

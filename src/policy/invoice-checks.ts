@@ -61,3 +61,18 @@ export const invoiceNotExpired: PayCheck = ({ invoice, now }) => {
       ? `invoice expired ${-left} ms ago`
       : `invoice expires in ${left} ms, less than the ${MIN_INVOICE_VALIDITY_MS} ms needed to pay it safely`)
 }
+
+/**
+ * LND adds 3 blocks of padding to the invoice's final CLTV delta and refuses a cltv_limit that is
+ * not above the sum ('cltv limit X should be greater than Y'). Checking it here refuses, with the
+ * numbers, an invoice that would lock our HTLC longer than we allow, before anything is recorded
+ * as pending or sent to LND.
+ */
+export const LND_BLOCK_PADDING = 3
+
+export const invoiceCltvWithinLimit: PayCheck = ({ invoice, settings }) => {
+  const delta = invoice.cltvDelta ?? 18
+  if (Number.isSafeInteger(delta) && delta >= 0 && delta + LND_BLOCK_PADDING < settings.cltvLimit) return undefined
+  return refuse('invoiceCltvTooLong',
+    `invoice asks for a final CLTV delta of ${String(delta)} blocks (+${LND_BLOCK_PADDING} padding); our cltvLimit is ${settings.cltvLimit}`)
+}

@@ -1,6 +1,6 @@
 import { aboveLocalReserve, channelActive, keepsBalancePoint, withinMaxTransactionSize } from './channel-checks.js'
 import {
-  invoiceForPartner, invoiceHasAmount, invoiceMatchesRequest, invoiceNetwork, invoiceNotExpired, invoiceWellFormed
+  invoiceCltvWithinLimit, invoiceForPartner, invoiceHasAmount, invoiceMatchesRequest, invoiceNetwork, invoiceNotExpired, invoiceWellFormed
 } from './invoice-checks.js'
 import { minTimeElapsed, notPaidBefore, nothingPending, withinPeriodLimits } from './ledger-checks.js'
 import { refuse, type PayCheck, type PayCheckResult, type PayRequestInput } from './payer-types.js'
@@ -19,7 +19,8 @@ const settingsUsable: PayCheck = ({ settings }) => {
  * 1. our settings are usable;
  * 2. the invoice alone: well formed, our network, fixes an amount;
  * 3. the invoice against the request and the channel: same amount, pays our partner;
- * 4. the invoice against the clock: still valid for MIN_INVOICE_VALIDITY_MS;
+ * 4. the invoice against the clock: still valid for MIN_INVOICE_VALIDITY_MS; and against our
+ *    cltvLimit: its final CLTV delta fits;
  * 5. our per-payment setting: maxTransactionSize;
  * 6. our view of the channel: active, reserve kept, balance point kept;
  * 7. our ledger: hash never attempted, nothing pending, minTimeBetweenPayments, then the count
@@ -34,6 +35,7 @@ export const PAY_CHECKS: ReadonlyArray<readonly [string, PayCheck]> = [
   ['invoiceMatchesRequest', invoiceMatchesRequest],
   ['invoiceForPartner', invoiceForPartner],
   ['invoiceNotExpired', invoiceNotExpired],
+  ['invoiceCltvWithinLimit', invoiceCltvWithinLimit],
   ['withinMaxTransactionSize', withinMaxTransactionSize],
   ['channelActive', channelActive],
   ['aboveLocalReserve', aboveLocalReserve],

@@ -11,6 +11,7 @@ export const PAY_REFUSAL_REASONS = [
   'amountMismatch',
   'wrongDestination',
   'invoiceExpired',
+  'invoiceCltvTooLong',
   'maxTransactionSize',
   'channelInactive',
   'localReserve',
@@ -48,6 +49,8 @@ export interface DecodedInvoice {
   expiresAt: number
   /** e.g. 'bitcoin', 'testnet', 'regtest'. */
   network?: string
+  /** The invoice's final CLTV delta in blocks (BOLT11 'c'); 18 when the invoice has none. */
+  cltvDelta?: number
 }
 
 export interface PayRequestInput {

@@ -1,6 +1,6 @@
 import type { Settings } from '../config/types.js'
 import type { ChannelView } from './types.js'
-import { formatShare, localShare, movableTotal, SHARE_EPSILON, tokensAtOrBelow } from './share.js'
+import { formatShare, localShare, requesterView, SHARE_EPSILON, tokensAtOrBelow } from './share.js'
 import { settingsProblem } from './settings-check.js'
 
 /**
@@ -60,7 +60,8 @@ export function decideRequest (input: RequestInput): RequestDecision {
   if (problem !== undefined) return { action: 'none', reason: 'invalidSettings', detail: problem }
   if (!ch.isActive) return { action: 'none', reason: 'inactive', detail: `channel ${ch.id} is inactive` }
 
-  const total = movableTotal(ch)
+  // HTLCs in flight count as ours (requesterView): whichever way they end, we never ask past our point.
+  const { local, total } = requesterView(ch)
   if (total === 0) {
     return { action: 'none', reason: 'empty', detail: `channel ${ch.id} has no funds on either side` }
   }
@@ -78,12 +79,12 @@ export function decideRequest (input: RequestInput): RequestDecision {
     }
   }
 
-  const needed = tokensAtOrBelow(total, s.balancePoint) - ch.localBalance
+  const needed = tokensAtOrBelow(total, s.balancePoint) - local
   if (needed <= 0) {
     return {
       action: 'none',
       reason: 'balanced',
-      detail: `local balance ${ch.localBalance} is already at the balance point ${formatShare(s.balancePoint)} to the nearest sat`
+      detail: `local balance ${local} is already at the balance point ${formatShare(s.balancePoint)} to the nearest sat`
     }
   }
 

@@ -25,5 +25,14 @@ export function settingsProblem (s: Settings): string | undefined {
     fraction('deadzone') ??
     (Number.isFinite(s.limitsPeriod) && s.limitsPeriod > 0
       ? undefined
-      : `limitsPeriod must be a finite number of ms > 0 (got ${String(s.limitsPeriod)})`)
+      : `limitsPeriod must be a finite number of ms > 0 (got ${String(s.limitsPeriod)})`) ??
+    (Number.isFinite(s.paymentTimeout) && s.paymentTimeout > 0
+      ? undefined
+      : `paymentTimeout must be a finite number of ms > 0 (got ${String(s.paymentTimeout)})`) ??
+    (Number.isSafeInteger(s.cltvLimit) && s.cltvLimit > 0
+      ? undefined
+      : `cltvLimit must be a whole number of blocks > 0 (got ${String(s.cltvLimit)})`) ??
+    (Number.isFinite(s.maxRetryWait) && s.maxRetryWait >= 0
+      ? undefined
+      : `maxRetryWait must be a finite number of ms >= 0 (got ${String(s.maxRetryWait)})`)
 }

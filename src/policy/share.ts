@@ -16,29 +16,67 @@ function sats (n: number): number {
 }
 
 /**
- * The funds that can move on the channel: local + remote, in-flight HTLCs excluded.
+ * One side's funds as a decision must see them: `local` is what we count as ours, `total` all
+ * the funds of the channel that can move, in-flight HTLCs included (both ends count the same
+ * HTLCs, so both see the same total).
  *
- * Why not `capacity`: LND charges the commit fee and anchors to the opener in both nodes' views,
- * and in-flight HTLCs are in neither balance, so capacity is larger than local + remote. With
- * capacity as the denominator both ends would read below 0.5 at a perfectly even split and
- * both could ask to be paid. With local + remote, A.local == B.remote and A.remote == B.local,
- * so shareA + shareB == 1 and both ends agree on who is the poorer side.
+ * Why not `capacity` for the total: LND charges the commit fee and anchors to the opener in both
+ * nodes' views, so capacity is larger than what can move. With capacity as the denominator both
+ * ends would read below 0.5 at a perfectly even split and both could ask to be paid.
  */
-export function movableTotal (ch: ChannelView): number {
-  return sats(ch.localBalance) + sats(ch.remoteBalance)
+export interface SideView {
+  local: number
+  total: number
+  /** The in-flight HTLCs counted into `total` (both directions), for details shown to operators. */
+  inFlight: number
+}
+
+/** HTLCs in flight on the channel, both directions: in neither LND balance. */
+function inFlightOf (ch: ChannelView): number {
+  return sats(ch.incomingHtlcTokens) + sats(ch.outgoingHtlcTokens)
 }
 
 /**
- * The local side's fraction of the movable funds, local / (local + remote), in [0, 1].
+ * The payer's pessimistic view: every HTLC in flight counts as the partner's. An incoming one may
+ * still settle (it is the partner's until then, and LND shows it in neither balance), an outgoing
+ * one is already gone from our local balance. A payment checked against this view keeps our
+ * balance point however the HTLCs end: a partner who routes a payment through us and holds it
+ * cannot make our share look higher than it will be once it fails back.
+ */
+export function payerView (ch: ChannelView): SideView {
+  const inFlight = inFlightOf(ch)
+  return { local: sats(ch.localBalance), total: sats(ch.localBalance) + sats(ch.remoteBalance) + inFlight, inFlight }
+}
+
+/**
+ * The requester's view, the mirror image: every HTLC in flight counts as ours, so we never ask for
+ * more than reaches our balance point whichever way they end. With the same HTLCs it is exactly
+ * the complement of the payer's view from the other end (requester local = total - payer local),
+ * so a request sized for bpRequester == 1 - bpPayer passes the payer's check to the sat.
+ */
+export function requesterView (ch: ChannelView): SideView {
+  const inFlight = inFlightOf(ch)
+  return { local: sats(ch.localBalance) + inFlight, total: sats(ch.localBalance) + sats(ch.remoteBalance) + inFlight, inFlight }
+}
+
+/** The funds that can move on the channel: local + remote + HTLCs in flight. */
+export function movableTotal (ch: ChannelView): number {
+  return payerView(ch).total
+}
+
+/**
+ * The local side's fraction of the movable funds in the requester's view (what our own decision to
+ * ask uses, and what the status shows), in [0, 1]. Without HTLCs in flight: local / (local + remote),
+ * and both ends' shares sum to 1.
  *
  * An empty channel (zero capacity or zero balances) has no poorer side; it returns 0.5 so that
  * both ends still agree (0.5 + 0.5 == 1) and nothing divides by zero. Deciders must test
  * movableTotal() === 0 themselves rather than rely on this neutral value.
  */
 export function localShare (ch: ChannelView): number {
-  const total = movableTotal(ch)
-  if (total === 0) return 0.5
-  return sats(ch.localBalance) / total
+  const v = requesterView(ch)
+  if (v.total === 0) return 0.5
+  return v.local / v.total
 }
 
 /**

@@ -13,7 +13,12 @@ export interface ChannelView {
   /** LND's local_constraints.chan_reserve_sat: what the local side can never spend. */
   localReserve: number
   remoteReserve: number
-  /** Sum of in-flight HTLC amounts on this channel (either direction). */
-  pendingTokens: number
+  /**
+   * HTLCs in flight on this channel, summed by direction (LND's pending_htlcs, `incoming` as seen
+   * from the local node). Neither balance includes them: each may still settle or fail, so every
+   * decision counts them against whoever decides (see payerView / requesterView in share.ts).
+   */
+  incomingHtlcTokens: number
+  outgoingHtlcTokens: number
   isActive: boolean
 }

@@ -178,7 +178,9 @@ describe('the repository\'s config/default.json', () => {
     const shipped = JSON.parse(await readFile(join(REPO_CONFIG, 'default.json'), 'utf8')) as Record<string, unknown>
     const { lightningNodes, ...originalRest } = ORIGINAL_DEFAULT_JSON
     assert.deepEqual(lightningNodes.length, 1)
-    assert.deepEqual(shipped, { ...originalRest, lightningNodes: [], swarm: { bootstrap: [] }, api: { host: '127.0.0.1' } })
+    // New settings (payment bounds, retryAt cap) are added to the original's baseSettings.
+    const limits = { ...originalRest.limits, baseSettings: { ...originalRest.limits.baseSettings, paymentTimeout: '60s', cltvLimit: 144, maxRetryWait: '4h' } }
+    assert.deepEqual(shipped, { ...originalRest, limits, lightningNodes: [], swarm: { bootstrap: [] }, api: { host: '127.0.0.1' } })
     assert.deepEqual(JSON.parse(JSON.stringify({ ...DEFAULTS, announceInterval: 90000, lightningNodes: [] })), shipped)
   })
 

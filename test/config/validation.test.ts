@@ -55,7 +55,7 @@ describe('every validation problem is one line: the field path, then what was ex
     ['audit unknown key (the original\'s old name is dropped, a typo is not)', (c) => { c.audit.transactionHistroy = 'x' }, 'audit.transactionHistroy: unknown setting (did you mean "transactionHistory"?)'],
     // limits
     ['limits not an object', (c) => { c.limits = [] }, 'limits: expected an object (baseSettings and idSettings)'],
-    ['baseSettings not an object', (c) => { c.limits.baseSettings = 5 }, 'limits.baseSettings: expected an object (the nine settings)'],
+    ['baseSettings not an object', (c) => { c.limits.baseSettings = 5 }, 'limits.baseSettings: expected an object (the settings)'],
     ['maxTransactionSize 0', (c) => { c.limits.baseSettings.maxTransactionSize = 0 }, 'limits.baseSettings.maxTransactionSize: expected a whole number of satoshis above 0'],
     ['maxTransactionSize fraction', (c) => { c.limits.baseSettings.maxTransactionSize = 1.5 }, 'limits.baseSettings.maxTransactionSize: expected a whole number of satoshis above 0'],
     ['maxTransactionSize text', (c) => { c.limits.baseSettings.maxTransactionSize = 'lots' }, 'limits.baseSettings.maxTransactionSize: expected a whole number of satoshis above 0'],
@@ -75,6 +75,11 @@ describe('every validation problem is one line: the field path, then what was ex
     ['band outside the channel', (c) => { Object.assign(c.limits.baseSettings, { balancePoint: 0.9, deadzone: 0.2 }) }, 'limits.baseSettings.deadzone: expected balancePoint ± deadzone within 0..1, got 0.9 ± 0.2'],
     ['refreshRate below 1 s', (c) => { c.limits.baseSettings.refreshRate = 0.5 }, 'limits.baseSettings.refreshRate: expected a duration from 1s to 1d, got 0.5'],
     ['refreshRate above a day', (c) => { c.limits.baseSettings.refreshRate = '2d' }, 'limits.baseSettings.refreshRate: expected a duration from 1s to 1d, got "2d"'],
+    ['paymentTimeout above an hour', (c) => { c.limits.baseSettings.paymentTimeout = '2h' }, 'limits.baseSettings.paymentTimeout: expected a duration from 1s to 1h, got "2h"'],
+    ['paymentTimeout below 1 s (bare number = ms)', (c) => { c.limits.baseSettings.paymentTimeout = 500 }, 'limits.baseSettings.paymentTimeout: expected a duration from 1s to 1h, got 500'],
+    ['cltvLimit above LND\'s maximum', (c) => { c.limits.baseSettings.cltvLimit = 2017 }, 'limits.baseSettings.cltvLimit: expected a whole number of blocks from 22 to 2016'],
+    ['cltvLimit not whole', (c) => { c.limits.idSettings = [{ id: 'A', cltvLimit: 100.5 }] }, 'limits.idSettings[0].cltvLimit: expected a whole number of blocks from 22 to 2016'],
+    ['maxRetryWait above 7 days', (c) => { c.limits.baseSettings.maxRetryWait = '8d' }, 'limits.baseSettings.maxRetryWait: expected a duration from 1s to 7d, got "8d"'],
     ['refreshRate junk', (c) => { c.limits.baseSettings.refreshRate = 'often' }, `limits.baseSettings.refreshRate: ${DURATION}, got "often"`],
     ['baseSettings typo', (c) => { c.limits.baseSettings.maxTransactionSise = 5 }, 'limits.baseSettings.maxTransactionSise: unknown setting (did you mean "maxTransactionSize"?)'],
     ['idSettings not a list', (c) => { c.limits.idSettings = { id: 'A' } }, 'limits.idSettings: expected a list of { "id": ..., <settings to override> }'],
@@ -154,7 +159,7 @@ describe('what is accepted, and what it becomes', () => {
       lightningNodes: [{ type: 'lnd', cert: CERT, macaroon: MACAROON, socket: '127.0.0.1:10009' }],
       audit: { storage: { path: './storage/' }, transactionHistory: 'transaction-log', eventLog: 'event-log', verboseScreenLogging: false, shouldMask: ['topic', 'publicKey', 'remotePeer', 'paidTo', 'paidBy'] },
       limits: {
-        baseSettings: { maxTransactionSize: 1_000_000, minTimeBetweenPayments: 60_000, limitsPeriod: 14_400_000, useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 20, maxAmountPerPeriod: 100_000_000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 10_000 },
+        baseSettings: { maxTransactionSize: 1_000_000, minTimeBetweenPayments: 60_000, limitsPeriod: 14_400_000, useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 20, maxAmountPerPeriod: 100_000_000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 10_000, paymentTimeout: 60_000, cltvLimit: 144, maxRetryWait: 14_400_000 },
         idSettings: []
       },
       swarm: { bootstrap: [] },

@@ -16,7 +16,10 @@ export const BASE_SETTINGS: Settings = {
   maxAmountPerPeriod: 100_000_000,
   balancePoint: 0.5,
   deadzone: 0.1,
-  refreshRate: 1000
+  refreshRate: 1000,
+  paymentTimeout: 60_000,
+  cltvLimit: 144,
+  maxRetryWait: 4 * 3600_000
 }
 
 export async function tempDir (prefix = 'tightrope-'): Promise<{ path: string; remove: () => Promise<void> }> {

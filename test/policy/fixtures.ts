@@ -22,6 +22,9 @@ export function settings (over: Partial<Settings> = {}): Settings {
     balancePoint: 0.5,
     deadzone: 0.1,
     refreshRate: 10_000,
+    paymentTimeout: MIN,
+    cltvLimit: 144,
+    maxRetryWait: 4 * HOUR,
     ...over
   }
 }
@@ -36,7 +39,8 @@ export function channel (over: Partial<ChannelView> = {}): ChannelView {
     remoteBalance: 50_000,
     localReserve: 1_000,
     remoteReserve: 1_000,
-    pendingTokens: 0,
+    incomingHtlcTokens: 0,
+    outgoingHtlcTokens: 0,
     isActive: true,
     ...over
   }
@@ -51,7 +55,9 @@ export function mirror (ch: ChannelView): ChannelView {
     localBalance: ch.remoteBalance,
     remoteBalance: ch.localBalance,
     localReserve: ch.remoteReserve,
-    remoteReserve: ch.localReserve
+    remoteReserve: ch.localReserve,
+    incomingHtlcTokens: ch.outgoingHtlcTokens,
+    outgoingHtlcTokens: ch.incomingHtlcTokens
   }
 }
 

@@ -56,7 +56,8 @@ test('periodUsage: what counts', () => {
       tokens: 3_000,
       oldestAt: NOON - 3 * HOUR
     },
-    { name: 'newest wins regardless of ledger order', records: [rec({ status: 'failed', at: NOON - HOUR }), rec({ status: 'pending', at: NOON - 2 * HOUR })], count: 0, tokens: 0 },
+    // The clock stepped back between the two entries: the one appended last is the payment's state.
+    { name: 'ledger order wins over timestamps', records: [rec({ status: 'pending', at: NOON - HOUR }), rec({ status: 'failed', at: NOON - 2 * HOUR })], count: 0, tokens: 0 },
     { name: 'same time: the later appended wins', records: [rec({ status: 'pending' }), rec({ status: 'failed' })], count: 0, tokens: 0 },
     { name: 'rolling: exactly one period old has left', records: [rec({ at: NOON - DAY })], count: 0, tokens: 0 },
     { name: 'rolling: one ms younger still counts', records: [rec({ at: NOON - DAY + 1 })], count: 1, tokens: 10_000 },

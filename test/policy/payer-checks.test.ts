@@ -51,6 +51,8 @@ const cases: Case[] = [
   { name: 'expired invoice', input: invoice({ expiresAt: NOON - 1 }), reason: 'invoiceExpired' },
   { name: 'expires just inside the safety margin', input: invoice({ expiresAt: NOON + MIN_INVOICE_VALIDITY_MS - 1 }), reason: 'invoiceExpired' },
   { name: 'expires exactly at the safety margin', input: invoice({ expiresAt: NOON + MIN_INVOICE_VALIDITY_MS }) },
+  { name: 'final CLTV delta + 3 not below our cltvLimit', input: { ...invoice({ cltvDelta: 141 }), settings: settings({ cltvLimit: 144 }) }, reason: 'invoiceCltvTooLong', detail: ['141', '144'] },
+  { name: 'final CLTV delta + 3 just below our cltvLimit', input: { ...invoice({ cltvDelta: 140 }), settings: settings({ cltvLimit: 144 }) } },
   { name: 'above maxTransactionSize', input: { settings: settings({ maxTransactionSize: 19_999 }) }, reason: 'maxTransactionSize', detail: ['20000', '19999'] },
   { name: 'exactly maxTransactionSize', input: { settings: settings({ maxTransactionSize: 20_000 }) } },
   { name: 'channel inactive', input: { channel: channel({ localBalance: 70_000, remoteBalance: 30_000, isActive: false }) }, reason: 'channelInactive' },
@@ -76,6 +78,24 @@ const cases: Case[] = [
     detail: ['15000']
   },
   { name: 'zero balances', input: { channel: channel({ localBalance: 0, remoteBalance: 0 }) }, reason: 'localReserve' },
+  {
+    // The partner routed 10k through us and holds it: its remote balance shows 10k less, so
+    // local + remote alone would read 70/90 and let 25k pass; failed back, we would sit at 45%.
+    name: 'an incoming HTLC in flight counts as the partner\'s',
+    input: { ...invoice({ tokens: 25_000 }), requestedTokens: 25_000, channel: channel({ localBalance: 70_000, remoteBalance: 20_000, incomingHtlcTokens: 10_000 }) },
+    reason: 'belowBalancePoint',
+    detail: ['100000', 'HTLCs in flight', 'at most 20000']
+  },
+  {
+    name: 'an outgoing HTLC in flight counts as already gone',
+    input: { ...invoice({ tokens: 15_000 }), requestedTokens: 15_000, channel: channel({ localBalance: 60_000, remoteBalance: 30_000, outgoingHtlcTokens: 10_000 }) },
+    reason: 'belowBalancePoint',
+    detail: ['at most 10000']
+  },
+  {
+    name: 'with HTLCs in flight, exactly the balance point still passes',
+    input: { ...invoice({ tokens: 20_000 }), requestedTokens: 20_000, channel: channel({ localBalance: 70_000, remoteBalance: 20_000, incomingHtlcTokens: 10_000 }) }
+  },
   { name: 'hash already paid', input: { records: [rec({ paymentHash: hash(100), at: NOON - 2 * DAY })] }, reason: 'duplicatePayment' },
   { name: 'hash attempted and failed', input: { records: [rec({ paymentHash: hash(100), status: 'failed', at: NOON - 2 * DAY })] }, reason: 'duplicatePayment' },
   { name: 'hash paid on another channel', input: { records: [rec({ paymentHash: hash(100), channelId: '999x9x9', at: NOON - 2 * DAY })] }, reason: 'duplicatePayment' },
@@ -84,6 +104,11 @@ const cases: Case[] = [
   { name: 'our own invoice as requester is not a payment of ours', input: { records: [rec({ paymentHash: hash(100), role: 'requester', localPublicKey: REQUESTER_KEY, at: NOON - 1 })] } },
   { name: 'another payment pending in the ledger', input: { records: [rec({ paymentHash: hash(5), status: 'pending', at: NOON - 2 * DAY })] }, reason: 'paymentPending' },
   { name: 'the daemon has a payment under way', input: { paymentInFlight: true }, reason: 'paymentPending' },
+  {
+    // The clock stepped back an hour between 'pending' and 'succeeded': the later entry is the state.
+    name: 'a payment that settled after the clock stepped back is not pending',
+    input: { records: [rec({ paymentHash: hash(5), status: 'pending', at: NOON - HOUR }), rec({ paymentHash: hash(5), status: 'succeeded', at: NOON - 2 * HOUR })] }
+  },
   {
     name: 'a pending payment later marked failed is not pending',
     input: { records: [rec({ paymentHash: hash(5), status: 'pending', at: NOON - 2 * DAY }), rec({ paymentHash: hash(5), status: 'failed', at: NOON - 2 * DAY + 1 })] }

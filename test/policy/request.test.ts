@@ -33,6 +33,18 @@ const cases: Case[] = [
   },
   { name: 'rich side', input: { channel: poor(70_000, 30_000) }, expect: { action: 'none', reason: 'richSide' } },
   {
+    // 20k of ours in flight may come back: counted as ours, so we ask only for what reaches 50%
+    // if it does (local + remote alone would read 30% and ask for 20k more).
+    name: 'an outgoing HTLC in flight counts as ours',
+    input: { channel: poor(30_000, 50_000, { capacity: 100_000, outgoingHtlcTokens: 20_000 }) },
+    expect: { action: 'none', reason: 'balanced' }
+  },
+  {
+    name: 'an incoming HTLC in flight counts as ours: ask only for the rest',
+    input: { channel: poor(20_000, 70_000, { capacity: 100_000, incomingHtlcTokens: 10_000 }) },
+    expect: { action: 'request', tokens: 20_000 }
+  },
+  {
     name: 'balancePoint 0.3: asks for enough to reach 30%',
     input: { channel: poor(15_000, 85_000), settings: settings({ balancePoint: 0.3 }) },
     expect: { action: 'request', tokens: 15_000 }

@@ -77,9 +77,11 @@ const routes: Array<[string, RegExp, Route]> = [
   ['GET', /^\/faults$/, (c) => ({ rules: c.network.faults.listRules(), held: c.network.faults.listHeld(), hopLatencyMs: c.network.faults.hopLatencyMs, rpcLatencyMs: Object.fromEntries(c.network.faults.rpcLatencyMs) })],
   ['POST', /^\/faults$/, (c, b) => c.addFault(parseFault(b))],
   ['POST', /^\/faults\/release$/, (c, b) => {
-    if (b.id === undefined) return { released: c.network.faults.releaseAll() }
+    const how = b.outcome ?? 'settle'
+    if (how !== 'settle' && how !== 'fail') throw new HttpError(400, 'outcome: expected "settle" or "fail"')
+    if (b.id === undefined) return { released: c.network.faults.releaseAll(how) }
     const id = str(b, 'id') as string
-    if (!c.network.faults.release(id)) throw new HttpError(404, `no held payment ${id}`)
+    if (!c.network.faults.release(id, how)) throw new HttpError(404, `no held payment ${id}`)
     return { released: 1 }
   }],
   ['DELETE', /^\/faults$/, (c) => { c.network.faults.clear(); return { cleared: true } }],

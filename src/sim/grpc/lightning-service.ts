@@ -54,6 +54,8 @@ function listChannels (req: { active_only: boolean; inactive_only: boolean; publ
     .filter((c) => !(req.active_only && !c.active) && !(req.inactive_only && c.active) && !req.private_only)
     .filter((c) => !peer || c.peerOf(me) === peer)
     .map((c) => channelToRpc(c, c.sideOf(me), aliasOf(ctx, c.peerOf(me)), now))
+  // For harnesses that judge a node's decisions by what it saw (the soak): emitted as served.
+  ctx.node.events.emit('channels_listed')
   return { channels }
 }
 

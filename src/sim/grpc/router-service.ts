@@ -4,6 +4,7 @@ import { htlcEventToRpc, paymentToRpc } from './mappers.js'
 import { decodeForNode, paymentHashFrom } from './pay-req.js'
 import { notFound, toStatus, unknown } from './rpc-error.js'
 import { sendPayment } from '../model/send-payment.js'
+import { BLOCK_PADDING } from '../model/routing.js'
 import type { PaymentRecord } from '../model/payments.js'
 import type { HtlcEvent } from '../model/network.js'
 
@@ -21,7 +22,11 @@ interface SendPaymentRequest {
   max_parts: number
   no_inflight_updates: boolean
   allow_self_payment: boolean
+  cltv_limit: number
 }
+
+/** The router's MaxTotalTimelock: LND refuses a larger cltv_limit, and uses it when none is given. */
+const MAX_TOTAL_TIMELOCK = 2016
 
 /** The same mutual-exclusion checks LND's router backend makes on a SendPaymentV2 request. */
 function readRequest (req: SendPaymentRequest) {
@@ -33,10 +38,13 @@ function readRequest (req: SendPaymentRequest) {
   }
   if (req.last_hop_pubkey.length !== 0 && req.last_hop_pubkey.length !== 33) throw unknown('invalid vertex length')
   if (Number(req.amt) < 0 || Number(req.amt_msat) < 0) throw unknown('amount cannot be negative')
+  // LND's ValidateCLTVLimit (router_backend.go): 0 means its maximum.
+  if (req.cltv_limit > MAX_TOTAL_TIMELOCK) throw unknown(`total time lock of ${req.cltv_limit} exceeds max allowed ${MAX_TOTAL_TIMELOCK}`)
   const outgoing = req.outgoing_chan_ids.length > 0 ? req.outgoing_chan_ids : (req.outgoing_chan_id && req.outgoing_chan_id !== '0' ? [req.outgoing_chan_id] : [])
   return {
     amtMsat: Number(req.amt_msat) || Number(req.amt) * 1000,
     feeLimitMsat: Number(req.fee_limit_msat) || Number(req.fee_limit_sat) * 1000,
+    cltvLimit: req.cltv_limit || MAX_TOTAL_TIMELOCK,
     outgoingChanIds: outgoing,
     ...(req.last_hop_pubkey.length ? { lastHopPubkey: req.last_hop_pubkey.toString('hex') } : {})
   }
@@ -62,6 +70,8 @@ function sendPaymentV2 (req: SendPaymentRequest, call: ServerWritableStream<any,
   try {
     const parsed = readRequest(req)
     const decoded = decodeForNode(req.payment_request)
+    // routing.ValidateCLTVLimit with the block padding: the limit must leave room for the final delta.
+    if (parsed.cltvLimit <= decoded.cltvDelta + BLOCK_PADDING) throw unknown(`cltv limit ${parsed.cltvLimit} should be greater than ${decoded.cltvDelta + BLOCK_PADDING}`)
     listener = streamPayment(call, ctx, decoded.paymentHash, decoded.paymentAddr, req.no_inflight_updates)
     sendPayment(ctx.network, ctx.node, {
       paymentRequest: req.payment_request,
@@ -74,6 +84,7 @@ function sendPaymentV2 (req: SendPaymentRequest, call: ServerWritableStream<any,
       feeLimitMsat: parsed.feeLimitMsat,
       outgoingChanIds: parsed.outgoingChanIds,
       timeoutSeconds: req.timeout_seconds,
+      cltvLimit: parsed.cltvLimit,
       ...(parsed.lastHopPubkey ? { lastHopPubkey: parsed.lastHopPubkey } : {})
     })
   } catch (err) {

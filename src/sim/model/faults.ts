@@ -15,6 +15,9 @@ export type FaultRuleInput =
 
 export type FaultRule = FaultRuleInput & { id: string }
 
+/** How a held payment ends: the payee settles it, or fails it back (a hold invoice cancelled). */
+export type HoldOutcome = 'settle' | 'fail'
+
 export interface HeldPayment {
   id: string
   paymentHash: string
@@ -31,7 +34,7 @@ export class Faults {
   hopLatencyMs = 0
   readonly rpcLatencyMs = new Map<string, number>()
   private rules: FaultRule[] = []
-  private readonly held = new Map<string, { info: HeldPayment; release: () => void }>()
+  private readonly held = new Map<string, { info: HeldPayment; release: (how: HoldOutcome) => void }>()
   private counter = 0
 
   addRule (rule: FaultRuleInput): FaultRule {
@@ -58,27 +61,28 @@ export class Faults {
     return rule
   }
 
-  hold (info: Omit<HeldPayment, 'id' | 'heldAt'>): { id: string; released: Promise<void> } {
+  hold (info: Omit<HeldPayment, 'id' | 'heldAt'>): { id: string; released: Promise<HoldOutcome> } {
     const id = `held-${++this.counter}`
-    let release!: () => void
-    const released = new Promise<void>((resolve) => { release = resolve })
+    let release!: (how: HoldOutcome) => void
+    const released = new Promise<HoldOutcome>((resolve) => { release = resolve })
     this.held.set(id, { info: { ...info, id, heldAt: Date.now() }, release })
     return { id, released }
   }
 
   listHeld (): HeldPayment[] { return [...this.held.values()].map((h) => h.info) }
 
-  release (id: string): boolean {
+  /** Lets a held payment go on: 'settle' (default) as if never held, 'fail' failed back by the payee. */
+  release (id: string, how: HoldOutcome = 'settle'): boolean {
     const h = this.held.get(id)
     if (!h) return false
     this.held.delete(id)
-    h.release()
+    h.release(how)
     return true
   }
 
-  releaseAll (): number {
+  releaseAll (how: HoldOutcome = 'settle'): number {
     const ids = [...this.held.keys()]
-    for (const id of ids) this.release(id)
+    for (const id of ids) this.release(id, how)
     return ids.length
   }
 }

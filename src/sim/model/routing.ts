@@ -32,7 +32,12 @@ export interface RouteQuery {
   /** The last hop must come from this node, when given (last_hop_pubkey). */
   lastHopPubkey?: string
   maxHops?: number
+  /** LND's cltv_limit: the route's total time lock (final delta + 3 blocks padding included) must not exceed it. */
+  cltvLimit?: number
 }
+
+/** LND pads the final CLTV delta by 3 blocks so an HTLC survives blocks mined while it travels. */
+export const BLOCK_PADDING = 3
 
 export type RouteResult = { route: Route } | { error: 'FAILURE_REASON_NO_ROUTE' | 'FAILURE_REASON_INSUFFICIENT_BALANCE' }
 
@@ -82,6 +87,7 @@ export function findRoute (channelsOf: (pub: string) => Iterable<SimChannel>, is
       const amountMsat = label.amountMsat + fee
       if (amountMsat - q.amountMsat > q.feeLimitMsat) continue
       const cltv = label.cltv + (isFirstHop ? 0 : ch.policies[side].timeLockDelta)
+      if (q.cltvLimit !== undefined && cltv + BLOCK_PADDING > q.cltvLimit) continue
       const existing = labels.get(prev)
       if (!existing || amountMsat < existing.amountMsat) {
         labels.set(prev, { amountMsat, cltv, hops: label.hops + 1, next: { node, channel: ch } })

@@ -18,6 +18,8 @@ export interface SendPaymentArgs {
   outgoingChanIds: string[]
   lastHopPubkey?: string
   timeoutSeconds: number
+  /** LND's cltv_limit after validation: most blocks the whole route may lock the HTLC (0: LND's max). */
+  cltvLimit?: number
 }
 
 const MAX_ROUTE_ATTEMPTS = 5
@@ -66,7 +68,8 @@ async function execute (network: SimNetwork, source: SimNode, record: PaymentRec
       finalCltvDelta: args.finalCltvDelta,
       blockHeight: network.blockHeight,
       outgoingChanIds: args.outgoingChanIds,
-      ...(args.lastHopPubkey ? { lastHopPubkey: args.lastHopPubkey } : {})
+      ...(args.lastHopPubkey ? { lastHopPubkey: args.lastHopPubkey } : {}),
+      ...(args.cltvLimit ? { cltvLimit: args.cltvLimit } : {})
     })
     if ('error' in found) { lastError = found.error; break }
     const htlcAttempt = source.payments.addAttempt(record, found.route, nowNs())
@@ -148,7 +151,14 @@ async function finish (network: SimNetwork, source: SimNode, record: PaymentReco
   const lastLocked = added[added.length - 1]
   if (!last || !lastLocked) throw new Error('empty route')
   const hold = network.faults.take('hold', [source.alias, source.publicKey], [dest.alias, dest.publicKey])
-  if (hold) await network.faults.hold({ paymentHash: args.paymentHash, from: source.alias, to: dest.alias }).released
+  // Held at the destination, as a hold invoice would: the HTLCs stay IN_FLIGHT on every hop
+  // (both ends list them in pending_htlcs) until the payee settles or fails them back.
+  const heldOutcome = hold ? await network.faults.hold({ paymentHash: args.paymentHash, from: source.alias, to: dest.alias }).released : undefined
+  if (heldOutcome === 'fail') {
+    await unwind(network, source, added, 'fail')
+    conclude(network, source, record, { reason: 'FAILURE_REASON_INCORRECT_PAYMENT_DETAILS', attempt, failure: { code: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', sourceIndex: route.hops.length } })
+    return
+  }
   if (forcedReason) {
     await unwind(network, source, added, 'fail')
     conclude(network, source, record, { reason: forcedReason, attempt, failure: { code: 'TEMPORARY_CHANNEL_FAILURE', sourceIndex: 1 } })

@@ -7,7 +7,7 @@ import type { ConfigCheckOptions } from './options.js'
 
 interface SideReport { node: string; channelId: string; partner: string; settings: Settings; sources: Record<string, string> }
 
-const DURATIONS = new Set(['minTimeBetweenPayments', 'limitsPeriod', 'refreshRate'])
+const DURATIONS = new Set(['minTimeBetweenPayments', 'limitsPeriod', 'refreshRate', 'paymentTimeout', 'maxRetryWait'])
 const show = (k: string, v: unknown): string => DURATIONS.has(k) ? formatDuration(v as number) : String(v)
 
 export async function configCheck (opts: ConfigCheckOptions): Promise<void> {
