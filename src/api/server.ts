@@ -92,7 +92,7 @@ async function handle (opts: ApiOptions, streams: Set<ServerResponse>, req: Inco
       }
       case '/metrics':
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        return void res.end(renderMetrics(buildStatus(opts.daemon, opts.swarm), opts.ledger.allTransactions(), opts.daemon.rpcStats))
+        return void res.end(renderMetrics(buildStatus(opts.daemon, opts.swarm), opts.ledger.allTransactions(), opts.daemon.rpcStats, opts.swarm?.counters))
       case '/api/stream':
         return stream(opts, streams, res)
       default:
