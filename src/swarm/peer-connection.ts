@@ -95,7 +95,8 @@ export class PeerConnection extends EventEmitter {
       handshake: c.buffer,
       messages: [{ encoding: c.buffer, onmessage: (bytes: Uint8Array) => this.onEnvelope(bytes) }],
       onopen: (handshake: Uint8Array) => this.onHello(handshake),
-      onclose: () => { this.onClose() }
+      // The channel is the connection's only use: without it (closed or refused by the remote) we hang up.
+      onclose: () => { if ((opts.conn as unknown as { destroying?: boolean }).destroying) this.onClose(); else this.drop('protocol channel closed', 'channelClosed') }
     })
     if (!channel) {
       this.drop('tightrope protocol channel already open on this connection', 'duplicateChannel')

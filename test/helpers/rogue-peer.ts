@@ -16,9 +16,9 @@ export interface RogueOptions {
   timeoutMs?: number
   /** 'silent': connect and never open the protocol; 'hello': open it and send no node claims. */
   mode?: 'normal' | 'silent' | 'hello'
-  /** The hello's version (default: the current one); a v2 hello also carries the claims, as v2 did. */
+  /** The hello's version (default: the current one); with another, no claims are sent. */
   version?: number
-  /** Sent right after the claims, before the victim could have checked them (the early-request case). */
+  /** A payInvoice sent right behind the claims (the early-request case); its id is `earlyRequestId`. */
   early?: { channelId: string; invoice: string; tokens: number }
 }
 
@@ -52,26 +52,31 @@ export class RoguePeer {
       swarm.on('connection', (conn: SwarmConnection) => {
         conn.on('error', () => {})
         conn.on('close', () => { rogue.closed = true })
-        conn.on('data', (d: Buffer) => rogue.received.push(Buffer.from(d)))
         rogue.conn = conn
-        if (args.mode === 'silent') { clearTimeout(timer); return resolve() }
+        if (args.mode === 'silent') {
+          conn.on('data', (d: Buffer) => rogue.received.push(Buffer.from(d)))
+          clearTimeout(timer)
+          return resolve()
+        }
+        // Create and open in this tick, as the real peer does: Protomux rejects a remote open that
+        // finds no channel of its protocol here.
+        const channel = Protomux.from(conn).createChannel({
+          protocol: PROTOCOL,
+          handshake: c.buffer,
+          messages: [{ encoding: c.buffer, onmessage: (bytes: Uint8Array) => rogue.onMessage(bytes) }],
+          onopen: (theirs: Uint8Array) => { rogue.theirHello = theirs; clearTimeout(timer); resolve() }
+        })
+        conn.on('data', (d: Buffer) => rogue.received.push(Buffer.from(d)))
+        if (!channel) return reject(new Error('rogue peer: no channel'))
+        rogue.channel = channel
+        channel.open(encodeWith(helloCodec, { version, agent: 'rogue/1', proof: membershipProof(authKey, conn.handshakeHash, conn.publicKey), nodes: [] }))
+        if (version !== PROTOCOL_VERSION || args.mode === 'hello') return
         void (async () => {
           const nodes: NodeClaim[] = []
           for (const claim of args.claims) nodes.push({ publicKey: claim.publicKey, alias: claim.alias, signature: await claim.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, claim.publicKey)) })
-          const channel = Protomux.from(conn).createChannel({
-            protocol: PROTOCOL,
-            handshake: c.buffer,
-            messages: [{ encoding: c.buffer, onmessage: (bytes: Uint8Array) => rogue.onMessage(bytes) }],
-            onopen: (theirs: Uint8Array) => { rogue.theirHello = theirs; clearTimeout(timer); resolve() }
-          })
-          if (!channel) return reject(new Error('rogue peer: no channel'))
-          rogue.channel = channel
-          channel.open(encodeWith(helloCodec, { version, agent: 'rogue/1', proof: membershipProof(authKey, conn.handshakeHash, conn.publicKey), nodes: version === 2 ? nodes : [] }))
-          if (version !== 2 && args.mode !== 'hello') {
-            // Queued behind the open: the victim receives them right after the hello.
-            rogue.send(MessageType.nodes, encodeWith(nodesCodec, { agent: 'rogue/1', nodes }))
-            if (args.early) rogue.earlyRequestId = rogue.sendPayInvoice(args.early)
-          }
+          rogue.send(MessageType.nodes, encodeWith(nodesCodec, { agent: 'rogue/1', nodes }))
+          // Right behind the claims, before the victim could have checked them.
+          if (args.early) rogue.earlyRequestId = rogue.sendPayInvoice(args.early)
         })().catch(reject)
       })
     })
