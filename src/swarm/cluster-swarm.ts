@@ -94,6 +94,8 @@ export class ClusterSwarm {
     const cs = new ClusterSwarm(swarm, opts)
     swarm.on('connection', (conn: SwarmConnection) => cs.onConnection(conn))
     opts.daemon.remotePayers.push((pub) => cs.payerFor(pub))
+    // Evaluations before this point did not ask us about our channel partners: have them asked.
+    for (const node of opts.daemon.nodes.values()) opts.daemon.schedule(node)
     cs.discovery = swarm.join(cs.keys.topic, { server: true, client: true })
     await cs.discovery.flushed()
     cs.scheduleRefresh(1000)

@@ -6,7 +6,8 @@ import c from 'compact-encoding'
  * Decoding it ourselves lets a malformed message be dropped and counted (and an unknown type be
  * ignored), instead of tearing the connection down as a throwing Protomux decoder would.
  */
-export const MAX_FRAME = 8 * 1024
+/** Fits the largest message: a nodes message with 64 claims is at most 17,540 bytes. */
+export const MAX_FRAME = 20 * 1024
 
 export const MessageType = { payInvoice: 1, paymentResult: 2, nodes: 3 } as const
 

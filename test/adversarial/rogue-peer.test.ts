@@ -5,7 +5,7 @@ import { SimCluster } from '../../src/sim/cluster.js'
 import { instanceConfig } from '../helpers/config.js'
 import { startInstance, type Instance } from '../../src/daemon/instance.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
-import { MessageType, encodeWith } from '../../src/swarm/envelope.js'
+import { MAX_FRAME, MessageType, encodeWith } from '../../src/swarm/envelope.js'
 import { payInvoice as payInvoiceCodec } from '../../src/swarm/messages.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf, tempDir } from '../helpers/daemon.js'
@@ -169,7 +169,7 @@ describe('a rogue peer that knows the secret', () => {
       for (let i = 0; i < 10; i++) noisy.send(99 + i, Buffer.from('from a newer version')) // unknown types: ignored
       noisy.sendRaw(randomBytes(40))                                 // garbage
       noisy.sendRaw(Buffer.from([1]))                                // truncated
-      noisy.send(MessageType.payInvoice, Buffer.alloc(9000))         // oversized
+      noisy.sendRaw(Buffer.alloc(MAX_FRAME + 1))                      // oversized
       noisy.send(MessageType.payInvoice, Buffer.from([0xff, 0xff]))  // malformed body
       await new Promise((resolve) => setTimeout(resolve, 300))
       assert.equal(noisy.closed, false, 'four bad messages and ten unknown types: still connected')

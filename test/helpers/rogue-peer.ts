@@ -92,6 +92,14 @@ export class RoguePeer {
 
   earlyRequestId: number | undefined
 
+  /** Sends (another) nodes message with these claims, signed for this session. */
+  async announce (claims: Claim[]): Promise<void> {
+    const conn = this.conn as SwarmConnection
+    const nodes: NodeClaim[] = []
+    for (const claim of claims) nodes.push({ publicKey: claim.publicKey, alias: claim.alias, signature: await claim.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, claim.publicKey)) })
+    this.send(MessageType.nodes, encodeWith(nodesCodec, { agent: 'rogue/1', nodes }))
+  }
+
   /** Sends payInvoice without waiting; returns its request id. */
   sendPayInvoice (args: { channelId: string; invoice: string; tokens: number }): number {
     const requestId = ++this.requestId

@@ -81,3 +81,13 @@ describe('swarm key pair', () => {
     }
   })
 })
+
+describe('frame size', () => {
+  it('fits the largest nodes message (64 claims at their bounds)', async () => {
+    const { nodesUpdate, MAX_NODES: n } = await import('../../src/swarm/messages.js')
+    const biggest = { agent: 'a'.repeat(64), nodes: Array.from({ length: n }, () => ({ publicKey: '02'.padEnd(66, 'f'), alias: 'x'.repeat(64), signature: 's'.repeat(140) })) }
+    const frame = encodeEnvelope({ seq: 2 ** 40, type: 3, body: encodeWith(nodesUpdate, biggest) })
+    assert.ok(frame.length <= MAX_FRAME, `${frame.length} bytes`)
+    assert.deepEqual(decodeWith(nodesUpdate, decodeEnvelope(frame).body), biggest)
+  })
+})
