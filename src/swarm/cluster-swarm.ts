@@ -66,6 +66,11 @@ export class ClusterSwarm {
    * them is worth checking; a claim for any other node is not.
    */
   private readonly partners = new Set<string>()
+  /** A node that joins the instance at runtime is announced to the members already connected. */
+  private readonly onDaemonEvent = (e: { type: string }): void => {
+    if (e.type !== 'node_connected' || this.stopped) return
+    for (const peer of this.peers) if (peer.authenticated && !peer.closed) void peer.announceNodes()
+  }
 
   private constructor (private readonly swarm: Hyperswarm, private readonly opts: ClusterSwarmOptions) {
     this.keys = swarmKeys(opts.secret)
@@ -94,6 +99,7 @@ export class ClusterSwarm {
     const cs = new ClusterSwarm(swarm, opts)
     swarm.on('connection', (conn: SwarmConnection) => cs.onConnection(conn))
     opts.daemon.remotePayers.push((pub) => cs.payerFor(pub))
+    opts.daemon.events?.on('event', cs.onDaemonEvent)
     // Evaluations before this point did not ask us about our channel partners: have them asked.
     for (const node of opts.daemon.nodes.values()) opts.daemon.schedule(node)
     cs.discovery = swarm.join(cs.keys.topic, { server: true, client: true })
@@ -232,6 +238,7 @@ export class ClusterSwarm {
     if (this.stopped) return
     this.stopped = true
     if (this.refreshTimer) clearTimeout(this.refreshTimer)
+    this.opts.daemon.events?.off('event', this.onDaemonEvent)
     for (const peer of this.peers) peer.drop('shutting down', 'shutdown')
     this.earlyRefusals.stop()
     this.strangersGone.stop()

@@ -93,6 +93,16 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
     await member.destroy()
   })
 
+  it('a version-2 peer is told the version and hung up on at once (no hang), at no cost', async () => {
+    const before = await calls()
+    const versions = await metric('tightrope_unauthenticated_connections_closed_total', 'reason="version"')
+    const old = await connect({ version: 2 })
+    await eventually(() => old.closed ? true : undefined, 5000, 'Alice hanging up on the old peer')
+    assert.equal(decodeWith(helloCodec, old.theirHello as Uint8Array).version, 3, 'it read our version (a v2 peer logs "unsupported protocol version 3")')
+    assert.equal(await metric('tightrope_unauthenticated_connections_closed_total', 'reason="version"'), versions + 1)
+    assert.equal(await calls(), before)
+  })
+
   it('6. node claims cost nothing unless they matter: 64 claims cost one VerifyMessage (the channel partner), a real but unrelated node is not proven, a repeat costs nothing', async () => {
     const verifies = await calls('VerifyMessage')
     const junk: Claim[] = Array.from({ length: 62 }, (_, i) => ({ publicKey: `02${randomBytes(32).toString('hex')}`, alias: `junk${i}`, sign: async () => 'd'.repeat(104) }))
