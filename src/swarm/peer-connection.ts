@@ -297,11 +297,13 @@ export class PeerConnection extends EventEmitter {
     }
     this.waiting.delete(result.requestId)
     clearTimeout(waiter.timer)
+    // The peer's words reach our log, terminal and dashboard: without control characters.
+    const reason = printable(result.reason)
     const response: PayResponse = result.status === 'paid'
-      ? { status: 'paid', paymentHash: result.paymentId }
+      ? { status: 'paid', paymentHash: printable(result.paymentId) }
       : result.status === 'refused'
-        ? { status: 'refused', reason: result.reason, detail: result.detail, ...(result.retryAt ? { retryAt: result.retryAt } : {}) }
-        : result.status === 'failed' ? { status: 'failed', reason: result.reason } : { status: 'pending' }
+        ? { status: 'refused', reason, detail: printable(result.detail), ...(result.retryAt ? { retryAt: result.retryAt } : {}) }
+        : result.status === 'failed' ? { status: 'failed', reason } : { status: 'pending' }
     waiter.resolve(response)
   }
 
