@@ -14,7 +14,6 @@ import type { EventSink, PayResponse } from '../daemon/ports.js'
 import { errorDetails } from '../lightning/lnd-node.js'
 import { decodeInvoice, type InvoiceFacts } from '../lightning/decode-invoice.js'
 
-export { PROTOCOL_VERSION }
 /** A peer that sends this many bad messages (malformed, replayed, unexpected answers) is dropped. */
 export const MAX_BAD_MESSAGES = 5
 /** A connection whose hello has not proven membership by then is closed. */
