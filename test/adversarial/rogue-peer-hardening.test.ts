@@ -33,6 +33,19 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
     const stats = await (await fetch(`${cluster.controlUrl}/stats`)).json() as Record<string, Record<string, number>>
     return ['A', 'B'].reduce((n, alias) => n + Object.entries(stats[alias] ?? {}).filter(([path]) => !method || path.endsWith(`/${method}`)).reduce((m, [, v]) => m + v, 0), 0)
   }
+  /**
+   * The call count once Alice is quiet: unchanged over a second (re-evaluations caused by an
+   * earlier test's peer leaving may still be under way). Bounded wait, then the count.
+   */
+  const quietCalls = async (method?: string): Promise<number> => {
+    let last = await calls(method)
+    let since = Date.now()
+    return eventually(async () => {
+      const now = await calls(method)
+      if (now !== last) { last = now; since = Date.now() }
+      return Date.now() - since >= 1000 ? now : undefined
+    }, 15_000, 'Alice quiet')
+  }
   /** Alice's event-log length without our markers, once every event emitted before this call is stored (appends are serial). */
   let markers = 0
   const settledEvents = async (): Promise<number> => {
@@ -75,7 +88,7 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
   })
 
   it('4. a stranger learns nothing and costs no LND call: no node key in any byte it receives, no SignMessage/VerifyMessage/ListChannels', async () => {
-    const before = await calls()
+    const before = await quietCalls()
     const dropped = await metric('tightrope_unauthenticated_connections_closed_total', 'reason="badProof"')
     const stranger = await connect({ secret: 'not the secret' })
     await eventually(() => stranger.closed ? true : undefined, 10_000, 'Alice hanging up on the stranger')
@@ -96,7 +109,7 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
   })
 
   it('a version-2 peer is told the version and hung up on at once (no hang), at no cost', async () => {
-    const before = await calls()
+    const before = await quietCalls()
     const versions = await metric('tightrope_unauthenticated_connections_closed_total', 'reason="version"')
     const old = await connect({ version: 2 })
     await eventually(() => old.closed ? true : undefined, 5000, 'Alice hanging up on the old peer')
@@ -106,7 +119,7 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
   })
 
   it('6. node claims cost nothing unless they matter: 64 claims cost one VerifyMessage (the channel partner), a real but unrelated node is not proven, a repeat costs nothing', async () => {
-    const verifies = await calls('VerifyMessage')
+    const verifies = await quietCalls('VerifyMessage')
     const junk: Claim[] = Array.from({ length: 62 }, (_, i) => ({ publicKey: `02${randomBytes(32).toString('hex')}`, alias: `junk${i}`, sign: async () => 'd'.repeat(104) }))
     // D signs for itself (a self-proven key), but it has no channel with Alice: not worth an RPC.
     const claims = [claimOf(x, 'X'), claimOf(d, 'D'), ...junk]
