@@ -56,7 +56,7 @@ describe('a rogue peer that knows the secret', () => {
     assert.equal(result.status, 'refused')
     assert.equal(result.reason, reason)
     assert.equal(moved(), before, 'not one satoshi moved')
-    if (EARLY.includes(reason)) assert.equal(await metric('tightrope_peer_requests_refused_total', `reason="${reason}"`), counted + 1, `"${reason}" counted`)
+    if (EARLY.includes(reason)) assert.ok(await metric('tightrope_peer_requests_refused_total', `reason="${reason}"`) >= counted + 1, `"${reason}" counted`)
     else await eventually(async () => (await refusals()).includes(reason) ? true : undefined, 5000, `"${reason}" in the event log`)
   }
 
