@@ -36,7 +36,7 @@ const JUST_PROVEN_MS = 5000
 
 /** Connections that have not proven membership yet, at once; more are closed on arrival. */
 export const MAX_UNAUTHENTICATED = 16
-/** Connections of members, at once; one more is closed once it authenticates. */
+/** Connections of members, at once; beyond, the oldest that proves no node of use to us is closed. */
 export const MAX_AUTHENTICATED = 32
 /** Live connections that may prove the same node; a newer one closes the oldest. */
 export const MAX_CONNECTIONS_PER_NODE = 2
@@ -153,8 +153,12 @@ export class ClusterSwarm {
     })
     this.peers.add(peer)
     peer.on('authenticated', () => {
-      const members = [...this.peers].filter((p) => p.authenticated && !p.closed).length
-      if (members > MAX_AUTHENTICATED) peer.drop(`more than ${MAX_AUTHENTICATED} member connections`)
+      const members = [...this.peers].filter((p) => p.authenticated && !p.closed)
+      if (members.length <= MAX_AUTHENTICATED) return
+      // Full: the oldest member connection that proves none of our partners goes (it is of no
+      // use to us), so that idle connections cannot keep a useful peer out.
+      const idle = members.find((p) => p.provenNodes.size === 0) ?? peer
+      idle.drop(`more than ${MAX_AUTHENTICATED} member connections`)
     })
     peer.on('proven', (node: string) => {
       // One member may not pile up connections for a node: the oldest beyond the cap goes.
