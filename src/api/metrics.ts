@@ -2,6 +2,7 @@ import type { Status } from './status.js'
 import type { TransactionRecord } from '../ledger/types.js'
 import type { RpcStats } from '../daemon/rpc-stats.js'
 import { latestByHash } from '../daemon/latest.js'
+import type { PeerCounters } from '../swarm/cluster-swarm.js'
 
 /**
  * Prometheus text exposition. Names and labels are part of the contract (dashboards and alerts are
@@ -13,7 +14,7 @@ const labels = (l: Record<string, string>): string => `{${Object.entries(l).map(
 /** One notification target's delivery counters (src/notify). */
 export interface NotificationStats { target: string; sent: number; failed: number; dropped: number; retries: number }
 
-export function renderMetrics (status: Status, transactions: readonly TransactionRecord[], rpc: RpcStats, notifications: ReadonlyArray<NotificationStats> = []): string {
+export function renderMetrics (status: Status, transactions: readonly TransactionRecord[], rpc: RpcStats, peers?: PeerCounters, notifications: ReadonlyArray<NotificationStats> = []): string {
   const out: string[] = []
   const metric = (name: string, type: string, help: string, samples: Array<[Record<string, string>, number]>): void => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
@@ -38,6 +39,11 @@ export function renderMetrics (status: Status, transactions: readonly Transactio
   for (const t of transactions) if (t.role === 'payer' && t.status === 'refused' && t.reason) refusals.set(t.reason, (refusals.get(t.reason) ?? 0) + 1)
   metric('tightrope_refusals_total', 'counter', 'Payment requests this instance refused, by reason.', [...refusals].map(([reason, n]) => [{ reason }, n]))
   metric('tightrope_peers', 'gauge', 'Authenticated peer instances connected now.', [[{}, status.peers.length]])
+  if (peers) {
+    metric('tightrope_peer_requests_refused_total', 'counter', 'Peer requests refused before any payment decision (no RPC, no ledger entry), by reason.', [...peers.earlyRefusals].map(([reason, n]) => [{ reason }, n]))
+    metric('tightrope_unauthenticated_connections', 'gauge', 'Connections that have not proven membership yet.', [[{}, peers.unauthenticated]])
+    metric('tightrope_unauthenticated_connections_closed_total', 'counter', 'Connections closed before they proved membership, by reason.', [...peers.strangersGone].map(([reason, n]) => [{ reason }, n]))
+  }
   metric('tightrope_node_connected', 'gauge', '1 while the Lightning node answers.', status.nodes.map((n) => [{ node: n.alias }, n.connected ? 1 : 0]))
   const stats = [...rpc.byKey.values()]
   metric('tightrope_lnd_rpc_seconds_sum', 'counter', 'Total time spent in LND RPCs.', stats.map((s) => [{ node: s.node, method: s.method }, s.seconds]))

@@ -123,7 +123,7 @@ async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage
       }
       case '/metrics':
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        return void res.end(renderMetrics(buildStatus(opts.daemon, opts.swarm), opts.ledger.allTransactions(), opts.daemon.rpcStats, opts.notifications?.() ?? []))
+        return void res.end(renderMetrics(buildStatus(opts.daemon, opts.swarm), opts.ledger.allTransactions(), opts.daemon.rpcStats, opts.swarm?.counters, opts.notifications?.() ?? []))
       case '/api/stream':
         return stream(opts, streams, res)
       default:

@@ -48,7 +48,7 @@ export interface SimClusterOptions {
 }
 
 export type FaultRequest =
-  | { type: 'latency'; node: string; ms: number }
+  | { type: 'latency'; node: string; ms: number; method?: string }
   | { type: 'hopLatency'; ms: number }
   | { type: 'fail'; from?: string; to?: string; reason: FailureReason; count?: number }
   | { type: 'hold'; from?: string; to?: string; count?: number }
@@ -217,7 +217,8 @@ export class SimCluster {
   addFault (f: FaultRequest): FaultRule | { type: string; ok: true } {
     switch (f.type) {
       case 'latency':
-        this.network.faults.rpcLatencyMs.set(this.network.node(f.node).alias, f.ms)
+        if (f.method) this.network.faults.methodLatencyMs.set(`${this.network.node(f.node).alias} ${f.method}`, f.ms)
+        else this.network.faults.rpcLatencyMs.set(this.network.node(f.node).alias, f.ms)
         return { type: f.type, ok: true }
       case 'hopLatency':
         this.network.faults.hopLatencyMs = f.ms

@@ -2,12 +2,15 @@ import Hyperswarm, { type PeerDiscovery, type SwarmConnection } from 'hyperswarm
 import HyperDHT from 'hyperdht'
 import { swarmKeys, type SwarmKeys } from './keys.js'
 import { loadSwarmKeyPair } from './key-pair.js'
-import { PeerConnection } from './peer-connection.js'
+import { PeerConnection, type EarlyRefusal } from './peer-connection.js'
 import type { PayInvoice, PaymentResult } from './messages.js'
+import { DEFAULT_BUDGET, RequestBudget, type BudgetLimits } from './budget.js'
+import { Tally } from './tally.js'
 import type { Daemon } from '../daemon/daemon.js'
+import type { ChannelSide } from '../daemon/rebalancer.js'
 import type { PayerLink, PayResponse } from '../daemon/ports.js'
 import { NODE_RETRY_MS } from '../daemon/payer-service.js'
-import { decodeInvoice } from '../lightning/decode-invoice.js'
+import type { InvoiceFacts } from '../lightning/decode-invoice.js'
 import { hostOf, isLoopbackHost } from '../config/host-port.js'
 
 export interface ClusterSwarmOptions {
@@ -17,7 +20,27 @@ export interface ClusterSwarmOptions {
   keyFile: string
   daemon: Daemon
   agent?: string
+  /** Tests shorten these; the defaults are the protocol's. */
+  authTimeoutMs?: number
+  requestTimeoutMs?: number
+  budget?: BudgetLimits
 }
+
+export interface PeerCounters {
+  earlyRefusals: ReadonlyMap<string, number>
+  strangersGone: ReadonlyMap<string, number>
+  unauthenticated: number
+}
+
+/** How long after a node's proof a request for its channel waits for us to start watching it. */
+const JUST_PROVEN_MS = 5000
+
+/** Connections that have not proven membership yet, at once; more are closed on arrival. */
+export const MAX_UNAUTHENTICATED = 16
+/** Connections of members, at once; beyond, the oldest that proves no node of use to us is closed. */
+export const MAX_AUTHENTICATED = 32
+/** Live connections that may prove the same node; a newer one closes the oldest. */
+export const MAX_CONNECTIONS_PER_NODE = 2
 
 const isLoopback = (hostPort: string): boolean => isLoopbackHost(hostOf(hostPort))
 
@@ -33,10 +56,37 @@ export class ClusterSwarm {
   private discovery: PeerDiscovery | undefined
   private refreshTimer: NodeJS.Timeout | undefined
   private stopped = false
+  private readonly budget: RequestBudget
+  /** Requests refused before any payment decision, by reason; one event per peer per minute. */
+  readonly earlyRefusals: Tally
+  /** Connections closed before they authenticated, by reason; one event per minute for all. */
+  readonly strangersGone: Tally
+  /**
+   * The far ends of our nodes' channels: the rebalancer asks payerFor() about each one of them at
+   * every evaluation, from our own channel list, so this costs no RPC. A peer's claim for one of
+   * them is worth checking; a claim for any other node is not.
+   */
+  private readonly partners = new Set<string>()
+  /** A node that joins the instance at runtime is announced to the members already connected. */
+  private readonly onDaemonEvent = (e: { type: string }): void => {
+    if (e.type !== 'node_connected' || this.stopped) return
+    for (const peer of this.peers) if (peer.authenticated && !peer.closed) void peer.announceNodes()
+  }
 
   private constructor (private readonly swarm: Hyperswarm, private readonly opts: ClusterSwarmOptions) {
     this.keys = swarmKeys(opts.secret)
+    this.budget = new RequestBudget(opts.budget ?? DEFAULT_BUDGET)
+    this.earlyRefusals = new Tally((peer, counts) => opts.daemon.emit('peer_requests_refused', { peer, counts }))
+    this.strangersGone = new Tally((_key, counts) => opts.daemon.emit('stranger_connections_closed', { counts }))
   }
+
+  /** What the metrics show about peers (counters since start). */
+  get counters (): PeerCounters {
+    return { earlyRefusals: this.earlyRefusals.totals, strangersGone: this.strangersGone.totals, unauthenticated: this.unauthenticated }
+  }
+
+  /** Connections that have not authenticated, now. */
+  get unauthenticated (): number { return [...this.peers].filter((p) => !p.authenticated && !p.closed).length }
 
   static async start (opts: ClusterSwarmOptions): Promise<ClusterSwarm> {
     const keyPair = await loadSwarmKeyPair(opts.keyFile)
@@ -50,6 +100,9 @@ export class ClusterSwarm {
     const cs = new ClusterSwarm(swarm, opts)
     swarm.on('connection', (conn: SwarmConnection) => cs.onConnection(conn))
     opts.daemon.remotePayers.push((pub) => cs.payerFor(pub))
+    opts.daemon.events?.on('event', cs.onDaemonEvent)
+    // Evaluations before this point did not ask us about our channel partners: have them asked.
+    for (const node of opts.daemon.nodes.values()) opts.daemon.schedule(node)
     cs.discovery = swarm.join(cs.keys.topic, { server: true, client: true })
     await cs.discovery.flushed()
     cs.scheduleRefresh(1000)
@@ -74,46 +127,79 @@ export class ClusterSwarm {
 
   private onConnection (conn: SwarmConnection): void {
     conn.on('error', () => {}) // duplicate-connection and reset errors are normal; 'close' handles cleanup
+    if (this.unauthenticated >= MAX_UNAUTHENTICATED) {
+      this.strangersGone.add('strangers', 'tooManyUnauthenticated')
+      conn.destroy()
+      return
+    }
     const daemon = this.opts.daemon
     const peer = new PeerConnection({
       conn,
       keys: this.keys,
       agent: this.opts.agent ?? 'tightrope/0.1',
       ourNodes: () => [...daemon.nodes.values()].map((n) => ({ publicKey: n.identity.publicKey, alias: n.identity.alias, sign: (m: string) => n.signMessage(m) })),
+      isPartner: (pub) => this.partners.has(pub),
       verify: async (message, signature) => {
         const verifier = [...daemon.nodes.values()].find((n) => n.connected)
         if (!verifier) throw new Error('no connected Lightning node to verify with')
         return verifier.verifyMessage(message, signature)
       },
-      onPayInvoice: (p, request) => this.onPayInvoice(p, request),
-      emit: daemon.emit
+      onPayInvoice: (p, request, invoice) => this.onPayInvoice(p, request, invoice),
+      budget: this.budget,
+      onEarlyRefusal: (p, reason) => this.earlyRefusals.add(p.shortKey, reason),
+      onStrangerGone: (reason) => { if (!this.stopped) this.strangersGone.add('strangers', reason) },
+      emit: daemon.emit,
+      ...(this.opts.authTimeoutMs ? { authTimeoutMs: this.opts.authTimeoutMs } : {}),
+      ...(this.opts.requestTimeoutMs ? { requestTimeoutMs: this.opts.requestTimeoutMs } : {})
     })
     this.peers.add(peer)
-    peer.on('authenticated', () => { for (const node of daemon.nodes.values()) daemon.schedule(node) })
+    peer.on('authenticated', () => {
+      const members = [...this.peers].filter((p) => p.authenticated && !p.closed)
+      if (members.length <= MAX_AUTHENTICATED) return
+      // Full: the oldest member connection that proves none of our partners goes (it is of no
+      // use to us), so that idle connections cannot keep a useful peer out.
+      const idle = members.find((p) => p.provenNodes.size === 0) ?? peer
+      idle.drop(`more than ${MAX_AUTHENTICATED} member connections`)
+    })
+    peer.on('proven', (node: string) => {
+      // One member may not pile up connections for a node: the oldest beyond the cap goes.
+      const holders = [...this.peers].filter((p) => !p.closed && p.provenNodes.has(node))
+      for (const old of holders.slice(0, Math.max(0, holders.length - MAX_CONNECTIONS_PER_NODE))) old.drop(`more than ${MAX_CONNECTIONS_PER_NODE} connections prove node ${node.slice(0, 12)}`)
+      for (const n of daemon.nodes.values()) daemon.schedule(n)
+    })
     peer.on('close', () => {
       this.peers.delete(peer)
       if (peer.authenticated) daemon.emit('peer_disconnected', { peer: peer.shortKey })
-      if (!this.stopped) for (const node of daemon.nodes.values()) daemon.schedule(node)
+      if (!this.stopped && peer.provenNodes.size > 0) for (const node of daemon.nodes.values()) daemon.schedule(node)
     })
   }
 
   /** The peer that proved it controls a Lightning node, as a payer the rebalancer can ask. */
   payerFor (nodePublicKey: string): PayerLink | undefined {
+    if (!this.partners.has(nodePublicKey)) {
+      if (this.partners.size >= 100_000) this.partners.clear() // closed channels' partners, eventually
+      this.partners.add(nodePublicKey)
+    }
     for (const peer of this.peers) {
       if (peer.authenticated && !peer.closed && peer.provenNodes.has(nodePublicKey)) {
         return { requestPayment: (req) => peer.requestPayment({ channelId: req.channelId, invoice: req.request, tokens: req.tokens }) }
       }
     }
+    // Not proven (yet): a claim for it that was not worth checking before is now (once per session).
+    for (const peer of this.peers) if (peer.authenticated && !peer.closed) peer.reconsider(nodePublicKey)
     return undefined
   }
 
-  /** A peer asks one of our nodes to pay: only for a node it proved, over a channel to that node. */
-  private async onPayInvoice (peer: PeerConnection, request: PayInvoice): Promise<PaymentResult> {
+  /**
+   * A peer asks one of our nodes to pay; the requester is a node it proved (checked by the
+   * connection). Which of our nodes has the channel comes from the channels we watch (no RPC).
+   */
+  private async onPayInvoice (peer: PeerConnection, request: PayInvoice, invoice: InvoiceFacts): Promise<PaymentResult> {
     const daemon = this.opts.daemon
-    const answer = (r: PayResponse, paymentId = ''): PaymentResult => ({
+    const answer = (r: PayResponse): PaymentResult => ({
       requestId: request.requestId,
       channelId: request.channelId,
-      paymentId: r.status === 'paid' ? r.paymentHash : paymentId,
+      paymentId: r.status === 'paid' ? r.paymentHash : invoice.paymentHash,
       confirmed: r.status === 'paid',
       confirmedAt: r.status === 'paid' ? new Date().toISOString() : '',
       status: r.status,
@@ -121,52 +207,46 @@ export class ClusterSwarm {
       detail: r.status === 'refused' ? r.detail.slice(0, 500) : '',
       retryAt: r.status === 'refused' ? r.retryAt ?? 0 : 0
     })
-    const refuse = (reason: string, detail: string, hash = '', retryAt?: number): PaymentResult => {
-      daemon.emit('payment_refused', { peer: peer.shortKey, channelId: request.channelId, reason, detail, ...(retryAt ? { retryAt } : {}) })
-      return answer({ status: 'refused', reason, detail, ...(retryAt ? { retryAt } : {}) }, hash)
+    const early = (reason: EarlyRefusal, detail: string, retryAt?: number): PaymentResult => {
+      this.earlyRefusals.add(peer.shortKey, reason)
+      return answer({ status: 'refused', reason, detail, ...(retryAt ? { retryAt } : {}) })
     }
-    const decoded = decodeInvoice(request.invoice)
-    if (!decoded.ok) return refuse('invalidInvoice', `the invoice does not decode: ${decoded.reason}`)
-    const requester = decoded.invoice.destination
-    if (!peer.provenNodes.has(requester)) {
-      return refuse('unprovenNode', `the invoice pays node ${requester}, which this peer has not proven it controls`, decoded.invoice.paymentHash)
+    const find = (): ChannelSide | undefined => [...daemon.rebalancer.sides.values()].find((s) => s.channelId === request.channelId && s.remotePublicKey === invoice.destination) ??
+      [...daemon.rebalancer.sides.values()].find((s) => s.channelId === request.channelId)
+    let side = find()
+    // A node proven a moment ago: our evaluation that starts watching its channels is under way.
+    if (!side && peer.provenSince(invoice.destination) > Date.now() - JUST_PROVEN_MS) side = await this.waitFor(find, JUST_PROVEN_MS)
+    const payer = side && daemon.payers.get(side.localPublicKey)
+    if (side && payer) {
+      return answer(await payer.handle({ channelId: request.channelId, requesterPublicKey: invoice.destination, payerPublicKey: side.localPublicKey, request: request.invoice, tokens: request.tokens }))
     }
-    const owner = await this.ownerOf(request.channelId, requester)
-    if (owner === 'unreachable') {
-      return refuse('nodeUnavailable', `our node for channel ${request.channelId} cannot reach its LND`, decoded.invoice.paymentHash, Date.now() + NODE_RETRY_MS)
+    // Not among the channels we watch: unknown, unless one of our nodes is down (its channels are
+    // not listed then) and it might be there.
+    if ([...daemon.nodes.values()].some((n) => !n.connected)) {
+      return early('nodeUnavailable', `channel ${request.channelId} is not among our reachable nodes' channels; one of our nodes cannot reach its LND`, Date.now() + NODE_RETRY_MS)
     }
-    const payer = owner && daemon.payers.get(owner)
-    if (payer) {
-      const r = await payer.handle({ channelId: request.channelId, requesterPublicKey: requester, payerPublicKey: owner, request: request.invoice, tokens: request.tokens })
-      return answer(r, decoded.invoice.paymentHash)
-    }
-    return refuse('unknownChannel', `none of our nodes has channel ${request.channelId}`, decoded.invoice.paymentHash)
+    return early('unknownChannel', `none of our nodes has channel ${request.channelId}`)
   }
 
-  /**
-   * Which of our nodes has this channel: from the channels the rebalancer already watches (no
-   * RPC), else by asking each node. 'unreachable' when a node that could have it does not answer.
-   */
-  private async ownerOf (channelId: string, partner: string): Promise<string | 'unreachable' | undefined> {
-    for (const side of this.opts.daemon.rebalancer.sides.values()) {
-      if (side.channelId === channelId && side.remotePublicKey === partner) return side.localPublicKey
-    }
-    let unreachable = false
-    for (const node of this.opts.daemon.nodes.values()) {
-      try {
-        if ((await node.getChannels()).some((ch) => ch.id === channelId)) return node.identity.publicKey
-      } catch {
-        unreachable = true
-      }
-    }
-    return unreachable ? 'unreachable' : undefined
+  /** Resolves with `find()` once a channel is watched (or undefined after `ms`), without polling. */
+  private waitFor (find: () => ChannelSide | undefined, ms: number): Promise<ChannelSide | undefined> {
+    const events = this.opts.daemon.events
+    return new Promise((resolve) => {
+      const done = (): void => { clearTimeout(timer); events.off('event', on); resolve(find()) }
+      const on = (e: { type: string }): void => { if (e.type === 'channel_watched' && find()) done() }
+      const timer = setTimeout(done, ms)
+      events.on('event', on)
+    })
   }
 
   async stop (): Promise<void> {
     if (this.stopped) return
     this.stopped = true
     if (this.refreshTimer) clearTimeout(this.refreshTimer)
-    for (const peer of this.peers) peer.drop('shutting down')
+    this.opts.daemon.events?.off('event', this.onDaemonEvent)
+    for (const peer of this.peers) peer.drop('shutting down', 'shutdown')
+    this.earlyRefusals.stop()
+    this.strangersGone.stop()
     await this.swarm.destroy()
   }
 }

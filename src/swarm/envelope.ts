@@ -3,12 +3,13 @@ import c from 'compact-encoding'
 /**
  * Every application message travels in one envelope: a per-connection sequence number (strictly
  * increasing, so nothing can be replayed or reordered within a session), a type, and the body.
- * Decoding it ourselves lets a malformed or unknown message be dropped and counted, instead of
- * tearing the connection down as a throwing Protomux decoder would.
+ * Decoding it ourselves lets a malformed message be dropped and counted (and an unknown type be
+ * ignored), instead of tearing the connection down as a throwing Protomux decoder would.
  */
-export const MAX_FRAME = 8 * 1024
+/** Fits the largest message: a nodes message with 64 claims is at most 17,540 bytes. */
+export const MAX_FRAME = 20 * 1024
 
-export const MessageType = { payInvoice: 1, paymentResult: 2, nodesUpdate: 3 } as const
+export const MessageType = { payInvoice: 1, paymentResult: 2, nodes: 3 } as const
 
 export interface Envelope { seq: number; type: number; body: Uint8Array }
 
@@ -46,22 +47,27 @@ export function decodeWith<T> (enc: c.Encoder<T>, bytes: Uint8Array): T {
 /**
  * One received frame, classified: a message to handle, or a reason to drop it. Pure (the fuzzer
  * drives it directly); `lastSeq` is the highest sequence number accepted on this connection.
+ * `bad` says whether the drop counts towards disconnection: a well-formed envelope of a type we do
+ * not know is not bad (a newer peer may add types); it still uses up its sequence number.
  */
-export type ParsedFrame<T> = { ok: true; seq: number; type: number; message: T } | { ok: false; reason: string }
+export type ParsedFrame<T> =
+  | { ok: true; seq: number; type: number; message: T }
+  | { ok: false; bad: true; reason: string }
+  | { ok: false; bad: false; reason: string; seq: number }
 
 export function parseFrame<T> (bytes: Uint8Array, lastSeq: number, codecs: Record<number, c.Encoder<T>>): ParsedFrame<T> {
   let env: Envelope
   try {
     env = decodeEnvelope(bytes)
   } catch (err) {
-    return { ok: false, reason: `malformed frame: ${(err as Error).message}` }
+    return { ok: false, bad: true, reason: `malformed frame: ${(err as Error).message}` }
   }
-  if (env.seq <= lastSeq) return { ok: false, reason: `sequence ${env.seq} after ${lastSeq}: replayed or reordered` }
+  if (env.seq <= lastSeq) return { ok: false, bad: true, reason: `sequence ${env.seq} after ${lastSeq}: replayed or reordered` }
   const codec = codecs[env.type]
-  if (!codec) return { ok: false, reason: `unknown message type ${env.type}` }
+  if (!codec) return { ok: false, bad: false, reason: `unknown message type ${env.type}`, seq: env.seq }
   try {
     return { ok: true, seq: env.seq, type: env.type, message: decodeWith(codec, env.body) }
   } catch (err) {
-    return { ok: false, reason: `malformed message: ${(err as Error).message}` }
+    return { ok: false, bad: true, reason: `malformed message: ${(err as Error).message}` }
   }
 }

@@ -1,11 +1,12 @@
 import c from 'compact-encoding'
 
 /**
- * The wire format of protocol tightrope/v2 (one Protomux channel per connection). Every field has a
- * bound: a decoder that meets more than it allows throws, and the connection counts a bad message.
- * New message types are only ever appended (Protomux numbers them by position).
+ * The wire format (docs/protocol.md), version 3, on the Protomux channel named 'tightrope/v2' (the
+ * name stays so that a version-2 peer still pairs, reads our version and says why it leaves).
+ * Every field has a bound: a decoder that meets more than it allows throws.
  */
 export const PROTOCOL = 'tightrope/v2'
+export const PROTOCOL_VERSION = 3
 export const MAX_NODES = 64
 export const MAX_ALIAS = 64
 export const MAX_INVOICE = 2048
@@ -18,10 +19,13 @@ function boundedString (max: number, name: string): c.Encoder<string> {
   return {
     preencode (state: State, s: string) { c.string.preencode(state, s) },
     encode (state: State, s: string) { c.string.encode(state, s) },
+    // The bound is on the UTF-8 bytes as written (the length prefix), checked before reading them.
     decode (state: State): string {
-      const s = c.string.decode(state)
-      if (s.length > max) throw new Error(`${name} longer than ${max}`)
-      return s
+      const start = state.start
+      const bytes = c.uint.decode(state)
+      if (bytes > max) throw new Error(`${name} longer than ${max} bytes`)
+      state.start = start
+      return c.string.decode(state)
     }
   }
 }
@@ -51,6 +55,8 @@ function boundedArray<T> (enc: c.Encoder<T>, max: number, name: string): c.Encod
 }
 
 const publicKeyHex = boundedString(66, 'publicKey')
+/** A Lightning node's public key as we accept it: compressed secp256k1, lowercase hex. */
+export const isNodeKey = (s: string): boolean => /^0[23][0-9a-f]{64}$/.test(s)
 const channelId = boundedString(MAX_CHANNEL_ID, 'channelId')
 
 export interface NodeClaim {
@@ -60,7 +66,11 @@ export interface NodeClaim {
   signature: string
 }
 
-/** The channel handshake: who we are (the spec's hello), with proofs. */
+/**
+ * The channel handshake: the membership proof only. Node claims follow in a `nodes` message once
+ * the sender has verified the receiver's proof, so a stranger learns nothing. `agent` is '' and
+ * `nodes` empty in version 3 (kept so a version-2 peer decodes it and reports the version).
+ */
 export interface Hello {
   version: number
   agent: string
@@ -92,9 +102,22 @@ export interface PaymentResult {
   retryAt: number
 }
 
-/** The nodes an instance manages changed (a node connected or was added): same shape as in hello. */
+/** Who we are, sent once the peer's membership proof verified: our software and our nodes. */
 export interface NodesUpdate {
+  agent: string
   nodes: NodeClaim[]
+}
+
+/** Cuts a string to at most `max` UTF-8 bytes without splitting a character. */
+export function truncateUtf8 (s: string, max: number): string {
+  let out = ''
+  let bytes = 0
+  for (const ch of s) {
+    bytes += Buffer.byteLength(ch)
+    if (bytes > max) break
+    out += ch
+  }
+  return out
 }
 
 const nodeClaim = struct<NodeClaim>([['publicKey', publicKeyHex], ['alias', boundedString(MAX_ALIAS, 'alias')], ['signature', boundedString(140, 'signature')]])
@@ -125,4 +148,9 @@ export const paymentResult = struct<PaymentResult>([
   ['retryAt', c.uint]
 ])
 
-export const nodesUpdate = struct<NodesUpdate>([['nodes', boundedArray(nodeClaim, MAX_NODES, 'nodes')]])
+export const nodesUpdate = struct<NodesUpdate>([['agent', boundedString(MAX_ALIAS, 'agent')], ['nodes', boundedArray(nodeClaim, MAX_NODES, 'nodes')]])
+
+/** The version alone, read before the rest so a peer of another version gets a clear reason. */
+export function helloVersion (bytes: Uint8Array): number | undefined {
+  try { return c.uint.decode({ start: 0, end: bytes.length, buffer: bytes }) } catch { return undefined }
+}

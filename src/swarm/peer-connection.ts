@@ -4,123 +4,155 @@ import c from 'compact-encoding'
 import Protomux, { type Channel } from 'protomux'
 import type { SwarmConnection } from 'hyperswarm'
 import { membershipProof, nodeProofMessage, type SwarmKeys } from './keys.js'
-import { hello as helloCodec, payInvoice as payInvoiceCodec, paymentResult as paymentResultCodec, PROTOCOL, type Hello, type NodeClaim, type PayInvoice, type PaymentResult } from './messages.js'
+import {
+  hello as helloCodec, helloVersion, isNodeKey, MAX_ALIAS, MAX_NODES, nodesUpdate as nodesCodec, payInvoice as payInvoiceCodec,
+  paymentResult as paymentResultCodec, PROTOCOL, PROTOCOL_VERSION, truncateUtf8, type NodeClaim, type NodesUpdate, type PayInvoice, type PaymentResult
+} from './messages.js'
 import { decodeWith, encodeEnvelope, encodeWith, MessageType, parseFrame } from './envelope.js'
+import type { RequestBudget } from './budget.js'
 import type { EventSink, PayResponse } from '../daemon/ports.js'
 import { errorDetails } from '../lightning/lnd-node.js'
+import { decodeInvoice, type InvoiceFacts } from '../lightning/decode-invoice.js'
 
-export const PROTOCOL_VERSION = 2
-/** A peer that sends this many bad messages (malformed, unknown, replayed, unauthenticated) is dropped. */
+/** A peer that sends this many bad messages (malformed, replayed, unexpected answers) is dropped. */
 export const MAX_BAD_MESSAGES = 5
-/** Requests from one peer being handled at once; more are refused at once with 'busy'. */
-export const MAX_CONCURRENT_REQUESTS = 4
+/** A connection whose hello has not proven membership by then is closed. */
+export const AUTH_TIMEOUT_MS = 10_000
+/** A request the peer has not answered by then is given up ('lost'): the requester withdraws its invoice. */
 export const REQUEST_TIMEOUT_MS = 60_000
 /** The messages a connection accepts after the handshake, by envelope type. */
-export const FRAME_CODECS = { [MessageType.payInvoice]: payInvoiceCodec, [MessageType.paymentResult]: paymentResultCodec }
+export const FRAME_CODECS = { [MessageType.payInvoice]: payInvoiceCodec, [MessageType.paymentResult]: paymentResultCodec, [MessageType.nodes]: nodesCodec }
+
+/** Reasons a request is refused before any payment decision: no RPC, no ledger entry, only counted. */
+export type EarlyRefusal = 'invalidInvoice' | 'unprovenNode' | 'busy' | 'rate' | 'unknownChannel' | 'nodeUnavailable'
 
 export interface PeerConnectionOptions {
   conn: SwarmConnection
   keys: SwarmKeys
   agent: string
-  /** Signs a message with one of our Lightning nodes (LND SignMessage). */
+  /** Our Lightning nodes now (read live: nodes join and leave at runtime). */
   ourNodes: () => Array<{ publicKey: string; alias: string; sign: (message: string) => Promise<string> }>
+  /** Whether a node is the far end of one of our channels, from our own channel list (no RPC). */
+  isPartner: (publicKey: string) => boolean
   /** Recovers the node that signed a message (LND VerifyMessage through one of our nodes). */
   verify: (message: string, signature: string) => Promise<string | undefined>
-  /** Handles a payInvoice from this (authenticated) peer. */
-  onPayInvoice: (peer: PeerConnection, request: PayInvoice) => Promise<PaymentResult>
+  /** Handles a request whose requester this peer proved; it has a slot in the request budget. */
+  onPayInvoice: (peer: PeerConnection, request: PayInvoice, invoice: InvoiceFacts) => Promise<PaymentResult>
+  budget: RequestBudget
+  /** A request refused before any payment decision (counted and aggregated, not logged each). */
+  onEarlyRefusal: (peer: PeerConnection, reason: EarlyRefusal) => void
+  /** A connection closed before it authenticated (counted and aggregated, never logged each). */
+  onStrangerGone: (reason: string) => void
   emit: EventSink
+  authTimeoutMs?: number
+  requestTimeoutMs?: number
 }
 
+type ClaimState = 'unchecked' | 'proven' | 'refused'
+interface Claim { alias: string; signature: string; state: ClaimState; pending?: Promise<boolean>; provenAt?: number }
+
+/** Control and format characters would reach a terminal or a page: a peer's text is shown without them. */
+const printable = (s: string): string => s.replace(/[\p{Cc}\p{Cf}]/gu, '?')
+
 /**
- * One authenticated connection to another Tightrope instance. The handshake proves knowledge of the
- * shared secret for this very session, and each Lightning node the peer announces is proven by that
- * node's own signature over the session. Messages are sequenced per connection; anything malformed,
- * unknown or out of order is dropped with an event, and a peer that keeps doing it is disconnected.
+ * One connection to another Tightrope instance. Both sides open with a hello that proves knowledge
+ * of the shared secret for this very session and nothing else; node claims follow only once the
+ * peer's proof verified (a stranger learns nothing and costs no RPC). A claim is checked with LND
+ * only when the node is one of our channel partners, once per session. Messages are sequenced per
+ * connection; a malformed or replayed one is dropped and counted, and a peer that keeps doing it
+ * is disconnected.
  */
 export class PeerConnection extends EventEmitter {
   readonly remoteKey: string
+  readonly openedAt = Date.now()
   /** The Lightning nodes this peer proved it controls: public key → alias. */
   readonly provenNodes = new Map<string, string>()
+  /** Membership proven (the hello's proof matched our secret for this session). */
   authenticated = false
   closed = false
+  agent = ''
+  private readonly claims = new Map<string, Claim>()
   private channel: Channel | undefined
   private sendSeq = 0
   private recvSeq = 0
   private badMessages = 0
   private nextRequestId = 1
-  private handling = 0
+  private announced = false
+  private authTimer: NodeJS.Timeout | undefined
   private readonly waiting = new Map<number, { resolve: (r: PayResponse) => void; timer: NodeJS.Timeout }>()
 
   constructor (private readonly opts: PeerConnectionOptions) {
     super()
     this.remoteKey = opts.conn.remotePublicKey.toString('hex')
     opts.conn.on('close', () => this.onClose())
-    void this.sendHello().catch((err: unknown) => this.drop(`cannot prepare hello: ${(err as Error).message}`))
+    this.authTimer = setTimeout(() => this.drop(`not authenticated within ${(opts.authTimeoutMs ?? AUTH_TIMEOUT_MS) / 1000} s`, 'authTimeout'), opts.authTimeoutMs ?? AUTH_TIMEOUT_MS)
+    this.authTimer.unref()
+    // Create and open in the same tick: Protomux pairs a remote open only with a channel that is
+    // opened, or created after it arrived; a channel created early and opened later never pairs.
+    const channel = Protomux.from(opts.conn).createChannel({
+      protocol: PROTOCOL,
+      handshake: c.buffer,
+      messages: [{ encoding: c.buffer, onmessage: (bytes: Uint8Array) => this.onEnvelope(bytes) }],
+      onopen: (handshake: Uint8Array) => this.onHello(handshake),
+      // The channel is the connection's only use: without it (closed or refused by the remote) we hang up.
+      onclose: () => { if ((opts.conn as unknown as { destroying?: boolean }).destroying) this.onClose(); else this.drop('protocol channel closed', 'channelClosed') }
+    })
+    if (!channel) {
+      this.drop('tightrope protocol channel already open on this connection', 'duplicateChannel')
+      return
+    }
+    this.channel = channel
+    const { conn, keys } = opts
+    channel.open(encodeWith(helloCodec, { version: PROTOCOL_VERSION, agent: '', proof: membershipProof(keys.authKey, conn.handshakeHash, conn.publicKey), nodes: [] }))
   }
 
   get shortKey (): string { return this.remoteKey.slice(0, 12) }
 
-  private async sendHello (): Promise<void> {
+  /** Membership, then our claims: nothing about us is sent before the peer proved it knows the secret. */
+  private onHello (bytes: Uint8Array): void {
     const { conn, keys } = this.opts
-    const nodes: NodeClaim[] = []
-    for (const node of this.opts.ourNodes()) {
-      const signature = await node.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, node.publicKey))
-      nodes.push({ publicKey: node.publicKey, alias: node.alias.slice(0, 64), signature })
-    }
-    const hello: Hello = { version: PROTOCOL_VERSION, agent: this.opts.agent, proof: membershipProof(keys.authKey, conn.handshakeHash, conn.publicKey), nodes }
-    if (this.closed) return
-    // Create and open in the same tick: Protomux pairs a remote open only with a channel that is
-    // opened, or created after it arrived; a channel created early and opened later never pairs.
-    const channel = Protomux.from(conn).createChannel({
-      protocol: PROTOCOL,
-      handshake: c.buffer,
-      messages: [{ encoding: c.buffer, onmessage: (bytes: Uint8Array) => { void this.onEnvelope(bytes) } }],
-      onopen: (handshake: Uint8Array) => { void this.onHello(handshake) },
-      onclose: () => { this.onClose() }
-    })
-    if (!channel) return this.drop('tightrope protocol channel already open on this connection')
-    this.channel = channel
-    channel.open(encodeWith(helloCodec, hello))
-  }
-
-  private async onHello (bytes: Uint8Array): Promise<void> {
-    const { conn, keys } = this.opts
-    let hello: Hello
+    const version = helloVersion(bytes)
+    if (version === undefined) return this.drop('malformed hello', 'malformedHello')
+    if (version !== PROTOCOL_VERSION) return this.drop(`peer speaks protocol version ${version}, we speak ${PROTOCOL_VERSION}: upgrade the older instance`, 'version')
+    let proof: Uint8Array
     try {
-      hello = decodeWith(helloCodec, bytes)
+      proof = decodeWith(helloCodec, bytes).proof
     } catch (err) {
-      return this.drop(`malformed hello: ${(err as Error).message}`)
+      return this.drop(`malformed hello: ${(err as Error).message}`, 'malformedHello')
     }
-    if (hello.version !== PROTOCOL_VERSION) return this.drop(`unsupported protocol version ${hello.version}`)
     const expected = membershipProof(keys.authKey, conn.handshakeHash, conn.remotePublicKey)
-    if (hello.proof.length !== expected.length || !timingSafeEqual(hello.proof, expected)) {
-      return this.drop('membership proof does not match our secret for this session')
+    if (proof.length !== expected.length || !timingSafeEqual(proof, expected)) {
+      return this.drop('membership proof does not match our secret for this session', 'badProof')
     }
-    const ours = new Set(this.opts.ourNodes().map((n) => n.publicKey))
-    for (const claim of hello.nodes) {
-      if (ours.has(claim.publicKey)) {
-        this.opts.emit('node_claim_refused', { peer: this.shortKey, node: claim.publicKey, reason: 'that node is ours' })
-        continue
-      }
-      const signer = await this.opts.verify(nodeProofMessage(conn.handshakeHash, conn.remotePublicKey, claim.publicKey), claim.signature).catch(() => undefined)
-      if (signer === claim.publicKey) {
-        this.provenNodes.set(claim.publicKey, claim.alias)
-      } else {
-        this.opts.emit('node_claim_refused', { peer: this.shortKey, node: claim.publicKey, reason: 'signature does not prove control of that node' })
-      }
-    }
-    if (this.closed) return
     this.authenticated = true
-    this.opts.emit('peer_authenticated', { peer: this.shortKey, agent: hello.agent, nodes: [...this.provenNodes].map(([pub, alias]) => ({ publicKey: pub, alias })) })
+    clearTimeout(this.authTimer)
     this.emit('authenticated')
+    if (!this.closed) void this.announceNodes()
   }
 
-  /** Asks this peer to pay an invoice of ours; resolves with its answer ('pending' on timeout or loss). */
-  requestPayment (args: { channelId: string; invoice: string; tokens: number }, timeoutMs = REQUEST_TIMEOUT_MS): Promise<PayResponse> {
+  /** Sends our nodes, each signed by its own LND over this session. Nodes that cannot sign now are left out. */
+  async announceNodes (): Promise<void> {
+    if (!this.authenticated || this.closed) return
+    const { conn } = this.opts
+    const signed = await Promise.all(this.opts.ourNodes().slice(0, MAX_NODES).map(async (node): Promise<NodeClaim | undefined> => {
+      try {
+        return { publicKey: node.publicKey, alias: truncateUtf8(node.alias, MAX_ALIAS), signature: await node.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, node.publicKey)) }
+      } catch {
+        return undefined
+      }
+    }))
+    const nodes = signed.filter((n): n is NodeClaim => n !== undefined)
+    this.send(MessageType.nodes, encodeWith(nodesCodec, { agent: truncateUtf8(this.opts.agent, MAX_ALIAS), nodes }))
+  }
+
+  /** Asks this peer to pay an invoice of ours; resolves with its answer, or 'lost' on timeout or disconnection. */
+  requestPayment (args: { channelId: string; invoice: string; tokens: number }, timeoutMs = this.opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS): Promise<PayResponse> {
     if (!this.authenticated || this.closed) return Promise.resolve({ status: 'lost', reason: 'peerDisconnected' })
     const requestId = this.nextRequestId++
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.waiting.delete(requestId); resolve({ status: 'pending' }) }, timeoutMs)
+      // No answer: give up on it, so the requester withdraws its invoice instead of holding the
+      // channel until the invoice expires. A payment still on its way then fails.
+      const timer = setTimeout(() => { this.waiting.delete(requestId); resolve({ status: 'lost', reason: 'noAnswer' }) }, timeoutMs)
       this.waiting.set(requestId, { resolve, timer })
       this.send(MessageType.payInvoice, encodeWith(payInvoiceCodec, { requestId, ...args }))
     })
@@ -131,28 +163,123 @@ export class PeerConnection extends EventEmitter {
     this.channel?.messages[0]?.send(encodeEnvelope({ seq: ++this.sendSeq, type, body }))
   }
 
-  private async onEnvelope (bytes: Uint8Array): Promise<void> {
-    if (!this.authenticated) return this.bad('message before authentication')
-    const frame = parseFrame<PayInvoice | PaymentResult>(bytes, this.recvSeq, FRAME_CODECS)
-    if (!frame.ok) return this.bad(frame.reason)
+  private onEnvelope (bytes: Uint8Array): void {
+    // Protomux delivers messages only after the open, and the hello is checked synchronously in
+    // onopen: anything here from an unauthenticated peer means it failed and is being dropped.
+    if (!this.authenticated || this.closed) return
+    const frame = parseFrame<PayInvoice | PaymentResult | NodesUpdate>(bytes, this.recvSeq, FRAME_CODECS)
+    if (!frame.ok) {
+      if (frame.bad) return this.bad(frame.reason)
+      this.recvSeq = frame.seq // a type we do not know (a newer peer's): ignored, not held against it
+      return
+    }
     this.recvSeq = frame.seq
-    if (frame.type === MessageType.payInvoice) return this.onPayInvoice(frame.message as PayInvoice)
+    if (frame.type === MessageType.payInvoice) return void this.onPayInvoice(frame.message as PayInvoice)
+    if (frame.type === MessageType.nodes) return void this.onNodes(frame.message as NodesUpdate)
     return this.onPaymentResult(frame.message as PaymentResult)
   }
 
-  private async onPayInvoice (request: PayInvoice): Promise<void> {
-    const refuse = (reason: string, detail: string): void => this.reply({ requestId: request.requestId, channelId: request.channelId, paymentId: '', confirmed: false, confirmedAt: '', status: 'refused', reason, detail, retryAt: 0 })
-    if (this.handling >= MAX_CONCURRENT_REQUESTS) {
-      this.opts.emit('payment_refused', { peer: this.shortKey, channelId: request.channelId, reason: 'busy', detail: `more than ${MAX_CONCURRENT_REQUESTS} requests at once` })
-      return refuse('busy', `more than ${MAX_CONCURRENT_REQUESTS} requests at once from this peer`)
+  /**
+   * Records the peer's claims; each is checked with LND only if it is (or later becomes) one of
+   * our channel partners, once per session. At most MAX_NODES distinct claims per session.
+   */
+  private async onNodes (update: NodesUpdate): Promise<void> {
+    this.agent = printable(update.agent)
+    const ours = new Set(this.opts.ourNodes().map((n) => n.publicKey))
+    const fresh: string[] = []
+    for (const claim of update.nodes) {
+      if (!isNodeKey(claim.publicKey)) continue
+      const known = this.claims.get(claim.publicKey)
+      if (known && known.state !== 'unchecked') continue
+      if (!known && this.claims.size >= MAX_NODES) continue
+      if (ours.has(claim.publicKey)) {
+        this.claims.set(claim.publicKey, { alias: printable(claim.alias), signature: '', state: 'refused' })
+        this.opts.emit('node_claim_refused', { peer: this.shortKey, node: claim.publicKey, reason: 'that node is ours' })
+        continue
+      }
+      if (!known?.pending) this.claims.set(claim.publicKey, { alias: printable(claim.alias), signature: claim.signature, state: 'unchecked' })
+      fresh.push(claim.publicKey)
     }
-    this.handling++
+    await Promise.all(fresh.map((pub) => this.prove(pub)))
+    if (this.closed || this.announced) return
+    this.announced = true
+    this.opts.emit('peer_authenticated', { peer: this.shortKey, agent: this.agent, nodes: [...this.provenNodes].map(([pub, alias]) => ({ publicKey: pub, alias })) })
+  }
+
+  /** When this peer proved `pub` (ms epoch), or 0. */
+  provenSince (pub: string): number { return this.claims.get(pub)?.provenAt ?? 0 }
+
+  /** Checks a claim that became relevant (a channel to that node appeared), if it was not checked yet. */
+  reconsider (pub: string): void {
+    const claim = this.claims.get(pub)
+    if (claim?.state === 'unchecked' && !claim.pending) void this.prove(pub)
+  }
+
+  /**
+   * Whether the peer controls `pub`: from the claim's state, or by one VerifyMessage if the node is
+   * our channel partner and its claim was not checked yet. Concurrent callers share that one call.
+   */
+  private async prove (pub: string): Promise<boolean> {
+    const claim = this.claims.get(pub)
+    if (!claim || claim.state === 'refused') return false
+    if (claim.state === 'proven') return true
+    if (claim.pending) return claim.pending
+    if (!this.opts.isPartner(pub)) return false // costs nothing until it matters
+    claim.pending = (async () => {
+      const message = nodeProofMessage(this.opts.conn.handshakeHash, this.opts.conn.remotePublicKey, pub)
+      let signer: string | undefined
+      try {
+        signer = await this.opts.verify(message, claim.signature)
+      } catch {
+        return false // our LND could not check it now: left unchecked, tried again when it matters
+      } finally {
+        delete claim.pending
+      }
+      // Sound: LND recovers the signer's key from the signature; it must be the claimed key.
+      // (Not LND's `valid` flag, which only says whether the key is in its graph.)
+      if (signer === pub) {
+        claim.state = 'proven'
+        claim.provenAt = Date.now()
+        if (!this.closed) {
+          this.provenNodes.set(pub, claim.alias)
+          if (this.announced) this.opts.emit('node_proven', { peer: this.shortKey, node: pub, alias: claim.alias })
+          this.emit('proven', pub)
+        }
+        return true
+      }
+      claim.state = 'refused'
+      this.opts.emit('node_claim_refused', { peer: this.shortKey, node: pub, reason: 'signature does not prove control of that node' })
+      return false
+    })()
+    return claim.pending
+  }
+
+  /**
+   * A request: refused at no cost (no RPC, no ledger) unless its requester is a node this peer
+   * claimed, within the budget for that node and the instance, and proven (a request arriving
+   * while that proof is being checked waits for it, holding its budget slot).
+   */
+  private async onPayInvoice (request: PayInvoice): Promise<void> {
+    const refuse = (reason: EarlyRefusal, detail: string, retryAt = 0): void => {
+      this.opts.onEarlyRefusal(this, reason)
+      this.reply({ requestId: request.requestId, channelId: request.channelId, paymentId: '', confirmed: false, confirmedAt: '', status: 'refused', reason, detail, retryAt })
+    }
+    const decoded = decodeInvoice(request.invoice)
+    if (!decoded.ok) return refuse('invalidInvoice', `the invoice does not decode: ${decoded.reason}`.slice(0, 500))
+    const requester = decoded.invoice.destination
+    const unproven = (): void => refuse('unprovenNode', `the invoice pays node ${requester}, which this peer has not proven it controls`)
+    const claim = this.claims.get(requester)
+    if (!claim || claim.state === 'refused') return unproven()
+    const slot = this.opts.budget.take(requester)
+    if (!slot.ok) return refuse(slot.reason, slot.detail, slot.retryAt)
     try {
-      this.reply(await this.opts.onPayInvoice(this, request))
+      if (!(await this.prove(requester))) return unproven()
+      if (this.closed) return
+      this.reply(await this.opts.onPayInvoice(this, request, decoded.invoice))
     } catch (err) {
-      refuse('internalError', errorDetails(err).slice(0, 400))
+      this.reply({ requestId: request.requestId, channelId: request.channelId, paymentId: '', confirmed: false, confirmedAt: '', status: 'refused', reason: 'internalError', detail: errorDetails(err).slice(0, 400), retryAt: 0 })
     } finally {
-      this.handling--
+      slot.release()
     }
   }
 
@@ -162,14 +289,20 @@ export class PeerConnection extends EventEmitter {
 
   private onPaymentResult (result: PaymentResult): void {
     const waiter = this.waiting.get(result.requestId)
-    if (!waiter) return this.bad(`paymentResult for unknown request ${result.requestId}`)
+    if (!waiter) {
+      // An answer after we gave up on it is expected; one for a request we never made is not.
+      if (result.requestId >= 1 && result.requestId < this.nextRequestId) return
+      return this.bad(`paymentResult for unknown request ${result.requestId}`)
+    }
     this.waiting.delete(result.requestId)
     clearTimeout(waiter.timer)
+    // The peer's words reach our log, terminal and dashboard: without control characters.
+    const reason = printable(result.reason)
     const response: PayResponse = result.status === 'paid'
-      ? { status: 'paid', paymentHash: result.paymentId }
+      ? { status: 'paid', paymentHash: printable(result.paymentId) }
       : result.status === 'refused'
-        ? { status: 'refused', reason: result.reason, detail: result.detail, ...(result.retryAt ? { retryAt: result.retryAt } : {}) }
-        : result.status === 'failed' ? { status: 'failed', reason: result.reason } : { status: 'pending' }
+        ? { status: 'refused', reason, detail: printable(result.detail), ...(result.retryAt ? { retryAt: result.retryAt } : {}) }
+        : result.status === 'failed' ? { status: 'failed', reason } : { status: 'pending' }
     waiter.resolve(response)
   }
 
@@ -179,17 +312,28 @@ export class PeerConnection extends EventEmitter {
     if (this.badMessages >= MAX_BAD_MESSAGES) this.drop(`${this.badMessages} bad messages`)
   }
 
-  /** Ends the connection with a reason in the event log. */
-  drop (reason: string): void {
+  /**
+   * Ends the connection. A member's is logged with the reason; a stranger's is only counted
+   * (`code`), so that strangers cannot make us write to the audit log.
+   */
+  drop (reason: string, code = 'dropped'): void {
     if (this.closed) return
-    this.opts.emit('peer_dropped', { peer: this.shortKey, reason })
+    if (this.authenticated) this.opts.emit('peer_dropped', { peer: this.shortKey, reason })
+    else this.opts.onStrangerGone(code)
+    this.closed = true // before onClose: its stranger count is this one
     this.opts.conn.destroy()
-    this.onClose()
+    this.finish()
   }
 
   private onClose (): void {
     if (this.closed) return
     this.closed = true
+    if (!this.authenticated) this.opts.onStrangerGone('closed')
+    this.finish()
+  }
+
+  private finish (): void {
+    clearTimeout(this.authTimer)
     for (const [id, w] of this.waiting) {
       clearTimeout(w.timer)
       w.resolve({ status: 'lost', reason: 'peerDisconnected' })

@@ -5,7 +5,7 @@ import { SimCluster } from '../../src/sim/cluster.js'
 import { instanceConfig } from '../helpers/config.js'
 import { startInstance, type Instance } from '../../src/daemon/instance.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
-import { MessageType, encodeWith } from '../../src/swarm/envelope.js'
+import { MAX_FRAME, MessageType, encodeWith } from '../../src/swarm/envelope.js'
 import { payInvoice as payInvoiceCodec } from '../../src/swarm/messages.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf, tempDir } from '../helpers/daemon.js'
@@ -36,14 +36,28 @@ describe('a rogue peer that knows the secret', () => {
   const invoiceBy = async (node: LndNode, tokens: number, expirySeconds = 600) => (await node.createInvoice({ tokens, description: 'rogue', expirySeconds })).request
   const bx = (): string => cluster.channelBetween('B', 'X')?.id as string
 
-  /** Runs an attack and checks the common promises: refused with `reason`, nothing moved, in the log. */
+  /** A counter of Alice's /metrics, by its labels (0 when absent). */
+  const metric = async (name: string, label: string): Promise<number> => {
+    const text = await (await fetch(`${alice.api?.url}/metrics`)).text()
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{${label}}`))
+    return line ? Number(line.split(' ').pop()) : 0
+  }
+  /** Refused before any payment decision: no ledger entry each, only counted (and aggregated). */
+  const EARLY = ['unprovenNode', 'invalidInvoice', 'busy', 'rate', 'unknownChannel', 'nodeUnavailable']
+
+  /**
+   * Runs an attack and checks the common promises: refused with `reason`, nothing moved, and on
+   * record: the payer's decisions in the event log, early refusals in the metrics.
+   */
   async function refused (attack: () => Promise<{ status: string; reason: string }>, reason: string): Promise<void> {
     const before = moved()
+    const counted = EARLY.includes(reason) ? await metric('tightrope_peer_requests_refused_total', `reason="${reason}"`) : 0
     const result = await attack()
     assert.equal(result.status, 'refused')
     assert.equal(result.reason, reason)
     assert.equal(moved(), before, 'not one satoshi moved')
-    await eventually(async () => (await refusals()).includes(reason) ? true : undefined, 5000, `"${reason}" in the event log`)
+    if (EARLY.includes(reason)) assert.ok(await metric('tightrope_peer_requests_refused_total', `reason="${reason}"`) >= counted + 1, `"${reason}" counted`)
+    else await eventually(async () => (await refusals()).includes(reason) ? true : undefined, 5000, `"${reason}" in the event log`)
   }
 
   before(async () => {
@@ -139,26 +153,31 @@ describe('a rogue peer that knows the secret', () => {
     const invoices = await Promise.all(Array.from({ length: 20 }, () => invoiceBy(x, 10_000)))
     const results = await Promise.all(invoices.map((invoice) => rogue.payInvoice({ channelId: bx(), invoice, tokens: 10_000 }, 30_000).catch(() => ({ status: 'lost', reason: '' }))))
     assert.ok(results.every((r) => r.status === 'refused'), results.map((r) => `${r.status}:${r.reason}`).join(','))
-    assert.ok(results.some((r) => r.reason === 'busy') || results.every((r) => r.reason === 'maxTransactionsPerPeriod'))
+    // The node's budget (4 at once, 12 a minute) is spent by now: the rest is refused at no cost.
+    assert.ok(results.every((r) => ['busy', 'rate', 'maxTransactionsPerPeriod'].includes(r.reason)), results.map((r) => r.reason).join(','))
+    assert.ok(results.some((r) => r.reason === 'busy' || r.reason === 'rate'))
     assert.equal(moved(), before)
     assert.equal((await fetch(`${alice.api?.url}/api/status`)).status, 200)
   })
 
-  it('truncated, oversized, garbage frames and unknown types are dropped, and the peer is cut off', async () => {
+  it('truncated, oversized, garbage and replayed frames are dropped and the peer is cut off; an unknown type is ignored, not held against it', async () => {
     const noisy = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: alice.swarm?.publicKey as string, claims: [] })
     try {
       const events: string[] = []
       const on = (e: { type: string; reason?: string }): void => { if (e.type === 'message_dropped' || e.type === 'peer_dropped') events.push(`${e.type}:${e.reason}`) }
       alice.daemon.events.on('event', on)
+      for (let i = 0; i < 10; i++) noisy.send(99 + i, Buffer.from('from a newer version')) // unknown types: ignored
       noisy.sendRaw(randomBytes(40))                                 // garbage
       noisy.sendRaw(Buffer.from([1]))                                // truncated
-      noisy.send(99, Buffer.from('hi'))                              // unknown type
-      noisy.send(MessageType.payInvoice, Buffer.alloc(9000))         // oversized
+      noisy.sendRaw(Buffer.alloc(MAX_FRAME + 1))                      // oversized
       noisy.send(MessageType.payInvoice, Buffer.from([0xff, 0xff]))  // malformed body
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      assert.equal(noisy.closed, false, 'four bad messages and ten unknown types: still connected')
+      noisy.send(MessageType.payInvoice, Buffer.from([0]), 1)        // replayed sequence number: the fifth
       await eventually(() => events.some((e) => e.startsWith('peer_dropped')) ? true : undefined, 5000, 'the peer dropped')
       alice.daemon.events.off('event', on)
-      assert.ok(events.filter((e) => e.startsWith('message_dropped')).length >= 4, events.join(' | '))
-      assert.ok(events.some((e) => /unknown message type 99/.test(e)))
+      assert.equal(events.filter((e) => e.startsWith('message_dropped')).length, 5, events.join(' | '))
+      assert.ok(!events.some((e) => /unknown message type/.test(e)), 'unknown types do not count')
       await eventually(() => noisy.closed ? true : undefined, 5000, 'the connection closed')
     } finally {
       await noisy.destroy()
@@ -180,19 +199,16 @@ describe('a rogue peer that knows the secret', () => {
   })
 
   it('a peer with the wrong secret is dropped at the handshake and gets nothing', async () => {
-    const events: string[] = []
-    const on = (e: { type: string; reason?: string }): void => { if (e.type === 'peer_dropped') events.push(String(e.reason)) }
-    alice.daemon.events.on('event', on)
+    const badProofs = await metric('tightrope_unauthenticated_connections_closed_total', 'reason="badProof"')
     const stranger = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: 'not the secret', target: alice.swarm?.publicKey as string, claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }] }).catch(() => undefined)
     try {
-      await eventually(() => events.some((e) => /membership proof/.test(e)) ? true : undefined, 10_000, 'the stranger dropped')
+      await eventually(async () => await metric('tightrope_unauthenticated_connections_closed_total', 'reason="badProof"') > badProofs ? true : undefined, 10_000, 'the stranger dropped')
       const before = moved()
       stranger?.send(MessageType.payInvoice, encodeWith(payInvoiceCodec, { requestId: 1, channelId: bx(), invoice: await invoiceBy(x, 10_000), tokens: 10_000 }))
       await new Promise((resolve) => setTimeout(resolve, 500))
       assert.equal(moved(), before)
       assert.equal(stranger?.results.length ?? 0, 0)
     } finally {
-      alice.daemon.events.off('event', on)
       await stranger?.destroy()
     }
   })

@@ -1,4 +1,4 @@
-import { hello as helloCodec, payInvoice as payInvoiceCodec, paymentResult as paymentResultCodec } from '../../src/swarm/messages.js'
+import { hello as helloCodec, payInvoice as payInvoiceCodec, paymentResult as paymentResultCodec, truncateUtf8 } from '../../src/swarm/messages.js'
 import { decodeWith, encodeEnvelope, encodeWith, MessageType, parseFrame } from '../../src/swarm/envelope.js'
 import { FRAME_CODECS } from '../../src/swarm/peer-connection.js'
 import { decodeInvoice } from '../../src/lightning/decode-invoice.js'
@@ -13,7 +13,8 @@ export class FrameFuzzer {
   random (): number { this.state = (Math.imul(this.state, 1664525) + 1013904223) >>> 0; return this.state / 4294967296 }
   int (n: number): number { return Math.floor(this.random() * n) }
   bytes (n: number): Buffer { return Buffer.from(Array.from({ length: n }, () => this.int(256))) }
-  text (max: number): string { return this.bytes(this.int(max)).toString('latin1') }
+  /** Random text of at most `max` UTF-8 bytes (the protocol's bounds are in bytes). */
+  text (max: number): string { return truncateUtf8(this.bytes(this.int(max)).toString('latin1'), max) }
 
   validFrame (): Uint8Array {
     const seq = 1 + this.int(1000)

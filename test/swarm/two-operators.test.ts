@@ -53,10 +53,13 @@ describe('the spec\'s story: Alice (A, B) and Bob (C, D, E), each in its own pro
     await cluster?.stop()
   })
 
-  it('the instances find each other and each proves its own nodes', async () => {
+  it('the instances find each other and each proves its nodes that are the other\'s channel partners', async () => {
     await eventually(() => alice.output().includes('peer_authenticated') && bob.output().includes('peer_authenticated') ? true : undefined, 20_000, 'mutual authentication')
-    assert.match(alice.output(), /peer_authenticated .*"alias":"C".*"alias":"D".*"alias":"E"/)
-    assert.match(bob.output(), /peer_authenticated .*"alias":"A".*"alias":"B"/)
+    // A-C is the only channel between them at start (E-B opens later): C and A are proven, and only they.
+    const proven = (out: string, alias: string): boolean => new RegExp(`(peer_authenticated|node_proven) .*"?alias"?[:=]"?${alias}\\b`).test(out)
+    await eventually(() => proven(alice.output(), 'C') && proven(bob.output(), 'A') ? true : undefined, 10_000, 'A and C proven')
+    assert.ok(!proven(alice.output(), 'D') && !proven(alice.output(), 'E'), 'D and E cost Alice no VerifyMessage')
+    assert.ok(!proven(bob.output(), 'B'), 'B costs Bob no VerifyMessage')
   })
 
   it('A-B, C-D, D-E and A-C, each pushed out of balance, come back inside their deadzone', async () => {

@@ -45,7 +45,11 @@ function parseFault (body: Record<string, unknown>): FaultRequest {
   const type = str(body, 'type')
   const match = { ...(body.from !== undefined ? { from: str(body, 'from') } : {}), ...(body.to !== undefined ? { to: str(body, 'to') } : {}), ...(body.count !== undefined ? { count: int(body, 'count') } : {}) } as { from?: string; to?: string; count?: number }
   switch (type) {
-    case 'latency': return { type, node: str(body, 'node') as string, ms: int(body, 'ms') as number }
+    case 'latency': {
+      const method = str(body, 'method', true)
+      if (method !== undefined && !/^[A-Za-z]{1,64}$/.test(method)) throw new HttpError(400, 'method: expected a gRPC method name such as VerifyMessage')
+      return { type, node: str(body, 'node') as string, ms: int(body, 'ms') as number, ...(method ? { method } : {}) }
+    }
     case 'hopLatency': return { type, ms: int(body, 'ms') as number }
     case 'hold': return { type, ...match }
     case 'fail': {
@@ -74,7 +78,7 @@ const routes: Array<[string, RegExp, Route]> = [
   ['POST', /^\/nodes\/([^/]+)\/online$/, async (c, _b, [alias]) => { await c.setOnline(decodeURIComponent(alias as string), true); return { alias, online: true } }],
   ['POST', /^\/pay$/, (c, b) => c.pay({ from: str(b, 'from') as string, to: str(b, 'to') as string, tokens: int(b, 'tokens') as number })],
   ['GET', /^\/payments$/, (c) => c.network.paymentLog],
-  ['GET', /^\/faults$/, (c) => ({ rules: c.network.faults.listRules(), held: c.network.faults.listHeld(), hopLatencyMs: c.network.faults.hopLatencyMs, rpcLatencyMs: Object.fromEntries(c.network.faults.rpcLatencyMs) })],
+  ['GET', /^\/faults$/, (c) => ({ rules: c.network.faults.listRules(), held: c.network.faults.listHeld(), hopLatencyMs: c.network.faults.hopLatencyMs, rpcLatencyMs: Object.fromEntries(c.network.faults.rpcLatencyMs), methodLatencyMs: Object.fromEntries(c.network.faults.methodLatencyMs) })],
   ['POST', /^\/faults$/, (c, b) => c.addFault(parseFault(b))],
   ['POST', /^\/faults\/release$/, (c, b) => {
     const how = b.outcome ?? 'settle'

@@ -129,7 +129,7 @@ export class NodeServer {
   /** Counts the call, applies injected latency, and checks the macaroon like LND does. */
   private async admit (path: string, metadata: grpc.Metadata): Promise<void> {
     this.calls.set(path, (this.calls.get(path) ?? 0) + 1)
-    const latency = this.network.faults.rpcLatencyMs.get(this.node.alias) ?? 0
+    const latency = this.network.faults.rpcLatency(this.node.alias, path.slice(path.lastIndexOf('/') + 1))
     if (latency > 0) await sleep(latency)
     const found = macaroonFromMetadata(metadata.get('macaroon').map(String))
     if (!found.ok) throw unknown(found.error)

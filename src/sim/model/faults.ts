@@ -27,12 +27,15 @@ export interface HeldPayment {
 }
 
 /**
- * Injected faults: per-node RPC latency, per-hop HTLC latency, payments forced to fail with a chosen
+ * Injected faults: per-node (optionally per-method) RPC latency, per-hop HTLC latency, payments forced to fail with a chosen
  * reason, and HTLCs held IN_FLIGHT at the destination until released.
  */
 export class Faults {
   hopLatencyMs = 0
+  /** Per node (alias), for all of its RPCs. */
   readonly rpcLatencyMs = new Map<string, number>()
+  /** Per node and method (`alias method`, e.g. `A VerifyMessage`); wins over the node's latency. */
+  readonly methodLatencyMs = new Map<string, number>()
   private rules: FaultRule[] = []
   private readonly held = new Map<string, { info: HeldPayment; release: (how: HoldOutcome) => void }>()
   private counter = 0
@@ -49,6 +52,12 @@ export class Faults {
     this.rules = []
     this.hopLatencyMs = 0
     this.rpcLatencyMs.clear()
+    this.methodLatencyMs.clear()
+  }
+
+  /** The latency to inject before a node answers an RPC; `method` is the gRPC method's name. */
+  rpcLatency (alias: string, method: string): number {
+    return this.methodLatencyMs.get(`${alias} ${method}`) ?? this.rpcLatencyMs.get(alias) ?? 0
   }
 
   /** The first rule of a kind matching a payment, consumed by one use. */
