@@ -1,9 +1,19 @@
 import { findDaemon } from '../../daemon-client.js'
 import { loadConfigFromFlags } from '../../config-flags.js'
-import type { Status } from '../../../api/status.js'
+import type { NodeEntry, Status } from '../../../api/status.js'
 import type { StatusOptions } from './options.js'
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
+
+/** Text from LND or a peer (aliases, errors) shown on a terminal: control characters escaped. */
+export const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
+/** "A" when connected; otherwise its state, since when, and the last error. */
+export function describeNode (n: NodeEntry): string {
+  if (n.state === 'connected') return printable(n.alias)
+  const name = n.alias === n.socket ? n.socket : `${n.alias} (${n.socket})`
+  return printable(`${name} ${n.state} since ${n.since.slice(11, 19)}${n.error ? `: ${n.error}` : ''}`)
+}
 
 export async function status (opts: StatusOptions): Promise<void> {
   const config = loadConfigFromFlags(opts)
@@ -12,10 +22,12 @@ export async function status (opts: StatusOptions): Promise<void> {
   const s = await daemon.get('/api/status') as Status
   if (opts.json) return void console.log(JSON.stringify(s, null, 2))
   console.log(`daemon ${daemon.url}  up ${s.instance.uptimeSeconds} s${s.instance.dryRun ? '  DRY RUN' : ''}`)
-  console.log(`nodes  ${s.nodes.map((n) => `${n.alias}${n.connected ? '' : ' (disconnected)'}`).join(', ')}`)
-  console.log(`peers  ${s.peers.length === 0 ? 'none' : s.peers.map((p) => `${p.key.slice(0, 12)} (${p.nodes.map((n) => n.alias).join(', ')})`).join('; ')}`)
+  const waiting = s.nodes.filter((n) => n.state !== 'connected')
+  console.log(`nodes  ${s.nodes.filter((n) => n.state === 'connected').map(describeNode).join(', ') || 'none connected'}`)
+  for (const n of waiting) console.log(`       ${describeNode(n)}`)
+  console.log(`peers  ${s.peers.length === 0 ? 'none' : s.peers.map((p) => `${p.key.slice(0, 12)} (${printable(p.nodes.map((n) => n.alias).join(', '))})`).join('; ')}`)
   console.log('')
-  const rows = s.channels.map((c) => [c.channelId, c.node, c.partnerAlias ?? c.partner.slice(0, 12), pct(c.share), `${pct(c.low)}-${pct(c.high)}`, c.next.action === 'none' && c.next.reason === 'balanced' ? 'ok' : `${c.next.action}: ${c.next.detail}`])
+  const rows = s.channels.map((c) => [c.channelId, c.node, c.partnerAlias ?? c.partner.slice(0, 12), pct(c.share), `${pct(c.low)}-${pct(c.high)}`, c.next.action === 'none' && c.next.reason === 'balanced' ? 'ok' : `${c.next.action}: ${c.next.detail}`].map(printable))
   const header = ['channel', 'node', 'partner', 'share', 'deadzone', 'next']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)))
   const line = (r: string[]): string => r.map((c, i) => i === r.length - 1 ? c : c.padEnd(widths[i] as number)).join('  ')
