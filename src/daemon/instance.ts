@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path'
-import { rm, writeFile } from 'node:fs/promises'
+import { rename, rm, writeFile } from 'node:fs/promises'
 import type { TightropeConfig } from '../config/schema.js'
 import { resolveSettings } from '../config/resolve.js'
 import { AuditLog } from '../ledger/audit-log.js'
@@ -66,7 +66,9 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       api = await ApiServer.start(apiOptions)
       daemon.emit('api_listening', { url: api.url, dashboard: `${api.url}/` })
       // Where the CLI (status, audit) finds this daemon, whatever port it got.
-      await writeFile(join(storagePath, API_FILE), JSON.stringify({ url: api.url, pid: process.pid }) + '\n', { mode: 0o600 })
+      // Written whole then renamed: a reader never sees it half written.
+      await writeFile(join(storagePath, `${API_FILE}.tmp`), JSON.stringify({ url: api.url, pid: process.pid }) + '\n', { mode: 0o600 })
+      await rename(join(storagePath, `${API_FILE}.tmp`), join(storagePath, API_FILE))
     } catch (err) {
       await stopAll()
       throw err
