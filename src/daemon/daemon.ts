@@ -126,8 +126,10 @@ export class Daemon {
     const firsts = this.slots.map((slot) => new Promise<void>((resolve) => { this.connecting.push(this.keepConnecting(slot, resolve)) }))
     this.firstAttempts = Promise.all(firsts).then(() => {
       if (this.stopped) return
+      // In config order (nodes join in whatever order they answer).
+      const joined = this.slots.filter((s) => s.status.state === 'connected').map((s) => s.status.alias)
       const waiting = this.slots.filter((s) => s.status.state !== 'connected').map((s) => s.creds.socket)
-      this.emit('started', { nodes: [...this.nodes.values()].map((n) => n.identity.alias), ...(waiting.length > 0 ? { connecting: waiting } : {}) })
+      this.emit('started', { nodes: joined, ...(waiting.length > 0 ? { connecting: waiting } : {}) })
     })
     this.poll = setInterval(() => this.scheduleAll(), this.opts.refreshRateMs)
   }
