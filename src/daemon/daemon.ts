@@ -162,15 +162,13 @@ export class Daemon {
    */
   private async join (slot: Slot, node: LndNode): Promise<void> {
     const { publicKey, alias } = node.identity
-    const twin = this.slots.find((s) => s !== slot && s.node?.identity.publicKey === publicKey)
-    if (twin) throw new Error(`LND at ${slot.creds.socket} is node ${publicKey}, already configured as ${twin.creds.socket}`)
+    this.refuseTwin(slot, publicKey)
     const payer = new PayerService(node, this.opts.ledger, this.opts.settingsFor, this.emit, this.opts.dryRun ?? false)
     await payer.reconcile()
     await this.rebalancer.recover([node])
     if (this.stopped) throw new Error('stopped')
     if (!node.connected) throw new Error(`LND at ${slot.creds.socket}: connection lost while joining`)
-    slot.node = node
-    slot.payer = payer
+    this.refuseTwin(slot, publicKey) // again: another entry may have joined it meanwhile
     slot.status = { ...slot.status, alias, publicKey }
     node.on('changed', () => this.schedule(node))
     node.on('rpc', (r: { method: string; ms: number; ok: boolean }) => this.rpcStats.record(alias, r))
@@ -182,6 +180,12 @@ export class Daemon {
     this.emit('node_connected', { node: alias, publicKey, socket: slot.creds.socket })
   }
 
+  /** Two config entries for one node would make it pay and be evaluated twice. */
+  private refuseTwin (slot: Slot, publicKey: string): void {
+    const twin = this.slots.find((s) => s !== slot && s.node?.identity.publicKey === publicKey)
+    if (twin) throw new Error(`LND at ${slot.creds.socket} is node ${publicKey}, already configured as ${twin.creds.socket}`)
+  }
+
   /** Back after a loss: payments it had in flight are settled from LND before it pays again. */
   private async rejoin (slot: Slot, node: LightningNode): Promise<void> {
     await slot.payer?.reconcile().catch(() => {})
@@ -191,9 +195,17 @@ export class Daemon {
   }
 
   private enter (slot: Slot, node: LightningNode, payer: PayerService): void {
-    this.nodes.set(node.identity.publicKey, node)
-    this.payers.set(node.identity.publicKey, payer)
+    slot.node = node
+    slot.payer = payer
     this.setState(slot, 'connected')
+    // Rebuilt in config order, whatever order nodes answer in (the swarm's hello lists them so).
+    this.nodes.clear()
+    this.payers.clear()
+    for (const s of this.slots) {
+      if (s.status.state !== 'connected' || !s.node || !s.payer) continue
+      this.nodes.set(s.node.identity.publicKey, s.node)
+      this.payers.set(s.node.identity.publicKey, s.payer)
+    }
     // Every node: the newcomer's channels, and the others' channels to it now have a payer.
     this.scheduleAll()
   }
