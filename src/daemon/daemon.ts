@@ -43,7 +43,11 @@ const STOP_GRACE_MS = 15_000
 export class Daemon {
   /** The nodes that are part of the instance now (connected), by public key: live, read by the swarm. */
   readonly nodes = new Map<string, LightningNode>()
-  /** The payer of each node in `nodes`: live, read by the swarm. */
+  /**
+   * The payer of each node that joined, by public key: live, read by the swarm. A lost node's payer
+   * stays: a peer asking it is refused with nodeUnavailable and a retry time (its LND does not
+   * answer), not told that we have no such channel (which would make it wait much longer).
+   */
   readonly payers = new Map<string, PayerService>()
   readonly rebalancer: Rebalancer
   /** Extra sources of payers for remote nodes (the swarm adds itself here). */
@@ -202,20 +206,19 @@ export class Daemon {
     this.nodes.clear()
     this.payers.clear()
     for (const s of this.slots) {
-      if (s.status.state !== 'connected' || !s.node || !s.payer) continue
-      this.nodes.set(s.node.identity.publicKey, s.node)
+      if (!s.node || !s.payer) continue
+      if (s.status.state === 'connected') this.nodes.set(s.node.identity.publicKey, s.node)
       this.payers.set(s.node.identity.publicKey, s.payer)
     }
     // Every node: the newcomer's channels, and the others' channels to it now have a payer.
     this.scheduleAll()
   }
 
-  /** Lost: no longer a payer nor evaluated until it is back (it reconnects by itself). */
+  /** Lost: not evaluated, not offered to peers, until it is back (it reconnects by itself). */
   private leave (slot: Slot, node: LightningNode, reason: string): void {
     if (this.stopped || slot.node !== node) return
     const id = node.identity.publicKey
     this.nodes.delete(id)
-    this.payers.delete(id)
     const timer = this.pending.get(id)
     if (timer) clearTimeout(timer)
     this.pending.delete(id)
