@@ -38,3 +38,19 @@ export function nextEvent<T = unknown> (emitter: NodeJS.EventEmitter, name: stri
     emitter.on(name, on)
   })
 }
+
+/** How many times a simulated node's LND answered one method (path ends with it, e.g. 'ListChannels'): ground truth. */
+export function lndCalls (cluster: SimCluster, alias: string, method: string): number {
+  let n = 0
+  for (const [path, count] of cluster.server(alias).calls) if (path.endsWith(`/${method}`)) n += count
+  return n
+}
+
+/**
+ * Resolves after the daemon looked at `alias`'s channels `times` more times (LND's own count of
+ * ListChannels calls): to prove that nothing more happens, wait for evaluations, not for a time.
+ */
+export async function moreEvaluations (cluster: SimCluster, alias: string, times = 2, timeoutMs = 15_000): Promise<void> {
+  const from = lndCalls(cluster, alias, 'ListChannels')
+  await eventually(() => lndCalls(cluster, alias, 'ListChannels') >= from + times ? true : undefined, timeoutMs, `${times} more evaluations of ${alias}`)
+}
