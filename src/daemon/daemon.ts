@@ -4,6 +4,7 @@ import { RpcStats } from './rpc-stats.js'
 import type { LightningNode } from '../lightning/types.js'
 import { backoffMs, sleep } from '../lightning/backoff.js'
 import { redactError, type NodeState, type NodeStatus } from './node-status.js'
+import { pollDue } from './poll.js'
 import { PayerService } from './payer-service.js'
 import { Rebalancer } from './rebalancer.js'
 import type { EventSink, Ledger, PayerLink, SettingsFor } from './ports.js'
@@ -55,6 +56,9 @@ export class Daemon {
   private readonly pending = new Map<string, NodeJS.Timeout>()
   private readonly evaluating = new Map<string, Promise<void>>()
   private readonly dirty = new Set<string>()
+  private readonly lastEvaluatedAt = new Map<string, number>()
+  /** Safety-net poll ticks so far (tests wait for ticks, not for time). */
+  pollTicks = 0
   private poll: NodeJS.Timeout | undefined
   private wake: NodeJS.Timeout | undefined
   private stopped = false
@@ -135,7 +139,7 @@ export class Daemon {
       const waiting = this.slots.filter((s) => s.status.state !== 'connected').map((s) => s.creds.socket)
       this.emit('started', { nodes: joined, ...(waiting.length > 0 ? { connecting: waiting } : {}) })
     })
-    this.poll = setInterval(() => this.scheduleAll(), this.opts.refreshRateMs)
+    this.poll = setInterval(() => this.pollTick(), this.opts.refreshRateMs)
   }
 
   /** Connects one node, retrying with backoff (and saying so) until it joined or we stop. */
@@ -235,6 +239,17 @@ export class Daemon {
     return redacted
   }
 
+  /** The safety net: evaluates the nodes whose event streams are not (yet) to be trusted. */
+  private pollTick (): void {
+    this.pollTicks++
+    const now = Date.now()
+    for (const node of this.nodes.values()) {
+      const streamsSince = node.streamsSince
+      const lastEvaluatedAt = this.lastEvaluatedAt.get(node.identity.publicKey)
+      if (pollDue({ now, refreshRateMs: this.opts.refreshRateMs, ...(streamsSince !== undefined ? { streamsSince } : {}), ...(lastEvaluatedAt !== undefined ? { lastEvaluatedAt } : {}) })) this.schedule(node)
+    }
+  }
+
   private scheduleAll (): void {
     for (const node of this.nodes.values()) this.schedule(node)
   }
@@ -248,6 +263,7 @@ export class Daemon {
     if (this.pending.has(id)) return
     this.pending.set(id, setTimeout(() => {
       this.pending.delete(id)
+      this.lastEvaluatedAt.set(id, Date.now())
       const run = this.rebalancer.evaluate(node)
         .catch((err: unknown) => this.emit('evaluate_error', { node: node.identity.alias, error: errorDetails(err) }))
         .finally(() => {

@@ -88,6 +88,7 @@ async function bounded<T> (work: Promise<T>, ms: number, signal: AbortSignal | u
  */
 export class LndNode extends EventEmitter implements LightningNode {
   connected = false
+  streamsSince: number | undefined
   private subscriptions: EventEmitter[] = []
   private reconnecting = false
   private stopped = false
@@ -238,6 +239,7 @@ export class LndNode extends EventEmitter implements LightningNode {
       sub.on('error', (err: unknown) => { this.lost(errorDetails(err)) })
     }
     this.subscriptions = subs
+    this.streamsSince = Date.now()
   }
 
   private unsubscribe (): void {
@@ -246,6 +248,7 @@ export class LndNode extends EventEmitter implements LightningNode {
       sub.on('error', () => {})
     }
     this.subscriptions = []
+    this.streamsSince = undefined
   }
 
   /** The connection is gone: stop listening, say so, and keep trying to come back. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { authenticatedLndGrpc, type AuthenticatedLnd } from 'lightning'
+import { authenticatedLndGrpc, createInvoice, type AuthenticatedLnd } from 'lightning'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { parseScenario, type Scenario } from '../../src/sim/scenario.js'
 
@@ -47,10 +47,15 @@ export function lndCalls (cluster: SimCluster, alias: string, method: string): n
 }
 
 /**
- * Resolves after the daemon looked at `alias`'s channels `times` more times (LND's own count of
- * ListChannels calls): to prove that nothing more happens, wait for evaluations, not for a time.
+ * Makes the daemon look at `alias`'s channels `times` more times, and resolves when it did (LND's
+ * own count of ListChannels calls): to prove that nothing more happens, wait for evaluations, not
+ * for a time. Each round adds an invoice on the node (an event, no balance moves).
  */
 export async function moreEvaluations (cluster: SimCluster, alias: string, times = 2, timeoutMs = 15_000): Promise<void> {
-  const from = lndCalls(cluster, alias, 'ListChannels')
-  await eventually(() => lndCalls(cluster, alias, 'ListChannels') >= from + times ? true : undefined, timeoutMs, `${times} more evaluations of ${alias}`)
+  const lnd = lndFor(cluster, alias)
+  for (let i = 0; i < times; i++) {
+    const from = lndCalls(cluster, alias, 'ListChannels')
+    await createInvoice({ lnd, tokens: 1, description: 'test: an event' })
+    await eventually(() => lndCalls(cluster, alias, 'ListChannels') > from ? true : undefined, timeoutMs, `evaluation ${i + 1} of ${times} of ${alias}`)
+  }
 }
