@@ -7,8 +7,11 @@
  * back, and polled again at `refreshRate` until the new streams have settled.
  */
 
-/** Streams this young may have missed a change while they were being set up: keep polling. */
-export const SETTLE_PERIODS = 3
+/**
+ * Streams younger than this many refresh periods may have missed a change while they were being
+ * set up: the first tick after (re)subscribing evaluates the node (ticks are one period apart).
+ */
+export const SETTLE_PERIODS = 1
 /** The longest a node with live streams goes without an evaluation (unless refreshRate is longer). */
 export const BACKSTOP_MS = 10 * 60_000
 
