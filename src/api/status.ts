@@ -1,5 +1,20 @@
 import type { Daemon } from '../daemon/daemon.js'
 import type { ClusterSwarm } from '../swarm/cluster-swarm.js'
+import type { NodeState } from '../daemon/node-status.js'
+
+/** One configured node, whether or not it ever answered. */
+export interface NodeEntry {
+  /** LND's alias once the node answered; until then its socket. */
+  alias: string
+  publicKey?: string
+  socket: string
+  state: NodeState
+  /** When it entered this state (ISO 8601). */
+  since: string
+  /** The last connection error (names the socket, never the credentials). */
+  error?: string
+  connected: boolean
+}
 
 export interface ChannelStatus {
   channelId: string
@@ -20,7 +35,7 @@ export interface ChannelStatus {
 
 export interface Status {
   instance: { startedAt: string; uptimeSeconds: number; dryRun: boolean; swarmKey?: string }
-  nodes: Array<{ alias: string; publicKey: string; connected: boolean }>
+  nodes: NodeEntry[]
   peers: Array<{ key: string; nodes: Array<{ alias: string; publicKey: string }> }>
   channels: ChannelStatus[]
 }
@@ -62,7 +77,15 @@ export function buildStatus (daemon: Daemon, swarm?: ClusterSwarm): Status {
   }).sort((a, b) => a.channelId.localeCompare(b.channelId) || a.node.localeCompare(b.node))
   return {
     instance: { startedAt: iso(daemon.startedAt), uptimeSeconds: Math.round((Date.now() - daemon.startedAt) / 1000), dryRun: daemon.dryRun, ...(swarm ? { swarmKey: swarm.publicKey } : {}) },
-    nodes: [...daemon.nodes.values()].map((n) => ({ alias: n.identity.alias, publicKey: n.identity.publicKey, connected: n.connected })),
+    nodes: daemon.nodeStatuses().map((n): NodeEntry => ({
+      alias: n.alias ?? n.socket,
+      ...(n.publicKey ? { publicKey: n.publicKey } : {}),
+      socket: n.socket,
+      state: n.state,
+      since: iso(n.since),
+      ...(n.error !== undefined && n.state !== 'connected' ? { error: n.error } : {}),
+      connected: n.state === 'connected'
+    })),
     peers,
     channels
   }

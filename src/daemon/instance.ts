@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path'
 import { rename, rm, writeFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import type { TightropeConfig } from '../config/schema.js'
 import { resolveSettings } from '../config/resolve.js'
 import { DEFAULT_API_PORT, PLACEHOLDER_SECRET } from '../config/defaults.js'
@@ -7,9 +8,8 @@ import { AuditLog } from '../ledger/audit-log.js'
 import { storagePermissionProblems } from '../ledger/open-store.js'
 import { ClusterSwarm } from '../swarm/cluster-swarm.js'
 import { Daemon } from './daemon.js'
-import { ApiServer } from '../api/server.js'
+import { ApiServer, type ApiOptions } from '../api/server.js'
 import { Notifier } from '../notify/notifier.js'
-import { hostname } from 'node:os'
 import { formatFields } from './log-line.js'
 
 /** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
@@ -27,10 +27,14 @@ export interface Instance {
 export const API_FILE = 'api.json'
 
 /**
- * The composition root: config → audit ledger → daemon (nodes, payers, rebalancer) → swarm.
- * Stops in reverse order: swarm first (no new requests), then the daemon, which flushes the ledger.
+ * The composition root: config → audit ledger → notifier → daemon (nodes connect in the
+ * background, each on its own) → API and api.json at once → swarm once every node answered or
+ * failed its first attempt (bounded by the connect timeout), because the swarm's hello proves the
+ * nodes we have. Stops in reverse order: API, swarm (no new requests), the daemon, which flushes
+ * the ledger, then the notifier (which delivers 'stopped'). `signal` aborts a start under way
+ * (SIGTERM while starting): what was started is stopped.
  */
-export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; swarm?: boolean; api?: boolean } = {}): Promise<Instance> {
+export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; swarm?: boolean; api?: boolean; signal?: AbortSignal } = {}): Promise<Instance> {
   const storagePath = resolve(config.audit.storage.path)
   // Checked before opening: a directory we create is private, one that already existed may not be.
   const tooOpen = await storagePermissionProblems(storagePath)
@@ -59,28 +63,36 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     ...(notifier ? { onEvent: (event) => notifier.handle(event) } : {})
   }).catch(async (err: unknown) => { await notifier?.stop(); throw err })
   emit = daemon.emit
-  let swarm: ClusterSwarm | undefined
-  if (opts.swarm !== false) {
-    if (config.secret === PLACEHOLDER_SECRET) {
-      daemon.emit('swarm_disabled', { reason: 'secret is still the placeholder "secret": set a long random secret (config/local.json or TIGHTROPE_SECRET) to join other instances' })
-    } else {
-      try {
-        swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), daemon })
-      } catch (err) {
-        await daemon.stop()
-        await notifier?.stop()
-        throw err
-      }
-    }
-  }
   let api: ApiServer | undefined
+  let swarm: ClusterSwarm | undefined
+  let stopping: Promise<void> | undefined
+  const stopAll = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (api) await rm(join(storagePath, API_FILE), { force: true })
+      await api?.stop()
+      await swarm?.stop()
+      await daemon.stop()
+      await notifier?.stop()
+    })()
+    return stopping
+  }
+  let apiOptions: ApiOptions | undefined
   if (opts.api !== false) {
     try {
       // The token comes from the config loader only (it applies TIGHTROPE_API_TOKEN and checks it).
       const token = config.api.token
       // A port the operator chose is that port or an error; the default gives way to a free port,
       // so two instances from configs without an api section can share a host.
-      api = await ApiServer.start({ host: config.api.host, port: config.api.port ?? DEFAULT_API_PORT, fallbackToFreePort: config.api.port === undefined, daemon, ledger, ...(token ? { token } : {}), ...(swarm ? { swarm } : {}), ...(notifier ? { notifications: () => notifier.stats() } : {}) })
+      apiOptions = {
+        host: config.api.host,
+        port: config.api.port ?? DEFAULT_API_PORT,
+        fallbackToFreePort: config.api.port === undefined,
+        daemon,
+        ledger,
+        ...(token ? { token } : {}),
+        ...(notifier ? { notifications: () => notifier.stats() } : {})
+      }
+      api = await ApiServer.start(apiOptions)
       if (api.portTaken !== undefined) daemon.emit('api_port_taken', { port: api.portTaken, listening: api.url, detail: `port ${api.portTaken} is in use (another instance?), so the API listens on ${api.url}; set api.port to choose one` })
       daemon.emit('api_listening', { url: api.url, dashboard: `${api.url}/` })
       // Where the CLI (status, audit) finds this daemon, whatever port it got.
@@ -89,23 +101,48 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       await writeFile(tmp, JSON.stringify({ url: api.url, pid: process.pid }) + '\n', { mode: 0o600 })
       await rename(tmp, join(storagePath, API_FILE))
     } catch (err) {
-      await swarm?.stop()
-      await daemon.stop()
-      await notifier?.stop()
+      await stopAll()
       throw err
     }
+  }
+  try {
+    // Callers (and the swarm's hello) get an instance whose nodes each had their first attempt.
+    await untilSettledOrAborted(daemon, opts.signal)
+    if (opts.swarm !== false) {
+      if (config.secret === PLACEHOLDER_SECRET) {
+        daemon.emit('swarm_disabled', { reason: 'secret is still the placeholder "secret": set a long random secret (config/local.json or TIGHTROPE_SECRET) to join other instances' })
+      } else {
+        swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), daemon })
+        if (apiOptions) apiOptions.swarm = swarm // the API reads it on each request
+      }
+    }
+    if (opts.signal?.aborted) throw new Error('start aborted')
+  } catch (err) {
+    await stopAll()
+    throw err
   }
   return {
     daemon,
     ...(notifier ? { notifier } : {}),
     ...(swarm ? { swarm } : {}),
     ...(api ? { api } : {}),
-    async stop () {
-      if (api) await rm(join(storagePath, API_FILE), { force: true })
-      await api?.stop()
-      await swarm?.stop()
-      await daemon.stop()
-      await notifier?.stop()
-    }
+    stop: stopAll
+  }
+}
+
+/** The daemon's first connection attempts, cut short by `signal` (a stop while starting). */
+async function untilSettledOrAborted (daemon: Daemon, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) throw new Error('start aborted')
+  let onAbort: (() => void) | undefined
+  try {
+    await Promise.race([
+      daemon.settled(),
+      new Promise<never>((_resolve, reject) => {
+        onAbort = () => reject(new Error('start aborted'))
+        signal?.addEventListener('abort', onAbort, { once: true })
+      })
+    ])
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort)
   }
 }

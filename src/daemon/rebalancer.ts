@@ -186,7 +186,12 @@ export class Rebalancer {
       side.lastRefusal = { reason: 'requestError', detail: (err as Error)?.message ?? String(err), at: Date.now() }
     })
     this.running.add(task)
-    void task.finally(() => this.running.delete(task))
+    void task.finally(() => {
+      this.running.delete(task)
+      // The request ended (paid, refused, failed): what this side needs next is decided on fresh
+      // balances now, not at the next poll (which runs only for nodes whose streams are not live).
+      this.opts.reevaluate?.(node)
+    })
   }
 
   private async request (node: LightningNode, side: ChannelSide, tokens: number, payer: PayerLink): Promise<void> {

@@ -5,7 +5,7 @@ import {
   subscribeToChannels, subscribeToForwards, subscribeToInvoices, verifyMessage, type AuthenticatedLnd
 } from 'lightning'
 import { parsePaymentRequest } from 'invoices'
-import { backoffMs } from './backoff.js'
+import { backoffMs, sleep } from './backoff.js'
 import { toChannelView, type ClientChannel } from './map-channel.js'
 import { networkOfChains } from './network.js'
 import type { CreatedInvoice, DirectPayment, InvoiceState, LightningNode, NodeIdentity, PaymentState } from './types.js'
@@ -65,7 +65,38 @@ const REFUSED_AS_DUPLICATE: ReadonlyArray<[RegExp, string]> = [
 /** How long we wait for LND to say where a payment stands once we stopped waiting for it to end. */
 const STATE_QUERY_MS = 5000
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+/**
+ * How long one connection attempt may take. A socket that accepts TCP but never speaks TLS (or
+ * a host that drops packets) would otherwise hold the attempt until gRPC's own, much later, timeout.
+ */
+export const CONNECT_TIMEOUT_MS = 10_000
+
+/** The `lightning` client's per-service gRPC clients: closed when we give up on them. */
+function closeClients (lnd: AuthenticatedLnd): void {
+  for (const client of Object.values(lnd) as Array<{ close?: () => void }>) {
+    try { client.close?.() } catch { /* already closed */ }
+  }
+}
+
+/** `work`, or a rejection after `ms` or when `signal` aborts, whichever comes first. */
+async function bounded<T> (work: Promise<T>, ms: number, signal: AbortSignal | undefined, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: no answer within ${Math.round(ms / 1000)} s`)), ms)
+        onAbort = () => reject(new Error(`${what}: stopped`))
+        if (signal?.aborted) onAbort()
+        signal?.addEventListener('abort', onAbort, { once: true })
+      })
+    ])
+  } finally {
+    clearTimeout(timer)
+    if (onAbort) signal?.removeEventListener('abort', onAbort)
+  }
+}
 
 /** The promise's value if it settles within `ms`, else undefined (the timer never outlives it). */
 async function within<T> (promise: Promise<T>, ms: number): Promise<T | undefined> {
@@ -84,14 +115,20 @@ async function within<T> (promise: Promise<T>, ms: number): Promise<T | undefine
  */
 export class LndNode extends EventEmitter implements LightningNode {
   connected = false
+  streamsSince: number | undefined
   private subscriptions: EventEmitter[] = []
   private reconnecting = false
   private stopped = false
+  /** Aborted by stop(): ends a reconnect backoff at once. */
+  private readonly stopping = new AbortController()
 
   private constructor (private readonly lnd: AuthenticatedLnd, readonly identity: NodeIdentity) { super() }
 
-  /** Connects and learns the node's identity; rejects with a clear message if LND is unreachable. */
-  static async connect (creds: LndCredentials): Promise<LndNode> {
+  /**
+   * Connects and learns the node's identity; rejects with a clear message (naming the socket, never
+   * the credentials) if LND is unreachable, does not answer within `timeoutMs`, or `signal` aborts.
+   */
+  static async connect (creds: LndCredentials, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<LndNode> {
     let lnd: AuthenticatedLnd
     try {
       lnd = authenticatedLndGrpc({ cert: creds.cert, macaroon: creds.macaroon, socket: creds.socket }).lnd
@@ -100,9 +137,11 @@ export class LndNode extends EventEmitter implements LightningNode {
     }
     let info
     try {
-      info = await getWalletInfo({ lnd })
+      info = await bounded(getWalletInfo({ lnd }), opts.timeoutMs ?? CONNECT_TIMEOUT_MS, opts.signal, `LND at ${creds.socket}`)
     } catch (err) {
-      throw new Error(`LND at ${creds.socket}: ${errorDetails(err)}`)
+      // Release the sockets gRPC would otherwise keep retrying in the background.
+      closeClients(lnd)
+      throw err instanceof Error && err.message.startsWith('LND at ') ? err : new Error(`LND at ${creds.socket}: ${errorDetails(err)}`)
     }
     const network = networkOfChains(info.chains)
     const node = new LndNode(lnd, { publicKey: info.public_key, alias: info.alias, ...(network !== undefined ? { network } : {}) })
@@ -222,7 +261,9 @@ export class LndNode extends EventEmitter implements LightningNode {
 
   async stop (): Promise<void> {
     this.stopped = true
+    this.stopping.abort()
     this.unsubscribe()
+    closeClients(this.lnd)
   }
 
   /** Times every RPC (for metrics) and notices a lost connection. */
@@ -251,6 +292,7 @@ export class LndNode extends EventEmitter implements LightningNode {
       sub.on('error', (err: unknown) => { this.lost(errorDetails(err)) })
     }
     this.subscriptions = subs
+    this.streamsSince = Date.now()
   }
 
   private unsubscribe (): void {
@@ -259,6 +301,7 @@ export class LndNode extends EventEmitter implements LightningNode {
       sub.on('error', () => {})
     }
     this.subscriptions = []
+    this.streamsSince = undefined
   }
 
   /** The connection is gone: stop listening, say so, and keep trying to come back. */
@@ -273,13 +316,14 @@ export class LndNode extends EventEmitter implements LightningNode {
 
   private async reconnect (): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
-      await sleep(backoffMs(attempt))
+      await sleep(backoffMs(attempt), this.stopping.signal)
       if (this.stopped) return
       try {
-        await getWalletInfo({ lnd: this.lnd })
+        await bounded(getWalletInfo({ lnd: this.lnd }), CONNECT_TIMEOUT_MS, this.stopping.signal, 'reconnect')
       } catch {
         continue
       }
+      if (this.stopped) return
       this.subscribe()
       this.connected = true
       this.reconnecting = false

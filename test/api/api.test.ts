@@ -8,6 +8,16 @@ import { eventually, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf, tempDir } from '../helpers/daemon.js'
 
 
+/** Why a status entry's share cannot have led to its next action, or undefined when it can. */
+function contradiction (c: { share: number; low: number; high: number; next: { action: string; reason: string } }): string | undefined {
+  const eps = 1e-6
+  const why = `${c.next.action}/${c.next.reason} at share ${c.share} (deadzone ${c.low}-${c.high})`
+  if ((c.next.action === 'request' || c.next.action === 'wait') && !(c.share < c.low + eps)) return why
+  if (c.next.reason === 'balanced' && !(c.share > c.low - eps && c.share < c.high + eps)) return why
+  if (c.next.reason === 'richSide' && !(c.share > c.high - eps)) return why
+  return undefined
+}
+
 describe('the daemon\'s HTTP API', () => {
   let cluster: SimCluster
   let instance: Instance
@@ -36,15 +46,19 @@ describe('the daemon\'s HTTP API', () => {
   })
 
   it('GET /api/status: nodes, watched channels with share, thresholds, settings and the next action', async () => {
-    const ab0 = cluster.channelBetween('A', 'B')?.id
+    const ab = cluster.channelBetween('A', 'B')?.id
+    // The simulator saw A-B balanced, but each side's view settles only once that side was
+    // evaluated again (B, the payer, may still show its share from before the payment, with its
+    // then-valid 'none: richSide'). Wait for both sides to show the simulator's balances.
     const { status, body } = await eventually(async () => {
       const r = await get('/api/status')
-      return r.body.channels.filter((c: any) => c.channelId === ab0).every((c: any) => c.next.action === 'none') ? r : undefined
-    }, 5000, 'the daemon to see A-B balanced')
+      const sides = r.body.channels.filter((c: any) => c.channelId === ab)
+      return sides.length === 2 && sides.every((c: any) => Math.abs(c.share - shareOf(cluster, c.node, c.node === 'A' ? 'B' : 'A')) < 1e-9) ? r : undefined
+    }, 10_000, 'both sides of A-B to show the balances after the rebalance')
     assert.equal(status, 200)
-    assert.deepEqual(body.nodes.map((n: any) => [n.alias, n.connected]), [['A', true], ['B', true]])
+    assert.deepEqual(body.nodes.map((n: any) => [n.alias, n.state, n.connected]), [['A', 'connected', true], ['B', 'connected', true]])
+    assert.deepEqual(body.nodes.map((n: any) => n.socket), [cluster.connection('A').socket, cluster.connection('B').socket])
     assert.equal(body.instance.dryRun, false)
-    const ab = cluster.channelBetween('A', 'B')?.id
     const sides = body.channels.filter((c: any) => c.channelId === ab)
     assert.deepEqual(sides.map((c: any) => c.node).sort(), ['A', 'B'])
     for (const c of sides) {
@@ -52,9 +66,24 @@ describe('the daemon\'s HTTP API', () => {
       assert.equal(c.low, 0.4)
       assert.ok(Math.abs(c.high - 0.6) < 1e-9)
       assert.equal(c.settings.maxTransactionSize, 300000)
-      assert.equal(c.next.action, 'none')
+      assert.deepEqual([c.next.action, c.next.reason], ['none', 'balanced'])
       assert.match(c.next.detail, /local share/)
     }
+  })
+
+  it('GET /api/status never pairs a share with a decision made on other balances, while a rebalance runs', async () => {
+    const ab = cluster.channelBetween('A', 'B')?.id
+    const requests = instance.daemon.ledger.allTransactions().filter((t) => t.role === 'requester' && t.status === 'requested').length
+    await push(cluster, 'A', 'B', 600_000)
+    let samples = 0
+    await eventually(async () => {
+      const sides = (await get('/api/status')).body.channels.filter((c: any) => c.channelId === ab)
+      for (const c of sides) { samples++; assert.equal(contradiction(c), undefined) }
+      const settled = Math.abs(shareOf(cluster, 'A', 'B') - 0.5) <= 0.1 && sides.length === 2 && sides.every((c: any) => Math.abs(c.share - shareOf(cluster, c.node, c.node === 'A' ? 'B' : 'A')) < 1e-9)
+      return settled ? true : undefined
+    }, 20_000, 'A-B rebalanced again and both sides showing it')
+    assert.ok(instance.daemon.ledger.allTransactions().filter((t) => t.role === 'requester' && t.status === 'requested').length > requests, 'a rebalance happened while sampling')
+    assert.ok(samples >= 2)
   })
 
   it('GET /api/events and /api/transactions filter and page', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { AuditLog } from '../../src/ledger/audit-log.js'
-import { eventually, readmeScenario } from '../helpers/sim.js'
+import { eventually, moreEvaluations, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf, tempDir } from '../helpers/daemon.js'
 import { writeConfigDir } from '../helpers/config.js'
 import { runTightrope } from '../helpers/process.js'
@@ -33,7 +33,7 @@ describe('the payer is killed while its payment is held in flight', () => {
       await eventually(() => proc.output().includes('payment_reconciled') ? true : undefined, 20_000, `reconciliation:\n${proc.output()}`)
       assert.match(proc.output(), /payment_reconciled .*outcome=succeeded/)
       await eventually(() => Math.abs(shareOf(cluster, 'A', 'B') - 0.5) <= 0.1 ? true : undefined, 10_000, 'A-B balanced')
-      await new Promise((resolve) => setTimeout(resolve, 1500))
+      await moreEvaluations(cluster, 'A', 3) // A decided several times since: it asked no second time
       const rebalances = cluster.network.paymentLog.filter((p) => p.paymentHash !== pushed.paymentHash && p.from === 'B' && p.to === 'A' && p.status === 'SUCCEEDED')
       assert.equal(rebalances.length, 1, 'paid exactly once')
       assert.equal(await proc.stop('SIGTERM'), 0)

@@ -4,7 +4,7 @@ import { SimCluster } from '../../src/sim/cluster.js'
 import { Daemon } from '../../src/daemon/daemon.js'
 import { AuditLog } from '../../src/ledger/audit-log.js'
 import { buildStatus } from '../../src/api/status.js'
-import { eventually, readmeScenario } from '../helpers/sim.js'
+import { eventually, moreEvaluations, readmeScenario } from '../helpers/sim.js'
 import { BASE_SETTINGS, push, tempDir } from '../helpers/daemon.js'
 
 describe('a refused request', () => {
@@ -21,9 +21,11 @@ describe('a refused request', () => {
     try {
       await push(cluster, 'A', 'B', 600_000)
       await eventually(() => ledger.allTransactions().find((t) => t.role === 'payer' && t.reason === 'maxTransactionSize'), 10_000, 'the refusal')
-      await new Promise((resolve) => setTimeout(resolve, 2500)) // two more polls and many events
-      assert.equal(ledger.allTransactions().filter((t) => t.role === 'payer' && t.status === 'refused').length, 1, 'asked once, not again and again')
       const ab = cluster.channelBetween('A', 'B')?.id
+      // The refusal is recorded before A's next evaluation turns it into a decision: wait for that.
+      await eventually(() => buildStatus(daemon).channels.find((c) => c.channelId === ab && c.node === 'A')?.next.reason === 'peerRefused' ? true : undefined, 10_000, 'A to decide on the refusal')
+      await moreEvaluations(cluster, 'A', 3) // A looked again, and again: it did not ask again
+      assert.equal(ledger.allTransactions().filter((t) => t.role === 'payer' && t.status === 'refused').length, 1, 'asked once, not again and again')
       const side = buildStatus(daemon).channels.find((c) => c.channelId === ab && c.node === 'A')
       assert.equal(side?.next.action, 'wait')
       assert.equal(side?.next.reason, 'peerRefused')

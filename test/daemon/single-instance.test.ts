@@ -1,7 +1,7 @@
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { SimCluster } from '../../src/sim/cluster.js'
-import { readmeScenario, eventually } from '../helpers/sim.js'
+import { readmeScenario, eventually, moreEvaluations } from '../helpers/sim.js'
 import { push, shareOf, startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.js'
 import type { TransactionRecord } from '../../src/ledger/types.js'
 
@@ -45,7 +45,7 @@ describe('one instance managing both ends of A-B', () => {
     await eventually(() => payerRecords(d).filter((r) => r.status === 'succeeded').length === rebalances.length ? true : undefined, 5000, 'every payment in the payer ledger')
     const confirmed = (): number => d.daemon.ledger.allTransactions().filter((r: TransactionRecord) => r.role === 'requester' && r.status === 'succeeded').length
     await eventually(() => confirmed() >= rebalances.length ? true : undefined, 5000, 'the requester to confirm each payment from its own invoice')
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await moreEvaluations(cluster, 'A') // A looked again since: no second confirmation
     assert.equal(confirmed(), rebalances.length, 'each payment confirmed exactly once')
   })
 
@@ -61,7 +61,7 @@ describe('one instance managing both ends of A-B', () => {
     await running.daemon.stop()
     running = await startDaemon(cluster, ['A', 'B'], storage.path, { maxTransactionSize: 50_000, maxTransactionsPerPeriod: 2 })
     const afterRestart = cluster.network.paymentLog.length
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await moreEvaluations(cluster, 'B', 3) // the restarted B (the poorer side) decided several times
     const more = cluster.network.paymentLog.slice(afterRestart).filter((p) => p.from === 'A' && p.to === 'B' && p.status === 'SUCCEEDED')
     assert.equal(more.length, 0, 'the restarted payer still counts the earlier payments')
     assert.ok(shareOf(cluster, 'B', 'A') < 0.4, 'so A-B stays out of balance')

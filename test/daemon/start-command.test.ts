@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SimCluster } from '../../src/sim/cluster.js'
-import { eventually, readmeScenario } from '../helpers/sim.js'
+import { eventually, moreEvaluations, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf, startDaemon, tempDir } from '../helpers/daemon.js'
 import { writeConfigDir } from '../helpers/config.js'
 import { runTightrope, runToEnd } from '../helpers/process.js'
@@ -56,7 +56,7 @@ describe('tightrope start, as an operator runs it', () => {
       const before = cluster.network.paymentLog.length
       await push(cluster, 'C', 'D', 600_000)
       await eventually(() => d.lines.some((l) => l.includes('dry_run_request')) ? true : undefined, 5000, 'a dry-run request line')
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      await moreEvaluations(cluster, 'C') // C decided again since: still nothing paid
       const rebalances = cluster.network.paymentLog.slice(before).filter((p) => p.from === 'D' && p.to === 'C')
       assert.equal(rebalances.length, 0)
       assert.ok(cluster.network.node('C').invoices.list().every((i) => !i.memo.startsWith('tightrope')), 'no invoice created')

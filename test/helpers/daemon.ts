@@ -45,6 +45,7 @@ export async function startDaemon (cluster: SimCluster, aliases: string[], stora
     ...(opts.dryRun ? { dryRun: true } : {}),
     log: (line) => { lines.push(line) }
   })
+  await daemon.settled() // each node connected (or failed once): tests act on a running daemon
   return { daemon, lines }
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { authenticatedLndGrpc, type AuthenticatedLnd } from 'lightning'
+import { authenticatedLndGrpc, createInvoice, type AuthenticatedLnd } from 'lightning'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { parseScenario, type Scenario } from '../../src/sim/scenario.js'
 
@@ -37,4 +37,25 @@ export function nextEvent<T = unknown> (emitter: NodeJS.EventEmitter, name: stri
     }
     emitter.on(name, on)
   })
+}
+
+/** How many times a simulated node's LND answered one method (path ends with it, e.g. 'ListChannels'): ground truth. */
+export function lndCalls (cluster: SimCluster, alias: string, method: string): number {
+  let n = 0
+  for (const [path, count] of cluster.server(alias).calls) if (path.endsWith(`/${method}`)) n += count
+  return n
+}
+
+/**
+ * Makes the daemon look at `alias`'s channels `times` more times, and resolves when it did (LND's
+ * own count of ListChannels calls): to prove that nothing more happens, wait for evaluations, not
+ * for a time. Each round adds an invoice on the node (an event, no balance moves).
+ */
+export async function moreEvaluations (cluster: SimCluster, alias: string, times = 2, timeoutMs = 15_000): Promise<void> {
+  const lnd = lndFor(cluster, alias)
+  for (let i = 0; i < times; i++) {
+    const from = lndCalls(cluster, alias, 'ListChannels')
+    await createInvoice({ lnd, tokens: 1, description: 'test: an event' })
+    await eventually(() => lndCalls(cluster, alias, 'ListChannels') > from ? true : undefined, timeoutMs, `evaluation ${i + 1} of ${times} of ${alias}`)
+  }
 }

@@ -1,10 +1,17 @@
 import { findDaemon } from '../../daemon-client.js'
 import { loadConfigFromFlags } from '../../config-flags.js'
-import type { Status } from '../../../api/status.js'
+import type { NodeEntry, Status } from '../../../api/status.js'
 import type { StatusOptions } from './options.js'
 import { safeJson, safeText } from '../../../daemon/log-line.js'
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
+
+/** "A" when connected; otherwise its state, since when, and the last error. */
+export function describeNode (n: NodeEntry): string {
+  if (n.state === 'connected') return safeText(n.alias)
+  const name = n.alias === n.socket ? n.socket : `${n.alias} (${n.socket})`
+  return safeText(`${name} ${n.state} since ${n.since.slice(11, 19)}${n.error ? `: ${n.error}` : ''}`)
+}
 
 export async function status (opts: StatusOptions): Promise<void> {
   const config = loadConfigFromFlags(opts)
@@ -13,8 +20,10 @@ export async function status (opts: StatusOptions): Promise<void> {
   const s = await daemon.get('/api/status') as Status
   if (opts.json) return void console.log(safeJson(s, 2))
   console.log(`daemon ${daemon.url}  up ${s.instance.uptimeSeconds} s${s.instance.dryRun ? '  DRY RUN' : ''}`)
-  // Aliases, keys and details can come from peers: every printed value goes through safeText.
-  console.log(`nodes  ${s.nodes.map((n) => `${safeText(n.alias)}${n.connected ? '' : ' (disconnected)'}`).join(', ')}`)
+  // Aliases, keys, errors and details can come from LND or peers: every printed value goes through safeText.
+  const waiting = s.nodes.filter((n) => n.state !== 'connected')
+  console.log(`nodes  ${s.nodes.filter((n) => n.state === 'connected').map(describeNode).join(', ') || 'none connected'}`)
+  for (const n of waiting) console.log(`       ${describeNode(n)}`)
   console.log(`peers  ${s.peers.length === 0 ? 'none' : s.peers.map((p) => `${safeText(p.key.slice(0, 12))} (${p.nodes.map((n) => safeText(n.alias)).join(', ')})`).join('; ')}`)
   console.log('')
   const rows = s.channels.map((c) => [c.channelId, c.node, c.partnerAlias ?? c.partner.slice(0, 12), pct(c.share), `${pct(c.low)}-${pct(c.high)}`, c.next.action === 'none' && c.next.reason === 'balanced' ? 'ok' : `${c.next.action}: ${c.next.detail}`].map(safeText))

@@ -2,7 +2,8 @@ import { configFlags, parseFlags, type ConfigFlags } from '../../config-flags.js
 
 export const help = `Usage: tightrope status [--config DIR] [--instance NAME] [--url URL] [--json]
 
-Shows what the running daemon is doing and why: its nodes, peers, and every watched channel with
+Shows what the running daemon is doing and why: its nodes (any not connected on its own line with
+its state, socket and last error), peers, and every watched channel with
 its local share, thresholds and next action ("waiting: minTimeBetweenPayments until 12:04:10").
 The daemon is found through the api.json it keeps in its storage directory (or --url).
 
