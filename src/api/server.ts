@@ -9,6 +9,7 @@ import { BadRequest, intParam, textParam, timeParam } from './query.js'
 import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard.js'
 import { bearerMatches, hostProblem } from './access.js'
 import { StreamTickets } from './tickets.js'
+import { buildHealth } from './health.js'
 
 export interface ApiOptions {
   host: string
@@ -28,7 +29,7 @@ const STATUS_PUSH_MS = 1000
 interface Context { opts: ApiOptions; streams: Set<ServerResponse>; tickets: StreamTickets }
 
 /**
- * The local HTTP API and dashboard: GET /api/status, /api/events, /api/transactions, /metrics,
+ * The local HTTP API and dashboard: GET /api/status, /api/health, /api/events, /api/transactions, /metrics,
  * /api/stream (server-sent events), /api/stream-ticket and / (the dashboard, self-contained).
  * Listening anywhere but loopback requires a bearer token (api.token; the loader also reads
  * TIGHTROPE_API_TOKEN into it). Every request must name this API in its Host (see access.ts).
@@ -94,10 +95,11 @@ async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage
     if (wrongHost) return json(403, { error: wrongHost })
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (req.method !== 'GET') return json(405, { error: `${req.method} not allowed: the API is read-only` })
-    // The page itself holds no data (it asks for a token when the API wants one); the stream also
-    // takes a one-time ticket, since EventSource cannot send an Authorization header.
+    // The page holds no data (it asks for a token when the API wants one), nor does the health
+    // check (it names nothing: health.ts); the stream also takes a one-time ticket, since
+    // EventSource cannot send an Authorization header.
     const ticket = url.pathname === '/api/stream' ? url.searchParams.get('ticket') : null
-    const allowed = url.pathname === '/' || authorized(opts, req) || (ticket !== null && tickets.redeem(ticket))
+    const allowed = url.pathname === '/' || url.pathname === '/api/health' || authorized(opts, req) || (ticket !== null && tickets.redeem(ticket))
     if (!allowed) {
       res.setHeader('www-authenticate', 'Bearer')
       return json(401, { error: 'a bearer token is required (Authorization: Bearer <api.token>)' })
@@ -107,6 +109,10 @@ async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage
       case '/':
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': DASHBOARD_CSP, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' })
         return void res.end(DASHBOARD_HTML)
+      case '/api/health': {
+        const health = buildHealth({ ledgerOpen: opts.ledger.isOpen, nodeStates: opts.daemon.nodeStatuses().map((n) => n.state), swarmJoined: opts.swarm !== undefined })
+        return json(health.ready ? 200 : 503, health)
+      }
       case '/api/stream-ticket':
         return json(200, tickets.issue())
       case '/api/status':

@@ -170,6 +170,9 @@ export class AuditLog {
     return { ok: problems.length === 0, eventCount: events.length, transactionCount: transactions.length, problems }
   }
 
+  /** True until close() is called: appends are accepted. */
+  get isOpen (): boolean { return this.closing === undefined }
+
   /**
    * Refuses new appends, waits for every queued one, then closes the cores and the store.
    * Safe to call more than once: every call returns the same promise.

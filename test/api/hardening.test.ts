@@ -89,6 +89,16 @@ describe('the API against a web page and a leaked URL', () => {
     assert.equal((await get(url, `/api/status?ticket=${JSON.parse((await get(url, '/api/stream-ticket', { authorization: `Bearer ${TOKEN}` })).body).ticket}`)).status, 401, 'a ticket opens the stream only')
   })
 
+  it('/api/health answers a checker without the token, names nothing, and still refuses a foreign Host', async () => {
+    const url = locked.api?.url as string
+    const health = await get(url, '/api/health')
+    assert.equal(health.status, 200, health.body)
+    assert.deepEqual(JSON.parse(health.body), { ready: true, ledger: 'open', nodes: { configured: 2, connected: 2, states: ['connected', 'connected'] }, swarm: 'off' })
+    for (const name of ['C', 'D', cluster.connection('C').socket]) assert.ok(!health.body.includes(name), `${name} is not named`)
+    assert.equal((await get(url, '/api/status')).status, 401, 'the rest still wants the token')
+    assert.equal((await get(url, '/api/health', { host: 'rebind.attacker.example' })).status, 403)
+  })
+
   it('the dashboard page holds no data, may run only its own script, and puts no token in a URL', async () => {
     const page = await get(locked.api?.url as string, '/')
     assert.equal(page.status, 200)

@@ -10,6 +10,7 @@ import { push, shareOf, tempDir } from '../helpers/daemon.js'
 import { instanceConfig, writeConfigDir } from '../helpers/config.js'
 import { runTightrope, runToEnd, waitForFile, type Running } from '../helpers/process.js'
 import type { NodeEntry, Status } from '../../src/api/status.js'
+import type { Health } from '../../src/api/health.js'
 
 /** A TCP socket on loopback that accepts connections and never says a word (no TLS, no gRPC). */
 async function silentSocket (): Promise<{ socket: string; close: () => Promise<void> }> {
@@ -39,6 +40,12 @@ async function getStatus (url: string): Promise<{ status: Status; text: string }
 }
 
 const nodeAt = (s: Status, socket: string): NodeEntry | undefined => s.nodes.find((n) => n.socket === socket)
+
+/** GET /api/health, with no token: its HTTP status and body. */
+async function getHealth (url: string): Promise<{ code: number; body: Health }> {
+  const res = await fetch(`${url}/api/health`)
+  return { code: res.status, body: await res.json() as Health }
+}
 
 describe('a configured node that never answers holds nothing back', () => {
   let cluster: SimCluster
@@ -84,6 +91,9 @@ describe('a configured node that never answers holds nothing back', () => {
       assert.match(nodeAt(status, silent.socket)?.error ?? '', new RegExp(`LND at ${silent.socket}: no answer within \\d+ s`))
       assert.match(nodeAt(status, unused)?.error ?? '', new RegExp(`LND at ${unused}`))
       assert.ok(!text.includes(a.macaroon) && !text.includes(a.cert), 'no credential in the status')
+      const health = await getHealth(url)
+      assert.equal(health.code, 503, 'not ready while two configured nodes do not answer')
+      assert.deepEqual(health.body, { ready: false, ledger: 'open', nodes: { configured: 4, connected: 2, states: ['connecting', 'connecting', 'connected', 'connected'] }, swarm: 'off' })
 
       const cli = await runToEnd(['status', '--config', configDir])
       assert.equal(cli.code, 0, cli.output)
@@ -128,6 +138,7 @@ describe('a configured node that never answers holds nothing back', () => {
       const d = cluster.connection('D')
       const dKey = [...instance.daemon.nodes.values()].find((n) => n.identity.alias === 'D')?.identity.publicKey as string
       assert.ok(dKey, 'D joined at start')
+      assert.deepEqual(await getHealth(url), { code: 200, body: { ready: true, ledger: 'open', nodes: { configured: 2, connected: 2, states: ['connected', 'connected'] }, swarm: 'off' } })
       await cluster.setOnline('D', false)
       const lost = await eventually(async () => {
         const s = (await getStatus(url)).status
@@ -138,10 +149,14 @@ describe('a configured node that never answers holds nothing back', () => {
       assert.equal(nodeAt(lost, cluster.connection('C').socket)?.state, 'connected')
       assert.ok(!instance.daemon.nodes.has(dKey), 'D is not a node of the instance while lost')
       assert.ok(instance.daemon.payers.has(dKey), 'its payer stays, to refuse peers with nodeUnavailable')
+      const health = await getHealth(url)
+      assert.equal(health.code, 503)
+      assert.deepEqual(health.body.nodes.states, ['connected', 'lost'])
 
       await cluster.setOnline('D', true)
       await eventually(async () => nodeAt((await getStatus(url)).status, d.socket)?.state === 'connected' ? true : undefined, 30_000, 'D connected again')
       assert.ok(instance.daemon.nodes.has(dKey), 'D is back in the instance')
+      assert.equal((await getHealth(url)).code, 200, 'ready again')
       await push(cluster, 'C', 'D', 600_000)
       await eventually(() => Math.abs(shareOf(cluster, 'C', 'D') - 0.5) <= 0.1 ? true : undefined, 20_000, 'C-D rebalanced after D came back')
     } finally {
