@@ -4,13 +4,21 @@ import type { TightropeConfig } from '../config/schema.js'
 import { API_FILE } from '../daemon/instance.js'
 
 /** The running daemon of a config, found through the api.json it writes in its storage dir. */
-export interface DaemonClient { url: string; get: (path: string) => Promise<unknown> }
+export interface DaemonClient {
+  url: string
+  /** The daemon's process id, when found through api.json (it writes its own). */
+  pid?: number
+  get: (path: string) => Promise<unknown>
+}
 
 export async function findDaemon (config: TightropeConfig, explicitUrl?: string): Promise<DaemonClient | undefined> {
   let url = explicitUrl
+  let pid: number | undefined
   if (!url) {
     try {
-      url = (JSON.parse(await readFile(join(resolve(config.audit.storage.path), API_FILE), 'utf8')) as { url: string }).url
+      const file = JSON.parse(await readFile(join(resolve(config.audit.storage.path), API_FILE), 'utf8')) as { url: string; pid?: unknown }
+      url = file.url
+      if (Number.isSafeInteger(file.pid) && (file.pid as number) > 0) pid = file.pid as number
     } catch {
       return undefined
     }
@@ -25,7 +33,7 @@ export async function findDaemon (config: TightropeConfig, explicitUrl?: string)
   }
   try {
     await get('/api/status')
-    return { url, get }
+    return { url, get, ...(pid !== undefined ? { pid } : {}) }
   } catch {
     return undefined
   }

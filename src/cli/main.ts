@@ -12,6 +12,8 @@ import { demo } from './commands/demo/handler.js'
 import { start } from './commands/start/handler.js'
 import { help as configCheckHelp, parseConfigCheck } from './commands/config-check/options.js'
 import { configCheck } from './commands/config-check/handler.js'
+import { help as configReloadHelp, parseConfigReload } from './commands/config-reload/options.js'
+import { configReload } from './commands/config-reload/handler.js'
 import { VERSION } from '../package-root.js'
 
 const HELP = `Usage: tightrope <command> [options]
@@ -22,6 +24,7 @@ Commands:
   status        what the running daemon is doing and why (--json)
   audit         read the audit logs: audit events|transactions [--since] [--json|--csv] [--verify]
   config check  validate the config and print the settings in force for every node and channel
+  config reload make the running daemon take a changed config without a restart (or SIGHUP it)
   sim start     run a simulated Lightning network (LND-compatible gRPC, local DHT, control API)
 
 Run \`tightrope <command> --help\` for a command's options; \`tightrope --version\` prints the version.
@@ -50,6 +53,7 @@ const commands: Record<string, Command> = {
   status: command(statusHelp, parseStatus, status),
   audit: command(auditHelp, parseAudit, (opts) => audit(opts)),
   'config check': command(configCheckHelp, parseConfigCheck, configCheck),
+  'config reload': command(configReloadHelp, parseConfigReload, configReload),
   'sim start': command(simStartHelp, parseSimStart, simStart)
 }
 

@@ -30,6 +30,8 @@ interface Slot {
   status: NodeStatus
   node?: LightningNode
   payer?: PayerService
+  /** Aborted when a config reload removes this entry: ends its connection attempts. */
+  removed: AbortController
 }
 
 const EVALUATE_DEBOUNCE_MS = 20
@@ -60,6 +62,7 @@ export class Daemon {
   private readonly evaluating = new Map<string, Promise<void>>()
   private readonly dirty = new Set<string>()
   private readonly lastEvaluatedAt = new Map<string, number>()
+  private refreshRateMs: number
   /** Safety-net poll ticks so far (tests wait for ticks, not for time). */
   pollTicks = 0
   private poll: NodeJS.Timeout | undefined
@@ -80,7 +83,8 @@ export class Daemon {
   get ledger (): DaemonOptions['ledger'] { return this.opts.ledger }
 
   private constructor (private readonly opts: DaemonOptions) {
-    this.slots = opts.nodes.map((creds) => ({ creds, status: { socket: creds.socket, state: 'connecting', since: Date.now() } }))
+    this.slots = opts.nodes.map((creds) => this.newSlot(creds))
+    this.refreshRateMs = opts.refreshRateMs
     const log = opts.log ?? ((line: string) => console.log(line))
     this.events.setMaxListeners(0)
     this.emit = (type, fields) => {
@@ -144,26 +148,78 @@ export class Daemon {
       const waiting = this.slots.filter((s) => s.status.state !== 'connected').map((s) => s.creds.socket)
       this.emit('started', { nodes: joined, ...(waiting.length > 0 ? { connecting: waiting } : {}) })
     })
-    this.poll = setInterval(() => this.pollTick(), this.opts.refreshRateMs)
+    this.poll = setInterval(() => this.pollTick(), this.refreshRateMs)
+  }
+
+  private newSlot (creds: LndCredentials): Slot {
+    return { creds, status: { socket: creds.socket, state: 'connecting', since: Date.now() }, removed: new AbortController() }
+  }
+
+  /**
+   * A config reload: the configured nodes become `nodes`. An entry that is new (by socket and
+   * credentials) connects as at start; one no longer there leaves at once (not evaluated, not a
+   * payer for new requests), and its connection closes once its work in flight has finished
+   * (bounded like a stop; a payment still in flight then is settled from LND when it is configured
+   * again). Entries that stay are untouched. Resolves with the sockets added and removed.
+   */
+  async setNodes (nodes: LndCredentials[]): Promise<{ added: string[]; removed: string[] }> {
+    const id = (c: LndCredentials): string => JSON.stringify([c.socket, c.cert, c.macaroon])
+    const wanted = new Set(nodes.map(id))
+    const gone = this.slots.filter((s) => !wanted.has(id(s.creds)))
+    const kept = new Set(this.slots.filter((s) => !gone.includes(s)).map((s) => id(s.creds)))
+    const fresh = nodes.filter((c) => !kept.has(id(c))).map((c) => this.newSlot(c))
+    // Config order for what stays and what comes, as at start.
+    const byId = new Map([...this.slots.filter((s) => !gone.includes(s)), ...fresh].map((s) => [id(s.creds), s]))
+    this.slots.splice(0, this.slots.length, ...nodes.map((c) => byId.get(id(c))).filter((s): s is Slot => s !== undefined))
+    for (const slot of fresh) this.connecting.push(this.keepConnecting(slot, () => {}))
+    await Promise.all(gone.map((slot) => this.retire(slot)))
+    return { added: fresh.map((s) => s.creds.socket), removed: gone.map((s) => s.creds.socket) }
+  }
+
+  /** A removed entry: out of the instance now, its LND connection closed once its work is done. */
+  private async retire (slot: Slot): Promise<void> {
+    slot.removed.abort()
+    const node = slot.node
+    if (!node) return
+    const key = node.identity.publicKey
+    this.nodes.delete(key)
+    this.payers.delete(key)
+    clearTimeout(this.pending.get(key))
+    this.pending.delete(key)
+    await this.evaluating.get(key)
+    await withGrace(Promise.all([this.rebalancer.idle(), slot.payer?.idle()]), STOP_GRACE_MS)
+    this.rebalancer.forget(key)
+    await node.stop()
+    this.emit('node_removed', { node: node.identity.alias, socket: slot.creds.socket })
+    this.scheduleAll()
+  }
+
+  /** A config reload: the safety-net poll runs at the new period from now on. */
+  setRefreshRate (ms: number): void {
+    if (ms === this.refreshRateMs || this.stopped) return
+    this.refreshRateMs = ms
+    if (this.poll) clearInterval(this.poll)
+    this.poll = setInterval(() => this.pollTick(), ms)
   }
 
   /** Connects one node, retrying with backoff (and saying so) until it joined or we stop. */
   private async keepConnecting (slot: Slot, firstAttemptDone: () => void): Promise<void> {
-    for (let attempt = 0; !this.stopped; attempt++) {
+    const signal = AbortSignal.any([this.stopping.signal, slot.removed.signal])
+    for (let attempt = 0; !this.stopped && !signal.aborted; attempt++) {
       let node: LndNode | undefined
       try {
-        node = await LndNode.connect(slot.creds, { signal: this.stopping.signal })
+        node = await LndNode.connect(slot.creds, { signal })
         await this.join(slot, node)
         firstAttemptDone()
         return
       } catch (err) {
         await node?.stop()
-        if (this.stopped) break
+        if (this.stopped || signal.aborted) break
         const delay = backoffMs(attempt)
         const error = this.setState(slot, 'connecting', (err as Error)?.message ?? String(err))
         this.emit('node_unreachable', { socket: slot.creds.socket, error, retryInMs: delay })
         firstAttemptDone()
-        await sleep(delay, this.stopping.signal)
+        await sleep(delay, signal)
       }
     }
     firstAttemptDone()
@@ -179,7 +235,7 @@ export class Daemon {
     const payer = new PayerService(node, this.opts.ledger, this.opts.settingsFor, this.emit, this.opts.dryRun ?? false)
     await payer.reconcile()
     await this.rebalancer.recover([node])
-    if (this.stopped) throw new Error('stopped')
+    if (this.stopped || slot.removed.signal.aborted) throw new Error('stopped')
     if (!node.connected) throw new Error(`LND at ${slot.creds.socket}: connection lost while joining`)
     this.refuseTwin(slot, publicKey) // again: another entry may have joined it meanwhile
     slot.status = { ...slot.status, alias, publicKey }
@@ -251,9 +307,12 @@ export class Daemon {
     for (const node of this.nodes.values()) {
       const streamsSince = node.streamsSince
       const lastEvaluatedAt = this.lastEvaluatedAt.get(node.identity.publicKey)
-      if (pollDue({ now, refreshRateMs: this.opts.refreshRateMs, ...(streamsSince !== undefined ? { streamsSince } : {}), ...(lastEvaluatedAt !== undefined ? { lastEvaluatedAt } : {}) })) this.schedule(node)
+      if (pollDue({ now, refreshRateMs: this.refreshRateMs, ...(streamsSince !== undefined ? { streamsSince } : {}), ...(lastEvaluatedAt !== undefined ? { lastEvaluatedAt } : {}) })) this.schedule(node)
     }
   }
+
+  /** Every node evaluated again soon (e.g. after its settings changed). */
+  reevaluateAll (): void { this.scheduleAll() }
 
   private scheduleAll (): void {
     for (const node of this.nodes.values()) this.schedule(node)
@@ -309,4 +368,11 @@ export class Daemon {
     this.emit('stopped', {})
     await this.opts.ledger.close()
   }
+}
+
+/** `work`, given at most `ms` (the rest is left to finish on its own). */
+async function withGrace (work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([work, new Promise((resolve) => { timer = setTimeout(resolve, ms) })])
+  clearTimeout(timer)
 }

@@ -11,15 +11,23 @@ import { Daemon } from './daemon.js'
 import { ApiServer, type ApiOptions } from '../api/server.js'
 import { Notifier } from '../notify/notifier.js'
 import { formatFields } from './log-line.js'
+import { inForceAfterReload, planReload, type ReloadPlan } from '../config/changes.js'
 
 /** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
-const QUIET_EVENTS = /^(starting|started|stopped|api_(listening|port_taken)|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
+const QUIET_EVENTS = /^(starting|started|stopped|api_(listening|port_taken)|config_reload|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
 
 export interface Instance {
   daemon: Daemon
-  notifier?: Notifier
+  notifier: Notifier
   swarm?: ClusterSwarm
   api?: ApiServer
+  /**
+   * Takes over a new, already validated config: limits (base and id settings, refreshRate
+   * included), notifications and the list of nodes apply at once; what only start reads (secret,
+   * swarm, api, audit) is reported as needing a restart and left as it is. Requests in flight
+   * finish under the settings they started with. Recorded as a `config_reloaded` event.
+   */
+  reload (next: TightropeConfig): Promise<ReloadPlan>
   stop (): Promise<void>
 }
 
@@ -48,20 +56,21 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
   const verbose = config.audit.verboseScreenLogging
   // Said now, not once the nodes answer (the daemon may wait for them for a long time).
   for (const problem of tooOpen) print(`${new Date().toISOString()} storage_permissions_too_open ${formatFields({ problem, fix: `chmod -R go-rwx ${storagePath}` })}`)
+  // What is in force: a reload replaces it (settingsFor reads it on every decision).
+  let current = config
   // Created first, so it sees 'started'; its own failures become events once the daemon exists.
+  // Always there (with no targets it sends nothing), so a reload can add targets.
   let emit: (type: string, fields: Record<string, unknown>) => void = () => {}
-  const notifier = config.notifications.length > 0
-    ? new Notifier({ targets: config.notifications, instance: hostname(), emit: (type, fields) => emit(type, fields) })
-    : undefined
+  const notifier = new Notifier({ targets: config.notifications, instance: hostname(), emit: (type, fields) => emit(type, fields) })
   const daemon = await Daemon.start({
     nodes: config.lightningNodes,
     ledger,
-    settingsFor: (alias, channelId) => resolveSettings(config.limits, { alias, channelId }),
+    settingsFor: (alias, channelId) => resolveSettings(current.limits, { alias, channelId }),
     refreshRateMs: config.limits.baseSettings.refreshRate,
     ...(opts.dryRun ? { dryRun: true } : {}),
     log: (line) => { if (verbose || QUIET_EVENTS.test(line.split(' ')[1] ?? '')) print(line) },
-    ...(notifier ? { onEvent: (event) => notifier.handle(event) } : {})
-  }).catch(async (err: unknown) => { await notifier?.stop(); throw err })
+    onEvent: (event) => notifier.handle(event)
+  }).catch(async (err: unknown) => { await notifier.stop(); throw err })
   emit = daemon.emit
   let api: ApiServer | undefined
   let swarm: ClusterSwarm | undefined
@@ -72,7 +81,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       await api?.stop()
       await swarm?.stop()
       await daemon.stop()
-      await notifier?.stop()
+      await notifier.stop()
     })()
     return stopping
   }
@@ -90,7 +99,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
         daemon,
         ledger,
         ...(token ? { token } : {}),
-        ...(notifier ? { notifications: () => notifier.stats() } : {})
+        notifications: () => notifier.stats()
       }
       api = await ApiServer.start(apiOptions)
       if (api.portTaken !== undefined) daemon.emit('api_port_taken', { port: api.portTaken, listening: api.url, detail: `port ${api.portTaken} is in use (another instance?), so the API listens on ${api.url}; set api.port to choose one` })
@@ -121,11 +130,28 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     await stopAll()
     throw err
   }
+  let reloading: Promise<unknown> = Promise.resolve()
+  const reload = (next: TightropeConfig): Promise<ReloadPlan> => {
+    const run = reloading.then(async () => {
+      const plan = planReload(current, next)
+      current = inForceAfterReload(current, next)
+      daemon.setRefreshRate(current.limits.baseSettings.refreshRate)
+      notifier.setTargets(current.notifications)
+      const nodes = daemon.setNodes(current.lightningNodes)
+      daemon.emit('config_reloaded', { applied: plan.applied, needsRestart: plan.needsRestart })
+      await nodes
+      daemon.reevaluateAll() // decisions made under the old settings are made again
+      return plan
+    })
+    reloading = run.catch(() => {})
+    return run
+  }
   return {
     daemon,
-    ...(notifier ? { notifier } : {}),
+    notifier,
     ...(swarm ? { swarm } : {}),
     ...(api ? { api } : {}),
+    reload,
     stop: stopAll
   }
 }

@@ -10,4 +10,9 @@ export class KeyedLock {
     void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key) })
     return result
   }
+
+  /** Resolves once every task queued so far (under any key) has ended. */
+  async idle (): Promise<void> {
+    while (this.tails.size > 0) await Promise.allSettled([...this.tails.values()])
+  }
 }

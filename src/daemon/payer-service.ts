@@ -48,6 +48,9 @@ export class PayerService {
     this.hashLock = hashLockFor(ledger)
   }
 
+  /** Resolves once the requests being handled (payments included) have ended. */
+  idle (): Promise<void> { return this.lock.idle() }
+
   handle (req: PayRequest): Promise<PayResponse> {
     return this.lock.run(req.channelId, () => this.handleNow(req))
   }

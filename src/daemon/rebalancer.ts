@@ -121,6 +121,15 @@ export class Rebalancer {
   }
 
   /** Resolves when every request under way has finished (for a graceful stop). */
+  /** A node removed from the config: its channel sides are no longer watched. */
+  forget (localPublicKey: string): void {
+    for (const [k, side] of this.sides) {
+      if (side.localPublicKey !== localPublicKey) continue
+      this.sides.delete(k)
+      this.opts.emit('channel_unwatched', { channelId: side.channelId, node: side.localAlias })
+    }
+  }
+
   async idle (): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running])
   }

@@ -48,21 +48,34 @@ function deliverer (config: NotificationTarget): (o: Outgoing) => Promise<void> 
  * background: nothing here waits on a receiver or can fail the daemon.
  */
 export class Notifier {
-  private readonly targets: Target[]
+  private targets: Target[]
   private readonly lost: LostWatch
   private readonly lastSent = new Map<string, number>()
 
   constructor (private readonly opts: NotifierOptions) {
     this.lost = new LostWatch((n) => this.dispatch(n), opts.lostAfterMs)
-    this.targets = opts.targets.map((config) => {
-      const label = isTelegram(config) ? telegramLabel(config) : webhookLabel(config)
-      const queue = new DeliveryQueue<Outgoing>({
-        send: deliverer(config),
-        ...(opts.retryDelayMs ? { retryDelayMs: opts.retryDelayMs } : {}),
-        onFailure: (n, err) => opts.emit('notification_failed', { target: label, notification: n.kind, error: (err as Error).message })
-      })
-      return { label, config, queue }
+    this.targets = opts.targets.map((config) => this.target(config))
+  }
+
+  private target (config: NotificationTarget): Target {
+    const label = isTelegram(config) ? telegramLabel(config) : webhookLabel(config)
+    const queue = new DeliveryQueue<Outgoing>({
+      send: deliverer(config),
+      ...(this.opts.retryDelayMs ? { retryDelayMs: this.opts.retryDelayMs } : {}),
+      onFailure: (n, err) => this.opts.emit('notification_failed', { target: label, notification: n.kind, error: (err as Error).message })
     })
+    return { label, config, queue }
+  }
+
+  /**
+   * A config reload: notifications from now on go to `targets`. A target that stays (same
+   * settings) keeps its queue; the queues of removed ones deliver what they hold in the background.
+   */
+  setTargets (targets: readonly NotificationTarget[]): void {
+    const same = (a: NotificationTarget, b: NotificationTarget): boolean => JSON.stringify(a) === JSON.stringify(b)
+    const kept = this.targets.filter((t) => targets.some((c) => same(c, t.config)))
+    for (const t of this.targets) if (!kept.includes(t)) void t.queue.stop(STOP_GRACE_MS)
+    this.targets = targets.map((c) => kept.find((t) => same(c, t.config)) ?? this.target(c))
   }
 
   /** One daemon event in; zero or more notifications out. Never throws. */

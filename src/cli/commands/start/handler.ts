@@ -1,5 +1,5 @@
 import { loadConfigFromFlags } from '../../config-flags.js'
-import { startInstance } from '../../../daemon/instance.js'
+import { startInstance, type Instance } from '../../../daemon/instance.js'
 import { onShutdown } from '../../shutdown.js'
 import type { StartOptions } from './options.js'
 
@@ -17,6 +17,22 @@ export async function start (opts: StartOptions): Promise<void> {
     const instance = await starting.catch(() => undefined)
     await instance?.stop()
   })
+  // SIGHUP (or `tightrope config reload`) re-reads the config; a bad one changes nothing.
+  process.on('SIGHUP', () => { void starting.then((instance) => reloadFromDisk(instance, opts), () => {}) })
   // Aborted by a signal: onShutdown exits once everything stopped.
   await starting.catch((err: unknown) => aborting.signal.aborted ? new Promise<never>(() => {}) : Promise.reject(err))
+}
+
+/** Loads and validates the config again, as at start; refused (and recorded) when invalid. */
+async function reloadFromDisk (instance: Instance, opts: StartOptions): Promise<void> {
+  let next
+  try {
+    next = loadConfigFromFlags(opts)
+  } catch (err) {
+    // The same messages as at start, one per problem; the config in force stays.
+    const errors = String((err as Error).message).split('\n').map((l) => l.trim()).filter(Boolean)
+    instance.daemon.emit('config_reload_refused', { errors, detail: 'the config in force is unchanged' })
+    return
+  }
+  await instance.reload(next).catch((err: unknown) => instance.daemon.emit('config_reload_error', { error: (err as Error).message }))
 }
