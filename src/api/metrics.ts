@@ -1,7 +1,7 @@
 import type { Status } from './status.js'
 import type { TransactionRecord } from '../ledger/types.js'
 import type { RpcStats } from '../daemon/rpc-stats.js'
-import { latestByHash } from '../daemon/latest.js'
+import { ledgerTotals } from './totals.js'
 import type { PeerCounters } from '../swarm/cluster-swarm.js'
 
 /**
@@ -24,20 +24,13 @@ export function renderMetrics (status: Status, transactions: readonly Transactio
     status.channels.map((c) => [{ channel: c.channelId, node: c.node }, c.share]))
   metric('tightrope_channel_in_deadzone', 'gauge', '1 when the channel side is inside balancePoint ± deadzone.',
     status.channels.map((c) => [{ channel: c.channelId, node: c.node }, c.share >= c.low - 1e-9 && c.share <= c.high + 1e-9 ? 1 : 0]))
-  const requester = [...latestByHash(transactions, 'requester').values()]
-  const outcomes = new Map<string, number>()
-  for (const r of requester) if (r.status !== 'requested') outcomes.set(r.status, (outcomes.get(r.status) ?? 0) + 1)
+  const totals = ledgerTotals(transactions)
   metric('tightrope_rebalances_total', 'counter', 'Rebalance requests this instance made, by final outcome.',
-    ['succeeded', 'refused', 'failed', 'expired'].map((o) => [{ outcome: o }, outcomes.get(o) ?? 0]))
-  const paid = [...latestByHash(transactions, 'payer').values()].filter((t) => t.status === 'succeeded')
-  const received = requester.filter((t) => t.status === 'succeeded')
+    Object.entries(totals.rebalances).map(([o, n]) => [{ outcome: o }, n]))
   metric('tightrope_moved_sats_total', 'counter', 'Satoshis moved by rebalances: paid by our nodes, or received by them.',
-    [[{ direction: 'paid' }, paid.reduce((s, t) => s + t.tokens, 0)], [{ direction: 'received' }, received.reduce((s, t) => s + t.tokens, 0)]])
-  metric('tightrope_fees_paid_sats_total', 'counter', 'Routing fees paid by rebalancing payments (always 0 by design).',
-    [[{}, paid.reduce((s, t) => s + (t.fee ?? 0), 0)]])
-  const refusals = new Map<string, number>()
-  for (const t of transactions) if (t.role === 'payer' && t.status === 'refused' && t.reason) refusals.set(t.reason, (refusals.get(t.reason) ?? 0) + 1)
-  metric('tightrope_refusals_total', 'counter', 'Payment requests this instance refused, by reason.', [...refusals].map(([reason, n]) => [{ reason }, n]))
+    [[{ direction: 'paid' }, totals.paidSats], [{ direction: 'received' }, totals.receivedSats]])
+  metric('tightrope_fees_paid_sats_total', 'counter', 'Routing fees paid by rebalancing payments (always 0 by design).', [[{}, totals.feesPaidSats]])
+  metric('tightrope_refusals_total', 'counter', 'Payment requests this instance refused, by reason.', Object.entries(totals.refusals).map(([reason, n]) => [{ reason }, n]))
   metric('tightrope_peers', 'gauge', 'Authenticated peer instances connected now.', [[{}, status.peers.length]])
   if (peers) {
     metric('tightrope_peer_requests_refused_total', 'counter', 'Peer requests refused before any payment decision (no RPC, no ledger entry), by reason.', [...peers.earlyRefusals].map(([reason, n]) => [{ reason }, n]))

@@ -10,6 +10,10 @@ import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard.js'
 import { bearerMatches, hostProblem } from './access.js'
 import { StreamTickets } from './tickets.js'
 import { buildHealth } from './health.js'
+import { ledgerTotals } from './totals.js'
+import { eventText } from './event-text.js'
+import { ASSETS } from './assets.js'
+import type { ShareHistory } from '../history/share-history.js'
 
 export interface ApiOptions {
   host: string
@@ -22,14 +26,18 @@ export interface ApiOptions {
   swarm?: ClusterSwarm
   /** Per notification target: deliveries sent, failed, dropped, retried. */
   notifications?: () => ReadonlyArray<NotificationStats>
+  /** Each channel side's share over time, for the dashboard's charts. */
+  history?: ShareHistory
 }
+
+const DAY_MS = 24 * 3600_000
 
 const STATUS_PUSH_MS = 1000
 
 interface Context { opts: ApiOptions; streams: Set<ServerResponse>; tickets: StreamTickets }
 
 /**
- * The local HTTP API and dashboard: GET /api/status, /api/health, /api/events, /api/transactions, /metrics,
+ * The local HTTP API and dashboard: GET /api/status, /api/health, /api/history, /api/summary, /api/events, /api/transactions, /metrics,
  * /api/stream (server-sent events), /api/stream-ticket and / (the dashboard, self-contained).
  * Listening anywhere but loopback requires a bearer token (api.token; the loader also reads
  * TIGHTROPE_API_TOKEN into it). Every request must name this API in its Host (see access.ts).
@@ -95,16 +103,21 @@ async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage
     if (wrongHost) return json(403, { error: wrongHost })
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (req.method !== 'GET') return json(405, { error: `${req.method} not allowed: the API is read-only` })
-    // The page holds no data (it asks for a token when the API wants one), nor does the health
-    // check (it names nothing: health.ts); the stream also takes a one-time ticket, since
-    // EventSource cannot send an Authorization header.
+    // The page and its static assets hold no data (the page asks for a token when the API wants
+    // one), nor does the health check (it names nothing: health.ts); the stream also takes a
+    // one-time ticket, since EventSource cannot send an Authorization header.
     const ticket = url.pathname === '/api/stream' ? url.searchParams.get('ticket') : null
-    const allowed = url.pathname === '/' || url.pathname === '/api/health' || authorized(opts, req) || (ticket !== null && tickets.redeem(ticket))
+    const asset = ASSETS.get(url.pathname)
+    const allowed = url.pathname === '/' || asset !== undefined || url.pathname === '/api/health' || authorized(opts, req) || (ticket !== null && tickets.redeem(ticket))
     if (!allowed) {
       res.setHeader('www-authenticate', 'Bearer')
       return json(401, { error: 'a bearer token is required (Authorization: Bearer <api.token>)' })
     }
     const q = url.searchParams
+    if (asset) {
+      res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600', 'x-content-type-options': 'nosniff' })
+      return void res.end(asset.body())
+    }
     switch (url.pathname) {
       case '/':
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': DASHBOARD_CSP, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' })
@@ -120,13 +133,22 @@ async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage
       case '/api/events': {
         const since = timeParam(q, 'since'); const type = textParam(q, 'type')
         const page = await opts.ledger.events({ ...(since !== undefined ? { since } : {}), ...(type ? { type } : {}), offset: intParam(q, 'offset', 0, 0, 1e9), limit: intParam(q, 'limit', 100, 1, 1000) })
-        return json(200, page)
+        return json(200, { ...page, entries: page.entries.map((e) => ({ ...e, text: eventText(e) })) })
       }
       case '/api/transactions': {
         const since = timeParam(q, 'since'); const channelId = textParam(q, 'channelId', 32)
         const page = await opts.ledger.transactions({ ...(since !== undefined ? { since } : {}), ...(channelId ? { channelId } : {}), offset: intParam(q, 'offset', 0, 0, 1e9), limit: intParam(q, 'limit', 100, 1, 1000) })
         return json(200, page)
       }
+      case '/api/history': {
+        const since = timeParam(q, 'since') ?? Date.now() - DAY_MS
+        const rebalances = opts.ledger.allTransactions()
+          .filter((t) => t.status === 'succeeded' && t.at >= since)
+          .map((t) => ({ at: t.at, channelId: t.channelId, role: t.role, tokens: t.tokens }))
+        return json(200, { since, sides: opts.history?.series(since) ?? [], rebalances })
+      }
+      case '/api/summary':
+        return json(200, ledgerTotals(opts.ledger.allTransactions()))
       case '/metrics':
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
         return void res.end(renderMetrics(buildStatus(opts.daemon, opts.swarm), opts.ledger.allTransactions(), opts.daemon.rpcStats, opts.swarm?.counters, opts.notifications?.() ?? []))
@@ -146,7 +168,7 @@ function stream (opts: ApiOptions, streams: Set<ServerResponse>, res: ServerResp
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
   const send = (event: string, data: unknown): void => { res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`) }
   const pushStatus = (): void => send('status', buildStatus(opts.daemon, opts.swarm))
-  const onEvent = (e: Record<string, unknown>): void => send('log', e)
+  const onEvent = (e: { type: string } & Record<string, unknown>): void => send('log', { ...e, text: eventText(e) })
   pushStatus()
   const timer = setInterval(pushStatus, STATUS_PUSH_MS)
   opts.daemon.events.on('event', onEvent)

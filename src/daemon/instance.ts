@@ -12,6 +12,8 @@ import { ApiServer, type ApiOptions } from '../api/server.js'
 import { Notifier } from '../notify/notifier.js'
 import { formatFields } from './log-line.js'
 import { inForceAfterReload, planReload, type ReloadPlan } from '../config/changes.js'
+import { ShareHistory } from '../history/share-history.js'
+import { startSampling } from '../history/sampler.js'
 
 /** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
 const QUIET_EVENTS = /^(starting|started|stopped|api_(listening|port_taken)|config_reload|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
@@ -33,6 +35,8 @@ export interface Instance {
 
 /** In the storage directory while the daemon runs: { url, pid } of its API. */
 export const API_FILE = 'api.json'
+/** In the storage directory: each channel side's share over time (the dashboard's charts). */
+export const HISTORY_FILE = 'share-history.json'
 
 /**
  * The composition root: config → audit ledger → notifier → daemon (nodes connect in the
@@ -72,6 +76,16 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     onEvent: (event) => notifier.handle(event)
   }).catch(async (err: unknown) => { await notifier.stop(); throw err })
   emit = daemon.emit
+  const history = await ShareHistory.open(join(storagePath, HISTORY_FILE))
+  const stopSampling = startSampling(
+    history,
+    () => [...daemon.rebalancer.sides.values()].map((s) => ({ channelId: s.channelId, node: s.localAlias, share: s.share })),
+    (err) => daemon.emit('history_save_error', { error: err.message })
+  )
+  // A decision carries the share it was made on: a point at once, not at the next sample.
+  daemon.events.on('event', (e: { type: string; channelId?: unknown; node?: unknown; share?: unknown; at: number }) => {
+    if (e.type === 'decision' && typeof e.channelId === 'string' && typeof e.node === 'string' && typeof e.share === 'number') history.record(e.channelId, e.node, e.share, e.at)
+  })
   let api: ApiServer | undefined
   let swarm: ClusterSwarm | undefined
   let stopping: Promise<void> | undefined
@@ -80,6 +94,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       if (api) await rm(join(storagePath, API_FILE), { force: true })
       await api?.stop()
       await swarm?.stop()
+      await stopSampling()
       await daemon.stop()
       await notifier.stop()
     })()
@@ -99,7 +114,8 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
         daemon,
         ledger,
         ...(token ? { token } : {}),
-        notifications: () => notifier.stats()
+        notifications: () => notifier.stats(),
+        history
       }
       api = await ApiServer.start(apiOptions)
       if (api.portTaken !== undefined) daemon.emit('api_port_taken', { port: api.portTaken, listening: api.url, detail: `port ${api.portTaken} is in use (another instance?), so the API listens on ${api.url}; set api.port to choose one` })

@@ -102,7 +102,7 @@ describe('the API against a web page and a leaked URL', () => {
   it('the dashboard page holds no data, may run only its own script, and puts no token in a URL', async () => {
     const page = await get(locked.api?.url as string, '/')
     assert.equal(page.status, 200)
-    assert.match(String(page.headers['content-security-policy']), /script-src 'sha256-[A-Za-z0-9+/=]+'; .*connect-src 'self'/)
+    assert.match(String(page.headers['content-security-policy']), /script-src 'self' 'sha256-[A-Za-z0-9+/=]+'; .*img-src 'self'; connect-src 'self'/)
     assert.doesNotMatch(page.body, /[?&#]token=|location\.hash/)
     assert.match(page.body, /authorization: 'Bearer ' \+ token/)
   })

@@ -44,7 +44,7 @@ describe('the dashboard with api.token, in headless Chromium', () => {
     await page.click('#login button')
     // Hidden on submit, shown again when the API answers 401.
     await page.locator('#login').waitFor({ state: 'visible', timeout: 10_000 })
-    assert.ok(urls.some((u) => u.includes('/api/events')), 'the wrong token was tried')
+    assert.ok(urls.some((u) => /\/api\/(events|history|summary)/.test(u)), 'the wrong token was tried')
     assert.ok(!urls.some((u) => u.includes('/api/stream')), 'no stream for a wrong token')
     await page.fill('#token', TOKEN)
     await page.click('#login button')

@@ -35,12 +35,16 @@ describe('peer-supplied strings on the operator\'s terminal', () => {
     configDir = await writeConfigDir(dir.path, cluster, ['A', 'B'], { secret: SECRET })
     daemon = runTightrope(['start', '--config', configDir])
     await waitForFile(join(dir.path, 'storage', 'api.json'), 30_000, daemon)
+    // The swarm joins once the nodes had their first attempt, after the API is up.
+    await eventually(() => daemon.output().includes('swarm_joined') ? true : undefined, 30_000, 'the daemon in the swarm')
     const target = (await loadSwarmKeyPair(join(dir.path, 'storage', 'swarm-key'))).publicKey.toString('hex')
-    x = await LndNode.connect(cluster.connection('X'))
+    // C has a channel with Alice's A, so its claim is checked and, once proven, shown with its alias.
+    x = await LndNode.connect(cluster.connection('C'))
     rogue = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target, claims: [{ publicKey: x.identity.publicKey, alias: ALIAS, sign: (m) => x.signMessage(m) }] })
     await eventually(() => daemon.output().includes('peer_authenticated') ? true : undefined, 20_000, 'the rogue admitted')
     await rogue.payInvoice({ channelId: CHANNEL, invoice: 'lnbc1notaninvoice', tokens: 1 }).catch(() => undefined)
-    await eventually(() => daemon.output().includes('payment_refused') ? true : undefined, 20_000, 'the request refused')
+    // Refused before any payment decision (protocol v3): counted, never printed with its values.
+    await eventually(() => daemon.output().includes('peer_requests_refused') ? true : undefined, 20_000, 'the request refused')
   })
   after(async () => {
     await rogue?.destroy()
@@ -60,22 +64,25 @@ describe('peer-supplied strings on the operator\'s terminal', () => {
     check(out, 'daemon')
     for (const line of out.split('\n').filter((l) => l !== '')) assert.match(line, ISO_LINE, `every line is one of the daemon's: ${line}`)
     assert.doesNotMatch(out, /^\S+ payment_succeeded /m, 'no payment_succeeded line: nothing was paid')
-    assert.ok(out.includes('"alias":"X\\nFORGED payment_succeeded tokens=999999 \\u001b[1A\\u009b2K"'), 'the alias, escaped, in peer_authenticated')
-    assert.match(out, /payment_refused .*channelId="1x1x1\\nFORGED payment_ok\\u001b\[1A"/)
+    // The swarm layer already replaces control and format characters in a claimed alias by '?'.
+    assert.ok(out.includes('"alias":"X?FORGED payment_succeeded tokens=999999 ?[1A?2K"'), 'the alias, defused, in peer_authenticated')
+    assert.match(out, /peer_requests_refused .*"invalidInvoice":1/)
+    assert.ok(!out.includes('FORGED payment_ok'), 'a channel id refused early never reaches the terminal, escaped or not')
   })
 
   it('tightrope status and tightrope audit (lines, JSON, CSV)', async () => {
     const status = await runToEnd(['status', '--config', configDir])
     assert.equal(status.code, 0, status.output)
     check(status.output, 'status')
-    assert.match(status.output, /^peers {2}\S+ \(X\\u000aFORGED/m)
+    assert.match(status.output, /^peers {2}\S+ \(X\?FORGED/m)
     for (const format of [[], ['--json'], ['--csv']]) {
       const r = await runToEnd(['audit', 'events', '--config', configDir, ...format])
       assert.equal(r.code, 0, r.output)
       check(r.output, `audit ${format.join('')}`)
-      assert.ok(r.output.includes('\\u001b[1A'), `audit ${format.join('')} shows the escape, escaped`)
+      assert.ok(r.output.includes('X?FORGED'), `audit ${format.join('')} shows the alias, defused`)
     }
-    const json = JSON.parse((await runToEnd(['audit', 'events', '--type', 'payment_refused', '--config', configDir, '--json'])).output) as Array<{ channelId: string }>
-    assert.ok(json.some((e) => e.channelId === CHANNEL), 'the JSON still holds the exact value')
+    const json = JSON.parse((await runToEnd(['audit', 'events', '--type', 'peer_requests_refused', '--config', configDir, '--json'])).output) as Array<{ counts: Record<string, number> }>
+    assert.deepEqual(json.map((e) => e.counts), [{ invalidInvoice: 1 }], 'counted, without the peer\'s values')
+    assert.ok(!JSON.stringify(json).includes(CHANNEL))
   })
 })
