@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path'
 import { rename, rm, writeFile } from 'node:fs/promises'
 import type { TightropeConfig } from '../config/schema.js'
 import { resolveSettings } from '../config/resolve.js'
+import { settingsForCounterparty } from '../accounts/settings.js'
 import { DEFAULT_API_PORT, PLACEHOLDER_SECRET } from '../config/defaults.js'
 import { AuditLog } from '../ledger/audit-log.js'
 import { storagePermissionProblems } from '../ledger/open-store.js'
@@ -52,7 +53,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
   const daemon = await Daemon.start({
     nodes: config.lightningNodes,
     ledger,
-    settingsFor: (alias, channelId) => resolveSettings(config.limits, { alias, channelId }),
+    settingsFor: (alias, channelId, counterparty) => settingsForCounterparty(resolveSettings(config.limits, { alias, channelId }), config.counterparties, counterparty),
     refreshRateMs: config.limits.baseSettings.refreshRate,
     ...(opts.dryRun ? { dryRun: true } : {}),
     log: (line) => { if (verbose || QUIET_EVENTS.test(line.split(' ')[1] ?? '')) print(line) },

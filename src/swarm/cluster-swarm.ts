@@ -182,7 +182,7 @@ export class ClusterSwarm {
     }
     for (const peer of this.peers) {
       if (peer.authenticated && !peer.closed && peer.provenNodes.has(nodePublicKey)) {
-        return { requestPayment: (req) => peer.requestPayment({ channelId: req.channelId, invoice: req.request, tokens: req.tokens }) }
+        return { counterparty: peer.remoteKey, requestPayment: (req) => peer.requestPayment({ channelId: req.channelId, invoice: req.request, tokens: req.tokens }) }
       }
     }
     // Not proven (yet): a claim for it that was not worth checking before is now (once per session).
@@ -218,7 +218,7 @@ export class ClusterSwarm {
     if (!side && peer.provenSince(invoice.destination) > Date.now() - JUST_PROVEN_MS) side = await this.waitFor(find, JUST_PROVEN_MS)
     const payer = side && daemon.payers.get(side.localPublicKey)
     if (side && payer) {
-      return answer(await payer.handle({ channelId: request.channelId, requesterPublicKey: invoice.destination, payerPublicKey: side.localPublicKey, request: request.invoice, tokens: request.tokens }))
+      return answer(await payer.handle({ channelId: request.channelId, requesterPublicKey: invoice.destination, payerPublicKey: side.localPublicKey, request: request.invoice, tokens: request.tokens, counterparty: peer.remoteKey }))
     }
     // Not among the channels we watch: unknown, unless one of our nodes is down (its channels are
     // not listed then) and it might be there.
