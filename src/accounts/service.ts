@@ -1,0 +1,181 @@
+import type { SwarmConnection } from 'hyperswarm'
+import type { CounterpartyConfig, Settings } from '../config/types.js'
+import type { TransactionRecord } from '../ledger/types.js'
+import type { EventSink } from '../daemon/ports.js'
+import { periodWindow } from '../policy/limits.js'
+import { latestByHash } from '../policy/history.js'
+import { netUsage } from '../policy/net-cap.js'
+import { computeAccounts, concludedPayments, type Account } from './compute.js'
+import { compareStatement } from './compare.js'
+import { counterpartyByHash } from './counterparty.js'
+import type { StatementBook } from './statements.js'
+import type { StatementProblem } from './types.js'
+
+/** How often statements are written, synced and compared (and at once after a payment event). */
+const TICK_MS = 2000
+const PAYMENT_EVENTS = /^(payment_(succeeded|failed|reconciled)|rebalanced|rebalance_not_done)$/
+
+export interface CounterpartyReport extends Account {
+  name?: string
+  /** Lightning nodes of this counterparty: the far ends of our payments with it, with the alias it proved them under when connected. */
+  nodes: Array<{ publicKey: string; alias?: string }>
+  connected: boolean
+  cap: {
+    /** maxNetOutflowPerPeriod in force for it (unset: no cap). */
+    maxNetOutflowPerPeriod?: number
+    /** Net paid to it in the current limitsPeriod, payments in flight included. */
+    usedSats: number
+    periodStart: number
+    periodEnd: number
+  }
+  statement: {
+    /** It shared its statement with us. */
+    shared: boolean
+    entries: number
+    syncedAt?: number
+    /** Shared, read, and no problem. */
+    agrees: boolean
+    problems: StatementProblem[]
+  }
+}
+
+export interface AccountsReport { since?: number; generatedAt: number; counterparties: CounterpartyReport[] }
+
+export interface AccountsOptions {
+  ledger: { allTransactions (): readonly TransactionRecord[] }
+  book: StatementBook
+  counterparties: readonly CounterpartyConfig[]
+  /** Settings for a counterparty's cap (baseSettings with its own maxNetOutflowPerPeriod). */
+  settingsFor: (counterparty: string) => Settings
+  emit: EventSink
+  /** The daemon's event stream: a payment's conclusion writes the statements at once. */
+  events: { on (name: 'event', l: (e: { type: string }) => void): unknown; off (name: 'event', l: (e: { type: string }) => void): unknown }
+}
+
+interface Live { conn: SwarmConnection; sendKey: (key: Buffer) => void; shared: boolean; theirKey?: Buffer; nodes: () => ReadonlyMap<string, string> }
+
+/**
+ * Accounts across operators: computed from our ledger, our statements written from it, theirs
+ * followed and compared. A counterparty's statement is shared and followed only once it counts
+ * (configured, or a payment with it in our ledger), so members cannot make us keep cores at will.
+ */
+export class AccountsService {
+  private readonly live = new Map<string, Live>()
+  private readonly flagged = new Set<string>()
+  private timer: NodeJS.Timeout | undefined
+  private ticking: Promise<void> | undefined
+  private again = false
+  private stopped = false
+  private readonly onEvent = (e: { type: string }): void => { if (PAYMENT_EVENTS.test(e.type)) this.kick() }
+
+  constructor (private readonly opts: AccountsOptions) {
+    opts.events.on('event', this.onEvent)
+    this.timer = setInterval(() => this.kick(), TICK_MS)
+    this.timer.unref()
+    this.kick()
+  }
+
+  /** An authenticated peer instance's connection (swarm key = counterparty). */
+  onPeer (counterparty: string, conn: SwarmConnection, sendKey: (key: Buffer) => void, nodes: () => ReadonlyMap<string, string>): void {
+    this.live.set(counterparty, { conn, sendKey, shared: false, nodes })
+    this.kick()
+  }
+
+  onPeerGone (counterparty: string, conn: SwarmConnection): void {
+    if (this.live.get(counterparty)?.conn === conn) this.live.delete(counterparty)
+  }
+
+  /** The key of the statement it keeps about us, as it sent it (one per connection). */
+  onTheirKey (counterparty: string, key: Buffer, conn: SwarmConnection): void {
+    const l = this.live.get(counterparty)
+    if (l?.conn !== conn) return
+    l.theirKey = key
+    this.kick()
+  }
+
+  private kick (): void {
+    if (this.stopped) return
+    if (this.ticking) { this.again = true; return }
+    this.ticking = this.tick().catch((err: unknown) => this.opts.emit('accounts_error', { error: (err as Error)?.message ?? String(err) }))
+      .finally(() => { this.ticking = undefined; if (this.again) { this.again = false; this.kick() } })
+  }
+
+  /** Counterparties that count: configured, or with a payment in our ledger. */
+  private known (records: readonly TransactionRecord[]): Set<string> {
+    return new Set([...this.opts.counterparties.map((c) => c.swarmKey), ...counterpartyByHash(records).values()])
+  }
+
+  private async tick (): Promise<void> {
+    const { book } = this.opts
+    const records = this.opts.ledger.allTransactions()
+    const concluded = concludedPayments(records)
+    for (const [cp, entries] of concluded) await book.record(cp, entries)
+    const known = this.known(records)
+    for (const [cp, l] of this.live) {
+      if (!known.has(cp) || this.stopped) continue
+      if (!l.shared) { l.shared = true; l.sendKey(await book.share(cp, l.conn)) }
+      if (l.theirKey !== undefined) { const key = l.theirKey; delete l.theirKey; await book.follow(cp, key, l.conn) }
+    }
+    for (const cp of book.followed) await book.sync(cp)
+    for (const c of this.report().counterparties) {
+      for (const p of c.statement.problems) {
+        const id = `${c.counterparty}:${p.kind}:${p.paymentHash ?? p.detail}`
+        if (this.flagged.has(id)) continue
+        this.flagged.add(id)
+        this.opts.emit('statement_disagrees', { counterparty: c.name ?? c.counterparty.slice(0, 12), kind: p.kind, ...(p.paymentHash ? { paymentHash: p.paymentHash } : {}), detail: p.detail })
+      }
+    }
+  }
+
+  /** Waits for the statements to be written and compared with what the ledger holds now. */
+  async settle (): Promise<void> {
+    this.kick()
+    while (this.ticking) await this.ticking
+  }
+
+  /** Accounts per counterparty from our ledger, since `since` (ms), with cap usage and statement checks. */
+  report (since?: number, now = Date.now()): AccountsReport {
+    const records = this.opts.ledger.allTransactions()
+    const accounts = computeAccounts(records, since)
+    for (const c of this.opts.counterparties) if (!accounts.has(c.swarmKey)) accounts.set(c.swarmKey, { counterparty: c.swarmKey, total: { paidSats: 0, paidCount: 0, receivedSats: 0, receivedCount: 0, netSats: 0 }, channels: {}, inFlightSats: 0 })
+    const concluded = concludedPayments(records)
+    const owner = counterpartyByHash(records)
+    const open = new Set<string>()
+    for (const role of ['payer', 'requester'] as const) {
+      for (const [hash, r] of latestByHash(records, role)) if (r.status === 'pending' || r.status === 'requested') open.add(hash)
+    }
+    const nodesOf = new Map<string, Set<string>>()
+    for (const r of records) {
+      const cp = r.paymentHash !== undefined ? owner.get(r.paymentHash.toLowerCase()) : undefined
+      if (cp !== undefined) (nodesOf.get(cp) ?? nodesOf.set(cp, new Set()).get(cp) as Set<string>).add(r.remotePublicKey)
+    }
+    const counterparties = [...accounts.values()].map((a): CounterpartyReport => {
+      const cp = a.counterparty
+      const name = this.opts.counterparties.find((c) => c.swarmKey === cp)?.name
+      const settings = this.opts.settingsFor(cp)
+      const window = periodWindow(settings, now)
+      const usage = netUsage(records, cp, window)
+      const st = this.opts.book.statement(cp)
+      const problems = [...st.problems, ...(st.shared ? compareStatement({ ours: concluded.get(cp) ?? [], open, theirs: st.entries, ...(st.syncedAt !== undefined ? { syncedAt: st.syncedAt } : {}) }) : [])]
+      const live = this.live.get(cp)?.nodes()
+      return {
+        ...a,
+        ...(name !== undefined ? { name } : {}),
+        nodes: [...new Set([...(nodesOf.get(cp) ?? []), ...(live?.keys() ?? [])])].map((publicKey) => ({ publicKey, ...(live?.get(publicKey) !== undefined ? { alias: live.get(publicKey) as string } : {}) })),
+        connected: this.live.has(cp),
+        cap: { ...(settings.maxNetOutflowPerPeriod !== undefined ? { maxNetOutflowPerPeriod: settings.maxNetOutflowPerPeriod } : {}), usedSats: usage.net, periodStart: window.start, periodEnd: window.end },
+        statement: { shared: st.shared, entries: st.length, ...(st.syncedAt !== undefined ? { syncedAt: st.syncedAt } : {}), agrees: st.shared && problems.length === 0, problems }
+      }
+    })
+    counterparties.sort((x, y) => (x.name ?? x.counterparty).localeCompare(y.name ?? y.counterparty))
+    return { ...(since !== undefined ? { since } : {}), generatedAt: now, counterparties }
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    clearInterval(this.timer)
+    this.opts.events.off('event', this.onEvent)
+    await this.ticking
+    await this.opts.book.close()
+  }
+}
