@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { ACCOUNTS_PANEL_HTML, ACCOUNTS_PANEL_JS } from '../accounts/panel.js'
 
 /**
  * The dashboard: one self-contained page (no CDN, no external asset) that follows the daemon live
@@ -61,7 +62,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <section>
     <h2>Recent activity</h2>
     <ul id="events"></ul>
-  </section>
+  </section>${ACCOUNTS_PANEL_HTML}
 </main>
 <script>
 (() => {
@@ -149,7 +150,7 @@ export const DASHBOARD_HTML = `<!doctype html>
     ).catch((err) => { if (err instanceof NeedToken) askToken(); else connect() })
   }
   start()
-})()
+${ACCOUNTS_PANEL_JS}})()
 </script>
 </body>
 </html>

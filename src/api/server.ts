@@ -9,6 +9,8 @@ import { BadRequest, intParam, textParam, timeParam } from './query.js'
 import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard.js'
 import { bearerMatches, hostProblem } from './access.js'
 import { StreamTickets } from './tickets.js'
+import type { AccountsService } from '../accounts/service.js'
+import { renderAccountsMetrics } from '../accounts/metrics.js'
 
 export interface ApiOptions {
   host: string
@@ -19,6 +21,8 @@ export interface ApiOptions {
   daemon: Daemon
   ledger: AuditLog
   swarm?: ClusterSwarm
+  /** Accounts across operators (GET /api/accounts, and in /metrics). */
+  accounts?: AccountsService
   /** Per notification target: deliveries sent, failed, dropped, retried. */
   notifications?: () => ReadonlyArray<NotificationStats>
 }
@@ -121,9 +125,15 @@ async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage
         const page = await opts.ledger.transactions({ ...(since !== undefined ? { since } : {}), ...(channelId ? { channelId } : {}), offset: intParam(q, 'offset', 0, 0, 1e9), limit: intParam(q, 'limit', 100, 1, 1000) })
         return json(200, page)
       }
+      case '/api/accounts': {
+        if (!opts.accounts) return json(404, { error: 'accounts are not kept by this instance' })
+        const since = timeParam(q, 'since')
+        return json(200, opts.accounts.report(since))
+      }
       case '/metrics':
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        return void res.end(renderMetrics(buildStatus(opts.daemon, opts.swarm), opts.ledger.allTransactions(), opts.daemon.rpcStats, opts.swarm?.counters, opts.notifications?.() ?? []))
+        return void res.end(renderMetrics(buildStatus(opts.daemon, opts.swarm), opts.ledger.allTransactions(), opts.daemon.rpcStats, opts.swarm?.counters, opts.notifications?.() ?? []) +
+          (opts.accounts ? renderAccountsMetrics(opts.accounts.report()) : ''))
       case '/api/stream':
         return stream(opts, streams, res)
       default:

@@ -13,6 +13,8 @@ import { start } from './commands/start/handler.js'
 import { help as configCheckHelp, parseConfigCheck } from './commands/config-check/options.js'
 import { configCheck } from './commands/config-check/handler.js'
 import { VERSION } from '../package-root.js'
+import { help as accountsHelp, parseAccounts } from './commands/accounts/options.js'
+import { accounts } from './commands/accounts/handler.js'
 
 const HELP = `Usage: tightrope <command> [options]
 
@@ -20,6 +22,7 @@ Commands:
   demo          the spec's Alice-and-Bob story on this machine, nothing to configure
   start         run the daemon for the nodes in the config (--dry-run: decide, never pay)
   status        what the running daemon is doing and why (--json)
+  accounts      what each other operator and we paid each other, the net cap, statements checked
   audit         read the audit logs: audit events|transactions [--since] [--json|--csv] [--verify]
   config check  validate the config and print the settings in force for every node and channel
   sim start     run a simulated Lightning network (LND-compatible gRPC, local DHT, control API)
@@ -49,6 +52,7 @@ const commands: Record<string, Command> = {
   start: command(startHelp, parseStart, start),
   status: command(statusHelp, parseStatus, status),
   audit: command(auditHelp, parseAudit, (opts) => audit(opts)),
+  accounts: command(accountsHelp, parseAccounts, accounts),
   'config check': command(configCheckHelp, parseConfigCheck, configCheck),
   'sim start': command(simStartHelp, parseSimStart, simStart)
 }

@@ -3,6 +3,8 @@ import { rename, rm, writeFile } from 'node:fs/promises'
 import type { TightropeConfig } from '../config/schema.js'
 import { resolveSettings } from '../config/resolve.js'
 import { settingsForCounterparty } from '../accounts/settings.js'
+import { AccountsService } from '../accounts/service.js'
+import { StatementBook } from '../accounts/statements.js'
 import { DEFAULT_API_PORT, PLACEHOLDER_SECRET } from '../config/defaults.js'
 import { AuditLog } from '../ledger/audit-log.js'
 import { storagePermissionProblems } from '../ledger/open-store.js'
@@ -21,6 +23,7 @@ export interface Instance {
   notifier?: Notifier
   swarm?: ClusterSwarm
   api?: ApiServer
+  accounts?: AccountsService
   stop (): Promise<void>
 }
 
@@ -60,14 +63,31 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     ...(notifier ? { onEvent: (event) => notifier.handle(event) } : {})
   }).catch(async (err: unknown) => { await notifier?.stop(); throw err })
   emit = daemon.emit
+  // Accounts across operators: statements in their own store beside the audit logs.
+  let accounts: AccountsService | undefined
+  try {
+    accounts = new AccountsService({
+      ledger,
+      book: await StatementBook.open(join(storagePath, 'statements')),
+      counterparties: config.counterparties,
+      settingsFor: (counterparty) => settingsForCounterparty(config.limits.baseSettings, config.counterparties, counterparty),
+      emit: daemon.emit,
+      events: daemon.events
+    })
+  } catch (err) {
+    await daemon.stop()
+    await notifier?.stop()
+    throw err
+  }
   let swarm: ClusterSwarm | undefined
   if (opts.swarm !== false) {
     if (config.secret === PLACEHOLDER_SECRET) {
       daemon.emit('swarm_disabled', { reason: 'secret is still the placeholder "secret": set a long random secret (config/local.json or TIGHTROPE_SECRET) to join other instances' })
     } else {
       try {
-        swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), daemon })
+        swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), daemon, accounts })
       } catch (err) {
+        await accounts.stop()
         await daemon.stop()
         await notifier?.stop()
         throw err
@@ -81,7 +101,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       const token = config.api.token
       // A port the operator chose is that port or an error; the default gives way to a free port,
       // so two instances from configs without an api section can share a host.
-      api = await ApiServer.start({ host: config.api.host, port: config.api.port ?? DEFAULT_API_PORT, fallbackToFreePort: config.api.port === undefined, daemon, ledger, ...(token ? { token } : {}), ...(swarm ? { swarm } : {}), ...(notifier ? { notifications: () => notifier.stats() } : {}) })
+      api = await ApiServer.start({ host: config.api.host, port: config.api.port ?? DEFAULT_API_PORT, fallbackToFreePort: config.api.port === undefined, daemon, ledger, ...(token ? { token } : {}), ...(swarm ? { swarm } : {}), accounts, ...(notifier ? { notifications: () => notifier.stats() } : {}) })
       if (api.portTaken !== undefined) daemon.emit('api_port_taken', { port: api.portTaken, listening: api.url, detail: `port ${api.portTaken} is in use (another instance?), so the API listens on ${api.url}; set api.port to choose one` })
       daemon.emit('api_listening', { url: api.url, dashboard: `${api.url}/` })
       // Where the CLI (status, audit) finds this daemon, whatever port it got.
@@ -91,6 +111,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       await rename(tmp, join(storagePath, API_FILE))
     } catch (err) {
       await swarm?.stop()
+      await accounts.stop()
       await daemon.stop()
       await notifier?.stop()
       throw err
@@ -101,10 +122,12 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     ...(notifier ? { notifier } : {}),
     ...(swarm ? { swarm } : {}),
     ...(api ? { api } : {}),
+    accounts,
     async stop () {
       if (api) await rm(join(storagePath, API_FILE), { force: true })
       await api?.stop()
       await swarm?.stop()
+      await accounts.stop()
       await daemon.stop()
       await notifier?.stop()
     }

@@ -12,6 +12,7 @@ import type { PayerLink, PayResponse } from '../daemon/ports.js'
 import { NODE_RETRY_MS } from '../daemon/payer-service.js'
 import type { InvoiceFacts } from '../lightning/decode-invoice.js'
 import { hostOf, isLoopbackHost } from '../config/host-port.js'
+import type { AccountsService } from '../accounts/service.js'
 
 export interface ClusterSwarmOptions {
   secret: string
@@ -24,6 +25,8 @@ export interface ClusterSwarmOptions {
   authTimeoutMs?: number
   requestTimeoutMs?: number
   budget?: BudgetLimits
+  /** Accounts across operators: told of each member connection and of the statement key it sends. */
+  accounts?: Pick<AccountsService, 'onPeer' | 'onPeerGone' | 'onTheirKey'>
 }
 
 export interface PeerCounters {
@@ -153,6 +156,13 @@ export class ClusterSwarm {
       ...(this.opts.requestTimeoutMs ? { requestTimeoutMs: this.opts.requestTimeoutMs } : {})
     })
     this.peers.add(peer)
+    const accounts = this.opts.accounts
+    if (accounts) {
+      // Statements are shared with members only: nothing of them before the membership proof.
+      peer.on('authenticated', () => accounts.onPeer(peer.remoteKey, conn, (key) => peer.sendStatementKey(key), () => peer.provenNodes))
+      peer.on('statementKey', (key: Buffer) => accounts.onTheirKey(peer.remoteKey, key, conn))
+      peer.on('close', () => accounts.onPeerGone(peer.remoteKey, conn))
+    }
     peer.on('authenticated', () => {
       const members = [...this.peers].filter((p) => p.authenticated && !p.closed)
       if (members.length <= MAX_AUTHENTICATED) return
