@@ -132,7 +132,13 @@ export class StatementBook {
 
   private async read (t: Theirs): Promise<void> {
     if (this.closed) return
-    const updated = await t.core.update({ wait: true }).then(() => true, () => false)
+    // The newest signed length from the peer, if it answers in time (never waits on a silent one).
+    let timer: NodeJS.Timeout | undefined
+    const updated = await Promise.race([
+      t.core.update({ wait: true }).then(() => true, () => false),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), BLOCK_TIMEOUT_MS) })
+    ])
+    clearTimeout(timer)
     const core = t.core as Hypercore<unknown> & { byteLength: number }
     if (t.problems.some((p) => p.kind === 'invalid' || p.kind === 'rewritten')) return
     if (core.length > MAX_STATEMENT_ENTRIES || core.byteLength > MAX_STATEMENT_BYTES) {
@@ -150,7 +156,10 @@ export class StatementBook {
       }
       t.entries.push(entry)
     }
-    if (updated && t.entries.length === core.length) t.syncedAt = Date.now()
+    // Synced: a peer serving it answered and we read all it has. Only then can an absent entry
+    // count as withheld (compare.ts), never while the counterparty is away.
+    const served = ((core as unknown as { peers?: unknown[] }).peers?.length ?? 0) > 0
+    if (updated && served && t.entries.length === core.length) t.syncedAt = Date.now()
   }
 
   /** What we know of a counterparty's statement now. */
