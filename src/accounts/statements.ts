@@ -14,6 +14,9 @@ export const MAX_STATEMENT_BYTES = 32 * 1024 * 1024
 const BLOCK_TIMEOUT_MS = 10_000
 const KEYS_FILE = 'keys.json'
 
+/** How much of a counterparty's statement we read at most (tests lower them). */
+export interface StatementLimits { entries: number; bytes: number }
+
 /** Their statement as we hold it: a read-only replica of their core, verified by Hypercore. */
 interface Theirs {
   core: Hypercore<unknown>
@@ -35,15 +38,15 @@ export class StatementBook {
   private readonly replaced = new Map<string, StatementProblem>()
   private closed = false
 
-  private constructor (private readonly store: Corestore, private readonly dir: string, private readonly keys: Record<string, string>) {}
+  private constructor (private readonly store: Corestore, private readonly dir: string, private readonly keys: Record<string, string>, private readonly limits: StatementLimits) {}
 
-  static async open (dir: string): Promise<StatementBook> {
+  static async open (dir: string, limits: StatementLimits = { entries: MAX_STATEMENT_ENTRIES, bytes: MAX_STATEMENT_BYTES }): Promise<StatementBook> {
     await mkdir(dir, { recursive: true, mode: 0o700 })
     let keys: Record<string, string> = {}
     try { keys = JSON.parse(await readFile(join(dir, KEYS_FILE), 'utf8')) as Record<string, string> } catch { /* none yet */ }
     const store = new Corestore(dir)
     await store.ready()
-    return new StatementBook(store, dir, keys)
+    return new StatementBook(store, dir, keys, limits)
   }
 
   /** Our statement for a counterparty (created on first use), with the hashes already in it. */
@@ -141,8 +144,8 @@ export class StatementBook {
     clearTimeout(timer)
     const core = t.core as Hypercore<unknown> & { byteLength: number }
     if (t.problems.some((p) => p.kind === 'invalid' || p.kind === 'rewritten')) return
-    if (core.length > MAX_STATEMENT_ENTRIES || core.byteLength > MAX_STATEMENT_BYTES) {
-      t.problems.push({ kind: 'invalid', detail: `their statement has ${core.length} entries (${core.byteLength} bytes), more than we read (${MAX_STATEMENT_ENTRIES}, ${MAX_STATEMENT_BYTES} bytes)` })
+    if (core.length > this.limits.entries || core.byteLength > this.limits.bytes) {
+      t.problems.push({ kind: 'invalid', detail: `their statement has ${core.length} entries (${core.byteLength} bytes), more than we read (${this.limits.entries}, ${this.limits.bytes} bytes)` })
       return
     }
     while (t.entries.length < core.length && !this.closed) {
