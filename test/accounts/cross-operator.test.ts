@@ -3,7 +3,9 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { existsSync } from 'node:fs'
 import Corestore from 'corestore'
+import { chromium } from 'playwright-core'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { loadSwarmKeyPair } from '../../src/swarm/key-pair.js'
 import type { AccountsReport, CounterpartyReport } from '../../src/accounts/service.js'
@@ -183,5 +185,27 @@ describe('accounts across operators: Alice (A, B) and Bob (C, D, E), each its ow
     const after = await withOther(bob, alice) as CounterpartyReport
     assert.deepEqual(after.total, before.total)
     assert.equal(after.cap.usedSats, before.cap.usedSats)
+  })
+
+  it('the dashboard\'s accounts panel shows Bob, the net and the disagreement', async () => {
+    const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+    if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: install Debian's chromium or set CHROMIUM_PATH`)
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
+    try {
+      const page = await browser.newPage()
+      const { url } = JSON.parse(await readFile(join(alice.storage, 'api.json'), 'utf8')) as { url: string }
+      await page.goto(`${url}/`)
+      const card = page.locator(`[data-counterparty="${bob.key}"]`)
+      await card.waitFor({ timeout: 15_000 })
+      assert.equal(await card.getAttribute('data-agrees'), 'false')
+      const text = await card.textContent() ?? ''
+      assert.match(text, /^bob/)
+      assert.match(text, /disagreement/)
+      assert.match(text, /unknown: they list a payment we have no record of/)
+      const t = truth()
+      assert.ok(text.includes(`net ${(t.alicePaid - t.bobPaid).toLocaleString('en-US')} sat`), text)
+    } finally {
+      await browser.close()
+    }
   })
 })
