@@ -122,7 +122,7 @@ export class AccountsService {
         const id = `${c.counterparty}:${p.kind}:${p.paymentHash ?? p.detail}`
         if (this.flagged.has(id)) continue
         this.flagged.add(id)
-        this.opts.emit('statement_disagrees', { counterparty: c.name ?? c.counterparty.slice(0, 12), kind: p.kind, ...(p.paymentHash ? { paymentHash: p.paymentHash } : {}), detail: p.detail })
+        this.opts.emit('statement_disagreement', { counterparty: c.name ?? c.counterparty.slice(0, 12), kind: p.kind, ...(p.paymentHash ? { paymentHash: p.paymentHash } : {}), detail: p.detail })
       }
     }
   }

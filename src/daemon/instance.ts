@@ -16,7 +16,7 @@ import { hostname } from 'node:os'
 import { formatFields } from './log-line.js'
 
 /** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
-const QUIET_EVENTS = /^(starting|started|stopped|api_(listening|port_taken)|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
+const QUIET_EVENTS = /^(starting|started|stopped|api_(listening|port_taken)|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|statement_disagreement|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
 
 export interface Instance {
   daemon: Daemon

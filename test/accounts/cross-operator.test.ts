@@ -178,7 +178,7 @@ describe('accounts across operators: Alice (A, B) and Bob (C, D, E), each its ow
     assert.equal(a.statement.agrees, false)
     assert.equal(a.statement.entries, lengthBefore + 1, 'caught up after the reconnect')
     assert.match(await api(alice, '/metrics'), /tightrope_counterparty_statement_problems\{counterparty="bob"\} [1-9]/)
-    assert.match(alice.proc.output(), new RegExp(`statement_disagrees .*kind=unknown .*${fake}`))
+    assert.match(alice.proc.output(), new RegExp(`statement_disagreement .*kind=unknown .*${fake}`))
     assert.equal(a.total.receivedSats, truth().bobPaid, 'her accounts come from her ledger, not from his statement')
     assert.ok(!cluster.network.paymentLog.slice(paymentsBefore).some((p) => p.paymentHash === fake), 'nothing paid for it')
     // Bob lost nothing over his restart.
