@@ -100,9 +100,12 @@ export class AccountsService {
       .finally(() => { this.ticking = undefined; if (this.again) { this.again = false; this.kick() } })
   }
 
-  /** Counterparties that count: configured, or with a payment in our ledger. */
+  /**
+   * Counterparties that count: configured, or with a payment in our ledger (made, in flight, or
+   * received). A refusal alone does not count: a member cannot make us keep statements by asking.
+   */
   private known (records: readonly TransactionRecord[]): Set<string> {
-    return new Set([...this.opts.counterparties.map((c) => c.swarmKey), ...counterpartyByHash(records).values()])
+    return new Set([...this.opts.counterparties.map((c) => c.swarmKey), ...computeAccounts(records).keys()])
   }
 
   private async tick (): Promise<void> {
