@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
 import { PayerHarness } from '../helpers/payer.js'
+import { eventually } from '../helpers/sim.js'
 
 const BOB = 'b'.repeat(64)
 const CAROL = 'c'.repeat(64)
@@ -49,5 +50,29 @@ describe('maxNetOutflowPerPeriod under concurrent requests over several channels
     const other = await c.createInvoice({ tokens: 100_000, description: 'rebalance', expirySeconds: 600 })
     const r = await ask('A2', channels[2]?.[1] as string, other.request, CAROL)
     assert.equal(r.status, 'paid', 'Carol\'s cap is not used by Bob\'s payments')
+  })
+
+  it('a refusal\'s retryAt is when the rolling period has let the oldest payment go: asked again then, it is paid', async () => {
+    const short = await PayerHarness.start(cluster, ['A'], { maxNetOutflowPerPeriod: 100_000, minTimeBetweenPayments: 0, limitsPeriod: 10_000, useRollingLimitsPeriod: true })
+    try {
+      const channel = rich('A')
+      const ask2 = async (): Promise<Awaited<ReturnType<PayerHarness['ask']>>> => {
+        const inv = await c.createInvoice({ tokens: 100_000, description: 'rebalance', expirySeconds: 600 })
+        const payer = short.payers.get('A') as NonNullable<ReturnType<typeof short.payers.get>>
+        return payer.handle({ channelId: channel, requesterPublicKey: c.identity.publicKey, payerPublicKey: short.node('A').identity.publicKey, request: inv.request, tokens: 100_000, counterparty: BOB })
+      }
+      assert.equal((await ask2()).status, 'paid')
+      const refused = await ask2()
+      assert.equal(refused.status === 'refused' ? refused.reason : refused.status, 'maxNetOutflowPerPeriod')
+      const retryAt = refused.status === 'refused' ? refused.retryAt : undefined
+      assert.ok(retryAt !== undefined && retryAt <= Date.now() + 10_000, `retryAt ${retryAt}`)
+      await eventually(() => Date.now() >= (retryAt as number) ? true : undefined, 20_000, 'retryAt')
+      assert.equal((await ask2()).status, 'paid', 'the period rolled: room again')
+      const paid = short.ledger.allTransactions().filter((t) => t.role === 'payer' && t.status === 'succeeded')
+      assert.equal(paid.length, 2)
+      assert.ok((paid[1]?.at as number) - (paid[0]?.at as number) >= 10_000, 'never two in one period')
+    } finally {
+      await short.stop()
+    }
   })
 })
