@@ -1,5 +1,6 @@
+import { join } from 'node:path'
 import type { SwarmConnection } from 'hyperswarm'
-import type { CounterpartyConfig, Settings } from '../config/types.js'
+import type { CounterpartyConfig, Settings, TightropeConfig } from '../config/types.js'
 import type { TransactionRecord } from '../ledger/types.js'
 import type { EventSink } from '../daemon/ports.js'
 import { periodWindow } from '../policy/limits.js'
@@ -8,7 +9,8 @@ import { netUsage } from '../policy/net-cap.js'
 import { computeAccounts, concludedPayments, type Account } from './compute.js'
 import { compareStatement } from './compare.js'
 import { counterpartyByHash } from './counterparty.js'
-import type { StatementBook } from './statements.js'
+import { StatementBook } from './statements.js'
+import { settingsForCounterparty } from './settings.js'
 import type { StatementProblem } from './types.js'
 
 /** How often statements are written, synced and compared (and at once after a payment event). */
@@ -181,4 +183,17 @@ export class AccountsService {
     await this.ticking
     await this.opts.book.close()
   }
+}
+
+/** The accounts of an instance: statements in their own store beside the audit logs (`<storage>/statements`). */
+export async function startAccounts (args: { config: TightropeConfig; ledger: AccountsOptions['ledger']; daemon: { emit: EventSink; events: AccountsOptions['events'] }; storagePath: string }): Promise<AccountsService> {
+  const { config } = args
+  return new AccountsService({
+    ledger: args.ledger,
+    book: await StatementBook.open(join(args.storagePath, 'statements')),
+    counterparties: config.counterparties,
+    settingsFor: (counterparty) => settingsForCounterparty(config.limits.baseSettings, config.counterparties, counterparty),
+    emit: args.daemon.emit,
+    events: args.daemon.events
+  })
 }

@@ -3,8 +3,7 @@ import { rename, rm, writeFile } from 'node:fs/promises'
 import type { TightropeConfig } from '../config/schema.js'
 import { resolveSettings } from '../config/resolve.js'
 import { settingsForCounterparty } from '../accounts/settings.js'
-import { AccountsService } from '../accounts/service.js'
-import { StatementBook } from '../accounts/statements.js'
+import { startAccounts, type AccountsService } from '../accounts/service.js'
 import { DEFAULT_API_PORT, PLACEHOLDER_SECRET } from '../config/defaults.js'
 import { AuditLog } from '../ledger/audit-log.js'
 import { storagePermissionProblems } from '../ledger/open-store.js'
@@ -63,22 +62,8 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     ...(notifier ? { onEvent: (event) => notifier.handle(event) } : {})
   }).catch(async (err: unknown) => { await notifier?.stop(); throw err })
   emit = daemon.emit
-  // Accounts across operators: statements in their own store beside the audit logs.
-  let accounts: AccountsService | undefined
-  try {
-    accounts = new AccountsService({
-      ledger,
-      book: await StatementBook.open(join(storagePath, 'statements')),
-      counterparties: config.counterparties,
-      settingsFor: (counterparty) => settingsForCounterparty(config.limits.baseSettings, config.counterparties, counterparty),
-      emit: daemon.emit,
-      events: daemon.events
-    })
-  } catch (err) {
-    await daemon.stop()
-    await notifier?.stop()
-    throw err
-  }
+  const accounts = await startAccounts({ config, ledger, daemon, storagePath })
+    .catch(async (err: unknown) => { await daemon.stop(); await notifier?.stop(); throw err })
   let swarm: ClusterSwarm | undefined
   if (opts.swarm !== false) {
     if (config.secret === PLACEHOLDER_SECRET) {
