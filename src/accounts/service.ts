@@ -3,45 +3,16 @@ import type { SwarmConnection } from 'hyperswarm'
 import type { CounterpartyConfig, Settings, TightropeConfig } from '../config/types.js'
 import type { TransactionRecord } from '../ledger/types.js'
 import type { EventSink } from '../daemon/ports.js'
-import { periodWindow } from '../policy/limits.js'
-import { latestByHash } from '../policy/history.js'
-import { netUsage } from '../policy/net-cap.js'
-import { computeAccounts, concludedPayments, type Account } from './compute.js'
-import { compareStatement } from './compare.js'
-import { counterpartyByHash } from './counterparty.js'
+import { computeAccounts, concludedPayments } from './compute.js'
+import { buildReport, type AccountsReport } from './report.js'
 import { StatementBook } from './statements.js'
 import { settingsForCounterparty } from './settings.js'
-import type { StatementProblem } from './types.js'
+
+export type { AccountsReport, CounterpartyReport } from './report.js'
 
 /** How often statements are written, synced and compared (and at once after a payment event). */
 const TICK_MS = 2000
 const PAYMENT_EVENTS = /^(payment_(succeeded|failed|reconciled)|rebalanced|rebalance_not_done)$/
-
-export interface CounterpartyReport extends Account {
-  name?: string
-  /** Lightning nodes of this counterparty: the far ends of our payments with it, with the alias it proved them under when connected. */
-  nodes: Array<{ publicKey: string; alias?: string }>
-  connected: boolean
-  cap: {
-    /** maxNetOutflowPerPeriod in force for it (unset: no cap). */
-    maxNetOutflowPerPeriod?: number
-    /** Net paid to it in the current limitsPeriod, payments in flight included. */
-    usedSats: number
-    periodStart: number
-    periodEnd: number
-  }
-  statement: {
-    /** It shared its statement with us. */
-    shared: boolean
-    entries: number
-    syncedAt?: number
-    /** Shared, read, and no problem. */
-    agrees: boolean
-    problems: StatementProblem[]
-  }
-}
-
-export interface AccountsReport { since?: number; generatedAt: number; counterparties: CounterpartyReport[] }
 
 export interface AccountsOptions {
   ledger: { allTransactions (): readonly TransactionRecord[] }
@@ -132,48 +103,17 @@ export class AccountsService {
     }
   }
 
-  /** Waits for the statements to be written and compared with what the ledger holds now. */
-  async settle (): Promise<void> {
-    this.kick()
-    while (this.ticking) await this.ticking
-  }
-
   /** Accounts per counterparty from our ledger, since `since` (ms), with cap usage and statement checks. */
   report (since?: number, now = Date.now()): AccountsReport {
-    const records = this.opts.ledger.allTransactions()
-    const accounts = computeAccounts(records, since)
-    for (const c of this.opts.counterparties) if (!accounts.has(c.swarmKey)) accounts.set(c.swarmKey, { counterparty: c.swarmKey, total: { paidSats: 0, paidCount: 0, receivedSats: 0, receivedCount: 0, netSats: 0 }, channels: {}, inFlightSats: 0 })
-    const concluded = concludedPayments(records)
-    const owner = counterpartyByHash(records)
-    const open = new Set<string>()
-    for (const role of ['payer', 'requester'] as const) {
-      for (const [hash, r] of latestByHash(records, role)) if (r.status === 'pending' || r.status === 'requested') open.add(hash)
-    }
-    const nodesOf = new Map<string, Set<string>>()
-    for (const r of records) {
-      const cp = r.paymentHash !== undefined ? owner.get(r.paymentHash.toLowerCase()) : undefined
-      if (cp !== undefined) (nodesOf.get(cp) ?? nodesOf.set(cp, new Set()).get(cp) as Set<string>).add(r.remotePublicKey)
-    }
-    const counterparties = [...accounts.values()].map((a): CounterpartyReport => {
-      const cp = a.counterparty
-      const name = this.opts.counterparties.find((c) => c.swarmKey === cp)?.name
-      const settings = this.opts.settingsFor(cp)
-      const window = periodWindow(settings, now)
-      const usage = netUsage(records, cp, window)
-      const st = this.opts.book.statement(cp)
-      const problems = [...st.problems, ...(st.shared ? compareStatement({ ours: concluded.get(cp) ?? [], open, theirs: st.entries, ...(st.syncedAt !== undefined ? { syncedAt: st.syncedAt } : {}) }) : [])]
-      const live = this.live.get(cp)?.nodes()
-      return {
-        ...a,
-        ...(name !== undefined ? { name } : {}),
-        nodes: [...new Set([...(nodesOf.get(cp) ?? []), ...(live?.keys() ?? [])])].map((publicKey) => ({ publicKey, ...(live?.get(publicKey) !== undefined ? { alias: live.get(publicKey) as string } : {}) })),
-        connected: this.live.has(cp),
-        cap: { ...(settings.maxNetOutflowPerPeriod !== undefined ? { maxNetOutflowPerPeriod: settings.maxNetOutflowPerPeriod } : {}), usedSats: usage.net, periodStart: window.start, periodEnd: window.end },
-        statement: { shared: st.shared, entries: st.length, ...(st.syncedAt !== undefined ? { syncedAt: st.syncedAt } : {}), agrees: st.shared && problems.length === 0, problems }
-      }
+    return buildReport({
+      records: this.opts.ledger.allTransactions(),
+      ...(since !== undefined ? { since } : {}),
+      now,
+      counterparties: this.opts.counterparties,
+      settingsFor: this.opts.settingsFor,
+      statementOf: (cp) => this.opts.book.statement(cp),
+      liveNodes: (cp) => this.live.get(cp)?.nodes()
     })
-    counterparties.sort((x, y) => (x.name ?? x.counterparty).localeCompare(y.name ?? y.counterparty))
-    return { ...(since !== undefined ? { since } : {}), generatedAt: now, counterparties }
   }
 
   async stop (): Promise<void> {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { computeAccounts, concludedPayments } from '../../src/accounts/compute.js'
 import { compareStatement, parseStatementEntry } from '../../src/accounts/compare.js'
 import { settingsForCounterparty } from '../../src/accounts/settings.js'
+import { buildReport } from '../../src/accounts/report.js'
 import type { StatementEntry } from '../../src/accounts/types.js'
 import type { TransactionRecord } from '../../src/ledger/types.js'
 import { hash, HOUR, NOON, rec, settings } from '../policy/fixtures.js'
@@ -95,4 +96,31 @@ test('settingsForCounterparty: a configured cap replaces the channel\'s for that
   assert.equal(settingsForCounterparty(s, list, CAROL).maxNetOutflowPerPeriod, 100)
   assert.equal(settingsForCounterparty(s, list, undefined).maxNetOutflowPerPeriod, 100)
   assert.equal(settingsForCounterparty(settings(), list, CAROL).maxNetOutflowPerPeriod, undefined)
+})
+
+test('buildReport: configured counterparties too, names, the cap in use, the statement judged', () => {
+  const records = [paid(1, 10_000, 'pending'), paid(1, 10_000), asked(3, 7_000), settled(3, 7_000), paid(6, 4_000, 'pending')]
+  const statements: Record<string, ReturnType<Parameters<typeof buildReport>[0]['statementOf']>> = {
+    [BOB]: { shared: true, entries: [mirrored(entry(1, { at: NOON - HOUR + 1 })), mirrored(entry(9))], problems: [], length: 2 },
+    [CAROL]: { shared: false, entries: [], problems: [], length: 0 }
+  }
+  const report = buildReport({
+    records,
+    now: NOON,
+    counterparties: [{ name: 'carol', swarmKey: CAROL, maxNetOutflowPerPeriod: 5 }],
+    settingsFor: (cp) => settings(cp === CAROL ? { maxNetOutflowPerPeriod: 5 } : {}),
+    statementOf: (cp) => statements[cp] as ReturnType<Parameters<typeof buildReport>[0]['statementOf']>,
+    liveNodes: (cp) => cp === BOB ? new Map([['03' + 'e'.repeat(64), 'C']]) : undefined
+  })
+  assert.deepEqual(report.counterparties.map((c) => c.name ?? c.counterparty), [BOB, 'carol'], 'unnamed by key, sorted')
+  const [bob, carol] = report.counterparties
+  assert.deepEqual(bob?.total, { paidSats: 10_000, paidCount: 1, receivedSats: 7_000, receivedCount: 1, netSats: 3_000 })
+  assert.deepEqual(bob?.cap, { usedSats: 10_000 + 4_000 - 7_000, periodStart: NOON - 86_400_000 + 1, periodEnd: NOON + 1 }, 'in flight counts; no cap set')
+  assert.equal(bob?.connected, true)
+  assert.deepEqual(bob?.nodes.map((n) => n.alias ?? n.publicKey.slice(0, 2)), ['03', 'C'])
+  assert.deepEqual(bob?.statement.problems.map((p) => p.kind), ['unknown'], 'entry 9 never happened; entry 1 agrees')
+  assert.equal(bob?.statement.agrees, false)
+  assert.deepEqual(carol?.total.netSats, 0)
+  assert.equal(carol?.cap.maxNetOutflowPerPeriod, 5)
+  assert.deepEqual([carol?.connected, carol?.statement.shared, carol?.statement.agrees], [false, false, false])
 })
