@@ -117,6 +117,8 @@ export class StatementBook {
       const t = theirs
       // Hypercore verifies every block and signed length; these say the history changed under us.
       const rewritten = (what: string) => (): void => { t.problems.push({ kind: 'rewritten', detail: `their statement ${what}` }) }
+      // Our replica keeps the fork id it followed: a rewrite stays visible after our restart.
+      if (core.fork > 0) t.problems.push({ kind: 'rewritten', detail: `their statement was truncated and rewritten (fork ${core.fork})` })
       const events = core as unknown as EventEmitter
       events.on('truncate', rewritten('was truncated (history rewritten)'))
       events.on('conflict', rewritten('was signed twice for the same length (forked)'))

@@ -65,6 +65,19 @@ describe('statements: replication and its bounds', () => {
     assert.equal(bob.statement(ALICE).length, 3, 'the first statement is still the one read')
   })
 
+  it('a writer that truncates its statement (to rewrite history) is flagged', async () => {
+    const alice = await book()
+    const bob = await book()
+    await alice.record(BOB, [entry(1), entry(2), entry(3)])
+    await bob.follow(ALICE, await alice.share(BOB, conns[0]), conns[1])
+    await eventually(() => bob.statement(ALICE).length === 3 ? true : undefined, 10_000, 'the three entries')
+    const { core } = await alice.ourCore(BOB)
+    await (core as unknown as { truncate (length: number): Promise<void> }).truncate(1)
+    await core.append(entry(7))
+    await eventually(async () => { await bob.sync(ALICE); return bob.statement(ALICE).problems.length > 0 ? true : undefined }, 10_000, 'the truncation noticed')
+    assert.deepEqual(bob.statement(ALICE).problems.map((p) => p.kind), ['rewritten'])
+  })
+
   it('a statement longer than the reader reads is refused before its blocks; a malformed entry stops the reading', async () => {
     const alice = await book()
     const bob = await book({ entries: 3, bytes: 1_000_000 })
