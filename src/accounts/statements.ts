@@ -122,7 +122,7 @@ export class StatementBook {
       const events = core as unknown as EventEmitter
       events.on('truncate', rewritten('was truncated (history rewritten)'))
       events.on('conflict', rewritten('was signed twice for the same length (forked)'))
-      events.on('append', () => { void this.sync(counterparty) })
+      events.on('append', () => { this.sync(counterparty).catch(() => {}) }) // a failed read is retried at the next sync
     }
     return theirs
   }

@@ -138,6 +138,13 @@ describe('accounts across operators: Alice (A, B) and Bob (C, D, E), each its ow
     }
     const a = (await cli(alice)).counterparties.find((c) => c.counterparty === bob.key) as CounterpartyReport
     const b = (await cli(bob)).counterparties.find((c) => c.counterparty === alice.key) as CounterpartyReport
+    // The table and the CSV say the same.
+    const table = await runToEnd(['accounts', '--config', alice.configDir])
+    assert.equal(table.code, 0, table.output)
+    assert.match(table.output, new RegExp(`^bob +${a.total.paidSats} \\(${a.total.paidCount}\\) +${a.total.receivedSats} \\(${a.total.receivedCount}\\) +${a.total.netSats} .* agrees$`, 'm'))
+    const csv = await runToEnd(['accounts', '--csv', '--config', bob.configDir])
+    assert.equal(csv.code, 0, csv.output)
+    assert.ok(csv.output.includes(`alice,${alice.key},${b.total.paidSats},${b.total.paidCount},${b.total.receivedSats},${b.total.receivedCount},${b.total.netSats},`), csv.output)
     assert.equal(a.name, 'bob')
     assert.equal(b.name, 'alice')
     assert.deepEqual(a.total, { paidSats: b.total.receivedSats, paidCount: b.total.receivedCount, receivedSats: b.total.paidSats, receivedCount: b.total.paidCount, netSats: -b.total.netSats })
