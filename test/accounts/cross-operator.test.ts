@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { existsSync } from 'node:fs'
 import Corestore from 'corestore'
@@ -192,6 +192,17 @@ describe('accounts across operators: Alice (A, B) and Bob (C, D, E), each its ow
     const after = await withOther(bob, alice) as CounterpartyReport
     assert.deepEqual(after.total, before.total)
     assert.equal(after.cap.usedSats, before.cap.usedSats)
+  })
+
+  it('a statement replaced by another (Bob\'s statements wiped: a new core without the old history) is flagged as rewritten', async () => {
+    await bob.proc.stop()
+    await rm(join(bob.storage, 'statements'), { recursive: true, force: true })
+    await bob.restart()
+    const flagged = await eventually(async () => (await withOther(alice, bob))?.statement.problems.find((p) => p.kind === 'rewritten'), 30_000, 'Alice to flag the replaced statement')
+    assert.match(flagged.detail, /another statement/)
+    assert.match(await api(alice, '/metrics'), /tightrope_counterparty_statement_agrees\{counterparty="bob"\} 0\n/)
+    // Bob rebuilt his own statement of Alice from his ledger: hers still agrees with his ledger.
+    await eventually(async () => (await withOther(bob, alice))?.statement.agrees === true ? true : undefined, 30_000, 'Bob still agreeing with Alice')
   })
 
   it('the dashboard\'s accounts panel shows Bob, the net and the disagreement', async () => {
