@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { ACCOUNTS_PANEL_HTML, ACCOUNTS_PANEL_JS } from '../accounts/panel.js'
 
 /**
  * The dashboard: one page served by the daemon with everything it loads (uPlot for the charts,
@@ -77,7 +78,7 @@ export const DASHBOARD_HTML = `<!doctype html>
     <h2>Totals</h2>
     <div class="card"><dl class="totals" id="totals"></dl></div>
     <h2>Peers</h2>
-    <div class="card" id="peerlist"><p class="empty">No other instance connected.</p></div>
+    <div class="card" id="peerlist"><p class="empty">No other instance connected.</p></div>${ACCOUNTS_PANEL_HTML}
     <h2>Recent activity</h2>
     <ul id="events"></ul>
   </section>
@@ -294,7 +295,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   // The stored history catches up with what this tab missed (e.g. while it was in the background).
   setInterval(() => { if ($('login').hidden) void loadHistory().then(() => { for (const id of charts.keys()) drawChart(id) }).catch(() => {}) }, 60000)
   start()
-})()
+${ACCOUNTS_PANEL_JS}})()
 </script>
 </body>
 </html>

@@ -9,7 +9,7 @@ import type { PeerCounters } from '../swarm/cluster-swarm.js'
  * built on them): add, never rename. Counters come from the ledger, so they survive restarts.
  */
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
-const labels = (l: Record<string, string>): string => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(',')}}`
+export const labels = (l: Record<string, string>): string => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(',')}}`
 
 /** One notification target's delivery counters (src/notify). */
 export interface NotificationStats { target: string; sent: number; failed: number; dropped: number; retries: number }

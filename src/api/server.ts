@@ -14,6 +14,8 @@ import { ledgerTotals } from './totals.js'
 import { eventText } from './event-text.js'
 import { ASSETS } from './assets.js'
 import type { ShareHistory } from '../history/share-history.js'
+import type { AccountsService } from '../accounts/service.js'
+import { renderAccountsMetrics } from '../accounts/metrics.js'
 
 export interface ApiOptions {
   host: string
@@ -24,6 +26,8 @@ export interface ApiOptions {
   daemon: Daemon
   ledger: AuditLog
   swarm?: ClusterSwarm
+  /** Accounts across operators (GET /api/accounts, and in /metrics). */
+  accounts?: AccountsService
   /** Per notification target: deliveries sent, failed, dropped, retried. */
   notifications?: () => ReadonlyArray<NotificationStats>
   /** Each channel side's share over time, for the dashboard's charts. */
@@ -149,9 +153,15 @@ async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage
       }
       case '/api/summary':
         return json(200, ledgerTotals(opts.ledger.allTransactions()))
+      case '/api/accounts': {
+        if (!opts.accounts) return json(404, { error: 'accounts are not kept by this instance' })
+        const since = timeParam(q, 'since')
+        return json(200, opts.accounts.report(since))
+      }
       case '/metrics':
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        return void res.end(renderMetrics(buildStatus(opts.daemon, opts.swarm), opts.ledger.allTransactions(), opts.daemon.rpcStats, opts.swarm?.counters, opts.notifications?.() ?? []))
+        return void res.end(renderMetrics(buildStatus(opts.daemon, opts.swarm), opts.ledger.allTransactions(), opts.daemon.rpcStats, opts.swarm?.counters, opts.notifications?.() ?? []) +
+          (opts.accounts ? renderAccountsMetrics(opts.accounts.report()) : ''))
       case '/api/stream':
         return stream(opts, streams, res)
       default:

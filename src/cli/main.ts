@@ -15,6 +15,8 @@ import { configCheck } from './commands/config-check/handler.js'
 import { help as configReloadHelp, parseConfigReload } from './commands/config-reload/options.js'
 import { configReload } from './commands/config-reload/handler.js'
 import { VERSION } from '../package-root.js'
+import { help as accountsHelp, parseAccounts } from './commands/accounts/options.js'
+import { accounts } from './commands/accounts/handler.js'
 
 const HELP = `Usage: tightrope <command> [options]
 
@@ -22,6 +24,7 @@ Commands:
   demo          the spec's Alice-and-Bob story on this machine, nothing to configure
   start         run the daemon for the nodes in the config (--dry-run: decide, never pay)
   status        what the running daemon is doing and why (--json)
+  accounts      what each other operator and we paid each other, the net cap, statements checked
   audit         read the audit logs: audit events|transactions [--since] [--json|--csv] [--verify]
   config check  validate the config and print the settings in force for every node and channel
   config reload make the running daemon take a changed config without a restart (or SIGHUP it)
@@ -52,6 +55,7 @@ const commands: Record<string, Command> = {
   start: command(startHelp, parseStart, start),
   status: command(statusHelp, parseStatus, status),
   audit: command(auditHelp, parseAudit, (opts) => audit(opts)),
+  accounts: command(accountsHelp, parseAccounts, accounts),
   'config check': command(configCheckHelp, parseConfigCheck, configCheck),
   'config reload': command(configReloadHelp, parseConfigReload, configReload),
   'sim start': command(simStartHelp, parseSimStart, simStart)

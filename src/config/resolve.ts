@@ -32,7 +32,8 @@ export function settingsSource (limits: LimitsConfig, side: ChannelSide): Record
 
 export function resolveWithSources (limits: LimitsConfig, side: ChannelSide): { settings: Settings; sources: Record<keyof Settings, SettingsLayer> } {
   const settings: Settings = { ...limits.baseSettings }
-  const sources = Object.fromEntries(SETTING_KEYS.map((k) => [k, 'base'])) as Record<keyof Settings, SettingsLayer>
+  // A setting that may be unset (maxNetOutflowPerPeriod) has a source only where it is set.
+  const sources = Object.fromEntries(SETTING_KEYS.filter((k) => settings[k] !== undefined).map((k) => [k, 'base'])) as Record<keyof Settings, SettingsLayer>
   for (const [layer, entry] of layersFor(limits.idSettings, side)) {
     for (const key of SETTING_KEYS) {
       const value = entry[key]

@@ -4,7 +4,7 @@ import { certProblem, macaroonProblem } from './credentials.js'
 import { hostPortProblem, HOST_PORT_EXPECTED } from './host-port.js'
 import { DEFAULTS, DEFAULT_SETTINGS } from './defaults.js'
 import { notificationsSchema } from './notifications.js'
-import type { IdSettings, LimitsConfig, Settings, TightropeConfig } from './types.js'
+import type { CounterpartyConfig, IdSettings, LimitsConfig, Settings, TightropeConfig } from './types.js'
 
 /**
  * The configuration file: the original Tightrope's shape, so its users can copy their
@@ -84,7 +84,9 @@ export const settingsShape = {
   // LND refuses a cltv_limit above its default maximum of 2016 blocks; below 22 not even an
   // invoice with the smallest final CLTV delta LND accepts (18, plus 3 blocks of padding) fits.
   cltvLimit: z.preprocess(fromNumericString, z.number({ error: CLTV_EXPECTED }).int({ error: CLTV_EXPECTED }).min(22, { error: CLTV_EXPECTED }).max(2016, { error: CLTV_EXPECTED })),
-  maxRetryWait: duration({ bareUnitMs: 1, min: 1000, max: 7 * 86_400_000 })
+  maxRetryWait: duration({ bareUnitMs: 1, min: 1000, max: 7 * 86_400_000 }),
+  // Across operators (new): unset means no cap, as in the original.
+  maxNetOutflowPerPeriod: wholeNumber(0, 'expected a whole number of satoshis, 0 or more')
 }
 
 export const SETTING_KEYS = Object.keys(settingsShape) as Array<keyof Settings>
@@ -103,7 +105,8 @@ const baseSettingsShape = {
   refreshRate: S.refreshRate.prefault(D.refreshRate),
   paymentTimeout: S.paymentTimeout.prefault(D.paymentTimeout),
   cltvLimit: S.cltvLimit.prefault(D.cltvLimit),
-  maxRetryWait: S.maxRetryWait.prefault(D.maxRetryWait)
+  maxRetryWait: S.maxRetryWait.prefault(D.maxRetryWait),
+  maxNetOutflowPerPeriod: S.maxNetOutflowPerPeriod.optional()
 }
 
 const ID_EXPECTED = 'expected a node alias, a channel id or "alias:channelId"'
@@ -120,7 +123,8 @@ const idSettingsShape = {
   refreshRate: S.refreshRate.optional(),
   paymentTimeout: S.paymentTimeout.optional(),
   cltvLimit: S.cltvLimit.optional(),
-  maxRetryWait: S.maxRetryWait.optional()
+  maxRetryWait: S.maxRetryWait.optional(),
+  maxNetOutflowPerPeriod: S.maxNetOutflowPerPeriod.optional()
 }
 
 // --- balancePoint ± deadzone must stay inside the channel, or one threshold means nothing ---
@@ -193,6 +197,21 @@ const apiShape = {
   token: z.string({ error: 'expected a token of at least 16 characters' }).min(16, { error: 'expected a token of at least 16 characters' }).optional()
 }
 
+// --- counterparties (accounts across operators, src/accounts) ---
+const SWARM_KEY_EXPECTED = 'expected a swarm public key: 64 lowercase hex characters (tightrope accounts shows them)'
+const counterpartyShape = {
+  name: z.string({ error: 'expected a name' }).min(1, { error: 'expected a name' }).max(64, { error: 'expected a name of at most 64 characters' }),
+  swarmKey: z.string({ error: SWARM_KEY_EXPECTED }).regex(/^[0-9a-f]{64}$/, { error: SWARM_KEY_EXPECTED }),
+  maxNetOutflowPerPeriod: S.maxNetOutflowPerPeriod.optional()
+}
+const counterpartiesSchema = z.array(z.strictObject(counterpartyShape, { error: 'expected { "name": ..., "swarmKey": ..., "maxNetOutflowPerPeriod"?: ... }' }), { error: 'expected a list of counterparties' })
+  .superRefine((list, ctx) => {
+    list.forEach((c, i) => {
+      if (list.findIndex((o) => o.swarmKey === c.swarmKey) !== i) ctx.addIssue({ code: 'custom', path: [i, 'swarmKey'], message: 'expected each swarmKey once', input: c.swarmKey })
+      if (list.findIndex((o) => o.name === c.name) !== i) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'expected each name once', input: c.name })
+    })
+  }).prefault([])
+
 const SECRET_EXPECTED = 'expected a non-empty string: the secret your cluster shares'
 const topShape = {
   secret: z.string({ error: SECRET_EXPECTED }).min(1, { error: SECRET_EXPECTED }).prefault(DEFAULTS.secret),
@@ -206,7 +225,8 @@ const topShape = {
   limits: limitsSchema.prefault({}),
   swarm: z.strictObject(swarmShape, { error: objectOf('{ "bootstrap": [...] }') }).prefault({}),
   api: z.strictObject(apiShape, { error: objectOf('{ "host": ..., "port": ..., "token": ... }') }).prefault({}),
-  notifications: notificationsSchema
+  notifications: notificationsSchema,
+  counterparties: counterpartiesSchema
 }
 
 export const configSchema = z.strictObject(topShape, { error: 'expected a JSON object of settings' })
@@ -223,7 +243,8 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   swarm: Object.keys(swarmShape),
   api: Object.keys(apiShape),
   'notifications[]': ['url', 'secret', 'telegram', 'events', 'minTokens'],
-  'notifications[].telegram': ['botToken', 'chatId', 'apiUrl']
+  'notifications[].telegram': ['botToken', 'chatId', 'apiUrl'],
+  'counterparties[]': Object.keys(counterpartyShape)
 }
 
 // Compile-time guarantee that the schema produces exactly the documented types in types.ts.
@@ -231,4 +252,4 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 const schemaMatchesTypes: Same<z.output<typeof configSchema>, TightropeConfig> = true
 void schemaMatchesTypes
 
-export type { IdSettings, LimitsConfig as Limits, Settings, TightropeConfig }
+export type { CounterpartyConfig, IdSettings, LimitsConfig as Limits, Settings, TightropeConfig }

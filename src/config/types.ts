@@ -29,6 +29,11 @@ export interface Settings {
   cltvLimit: number
   /** Requester: the furthest a payer's retryAt may push our next request, ms (1 s .. 7 d). */
   maxRetryWait: number
+  /**
+   * Payer, across operators: most sats we may pay one counterparty (peer instance) net of what it
+   * paid us, per limitsPeriod, payments in flight included (whole number >= 0). Unset: no cap.
+   */
+  maxNetOutflowPerPeriod?: number
 }
 
 /** One entry of limits.idSettings: an id and only the settings it overrides. */
@@ -72,6 +77,14 @@ export interface ApiConfig {
   token?: string
 }
 
+/** A peer instance's operator, named (config `counterparties`), with its own net cap if set. */
+export interface CounterpartyConfig {
+  name: string
+  /** The instance's persistent swarm public key, 64 hex characters (see `tightrope accounts`). */
+  swarmKey: string
+  maxNetOutflowPerPeriod?: number
+}
+
 /** The validated configuration (original Tightrope's format + swarm + api), durations in ms. */
 export interface TightropeConfig {
   secret: string
@@ -82,4 +95,6 @@ export interface TightropeConfig {
   api: ApiConfig
   /** Webhooks and Telegram chats told of what needs attention (none by default). */
   notifications: NotificationTarget[]
+  /** Names (and net caps) for peer instances; unnamed ones are shown by key. */
+  counterparties: CounterpartyConfig[]
 }

@@ -3,6 +3,8 @@ import { rename, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import type { TightropeConfig } from '../config/schema.js'
 import { resolveSettings } from '../config/resolve.js'
+import { settingsForCounterparty } from '../accounts/settings.js'
+import { startAccounts, type AccountsService } from '../accounts/service.js'
 import { DEFAULT_API_PORT, PLACEHOLDER_SECRET } from '../config/defaults.js'
 import { AuditLog } from '../ledger/audit-log.js'
 import { storagePermissionProblems } from '../ledger/open-store.js'
@@ -16,7 +18,7 @@ import { ShareHistory } from '../history/share-history.js'
 import { startSampling } from '../history/sampler.js'
 
 /** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
-const QUIET_EVENTS = /^(starting|started|stopped|api_(listening|port_taken)|config_reload|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
+const QUIET_EVENTS = /^(starting|started|stopped|api_(listening|port_taken)|config_reload|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|statement_disagreement|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
 
 export interface Instance {
   daemon: Daemon
@@ -30,6 +32,7 @@ export interface Instance {
    * finish under the settings they started with. Recorded as a `config_reloaded` event.
    */
   reload (next: TightropeConfig): Promise<ReloadPlan>
+  accounts: AccountsService
   stop (): Promise<void>
 }
 
@@ -69,13 +72,15 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
   const daemon = await Daemon.start({
     nodes: config.lightningNodes,
     ledger,
-    settingsFor: (alias, channelId) => resolveSettings(current.limits, { alias, channelId }),
+    settingsFor: (alias, channelId, counterparty) => settingsForCounterparty(resolveSettings(current.limits, { alias, channelId }), current.counterparties, counterparty),
     refreshRateMs: config.limits.baseSettings.refreshRate,
     ...(opts.dryRun ? { dryRun: true } : {}),
     log: (line) => { if (verbose || QUIET_EVENTS.test(line.split(' ')[1] ?? '')) print(line) },
     onEvent: (event) => notifier.handle(event)
   }).catch(async (err: unknown) => { await notifier.stop(); throw err })
   emit = daemon.emit
+  const accounts = await startAccounts({ config, ledger, daemon, storagePath })
+    .catch(async (err: unknown) => { await daemon.stop(); await notifier.stop(); throw err })
   const history = await ShareHistory.open(join(storagePath, HISTORY_FILE))
   const stopSampling = startSampling(
     history,
@@ -94,6 +99,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       if (api) await rm(join(storagePath, API_FILE), { force: true })
       await api?.stop()
       await swarm?.stop()
+      await accounts.stop()
       await stopSampling()
       await daemon.stop()
       await notifier.stop()
@@ -115,7 +121,8 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
         ledger,
         ...(token ? { token } : {}),
         notifications: () => notifier.stats(),
-        history
+        history,
+        accounts
       }
       api = await ApiServer.start(apiOptions)
       if (api.portTaken !== undefined) daemon.emit('api_port_taken', { port: api.portTaken, listening: api.url, detail: `port ${api.portTaken} is in use (another instance?), so the API listens on ${api.url}; set api.port to choose one` })
@@ -137,7 +144,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       if (config.secret === PLACEHOLDER_SECRET) {
         daemon.emit('swarm_disabled', { reason: 'secret is still the placeholder "secret": set a long random secret (config/local.json or TIGHTROPE_SECRET) to join other instances' })
       } else {
-        swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), daemon })
+        swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), daemon, accounts })
         if (apiOptions) apiOptions.swarm = swarm // the API reads it on each request
       }
     }
@@ -168,6 +175,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     ...(swarm ? { swarm } : {}),
     ...(api ? { api } : {}),
     reload,
+    accounts,
     stop: stopAll
   }
 }

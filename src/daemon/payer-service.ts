@@ -24,18 +24,32 @@ function hashLockFor (ledger: Ledger): KeyedLock {
   return lock
 }
 
-type Base = { role: 'payer'; channelId: string; localPublicKey: string; remotePublicKey: string; tokens: number }
+/**
+ * One net-cap decision at a time per counterparty, instance-wide: its check and the 'pending'
+ * entry it leads to happen under this lock, so concurrent requests over several channels of the
+ * same counterparty each see the others' payments in flight (src/policy/net-cap.ts).
+ */
+const counterpartyLocks = new WeakMap<Ledger, KeyedLock>()
+function counterpartyLockFor (ledger: Ledger): KeyedLock {
+  let lock = counterpartyLocks.get(ledger)
+  if (lock === undefined) { lock = new KeyedLock(); counterpartyLocks.set(ledger, lock) }
+  return lock
+}
+
+type Base = { role: 'payer'; channelId: string; localPublicKey: string; remotePublicKey: string; tokens: number; counterparty?: string }
 
 /**
  * The payer's side of a rebalance, for one of our nodes: every check from our own view and our own
  * ledger, then a direct payment through that channel only, with no fee, bounded in time and CLTV.
  * Requests for the same channel are handled one at a time (channel lock), and requests for the
  * same payment hash one at a time across the instance (hash lock, always taken inside the channel
- * lock, so the two cannot wait on each other in a cycle).
+ * lock, so the two cannot wait on each other in a cycle); a cross-operator request's decision and
+ * its 'pending' entry also hold its counterparty's lock (innermost, taken last).
  */
 export class PayerService {
   private readonly lock = new KeyedLock()
   private readonly hashLock: KeyedLock
+  private readonly counterpartyLock: KeyedLock
   private readonly lookedUp = new Map<string, number>()
 
   constructor (
@@ -46,6 +60,7 @@ export class PayerService {
     private readonly dryRun = false
   ) {
     this.hashLock = hashLockFor(ledger)
+    this.counterpartyLock = counterpartyLockFor(ledger)
   }
 
   /** Resolves once the requests being handled (payments included) have ended. */
@@ -57,7 +72,7 @@ export class PayerService {
 
   private async handleNow (req: PayRequest): Promise<PayResponse> {
     const me = this.node.identity
-    const base: Base = { role: 'payer', channelId: req.channelId, localPublicKey: me.publicKey, remotePublicKey: req.requesterPublicKey, tokens: req.tokens }
+    const base: Base = { role: 'payer', channelId: req.channelId, localPublicKey: me.publicKey, remotePublicKey: req.requesterPublicKey, tokens: req.tokens, ...(req.counterparty !== undefined ? { counterparty: req.counterparty } : {}) }
     const refuse = async (reason: string, detail: string, retryAt?: number, paymentHash?: string): Promise<PayResponse> => {
       await this.ledger.appendTransaction({ ...base, status: 'refused', reason, detail, ...(paymentHash ? { paymentHash } : {}) })
       this.emit('payment_refused', { channelId: req.channelId, node: me.alias, reason, detail, ...(retryAt ? { retryAt } : {}) })
@@ -82,21 +97,26 @@ export class PayerService {
       if (channel.remotePublicKey !== req.requesterPublicKey) {
         return refuse('notChannelPartner', `channel ${req.channelId} of ${me.alias} does not lead to the requesting node`, undefined, invoice.paymentHash)
       }
-      const settings = this.settingsFor(me.alias, req.channelId)
-      const check = checkPayRequest({
-        invoice,
-        requestedTokens: req.tokens,
-        channel,
-        settings,
-        records: this.ledger.allTransactions(),
-        now: Date.now(),
-        ...(me.network !== undefined ? { network: me.network } : {})
+      const settings = this.settingsFor(me.alias, req.channelId, req.counterparty)
+      // Without a counterparty the key is the hash, already held: no extra serialization.
+      const decided = await this.counterpartyLock.run(req.counterparty ?? `hash:${invoice.paymentHash}`, async (): Promise<PayResponse | undefined> => {
+        const check = checkPayRequest({
+          invoice,
+          requestedTokens: req.tokens,
+          channel,
+          settings,
+          records: this.ledger.allTransactions(),
+          now: Date.now(),
+          ...(me.network !== undefined ? { network: me.network } : {}),
+          ...(req.counterparty !== undefined ? { counterparty: req.counterparty } : {})
+        })
+        if (!check.ok) return refuse(check.reason, check.detail, check.retryAt, invoice.paymentHash)
+        if (this.dryRun) return refuse('dryRun', `dry run: would pay ${req.tokens} sat over ${req.channelId}`, undefined, invoice.paymentHash)
+        // Durable before the money moves: after a crash, the pending entry says what to reconcile.
+        await this.ledger.appendTransaction({ ...base, status: 'pending', paymentHash: invoice.paymentHash, fee: 0 })
+        return undefined
       })
-      if (!check.ok) return refuse(check.reason, check.detail, check.retryAt, invoice.paymentHash)
-      if (this.dryRun) return refuse('dryRun', `dry run: would pay ${req.tokens} sat over ${req.channelId}`, undefined, invoice.paymentHash)
-
-      // Durable before the money moves: after a crash, the pending entry says what to reconcile.
-      await this.ledger.appendTransaction({ ...base, status: 'pending', paymentHash: invoice.paymentHash, fee: 0 })
+      if (decided !== undefined) return decided
       this.emit('payment_started', { channelId: req.channelId, node: me.alias, tokens: req.tokens, paymentHash: invoice.paymentHash })
       const outcome = await this.node.payDirect({ request: req.request, channelId: req.channelId, timeoutMs: settings.paymentTimeout, cltvLimit: settings.cltvLimit })
       return this.record(base, invoice.paymentHash, outcome)
@@ -165,7 +185,7 @@ export class PayerService {
     const entry = latestByHash(this.ledger.allTransactions(), 'payer').get(paymentHash.toLowerCase())
     if (!entry || entry.status !== 'pending') return false
     const state = await this.node.getPaymentState(paymentHash)
-    const base: Base = { role: 'payer', channelId: entry.channelId, localPublicKey: entry.localPublicKey, remotePublicKey: entry.remotePublicKey, tokens: entry.tokens }
+    const base: Base = { role: 'payer', channelId: entry.channelId, localPublicKey: entry.localPublicKey, remotePublicKey: entry.remotePublicKey, tokens: entry.tokens, ...(entry.counterparty !== undefined ? { counterparty: entry.counterparty } : {}) }
     if (state.status === 'pending' || (state.status === 'unknown' && !unknownNeverHappened)) return false
     if (state.status === 'unknown') {
       // LND never started it (we stopped between the ledger entry and the RPC): it did not happen.

@@ -9,8 +9,11 @@ export interface Ledger {
   events? (query?: { since?: number; type?: string; offset?: number; limit?: number }): Promise<unknown>
 }
 
-/** Settings in force for one side of a channel: (our node's alias, channel id) → Settings. */
-export type SettingsFor = (alias: string, channelId: string) => Settings
+/**
+ * Settings in force for one side of a channel: (our node's alias, channel id) → Settings; with a
+ * counterparty (the peer instance's swarm key), its own maxNetOutflowPerPeriod, if configured.
+ */
+export type SettingsFor = (alias: string, channelId: string, counterparty?: string) => Settings
 
 export interface PayRequest {
   channelId: string
@@ -19,6 +22,8 @@ export interface PayRequest {
   payerPublicKey: string
   request: string
   tokens: number
+  /** The peer instance (swarm key, hex) that sent the request; absent when it is our own node. */
+  counterparty?: string
 }
 
 export type PayResponse =
@@ -31,6 +36,8 @@ export type PayResponse =
 
 /** Whoever can pay for the far end of a channel: our own payer service, or (later) a peer. */
 export interface PayerLink {
+  /** The peer instance (swarm key, hex) that would pay; absent for our own nodes. */
+  counterparty?: string
   requestPayment (request: PayRequest): Promise<PayResponse>
 }
 

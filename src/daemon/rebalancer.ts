@@ -221,7 +221,9 @@ export class Rebalancer {
     try {
       await this.opts.ledger.appendTransaction({
         role: 'requester', status: 'requested', channelId: side.channelId, localPublicKey: side.localPublicKey,
-        remotePublicKey: side.remotePublicKey, tokens, paymentHash: invoice.paymentHash
+        remotePublicKey: side.remotePublicKey, tokens, paymentHash: invoice.paymentHash,
+        // Which peer instance we asked: the accounts across operators count this payment with it.
+        ...(payer.counterparty !== undefined ? { counterparty: payer.counterparty } : {})
       })
     } catch (err) {
       // Not recorded, not asked: withdraw the invoice so no payment can arrive unrecorded.

@@ -31,7 +31,7 @@ export interface VerifyResult { ok: boolean; eventCount: number; transactionCoun
  * (which is exactly what is on disk, so limits are the same before and after a restart) could not
  * be matched against real channels, nodes and payment hashes.
  */
-const LIMIT_FIELDS = new Set(['kind', 'at', 'role', 'status', 'channelId', 'localPublicKey', 'tokens', 'paymentHash'])
+const LIMIT_FIELDS = new Set(['kind', 'at', 'role', 'status', 'channelId', 'localPublicKey', 'tokens', 'paymentHash', 'counterparty'])
 /** Event fields the readers filter on. */
 const EVENT_FIELDS = new Set(['kind', 'at', 'type'])
 

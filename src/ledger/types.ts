@@ -20,6 +20,12 @@ export interface TransactionRecord {
   /** Why a payment was refused or failed: a stable code such as 'maxAmountPerPeriod'. */
   reason?: string
   detail?: string
+  /**
+   * The swarm key (hex) of the peer instance on the other side of a cross-operator payment: on the
+   * payer's entries, the instance that asked; on the requester's 'requested' entry, the instance
+   * asked. Absent when both nodes are ours. See src/accounts.
+   */
+  counterparty?: string
 }
 
 /** An entry of the event log: anything worth an operator's attention. */

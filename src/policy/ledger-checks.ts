@@ -1,6 +1,7 @@
 import { lastPaymentAt, pendingPayments, priorAttempt } from './history.js'
 import { periodUsage, periodWindow } from './limits.js'
 import { checkPeriodLimits } from './period-limits.js'
+import { checkNetOutflow, netUsage } from './net-cap.js'
 import { refuse, type PayCheck } from './payer-types.js'
 
 function keyOf (input: Parameters<PayCheck>[0]): { channelId: string; localPublicKey: string } {
@@ -41,4 +42,12 @@ export const withinPeriodLimits: PayCheck = (input) => {
   const window = periodWindow(input.settings, input.now)
   const usage = periodUsage(input.records, keyOf(input), window)
   return checkPeriodLimits(usage, input.invoice.tokens ?? 0, input.settings, window)
+}
+
+/** Across operators: what we paid this counterparty minus what it paid us stays within the cap. */
+export const withinNetOutflowCap: PayCheck = (input) => {
+  const cap = input.settings.maxNetOutflowPerPeriod
+  if (input.counterparty === undefined || cap === undefined) return undefined
+  const window = periodWindow(input.settings, input.now)
+  return checkNetOutflow(netUsage(input.records, input.counterparty, window), input.invoice.tokens ?? 0, cap, input.settings, window)
 }

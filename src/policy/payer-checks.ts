@@ -2,7 +2,7 @@ import { aboveLocalReserve, channelActive, keepsBalancePoint, withinMaxTransacti
 import {
   invoiceCltvWithinLimit, invoiceForPartner, invoiceHasAmount, invoiceMatchesRequest, invoiceNetwork, invoiceNotExpired, invoiceWellFormed
 } from './invoice-checks.js'
-import { minTimeElapsed, notPaidBefore, nothingPending, withinPeriodLimits } from './ledger-checks.js'
+import { minTimeElapsed, notPaidBefore, nothingPending, withinNetOutflowCap, withinPeriodLimits } from './ledger-checks.js'
 import { refuse, type PayCheck, type PayCheckResult, type PayRequestInput } from './payer-types.js'
 import { settingsProblem } from './settings-check.js'
 
@@ -24,7 +24,7 @@ const settingsUsable: PayCheck = ({ settings }) => {
  * 5. our per-payment setting: maxTransactionSize;
  * 6. our view of the channel: active, reserve kept, balance point kept;
  * 7. our ledger: hash never attempted, nothing pending, minTimeBetweenPayments, then the count
- *    and amount limits for the period.
+ *    and amount limits for the period, then (a cross-operator request) the net outflow cap.
  * Timing refusals come last so that their retryAt is only offered when nothing permanent is wrong.
  */
 export const PAY_CHECKS: ReadonlyArray<readonly [string, PayCheck]> = [
@@ -43,7 +43,8 @@ export const PAY_CHECKS: ReadonlyArray<readonly [string, PayCheck]> = [
   ['notPaidBefore', notPaidBefore],
   ['nothingPending', nothingPending],
   ['minTimeElapsed', minTimeElapsed],
-  ['withinPeriodLimits', withinPeriodLimits]
+  ['withinPeriodLimits', withinPeriodLimits],
+  ['withinNetOutflowCap', withinNetOutflowCap]
 ]
 
 /**

@@ -20,7 +20,8 @@ export const PAY_REFUSAL_REASONS = [
   'paymentPending',
   'minTimeBetweenPayments',
   'maxTransactionsPerPeriod',
-  'maxAmountPerPeriod'
+  'maxAmountPerPeriod',
+  'maxNetOutflowPerPeriod'
 ] as const
 export type PayRefusalReason = typeof PAY_REFUSAL_REASONS[number]
 
@@ -71,6 +72,8 @@ export interface PayRequestInput {
   paymentInFlight?: boolean
   /** The network the payer's node runs on. When given, the invoice must name the same one. */
   network?: string
+  /** The peer instance (swarm key) asking, for a cross-operator payment: its net cap applies. */
+  counterparty?: string
 }
 
 /** A single check: undefined when it passes. */

@@ -34,5 +34,8 @@ export function settingsProblem (s: Settings): string | undefined {
       : `cltvLimit must be a whole number of blocks > 0 (got ${String(s.cltvLimit)})`) ??
     (Number.isFinite(s.maxRetryWait) && s.maxRetryWait >= 0
       ? undefined
-      : `maxRetryWait must be a finite number of ms >= 0 (got ${String(s.maxRetryWait)})`)
+      : `maxRetryWait must be a finite number of ms >= 0 (got ${String(s.maxRetryWait)})`) ??
+    (s.maxNetOutflowPerPeriod === undefined || (typeof s.maxNetOutflowPerPeriod === 'number' && s.maxNetOutflowPerPeriod >= 0)
+      ? undefined
+      : `maxNetOutflowPerPeriod must be unset or a number >= 0 (got ${String(s.maxNetOutflowPerPeriod)})`)
 }

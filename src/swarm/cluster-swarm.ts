@@ -12,6 +12,7 @@ import type { PayerLink, PayResponse } from '../daemon/ports.js'
 import { NODE_RETRY_MS } from '../daemon/payer-service.js'
 import type { InvoiceFacts } from '../lightning/decode-invoice.js'
 import { hostOf, isLoopbackHost } from '../config/host-port.js'
+import type { AccountsService } from '../accounts/service.js'
 
 export interface ClusterSwarmOptions {
   secret: string
@@ -24,6 +25,8 @@ export interface ClusterSwarmOptions {
   authTimeoutMs?: number
   requestTimeoutMs?: number
   budget?: BudgetLimits
+  /** Accounts across operators: told of each member connection and of the statement key it sends. */
+  accounts?: Pick<AccountsService, 'onPeer' | 'onPeerGone' | 'onTheirKey'>
 }
 
 export interface PeerCounters {
@@ -153,6 +156,13 @@ export class ClusterSwarm {
       ...(this.opts.requestTimeoutMs ? { requestTimeoutMs: this.opts.requestTimeoutMs } : {})
     })
     this.peers.add(peer)
+    const accounts = this.opts.accounts
+    if (accounts) {
+      // Statements are shared with members only: nothing of them before the membership proof.
+      peer.on('authenticated', () => accounts.onPeer(peer.remoteKey, conn, (key) => peer.sendStatementKey(key), () => peer.provenNodes))
+      peer.on('statementKey', (key: Buffer) => accounts.onTheirKey(peer.remoteKey, key, conn))
+      peer.on('close', () => accounts.onPeerGone(peer.remoteKey, conn))
+    }
     peer.on('authenticated', () => {
       const members = [...this.peers].filter((p) => p.authenticated && !p.closed)
       if (members.length <= MAX_AUTHENTICATED) return
@@ -182,7 +192,7 @@ export class ClusterSwarm {
     }
     for (const peer of this.peers) {
       if (peer.authenticated && !peer.closed && peer.provenNodes.has(nodePublicKey)) {
-        return { requestPayment: (req) => peer.requestPayment({ channelId: req.channelId, invoice: req.request, tokens: req.tokens }) }
+        return { counterparty: peer.remoteKey, requestPayment: (req) => peer.requestPayment({ channelId: req.channelId, invoice: req.request, tokens: req.tokens }) }
       }
     }
     // Not proven (yet): a claim for it that was not worth checking before is now (once per session).
@@ -218,7 +228,7 @@ export class ClusterSwarm {
     if (!side && peer.provenSince(invoice.destination) > Date.now() - JUST_PROVEN_MS) side = await this.waitFor(find, JUST_PROVEN_MS)
     const payer = side && daemon.payers.get(side.localPublicKey)
     if (side && payer) {
-      return answer(await payer.handle({ channelId: request.channelId, requesterPublicKey: invoice.destination, payerPublicKey: side.localPublicKey, request: request.invoice, tokens: request.tokens }))
+      return answer(await payer.handle({ channelId: request.channelId, requesterPublicKey: invoice.destination, payerPublicKey: side.localPublicKey, request: request.invoice, tokens: request.tokens, counterparty: peer.remoteKey }))
     }
     // Not among the channels we watch: unknown, unless one of our nodes is down (its channels are
     // not listed then) and it might be there.

@@ -9,7 +9,7 @@ import c from 'compact-encoding'
 /** Fits the largest message: a nodes message with 64 claims is at most 17,540 bytes. */
 export const MAX_FRAME = 20 * 1024
 
-export const MessageType = { payInvoice: 1, paymentResult: 2, nodes: 3 } as const
+export const MessageType = { payInvoice: 1, paymentResult: 2, nodes: 3, statement: 4 } as const
 
 export interface Envelope { seq: number; type: number; body: Uint8Array }
 

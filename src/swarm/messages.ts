@@ -154,3 +154,11 @@ export const nodesUpdate = struct<NodesUpdate>([['agent', boundedString(MAX_ALIA
 export function helloVersion (bytes: Uint8Array): number | undefined {
   try { return c.uint.decode({ start: 0, end: bytes.length, buffer: bytes }) } catch { return undefined }
 }
+
+/**
+ * The public key of the statement core the sender keeps about the receiver (src/accounts): the
+ * receiver replicates it read-only over this connection. At most one per connection.
+ */
+export interface StatementKey { key: Uint8Array }
+
+export const statementKey = struct<StatementKey>([['key', c.fixed32]])

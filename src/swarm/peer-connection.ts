@@ -6,7 +6,8 @@ import type { SwarmConnection } from 'hyperswarm'
 import { membershipProof, nodeProofMessage, type SwarmKeys } from './keys.js'
 import {
   hello as helloCodec, helloVersion, isNodeKey, MAX_ALIAS, MAX_NODES, nodesUpdate as nodesCodec, payInvoice as payInvoiceCodec,
-  paymentResult as paymentResultCodec, PROTOCOL, PROTOCOL_VERSION, truncateUtf8, type NodeClaim, type NodesUpdate, type PayInvoice, type PaymentResult
+  paymentResult as paymentResultCodec, PROTOCOL, PROTOCOL_VERSION, statementKey as statementKeyCodec, truncateUtf8, type NodeClaim, type NodesUpdate,
+  type PayInvoice, type PaymentResult, type StatementKey
 } from './messages.js'
 import { decodeWith, encodeEnvelope, encodeWith, MessageType, parseFrame } from './envelope.js'
 import type { RequestBudget } from './budget.js'
@@ -21,7 +22,7 @@ export const AUTH_TIMEOUT_MS = 10_000
 /** A request the peer has not answered by then is given up ('lost'): the requester withdraws its invoice. */
 export const REQUEST_TIMEOUT_MS = 60_000
 /** The messages a connection accepts after the handshake, by envelope type. */
-export const FRAME_CODECS = { [MessageType.payInvoice]: payInvoiceCodec, [MessageType.paymentResult]: paymentResultCodec, [MessageType.nodes]: nodesCodec }
+export const FRAME_CODECS = { [MessageType.payInvoice]: payInvoiceCodec, [MessageType.paymentResult]: paymentResultCodec, [MessageType.nodes]: nodesCodec, [MessageType.statement]: statementKeyCodec }
 
 /** Reasons a request is refused before any payment decision: no RPC, no ledger entry, only counted. */
 export type EarlyRefusal = 'invalidInvoice' | 'unprovenNode' | 'busy' | 'rate' | 'unknownChannel' | 'nodeUnavailable'
@@ -79,6 +80,7 @@ export class PeerConnection extends EventEmitter {
   private nextRequestId = 1
   private announced = false
   private authTimer: NodeJS.Timeout | undefined
+  private statementKeyReceived = false
   private readonly waiting = new Map<number, { resolve: (r: PayResponse) => void; timer: NodeJS.Timeout }>()
 
   constructor (private readonly opts: PeerConnectionOptions) {
@@ -167,7 +169,7 @@ export class PeerConnection extends EventEmitter {
     // Protomux delivers messages only after the open, and the hello is checked synchronously in
     // onopen: anything here from an unauthenticated peer means it failed and is being dropped.
     if (!this.authenticated || this.closed) return
-    const frame = parseFrame<PayInvoice | PaymentResult | NodesUpdate>(bytes, this.recvSeq, FRAME_CODECS)
+    const frame = parseFrame<PayInvoice | PaymentResult | NodesUpdate | StatementKey>(bytes, this.recvSeq, FRAME_CODECS)
     if (!frame.ok) {
       if (frame.bad) return this.bad(frame.reason)
       this.recvSeq = frame.seq // a type we do not know (a newer peer's): ignored, not held against it
@@ -176,6 +178,7 @@ export class PeerConnection extends EventEmitter {
     this.recvSeq = frame.seq
     if (frame.type === MessageType.payInvoice) return void this.onPayInvoice(frame.message as PayInvoice)
     if (frame.type === MessageType.nodes) return void this.onNodes(frame.message as NodesUpdate)
+    if (frame.type === MessageType.statement) return this.onStatementKey(frame.message as StatementKey)
     return this.onPaymentResult(frame.message as PaymentResult)
   }
 
@@ -281,6 +284,18 @@ export class PeerConnection extends EventEmitter {
     } finally {
       slot.release()
     }
+  }
+
+  /** Sends the key of the statement we keep about this peer (src/accounts). */
+  sendStatementKey (key: Uint8Array): void {
+    if (this.authenticated) this.send(MessageType.statement, encodeWith(statementKeyCodec, { key }))
+  }
+
+  /** The key of the statement the peer keeps about us: once per connection (a second is a bad message). */
+  private onStatementKey (m: StatementKey): void {
+    if (this.statementKeyReceived) return this.bad('a second statement key on this connection')
+    this.statementKeyReceived = true
+    this.emit('statementKey', Buffer.from(m.key))
   }
 
   private reply (result: PaymentResult): void {

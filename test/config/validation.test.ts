@@ -165,7 +165,8 @@ describe('what is accepted, and what it becomes', () => {
       swarm: { bootstrap: [] },
       // No port: unset means 8470, or a free port when 8470 is taken (the operator did not choose it).
       api: { host: '127.0.0.1' },
-      notifications: []
+      notifications: [],
+      counterparties: []
     })
   })
 

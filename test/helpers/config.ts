@@ -12,6 +12,8 @@ export interface ConfigOverrides {
   verbose?: boolean
   apiHost?: string
   apiToken?: string
+  /** Config `counterparties` (src/accounts). */
+  counterparties?: unknown[]
 }
 
 /**
@@ -29,7 +31,8 @@ export async function writeConfigDir (dir: string, cluster: SimCluster, aliases:
     audit: { storage: { path: o.storage ?? join(dir, 'storage') }, verboseScreenLogging: o.verbose ?? true },
     limits: { baseSettings: { minTimeBetweenPayments: '0s', refreshRate: 1, ...o.baseSettings }, idSettings: o.idSettings ?? [] },
     swarm: { bootstrap: cluster.bootstrap },
-    api: { host: '127.0.0.1', port: 0, ...(o.apiToken ? { token: o.apiToken } : {}), ...(o.apiHost ? { host: o.apiHost } : {}) }
+    api: { host: '127.0.0.1', port: 0, ...(o.apiToken ? { token: o.apiToken } : {}), ...(o.apiHost ? { host: o.apiHost } : {}) },
+    ...(o.counterparties ? { counterparties: o.counterparties } : {})
   }, null, 2))
   return configDir
 }

@@ -158,6 +158,12 @@ const cases: Case[] = [
     reason: 'maxAmountPerPeriod',
     retryAt: undefined
   },
+  {
+    name: 'net cap: what we paid this counterparty, net of what it paid us, plus this invoice, above maxNetOutflowPerPeriod',
+    input: { settings: settings({ maxNetOutflowPerPeriod: 25_000 }), counterparty: 'b'.repeat(64), records: [rec({ paymentHash: hash(5), at: NOON - 2 * HOUR, tokens: 10_000, counterparty: 'b'.repeat(64) })] },
+    reason: 'maxNetOutflowPerPeriod',
+    retryAt: NOON - 2 * HOUR + DAY
+  },
   // order: the first failing check in PAY_CHECKS wins
   { name: 'order: wrong destination before expiry', input: invoice({ destination: PAYER_KEY, expiresAt: NOON - 1 }), reason: 'wrongDestination' },
   { name: 'order: amount mismatch before destination', input: { ...invoice({ destination: PAYER_KEY }), requestedTokens: 1 }, reason: 'amountMismatch' },

@@ -43,7 +43,8 @@ async function read (opts: AuditOptions): Promise<{ entries: Entry[]; source: st
   }
 }
 
-function csv (entries: Entry[]): string {
+/** Rows as CSV, one column per key seen, every cell escaped for a terminal (also `tightrope accounts`). */
+export function csv (entries: Entry[]): string {
   const columns = [...new Set(entries.flatMap((e) => Object.keys(e)))]
   const cell = (v: unknown): string => {
     const s = v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v)

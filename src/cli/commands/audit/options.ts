@@ -38,14 +38,7 @@ export function parseAudit (argv: string[], now = Date.now()): AuditOptions | 'h
   if (log !== 'events' && log !== 'transactions') throw new UsageError(`expected "events" or "transactions", got ${log ? `"${log}"` : 'nothing'}`)
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`)
   if (values.json && values.csv) throw new UsageError('--json and --csv: choose one')
-  let since: number | undefined
-  if (values.since !== undefined) {
-    const back = parseDuration(values.since, 1000)
-    const at = Date.parse(values.since)
-    if (/[smhd]$/.test(values.since) && back.ok) since = now - back.ms
-    else if (Number.isFinite(at)) since = at
-    else throw new UsageError(`--since: expected an ISO 8601 date or a duration like "1h", got "${values.since}"`)
-  }
+  const since = values.since !== undefined ? parseSince(values.since, now) : undefined
   const limit = values.limit === undefined ? 1000 : Number(values.limit)
   if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError(`--limit: expected a whole number from 1 to 100000, got "${values.limit}"`)
   return {
@@ -56,4 +49,13 @@ export function parseAudit (argv: string[], now = Date.now()): AuditOptions | 'h
     ...(values.channel ? { channel: values.channel } : {}),
     ...configFlags(values)
   }
+}
+
+/** --since: an ISO 8601 date, or a duration back from now ("1h", "2d"); ms since epoch. */
+export function parseSince (value: string, now: number): number {
+  const back = parseDuration(value, 1000)
+  const at = Date.parse(value)
+  if (/[smhd]$/.test(value) && back.ok) return now - back.ms
+  if (Number.isFinite(at)) return at
+  throw new UsageError(`--since: expected an ISO 8601 date or a duration like "1h", got "${value}"`)
 }

@@ -1,0 +1,78 @@
+import type { TransactionRecord } from '../ledger/types.js'
+import { latestByHash } from '../policy/history.js'
+import { counterpartyByHash } from './counterparty.js'
+import type { Flows, StatementEntry } from './types.js'
+
+const emptyFlows = (): Flows => ({ paidSats: 0, paidCount: 0, receivedSats: 0, receivedCount: 0, netSats: 0 })
+
+function add (f: Flows, e: StatementEntry): void {
+  if (e.direction === 'paid') { f.paidSats += e.tokens; f.paidCount++ } else { f.receivedSats += e.tokens; f.receivedCount++ }
+  f.netSats = f.paidSats - f.receivedSats
+}
+
+/**
+ * Every concluded cross-operator payment in our ledger, per counterparty, as statement entries
+ * from our side, in ledger order of their conclusion. Payer: our payment's current state
+ * succeeded or failed. Requester: our invoice settled (succeeded), or the request ended otherwise
+ * after the counterparty was asked (failed, expired). Refusals and payments in flight are not in it.
+ */
+export function concludedPayments (records: readonly TransactionRecord[]): Map<string, StatementEntry[]> {
+  const owner = counterpartyByHash(records)
+  const out = new Map<string, Array<StatementEntry & { order: number }>>()
+  const order = new Map<TransactionRecord, number>()
+  records.forEach((r, i) => order.set(r, i))
+  const push = (key: string, r: TransactionRecord, direction: StatementEntry['direction'], outcome: StatementEntry['outcome']): void => {
+    const list = out.get(key) ?? []
+    list.push({ paymentHash: (r.paymentHash as string).toLowerCase(), channelId: r.channelId, tokens: r.tokens, direction, at: r.at, outcome, order: order.get(r) ?? 0 })
+    out.set(key, list)
+  }
+  for (const [hash, r] of latestByHash(records, 'payer')) {
+    const key = owner.get(hash)
+    if (key === undefined) continue
+    if (r.status === 'succeeded' || r.status === 'failed') push(key, r, 'paid', r.status)
+  }
+  for (const [hash, r] of latestByHash(records, 'requester')) {
+    const key = owner.get(hash)
+    if (key === undefined) continue
+    if (r.status === 'succeeded') push(key, r, 'received', 'succeeded')
+    else if (r.status === 'failed' || r.status === 'expired') push(key, r, 'received', 'failed')
+  }
+  return new Map([...out].map(([k, list]) => [k, list.sort((a, b) => a.order - b.order).map(({ order: _o, ...e }) => e)]))
+}
+
+export interface Account {
+  counterparty: string
+  /** Over the whole span asked for. */
+  total: Flows
+  /** Per channel, by channel id. */
+  channels: Record<string, Flows>
+  /** Payments with it we started that have no outcome yet (ours paying it). */
+  inFlightSats: number
+}
+
+/**
+ * The accounts with each counterparty from our own ledger only: succeeded payments, paid and
+ * received, total and per channel, those concluded at or after `since` (ms; all when undefined).
+ */
+export function computeAccounts (records: readonly TransactionRecord[], since?: number): Map<string, Account> {
+  const out = new Map<string, Account>()
+  const accountOf = (key: string): Account => {
+    let a = out.get(key)
+    if (a === undefined) { a = { counterparty: key, total: emptyFlows(), channels: {}, inFlightSats: 0 }; out.set(key, a) }
+    return a
+  }
+  for (const [key, entries] of concludedPayments(records)) {
+    const a = accountOf(key)
+    for (const e of entries) {
+      if (e.outcome !== 'succeeded' || (since !== undefined && e.at < since)) continue
+      add(a.total, e)
+      add(a.channels[e.channelId] ??= emptyFlows(), e)
+    }
+  }
+  const owner = counterpartyByHash(records)
+  for (const [hash, r] of latestByHash(records, 'payer')) {
+    const key = owner.get(hash)
+    if (key !== undefined && r.status === 'pending') accountOf(key).inFlightSats += r.tokens
+  }
+  return out
+}

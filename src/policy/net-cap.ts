@@ -1,0 +1,66 @@
+import type { Settings } from '../config/types.js'
+import type { TransactionRecord } from '../ledger/types.js'
+import { counterpartyByHash } from '../accounts/counterparty.js'
+import { latestByHash } from './history.js'
+import type { PeriodWindow } from './limits.js'
+import { refuse, type PayRefusal } from './payer-types.js'
+
+/** One payment between us and a counterparty: + we paid it, - it paid us. */
+export interface NetFlow { at: number; tokens: number }
+
+export interface NetUsage {
+  /** Sats we paid the counterparty (succeeded or still in flight) within the window. */
+  paid: number
+  /** Sats it paid us (our invoice settled) within the window. */
+  received: number
+  /** paid - received. */
+  net: number
+  /** Every counted payment, oldest first (for a rolling window's retryAt). */
+  flows: NetFlow[]
+}
+
+/**
+ * What we paid one counterparty minus what it paid us within `window`, from our ledger only.
+ * Paid: our payer attempts for it whose current state is pending or succeeded (a payment in flight
+ * may still succeed, so it counts until known to have failed). Received: our requests it paid,
+ * i.e. our invoice settled ('succeeded'). A payment counts at the time of its current state.
+ */
+export function netUsage (records: readonly TransactionRecord[], counterparty: string, window: PeriodWindow): NetUsage {
+  const owner = counterpartyByHash(records)
+  const inWindow = (r: TransactionRecord): boolean => r.at >= window.start && r.at < window.end
+  const flows: NetFlow[] = []
+  for (const [hash, r] of latestByHash(records, 'payer')) {
+    if (owner.get(hash) === counterparty && (r.status === 'pending' || r.status === 'succeeded') && inWindow(r)) flows.push({ at: r.at, tokens: r.tokens })
+  }
+  for (const [hash, r] of latestByHash(records, 'requester')) {
+    if (owner.get(hash) === counterparty && r.status === 'succeeded' && inWindow(r)) flows.push({ at: r.at, tokens: -r.tokens })
+  }
+  flows.sort((a, b) => a.at - b.at)
+  const paid = flows.reduce((s, f) => s + Math.max(0, f.tokens), 0)
+  const received = flows.reduce((s, f) => s - Math.min(0, f.tokens), 0)
+  return { paid, received, net: paid - received, flows }
+}
+
+/**
+ * Would paying `tokens` more to this counterparty make our net outflow to it within the period
+ * exceed `cap`? retryAt: fixed periods, the next period; rolling, the first moment the payments
+ * leaving the window bring the net low enough (payments it made to us leave too, which raises the
+ * net: the walk accounts for both). None when the payment alone is larger than the cap (only
+ * payments from the counterparty can make room then).
+ */
+export function checkNetOutflow (usage: NetUsage, tokens: number, cap: number, settings: Settings, window: PeriodWindow): PayRefusal | undefined {
+  if (usage.net + tokens <= cap) return undefined
+  let retryAt: number | undefined
+  if (tokens <= cap) {
+    if (!settings.useRollingLimitsPeriod) retryAt = window.end
+    else {
+      let net = usage.net
+      for (const f of usage.flows) {
+        net -= f.tokens
+        if (net + tokens <= cap) { retryAt = f.at + settings.limitsPeriod; break }
+      }
+    }
+  }
+  return refuse('maxNetOutflowPerPeriod',
+    `net paid to this counterparty in this period is ${usage.net} sats (${usage.paid} paid, ${usage.received} received); paying ${tokens} more would exceed maxNetOutflowPerPeriod of ${cap}`, retryAt)
+}
