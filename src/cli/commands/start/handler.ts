@@ -1,5 +1,5 @@
 import { loadConfigFromFlags } from '../../config-flags.js'
-import { startInstance } from '../../../daemon/instance.js'
+import { startInstance } from '../../../app/instance.js'
 import { onShutdown } from '../../shutdown.js'
 import type { StartOptions } from './options.js'
 

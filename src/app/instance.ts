@@ -7,10 +7,10 @@ import { DEFAULT_API_PORT, PLACEHOLDER_SECRET } from '../config/defaults.js'
 import { AuditLog } from '../ledger/audit-log.js'
 import { storagePermissionProblems } from '../ledger/open-store.js'
 import { ClusterSwarm } from '../swarm/cluster-swarm.js'
-import { Daemon } from './daemon.js'
+import { Daemon } from '../daemon/daemon.js'
 import { ApiServer, type ApiOptions } from '../api/server.js'
 import { Notifier } from '../notify/notifier.js'
-import { formatFields } from './log-line.js'
+import { formatFields } from '../daemon/log-line.js'
 
 /** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
 const QUIET_EVENTS = /^(starting|started|stopped|api_(listening|port_taken)|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
