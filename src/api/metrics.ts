@@ -1,6 +1,6 @@
 import type { Status } from './status.js'
 import type { TransactionRecord } from '../ledger/types.js'
-import type { RpcStats } from '../daemon/rpc-stats.js'
+import type { RpcStats } from '../lightning/rpc-stats.js'
 import { latestByHash } from '../daemon/latest.js'
 import type { PeerCounters } from '../swarm/cluster-swarm.js'
 

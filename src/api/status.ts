@@ -1,6 +1,6 @@
 import type { Daemon } from '../daemon/daemon.js'
 import type { ClusterSwarm } from '../swarm/cluster-swarm.js'
-import type { NodeState } from '../daemon/node-status.js'
+import type { NodeState } from '../lightning/node-status.js'
 
 /** One configured node, whether or not it ever answered. */
 export interface NodeEntry {

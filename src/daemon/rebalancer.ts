@@ -1,5 +1,5 @@
 import type { LightningNode } from '../lightning/types.js'
-import type { ChannelView } from '../policy/types.js'
+import type { ChannelView } from '../lightning/channel-view.js'
 import type { Settings } from '../config/types.js'
 import { decideRequest, type RequestDecision } from '../policy/request.js'
 import { localShare } from '../policy/share.js'

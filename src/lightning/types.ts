@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events'
-import type { ChannelView } from '../policy/types.js'
+import type { ChannelView } from './channel-view.js'
 
 export interface NodeIdentity {
   publicKey: string

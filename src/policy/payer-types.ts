@@ -1,6 +1,6 @@
 import type { Settings } from '../config/types.js'
 import type { TransactionRecord } from '../ledger/types.js'
-import type { ChannelView } from './types.js'
+import type { ChannelView } from '../lightning/channel-view.js'
 
 /** Stable reason codes, in the order checkPayRequest evaluates them. */
 export const PAY_REFUSAL_REASONS = [

@@ -1,6 +1,6 @@
 import type { Settings } from '../../src/config/types.js'
 import type { TransactionRecord } from '../../src/ledger/types.js'
-import type { ChannelView } from '../../src/policy/types.js'
+import type { ChannelView } from '../../src/lightning/channel-view.js'
 
 export const MIN = 60_000
 export const HOUR = 3_600_000

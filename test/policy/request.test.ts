@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { ChannelView } from '../../src/policy/types.js'
+import type { ChannelView } from '../../src/lightning/channel-view.js'
 import { decideRequest, MIN_REQUEST_TOKENS, type RequestDecision } from '../../src/policy/request.js'
 import { checkPayRequest } from '../../src/policy/payer-checks.js'
 import { localShare, tokensAtOrBelow } from '../../src/policy/share.js'
