@@ -1,8 +1,8 @@
 import type { Status } from './status.js'
 import type { TransactionRecord } from '../ledger/types.js'
 import type { RpcStats } from '../lightning/rpc-stats.js'
-import { latestByHash } from '../daemon/latest.js'
-import type { PeerCounters } from '../swarm/cluster-swarm.js'
+import { latestByHash } from '../policy/history.js'
+import type { PeerCounters } from './ports.js'
 
 /**
  * Prometheus text exposition. Names and labels are part of the contract (dashboards and alerts are

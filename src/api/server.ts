@@ -1,7 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { Daemon } from '../daemon/daemon.js'
-import type { ClusterSwarm } from '../swarm/cluster-swarm.js'
-import type { AuditLog } from '../ledger/audit-log.js'
+import type { LedgerReader, PeerSource, StatusSource } from './ports.js'
 import { isLoopbackHost } from '../config/host-port.js'
 import { buildStatus } from './status.js'
 import { renderMetrics, type NotificationStats } from './metrics.js'
@@ -16,9 +14,9 @@ export interface ApiOptions {
   /** When `port` is taken, listen on any free port instead of failing (the port was a default). */
   fallbackToFreePort?: boolean
   token?: string
-  daemon: Daemon
-  ledger: AuditLog
-  swarm?: ClusterSwarm
+  daemon: StatusSource
+  ledger: LedgerReader
+  swarm?: PeerSource
   /** Per notification target: deliveries sent, failed, dropped, retried. */
   notifications?: () => ReadonlyArray<NotificationStats>
 }

@@ -10,7 +10,9 @@ import { ClusterSwarm } from '../swarm/cluster-swarm.js'
 import { Daemon } from '../daemon/daemon.js'
 import { ApiServer, type ApiOptions } from '../api/server.js'
 import { Notifier } from '../notify/notifier.js'
+import { swarmHost } from './swarm-host.js'
 import { formatFields } from '../daemon/log-line.js'
+import type { EventSink } from '../core/events.js'
 
 /** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
 const QUIET_EVENTS = /^(starting|started|stopped|api_(listening|port_taken)|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
@@ -49,7 +51,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
   // Said now, not once the nodes answer (the daemon may wait for them for a long time).
   for (const problem of tooOpen) print(`${new Date().toISOString()} storage_permissions_too_open ${formatFields({ problem, fix: `chmod -R go-rwx ${storagePath}` })}`)
   // Created first, so it sees 'started'; its own failures become events once the daemon exists.
-  let emit: (type: string, fields: Record<string, unknown>) => void = () => {}
+  let emit: EventSink = () => {}
   const notifier = config.notifications.length > 0
     ? new Notifier({ targets: config.notifications, instance: hostname(), emit: (type, fields) => emit(type, fields) })
     : undefined
@@ -112,7 +114,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       if (config.secret === PLACEHOLDER_SECRET) {
         daemon.emit('swarm_disabled', { reason: 'secret is still the placeholder "secret": set a long random secret (config/local.json or TIGHTROPE_SECRET) to join other instances' })
       } else {
-        swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), daemon })
+        swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), host: swarmHost(daemon) })
         if (apiOptions) apiOptions.swarm = swarm // the API reads it on each request
       }
     }

@@ -6,9 +6,11 @@ import type { LightningNode } from '../lightning/types.js'
 import { backoffMs, sleep } from '../lightning/backoff.js'
 import { redactError, type NodeState, type NodeStatus } from '../lightning/node-status.js'
 import { pollDue } from './poll.js'
-import { PayerService } from './payer-service.js'
+import { NODE_RETRY_MS, PayerService } from './payer-service.js'
 import { Rebalancer } from './rebalancer.js'
 import type { EventSink, Ledger, PayerLink, SettingsFor } from './ports.js'
+import type { PeerPayOutcome, PeerPayRequest } from '../core/payment.js'
+import type { ChannelSide } from './rebalancer.js'
 
 export interface DaemonOptions {
   nodes: LndCredentials[]
@@ -121,6 +123,44 @@ export class Daemon {
       if (link) return link
     }
     return undefined
+  }
+
+  /** The channel sides we watch now (live, read by the status). */
+  channelSides (): Iterable<ChannelSide> { return this.rebalancer.sides.values() }
+
+  /**
+   * A peer's node asks ours to pay over the channel between them. Which of our nodes has the
+   * channel comes from the channels we watch (no RPC); a channel we do not watch is refused
+   * before any payment decision (nodeUnavailable when one of our nodes is down and might have it).
+   */
+  async payForPeer (req: PeerPayRequest): Promise<PeerPayOutcome> {
+    const find = (): ChannelSide | undefined => {
+      const sides = [...this.rebalancer.sides.values()]
+      return sides.find((s) => s.channelId === req.channelId && s.remotePublicKey === req.requesterPublicKey) ??
+        sides.find((s) => s.channelId === req.channelId)
+    }
+    let side = find()
+    // A node proven a moment ago: our evaluation that starts watching its channels is under way.
+    if (!side && req.waitMs > 0) side = await this.waitFor(find, req.waitMs)
+    const payer = side && this.payers.get(side.localPublicKey)
+    if (side && payer) {
+      const response = await payer.handle({ channelId: req.channelId, requesterPublicKey: req.requesterPublicKey, payerPublicKey: side.localPublicKey, request: req.request, tokens: req.tokens })
+      return { kind: 'answered', response }
+    }
+    if ([...this.nodes.values()].some((n) => !n.connected)) {
+      return { kind: 'notOurs', reason: 'nodeUnavailable', detail: `channel ${req.channelId} is not among our reachable nodes' channels; one of our nodes cannot reach its LND`, retryAt: Date.now() + NODE_RETRY_MS }
+    }
+    return { kind: 'notOurs', reason: 'unknownChannel', detail: `none of our nodes has channel ${req.channelId}` }
+  }
+
+  /** Resolves with `find()` once a channel is watched (or undefined after `ms`), without polling. */
+  private waitFor (find: () => ChannelSide | undefined, ms: number): Promise<ChannelSide | undefined> {
+    return new Promise((resolve) => {
+      const done = (): void => { clearTimeout(timer); this.events.off('event', on); resolve(find()) }
+      const on = (e: { type: string }): void => { if (e.type === 'channel_watched' && find()) done() }
+      const timer = setTimeout(done, ms)
+      this.events.on('event', on)
+    })
   }
 
   /** Every configured node in config order, with its state and last error (for the status). */

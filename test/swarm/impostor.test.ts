@@ -1,13 +1,12 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { instanceConfig } from '../helpers/config.js'
 import { startInstance, type Instance } from '../../src/app/instance.js'
 import { ClusterSwarm } from '../../src/swarm/cluster-swarm.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
-import type { Daemon } from '../../src/daemon/daemon.js'
+import type { SwarmHost } from '../../src/swarm/host.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
 import { tempDir } from '../helpers/daemon.js'
 
@@ -28,9 +27,16 @@ describe('an instance that claims a Lightning node it does not control', () => {
     // Mallory knows the secret and runs node X, but claims Alice's node A (signing with X's key).
     x = await LndNode.connect(cluster.connection('X'))
     const a = cluster.connection('A')
-    const claimed = Object.assign(new EventEmitter(), { identity: { publicKey: a.publicKey, alias: 'A' }, connected: true, signMessage: (m: string) => x.signMessage(m), verifyMessage: (m: string, s: string) => x.verifyMessage(m, s) })
-    const fakeDaemon = { nodes: new Map([[a.publicKey, claimed]]), payers: new Map(), remotePayers: [], emit: () => {}, schedule: () => {} }
-    mallory = await ClusterSwarm.start({ secret: SECRET, bootstrap: cluster.bootstrap, keyFile: join(m.path, 'key'), daemon: fakeDaemon as unknown as Daemon })
+    const host: SwarmHost = {
+      ourNodes: () => [{ publicKey: a.publicKey, alias: 'A', sign: (m: string) => x.signMessage(m) }],
+      verify: (m, s) => x.verifyMessage(m, s),
+      handlePayRequest: async (r) => ({ kind: 'notOurs', reason: 'unknownChannel', detail: `none of our nodes has channel ${r.channelId}` }),
+      peersChanged: () => {},
+      addRemotePayers: () => {},
+      emit: () => {},
+      onEvent: () => () => {}
+    }
+    mallory = await ClusterSwarm.start({ secret: SECRET, bootstrap: cluster.bootstrap, keyFile: join(m.path, 'key'), host })
   })
   after(async () => {
     await mallory?.stop()
