@@ -11,11 +11,8 @@ import { Daemon } from '../daemon/daemon.js'
 import { ApiServer, type ApiOptions } from '../api/server.js'
 import { Notifier } from '../notify/notifier.js'
 import { swarmHost } from './swarm-host.js'
-import { formatFields } from '../daemon/log-line.js'
-import type { EventSink } from '../core/events.js'
-
-/** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
-const QUIET_EVENTS = /^(starting|started|stopped|api_(listening|port_taken)|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
+import { eventLine, type LogFormat } from '../daemon/log-line.js'
+import { EVENT_CATALOGUE, type EventSink } from '../core/events.js'
 
 export interface Instance {
   daemon: Daemon
@@ -36,7 +33,7 @@ export const API_FILE = 'api.json'
  * the ledger, then the notifier (which delivers 'stopped'). `signal` aborts a start under way
  * (SIGTERM while starting): what was started is stopped.
  */
-export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; swarm?: boolean; api?: boolean; signal?: AbortSignal } = {}): Promise<Instance> {
+export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; logFormat?: LogFormat; swarm?: boolean; api?: boolean; signal?: AbortSignal } = {}): Promise<Instance> {
   const storagePath = resolve(config.audit.storage.path)
   // Checked before opening: a directory we create is private, one that already existed may not be.
   const tooOpen = await storagePermissionProblems(storagePath)
@@ -49,7 +46,8 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
   const print = opts.log ?? ((line: string) => console.log(line))
   const verbose = config.audit.verboseScreenLogging
   // Said now, not once the nodes answer (the daemon may wait for them for a long time).
-  for (const problem of tooOpen) print(`${new Date().toISOString()} storage_permissions_too_open ${formatFields({ problem, fix: `chmod -R go-rwx ${storagePath}` })}`)
+  const format = opts.logFormat ?? 'text'
+  for (const problem of tooOpen) print(eventLine({ type: 'storage_permissions_too_open', at: Date.now(), problem, fix: `chmod -R go-rwx ${storagePath}` }, format))
   // Created first, so it sees 'started'; its own failures become events once the daemon exists.
   let emit: EventSink = () => {}
   const notifier = config.notifications.length > 0
@@ -61,7 +59,8 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     settingsFor: (alias, channelId) => resolveSettings(config.limits, { alias, channelId }),
     refreshRateMs: config.limits.baseSettings.refreshRate,
     ...(opts.dryRun ? { dryRun: true } : {}),
-    log: (line) => { if (verbose || QUIET_EVENTS.test(line.split(' ')[1] ?? '')) print(line) },
+    // Without verboseScreenLogging, the terminal shows what an operator acts on (the catalogue says which).
+    log: (event) => { if (verbose || EVENT_CATALOGUE[event.type].screen) print(eventLine(event, format)) },
     ...(notifier ? { onEvent: (event) => notifier.handle(event) } : {})
   }).catch(async (err: unknown) => { await notifier?.stop(); throw err })
   emit = daemon.emit

@@ -14,6 +14,7 @@ export interface EventFields {
   started: { nodes: Array<string | undefined>; connecting?: string[] }
   stopped: Record<string, never>
   stopping_with_work_in_flight: { detail: string }
+  audit_log_write_failed: Err
   storage_permissions_too_open: { problem: string; fix: string }
   node_connected: { node: string; publicKey: string; socket: string }
   node_disconnected: { node: string; socket: string; error: string | undefined }
@@ -71,6 +72,7 @@ export const EVENT_CATALOGUE: { readonly [K in EventType]: EventInfo } = {
   started: { screen: true, doc: 'every node had its first attempt: `nodes` connected, `connecting` sockets still trying' },
   stopped: { screen: true, doc: 'the daemon stopped; the logs are flushed' },
   stopping_with_work_in_flight: { screen: false, doc: 'a stop gave up waiting for payments in flight; they are settled from LND at the next start' },
+  audit_log_write_failed: { screen: true, doc: 'an event could not be written to the event log (`error`); shown on the terminal only' },
   storage_permissions_too_open: { screen: true, doc: 'the storage directory or a file in it is open to group or others (`problem`, `fix`); printed at start, not logged' },
   node_connected: { screen: true, doc: 'a node answered and joined the instance (`node`, `publicKey`, `socket`)' },
   node_disconnected: { screen: true, doc: 'a connected node was lost (`node`, `socket`, `error`)' },
@@ -95,8 +97,8 @@ export const EVENT_CATALOGUE: { readonly [K in EventType]: EventInfo } = {
   swarm_joined: { screen: true, doc: 'joined the swarm topic (`publicKey`, `privateDht`)' },
   swarm_disabled: { screen: false, doc: 'not joining other instances (`reason`)' },
   peer_authenticated: { screen: true, doc: 'a peer proved membership (`peer`, `agent`, `nodes`)' },
-  node_proven: { screen: false, doc: 'a peer proved it controls a node (`peer`, `node`, `alias`)' },
-  node_claim_refused: { screen: false, doc: 'a peer\'s node claim did not hold (`reason`)' },
+  node_proven: { screen: true, doc: 'a peer proved it controls a node (`peer`, `node`, `alias`)' },
+  node_claim_refused: { screen: true, doc: 'a peer\'s node claim did not hold (`reason`)' },
   peer_disconnected: { screen: true, doc: 'an authenticated peer\'s connection closed' },
   peer_dropped: { screen: true, doc: 'we closed a peer\'s connection (`reason`)' },
   message_dropped: { screen: false, doc: 'a peer\'s message was malformed (`reason`, `count`)' },
@@ -113,7 +115,7 @@ export function isEventType (type: string): type is EventType {
   return Object.hasOwn(EVENT_CATALOGUE, type)
 }
 
-/** The catalogue as docs/operations.md lists it: one bullet per event type. */
+/** The catalogue as docs/operations.md lists it: one bullet per event type, `*` when on screen. */
 export function eventCatalogueMarkdown (): string {
-  return EVENT_TYPES.map((t) => `- \`${t}\`: ${EVENT_CATALOGUE[t].doc}`).join('\n') + '\n'
+  return EVENT_TYPES.map((t) => `- \`${t}\`${EVENT_CATALOGUE[t].screen ? ' *' : ''}: ${EVENT_CATALOGUE[t].doc}`).join('\n') + '\n'
 }

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events'
 import { errorDetails, LndNode, type LndCredentials } from '../lightning/lnd-node.js'
 import { RpcStats } from '../lightning/rpc-stats.js'
-import { formatFields } from './log-line.js'
+import { eventLine } from './log-line.js'
+import type { TightropeEvent } from '../core/events.js'
 import type { LightningNode } from '../lightning/types.js'
 import { backoffMs, sleep } from '../lightning/backoff.js'
 import { redactError, type NodeState, type NodeStatus } from '../lightning/node-status.js'
@@ -20,10 +21,10 @@ export interface DaemonOptions {
   refreshRateMs: number
   dryRun?: boolean
   invoiceExpirySeconds?: number
-  /** One line per event for the operator's terminal. */
-  log?: (line: string) => void
+  /** Every event for the operator's terminal (the caller filters and formats); text lines by default. */
+  log?: (event: TightropeEvent) => void
   /** Every event as it happens, from the first ('starting') to the last ('stopped'). */
-  onEvent?: (event: { type: string; at: number } & Record<string, unknown>) => void
+  onEvent?: (event: TightropeEvent) => void
 }
 
 /** One configured node: its credentials, what the operator sees, and the node once it answered. */
@@ -83,14 +84,15 @@ export class Daemon {
 
   private constructor (private readonly opts: DaemonOptions) {
     this.slots = opts.nodes.map((creds) => ({ creds, status: { socket: creds.socket, state: 'connecting', since: Date.now() } }))
-    const log = opts.log ?? ((line: string) => console.log(line))
+    const log = opts.log ?? ((event: TightropeEvent) => console.log(eventLine(event, 'text')))
     this.events.setMaxListeners(0)
     this.emit = (type, fields) => {
-      log(`${new Date().toISOString()} ${type} ${formatFields(fields)}`)
-      const event = { type, at: Date.now(), ...fields }
+      const event = { type, at: Date.now(), ...fields } as TightropeEvent
+      log(event)
       this.events.emit('event', event)
       opts.onEvent?.(event)
-      opts.ledger.appendEvent(type, fields).catch((err: unknown) => log(`audit log write failed: ${(err as Error)?.message ?? err}`))
+      // On the terminal only: writing it to the event log is what just failed.
+      opts.ledger.appendEvent(type, fields).catch((err: unknown) => log({ type: 'audit_log_write_failed', at: Date.now(), error: (err as Error)?.message ?? String(err) }))
     }
     this.rebalancer = new Rebalancer({
       ledger: opts.ledger,

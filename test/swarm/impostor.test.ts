@@ -7,6 +7,8 @@ import { startInstance, type Instance } from '../../src/app/instance.js'
 import { ClusterSwarm } from '../../src/swarm/cluster-swarm.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
 import type { SwarmHost } from '../../src/swarm/host.js'
+import type { TightropeEvent } from '../../src/core/events.js'
+import { parseEventLine } from '../../src/daemon/log-line.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
 import { tempDir } from '../helpers/daemon.js'
 
@@ -17,13 +19,13 @@ describe('an instance that claims a Lightning node it does not control', () => {
   let bob: Instance
   let mallory: ClusterSwarm
   let x: LndNode
-  const lines: string[] = []
+  const events: TightropeEvent[] = []
   const dirs: Array<{ path: string; remove: () => Promise<void> }> = []
 
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
     const b = await tempDir(); const m = await tempDir(); dirs.push(b, m)
-    bob = await startInstance(instanceConfig(cluster, ['C', 'D', 'E'], b.path, { secret: SECRET, verbose: true, settings: { maxTransactionsPerPeriod: 20 } }), { log: (l) => lines.push(l) })
+    bob = await startInstance(instanceConfig(cluster, ['C', 'D', 'E'], b.path, { secret: SECRET, verbose: true, settings: { maxTransactionsPerPeriod: 20 } }), { logFormat: 'json', log: (l) => { const e = parseEventLine(l); if (e) events.push(e) } })
     // Mallory knows the secret and runs node X, but claims Alice's node A (signing with X's key).
     x = await LndNode.connect(cluster.connection('X'))
     const a = cluster.connection('A')
@@ -48,12 +50,12 @@ describe('an instance that claims a Lightning node it does not control', () => {
 
   it('is refused: the claim is logged and the node is not attributed to it', async () => {
     const a = cluster.connection('A').publicKey
-    await eventually(() => lines.find((l) => l.includes('node_claim_refused') && l.includes(a)), 20_000, 'the refused claim')
-    await eventually(() => lines.find((l) => l.includes('peer_authenticated')), 5000, 'the peer itself (it knows the secret) to be admitted')
+    const refused = await eventually(() => events.find((e) => e.type === 'node_claim_refused' && e.node === a), 20_000, 'the refused claim')
+    await eventually(() => events.find((e) => e.type === 'peer_authenticated'), 5000, 'the peer itself (it knows the secret) to be admitted')
     const peers = [...(bob.swarm?.peers ?? [])].filter((p) => p.authenticated)
     assert.equal(peers.length, 1)
     assert.equal(peers[0]?.provenNodes.size, 0, 'no node proven')
     assert.equal(bob.daemon.payerFor(a), undefined, 'nobody may ask Bob to pay on behalf of A')
-    assert.match(lines.find((l) => l.includes('node_claim_refused')) ?? '', /signature does not prove control of that node/)
+    assert.equal(refused.type === 'node_claim_refused' && refused.reason, 'signature does not prove control of that node')
   })
 })

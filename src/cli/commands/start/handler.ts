@@ -11,7 +11,7 @@ export async function start (opts: StartOptions): Promise<void> {
   // Signals are handled from the first moment: a SIGTERM while nodes are still connecting aborts
   // the start and stops what it started, instead of waiting for the start to finish.
   const aborting = new AbortController()
-  const starting = startInstance(config, { dryRun: opts.dryRun, signal: aborting.signal })
+  const starting = startInstance(config, { dryRun: opts.dryRun, logFormat: opts.logFormat, signal: aborting.signal })
   onShutdown(async () => {
     aborting.abort()
     const instance = await starting.catch(() => undefined)
