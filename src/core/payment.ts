@@ -20,6 +20,11 @@ export type PayResponse =
   /** The payer's connection went away before it answered: the outcome is unknown to it. */
   | { status: 'lost'; reason: string }
 
+/** A refusal as an answer: a `retryAt` only when waiting can help (0 and undefined mean never). */
+export function refused (reason: string, detail: string, retryAt?: number): PayResponse {
+  return retryAt ? { status: 'refused', reason, detail, retryAt } : { status: 'refused', reason, detail }
+}
+
 /** Whoever can pay for the far end of a channel: our own payer service, or a peer. */
 export interface PayerLink {
   requestPayment (request: PayRequest): Promise<PayResponse>

@@ -5,6 +5,7 @@ import { latestByHash, pendingPayments } from '../policy/history.js'
 import { checkPayRequest } from '../policy/payer-checks.js'
 import { KeyedLock } from './keyed-lock.js'
 import type { EventSink, Ledger, PayRequest, PayResponse, SettingsFor } from './ports.js'
+import { refused } from '../core/payment.js'
 
 /** When our LND is unreachable, the requester may ask again after this long. */
 export const NODE_RETRY_MS = 5000
@@ -58,7 +59,7 @@ export class PayerService {
     const refuse = async (reason: string, detail: string, retryAt?: number, paymentHash?: string): Promise<PayResponse> => {
       await this.ledger.appendTransaction({ ...base, status: 'refused', reason, detail, ...(paymentHash ? { paymentHash } : {}) })
       this.emit('payment_refused', { channelId: req.channelId, node: me.alias, reason, detail, ...(retryAt ? { retryAt } : {}) })
-      return { status: 'refused', reason, detail, ...(retryAt ? { retryAt } : {}) }
+      return refused(reason, detail, retryAt)
     }
     if (req.payerPublicKey !== me.publicKey) return refuse('wrongPayer', `this request is for node ${req.payerPublicKey}, not ${me.alias}`)
     if (!Number.isSafeInteger(req.tokens) || req.tokens <= 0) return refuse('invalidAmount', `requested tokens must be a positive integer, got ${String(req.tokens)}`)

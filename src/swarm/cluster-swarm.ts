@@ -7,7 +7,7 @@ import type { PayInvoice, PaymentResult } from './messages.js'
 import { DEFAULT_BUDGET, RequestBudget, type BudgetLimits } from './budget.js'
 import { Tally } from './tally.js'
 import type { SwarmHost } from './host.js'
-import type { PayerLink, PayResponse } from '../core/payment.js'
+import { refused, type PayerLink, type PayResponse } from '../core/payment.js'
 import type { InvoiceFacts } from '../lightning/decode-invoice.js'
 import { hostOf, isLoopbackHost } from '../config/host-port.js'
 
@@ -206,7 +206,7 @@ export class ClusterSwarm {
     if (outcome.kind === 'answered') return answer(outcome.response)
     // Not among the channels we watch: refused before any payment decision, at no cost.
     this.earlyRefusals.add(peer.shortKey, outcome.reason)
-    return answer({ status: 'refused', reason: outcome.reason, detail: outcome.detail, ...(outcome.retryAt ? { retryAt: outcome.retryAt } : {}) })
+    return answer(refused(outcome.reason, outcome.detail, outcome.retryAt))
   }
 
   async stop (): Promise<void> {

@@ -11,7 +11,7 @@ import { channel, DAY, hash, HOUR, MIN, NOON, PAYER_KEY, rec, REQUESTER_KEY, set
  */
 function base (over: Partial<PayRequestInput> = {}): PayRequestInput {
   return {
-    invoice: { destination: REQUESTER_KEY, paymentHash: hash(100), tokens: 20_000, expiresAt: NOON + 5 * MIN, network: 'regtest' },
+    invoice: { destination: REQUESTER_KEY, paymentHash: hash(100), tokens: 20_000, expiresAt: NOON + 5 * MIN, network: 'regtest', cltvDelta: 18 },
     requestedTokens: 20_000,
     channel: channel({ localBalance: 70_000, remoteBalance: 30_000 }),
     settings: settings(),

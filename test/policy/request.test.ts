@@ -171,7 +171,7 @@ test('requests land at the balance point, never across, so neither side asks bac
         }
         // the payer, with the complementary balance point, accepts it
         const pay = checkPayRequest({
-          invoice: { destination: ch.localPublicKey, paymentHash: hash(7), tokens: first.tokens, expiresAt: NOON + MIN },
+          invoice: { destination: ch.localPublicKey, paymentHash: hash(7), tokens: first.tokens, expiresAt: NOON + MIN, network: 'regtest', cltvDelta: 18 },
           requestedTokens: first.tokens,
           channel: mirror(ch),
           settings: theirs,
