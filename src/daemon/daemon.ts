@@ -12,6 +12,7 @@ import { Rebalancer } from './rebalancer.js'
 import type { EventSink, Ledger, PayerLink, SettingsFor } from './ports.js'
 import type { PeerPayOutcome, PeerPayRequest } from '../core/payment.js'
 import type { ChannelSide } from './rebalancer.js'
+import { inFlight } from './side-state.js'
 
 export interface DaemonOptions {
   nodes: LndCredentials[]
@@ -128,7 +129,13 @@ export class Daemon {
   }
 
   /** The channel sides we watch now (live, read by the status). */
-  channelSides (): Iterable<ChannelSide> { return this.rebalancer.sides.values() }
+  channelSides (): Array<ChannelSide & { inFlight?: { paymentHash: string; tokens: number } }> {
+    return [...this.rebalancer.sides.values()].map((side) => {
+      const f = inFlight(side.state)
+      // The status shows a request once it has an invoice.
+      return f?.paymentHash !== undefined ? { ...side, inFlight: { paymentHash: f.paymentHash, tokens: f.tokens } } : side
+    })
+  }
 
   /**
    * A peer's node asks ours to pay over the channel between them. Which of our nodes has the
