@@ -4,6 +4,7 @@ import { errorDetails } from '../lightning/lnd-node.js'
 import { latestByHash, pendingPayments } from '../policy/history.js'
 import { checkPayRequest } from '../policy/payer-checks.js'
 import { KeyedLock } from './keyed-lock.js'
+import { reconcileAction } from './reconcile.js'
 import type { EventSink, Ledger, PayRequest, PayResponse, SettingsFor } from './ports.js'
 import { refused } from '../core/payment.js'
 
@@ -162,16 +163,15 @@ export class PayerService {
   private async reconcileOne (paymentHash: string, unknownNeverHappened = true): Promise<boolean> {
     const entry = latestByHash(this.ledger.allTransactions(), 'payer').get(paymentHash.toLowerCase())
     if (!entry || entry.status !== 'pending') return false
-    const state = await this.node.getPaymentState(paymentHash)
+    const action = reconcileAction(await this.node.getPaymentState(paymentHash), unknownNeverHappened)
+    if (action.kind === 'leave') return false
     const base: Base = { role: 'payer', channelId: entry.channelId, localPublicKey: entry.localPublicKey, remotePublicKey: entry.remotePublicKey, tokens: entry.tokens }
-    if (state.status === 'pending' || (state.status === 'unknown' && !unknownNeverHappened)) return false
-    if (state.status === 'unknown') {
-      // LND never started it (we stopped between the ledger entry and the RPC): it did not happen.
+    if (action.kind === 'neverInitiated') {
       await this.ledger.appendTransaction({ ...base, status: 'failed', paymentHash, reason: 'neverInitiated' })
     } else {
-      await this.record(base, paymentHash, state)
+      await this.record(base, paymentHash, action.outcome)
     }
-    this.emit('payment_reconciled', { channelId: entry.channelId, paymentHash, outcome: state.status === 'unknown' ? 'neverInitiated' : state.status })
+    this.emit('payment_reconciled', { channelId: entry.channelId, paymentHash, outcome: action.kind === 'neverInitiated' ? 'neverInitiated' : action.outcome.status })
     return true
   }
 }
