@@ -49,7 +49,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
   const format = opts.logFormat ?? 'text'
   for (const problem of tooOpen) print(eventLine({ type: 'storage_permissions_too_open', at: Date.now(), problem, fix: `chmod -R go-rwx ${storagePath}` }, format))
   // Created first, so it sees 'started'; its own failures become events once the daemon exists.
-  let emit: EventSink = () => {}
+  let emit: EventSink = () => { /* until the daemon exists: the notifier fails no delivery before 'starting' */ }
   const notifier = config.notifications.length > 0
     ? new Notifier({ targets: config.notifications, instance: hostname(), emit: (type, fields) => emit(type, fields) })
     : undefined

@@ -250,7 +250,7 @@ export class Daemon {
 
   /** Back after a loss: payments it had in flight are settled from LND before it pays again. */
   private async rejoin (slot: Slot, node: LightningNode): Promise<void> {
-    await slot.payer?.reconcile().catch(() => {})
+    await slot.payer?.reconcile().catch(() => { /* its payments stay pending; each is looked up again before the next request on its channel */ })
     if (this.stopped || !node.connected || slot.node !== node || !slot.payer) return
     this.enter(slot, node, slot.payer)
     this.emit('node_reconnected', { node: node.identity.alias })

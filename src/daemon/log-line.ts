@@ -7,6 +7,7 @@
 
 // C0 controls, DEL, C1 controls (0x9b alone starts a CSI sequence on some terminals), and the
 // Unicode line separators and bidirectional overrides that can make a line read as another.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 // What JSON.stringify leaves raw inside strings (it escapes C0 itself; its indentation's newlines stay).
 const JSON_RAW = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g

@@ -62,7 +62,7 @@ export class Rebalancer {
       // invoice so a late payment cannot arrive unrecorded, and ask again later.
       let state = await node.getInvoiceState(entry.paymentHash)
       if (state === 'open') {
-        await node.cancelInvoice(entry.paymentHash).catch(() => {})
+        await node.cancelInvoice(entry.paymentHash).catch(() => { /* the state read next says whether it is still open */ })
         state = await node.getInvoiceState(entry.paymentHash)
       }
       await this.conclude(node, entry.channelId, entry.remotePublicKey, entry.tokens, entry.paymentHash, state === 'settled' ? { status: 'paid', paymentHash: entry.paymentHash } : { status: 'failed', reason: 'requesterRestarted' })
@@ -206,7 +206,7 @@ export class Rebalancer {
       })
     } catch (err) {
       // Not recorded, not asked: withdraw the invoice so no payment can arrive unrecorded.
-      await node.cancelInvoice(invoice.paymentHash).catch(() => {})
+      await node.cancelInvoice(invoice.paymentHash).catch(() => { /* if it stays open, it expires unpaid: no payer was asked */ })
       this.step(side, { type: 'withdrawn', paymentHash: invoice.paymentHash })
       throw err
     }
@@ -232,7 +232,7 @@ export class Rebalancer {
     const state = await node.getInvoiceState(invoice.paymentHash)
     if (state === 'settled') return this.conclude(node, side.channelId, side.remotePublicKey, tokens, invoice.paymentHash, { status: 'paid', paymentHash: invoice.paymentHash })
     if (response.status === 'paid') return // the payer says paid but our invoice is not settled yet: wait for it
-    await node.cancelInvoice(invoice.paymentHash).catch(() => {})
+    await node.cancelInvoice(invoice.paymentHash).catch(() => { /* the state read next decides the outcome */ })
     const after = await node.getInvoiceState(invoice.paymentHash)
     await this.conclude(node, side.channelId, side.remotePublicKey, tokens, invoice.paymentHash, after === 'settled' ? { status: 'paid', paymentHash: invoice.paymentHash } : response)
   }

@@ -32,7 +32,7 @@ export class DemoCluster {
   }
 
   static async start (opts: { scenarioFile?: string; scenario?: Scenario; seed?: number; settings?: Record<string, unknown>; onProgress?: (line: string) => void } = {}): Promise<DemoCluster> {
-    const progress = opts.onProgress ?? (() => {})
+    const progress = opts.onProgress ?? (() => { /* no progress lines wanted */ })
     const file = opts.scenarioFile ?? DEFAULT_SCENARIO
     const scenario = opts.scenario ?? parseScenario(JSON.parse(await readFile(file, 'utf8')), file)
     const dir = await mkdtemp(join(tmpdir(), 'tightrope-demo-'))

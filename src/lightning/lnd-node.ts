@@ -298,7 +298,7 @@ export class LndNode extends EventEmitter implements LightningNode {
   private unsubscribe (): void {
     for (const sub of this.subscriptions) {
       sub.removeAllListeners()
-      sub.on('error', () => {})
+      sub.on('error', () => { /* a dropped stream's late error: unheard, it would crash the process */ })
     }
     this.subscriptions = []
     this.streamsSince = undefined

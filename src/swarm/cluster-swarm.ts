@@ -112,14 +112,14 @@ export class ClusterSwarm {
   private scheduleRefresh (ms: number): void {
     if (this.stopped) return
     this.refreshTimer = setTimeout(() => {
-      void this.discovery?.refresh().catch(() => {})
+      void this.discovery?.refresh().catch(() => { /* the next refresh, at most a minute later, tries again */ })
       this.scheduleRefresh(Math.min(ms * 2, 60_000))
     }, ms)
     this.refreshTimer.unref()
   }
 
   private onConnection (conn: SwarmConnection): void {
-    conn.on('error', () => {}) // duplicate-connection and reset errors are normal; 'close' handles cleanup
+    conn.on('error', () => { /* see the comment: 'close' cleans up */ }) // duplicate-connection and reset errors are normal; 'close' handles cleanup
     if (this.unauthenticated >= MAX_UNAUTHENTICATED) {
       this.strangersGone.add('strangers', 'tooManyUnauthenticated')
       conn.destroy()

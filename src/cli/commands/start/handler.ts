@@ -18,5 +18,5 @@ export async function start (opts: StartOptions): Promise<void> {
     await instance?.stop()
   })
   // Aborted by a signal: onShutdown exits once everything stopped.
-  await starting.catch((err: unknown) => aborting.signal.aborted ? new Promise<never>(() => {}) : Promise.reject(err))
+  await starting.catch((err: unknown) => aborting.signal.aborted ? new Promise<never>(() => { /* never settles: onShutdown exits the process */ }) : Promise.reject(err))
 }
