@@ -32,7 +32,7 @@ export interface Settings {
 }
 
 /** One entry of limits.idSettings: an id and only the settings it overrides. */
-export type IdSettings = { id: string } & Partial<Settings>
+export type IdSettings = { id: string } & { [K in keyof Settings]?: Settings[K] | undefined }
 
 export interface LimitsConfig {
   /** Every setting: the bottom layer of every resolution. */
@@ -67,9 +67,9 @@ export interface ApiConfig {
   host: string
   /** Set by the operator: that port or a clear error (0 = any free port). Unset: DEFAULT_API_PORT,
    * or any free port (with a warning) when another process holds it. */
-  port?: number
+  port?: number | undefined
   /** Bearer token (16+ characters); from api.token or TIGHTROPE_API_TOKEN, via the loader only. */
-  token?: string
+  token?: string | undefined
 }
 
 /** The validated configuration (original Tightrope's format + swarm + api), durations in ms. */

@@ -46,7 +46,7 @@ export interface LightningNode extends EventEmitter {
   readonly identity: NodeIdentity
   readonly connected: boolean
   /** When its current event streams were opened (undefined: none, or not reported: it is polled). */
-  readonly streamsSince?: number
+  readonly streamsSince?: number | undefined
   getChannels (): Promise<ChannelView[]>
   createInvoice (args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice>
   getInvoiceState (paymentHash: string): Promise<InvoiceState>

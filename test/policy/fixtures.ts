@@ -67,6 +67,9 @@ export function hash (n: number): string {
 }
 
 /** A payer entry on the default channel. */
+/** Like Partial, but a field may be set to undefined on purpose (a record or invoice missing it). */
+export type Loose<T> = { [K in keyof T]?: T[K] | undefined }
+
 export function rec (over: Partial<TransactionRecord> = {}): TransactionRecord {
   return {
     kind: 'transaction',
