@@ -5,6 +5,7 @@ import { AuditLog } from '../src/ledger/audit-log.js'
 import type { Scenario } from '../src/sim/scenario.js'
 import type { PaymentTruth } from '../src/sim/model/network.js'
 import type { FailureReason } from '../src/sim/model/payments.js'
+import { eventLine, parseEventLine } from '../src/daemon/log-line.js'
 import { watchBalancePoint } from './balance-point.js'
 
 /**
@@ -114,7 +115,12 @@ try {
   checkInvariants()
   for (const [name, op] of demo.operators) if (!op.running) violate(`${name}'s process died: ${op.lines.slice(-5).join(' | ')}`)
   const rssEnd = Object.fromEntries([...demo.operators].map(([n, op]) => [n, rssMb(op.pid)]))
-  const unhandled = [...demo.operators.values()].flatMap((op) => op.lines.filter((l) => /Unhandled|TypeError|ReferenceError|FATAL/.test(l)))
+  // A crash prints a stack, not an event; a bug caught by the daemon is an *_error event naming it.
+  const bug = /Unhandled|TypeError|ReferenceError|FATAL/
+  const unhandled = [...demo.operators.values()].flatMap((op) => [
+    ...op.lines.filter((l) => parseEventLine(l) === undefined && bug.test(l)),
+    ...op.events.filter((e) => e.type.endsWith('_error') && 'error' in e && bug.test(String(e.error))).map((e) => eventLine(e, 'text'))
+  ])
   for (const l of unhandled.slice(0, 5)) violate(`unhandled error: ${l}`)
   await demo.stopOperators()
   // Every payment a payer's ledger says succeeded happened, with that amount; and every rebalance the

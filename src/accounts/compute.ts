@@ -1,6 +1,6 @@
 import type { TransactionRecord } from '../ledger/types.js'
 import { latestByHash } from '../policy/history.js'
-import { counterpartyByHash } from './counterparty.js'
+import { counterpartyByHash } from '../policy/counterparty.js'
 import type { Flows, StatementEntry } from './types.js'
 
 const emptyFlows = (): Flows => ({ paidSats: 0, paidCount: 0, receivedSats: 0, receivedCount: 0, netSats: 0 })

@@ -5,7 +5,7 @@ import { latestByHash } from '../policy/history.js'
 import { netUsage } from '../policy/net-cap.js'
 import { computeAccounts, concludedPayments, type Account } from './compute.js'
 import { compareStatement } from './compare.js'
-import { counterpartyByHash } from './counterparty.js'
+import { counterpartyByHash } from '../policy/counterparty.js'
 import type { StatementEntry, StatementProblem } from './types.js'
 
 export interface CounterpartyReport extends Account {

@@ -122,7 +122,7 @@ export class StatementBook {
       const events = core as unknown as EventEmitter
       events.on('truncate', rewritten('was truncated (history rewritten)'))
       events.on('conflict', rewritten('was signed twice for the same length (forked)'))
-      events.on('append', () => { this.sync(counterparty).catch(() => {}) }) // a failed read is retried at the next sync
+      events.on('append', () => { this.sync(counterparty).catch(() => { /* a failed read is retried at the next sync */ }) })
     }
     return theirs
   }
@@ -182,7 +182,7 @@ export class StatementBook {
     if (this.closed) return
     this.closed = true
     await Promise.allSettled([...this.theirs.values()].map((t) => t.reading))
-    for (const c of [...this.ours.values()].map((m) => m.core as Hypercore<unknown>).concat([...this.theirs.values()].map((t) => t.core))) await c.close().catch(() => {})
-    await this.store.close().catch(() => {})
+    for (const c of [...this.ours.values()].map((m) => m.core as Hypercore<unknown>).concat([...this.theirs.values()].map((t) => t.core))) await c.close().catch(() => { /* closing anyway: nothing else to do with a core that fails to close */ })
+    await this.store.close().catch(() => { /* closing anyway: the statements are replicated again next time */ })
   }
 }

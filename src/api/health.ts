@@ -1,4 +1,4 @@
-import type { NodeState } from '../daemon/node-status.js'
+import type { NodeState } from '../lightning/node-status.js'
 
 /**
  * GET /api/health, for supervisors and load balancers: ready only when the ledger is open and

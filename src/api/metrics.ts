@@ -1,12 +1,13 @@
 import type { Status } from './status.js'
 import type { TransactionRecord } from '../ledger/types.js'
-import type { RpcStats } from '../daemon/rpc-stats.js'
+import type { RpcStats } from '../lightning/rpc-stats.js'
 import { ledgerTotals } from './totals.js'
-import type { PeerCounters } from '../swarm/cluster-swarm.js'
+import type { PeerCounters } from './ports.js'
 
 /**
  * Prometheus text exposition. Names and labels are part of the contract (dashboards and alerts are
- * built on them): add, never rename. Counters come from the ledger, so they survive restarts.
+ * built on them): add, never rename. The rebalance, sats, fee and refusal counters come from the
+ * ledger, so they survive restarts; the peer, connection, RPC and notification ones count since this start.
  */
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 export const labels = (l: Record<string, string>): string => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(',')}}`

@@ -1,7 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { Daemon } from '../daemon/daemon.js'
-import type { ClusterSwarm } from '../swarm/cluster-swarm.js'
-import type { AuditLog } from '../ledger/audit-log.js'
+import type { LedgerReader, PeerSource, StatusSource } from './ports.js'
 import { isLoopbackHost } from '../config/host-port.js'
 import { buildStatus } from './status.js'
 import { renderMetrics, type NotificationStats } from './metrics.js'
@@ -15,7 +13,7 @@ import { eventText } from './event-text.js'
 import { ASSETS } from './assets.js'
 import type { ShareHistory } from '../history/share-history.js'
 import type { AccountsService } from '../accounts/service.js'
-import { renderAccountsMetrics } from '../accounts/metrics.js'
+import { renderAccountsMetrics } from './accounts-metrics.js'
 
 export interface ApiOptions {
   host: string
@@ -23,9 +21,9 @@ export interface ApiOptions {
   /** When `port` is taken, listen on any free port instead of failing (the port was a default). */
   fallbackToFreePort?: boolean
   token?: string
-  daemon: Daemon
-  ledger: AuditLog
-  swarm?: ClusterSwarm
+  daemon: StatusSource
+  ledger: LedgerReader
+  swarm?: PeerSource
   /** Accounts across operators (GET /api/accounts, and in /metrics). */
   accounts?: AccountsService
   /** Per notification target: deliveries sent, failed, dropped, retried. */

@@ -1,6 +1,5 @@
-import type { Daemon } from '../daemon/daemon.js'
-import type { ClusterSwarm } from '../swarm/cluster-swarm.js'
-import type { NodeState } from '../daemon/node-status.js'
+import type { PeerSource, StatusSource } from './ports.js'
+import type { NodeState } from '../lightning/node-status.js'
 
 /** One configured node, whether or not it ever answered. */
 export interface NodeEntry {
@@ -43,14 +42,14 @@ export interface Status {
 const iso = (ms: number): string => new Date(ms).toISOString()
 
 /** What the daemon is doing and why, from its live state (no RPC, no disk). */
-export function buildStatus (daemon: Daemon, swarm?: ClusterSwarm): Status {
+export function buildStatus (daemon: StatusSource, swarm?: PeerSource): Status {
   const aliasOf = new Map<string, string>()
   for (const n of daemon.nodes.values()) aliasOf.set(n.identity.publicKey, n.identity.alias)
   const peers = [...(swarm?.peers ?? [])].filter((p) => p.authenticated && !p.closed).map((p) => {
     for (const [pub, alias] of p.provenNodes) aliasOf.set(pub, alias)
     return { key: p.remoteKey, nodes: [...p.provenNodes].map(([publicKey, alias]) => ({ alias, publicKey })) }
   })
-  const channels = [...daemon.rebalancer.sides.values()].map((side): ChannelStatus => {
+  const channels = [...daemon.channelSides()].map((side): ChannelStatus => {
     const d = side.decision
     const until = 'until' in d && typeof d.until === 'number' ? d.until : undefined
     const partnerAlias = aliasOf.get(side.remotePublicKey)

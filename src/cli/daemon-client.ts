@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { TightropeConfig } from '../config/schema.js'
-import { API_FILE } from '../daemon/instance.js'
+import { API_FILE } from '../app/instance.js'
 
 /** The running daemon of a config, found through the api.json it writes in its storage dir. */
 export interface DaemonClient {

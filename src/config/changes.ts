@@ -1,4 +1,4 @@
-import { isSecretKey } from '../ledger/mask.js'
+import { isSecretKey } from '../core/secret-keys.js'
 import type { NotificationTarget } from './notifications.js'
 import type { TightropeConfig } from './types.js'
 

@@ -6,7 +6,9 @@ import type { TightropeConfig } from './types.js'
  * The placeholder secret from default.json is a valid config value (the demo, tests and
  * `tightrope config check` use configs that never join a real swarm), but a daemon started for
  * real with it would share its topic with every other unconfigured install. So validation accepts
- * it and `tightrope start` calls this before starting.
+ * it, and `tightrope start` runs with it but stays off the swarm (the `swarm_disabled` event, in
+ * src/app/instance.ts). assertReadyToStart is for a caller that must refuse such a config outright;
+ * the daemon itself does not call it.
  */
 export function secretProblem (secret: string): string | undefined {
   if (secret !== PLACEHOLDER_SECRET) return undefined

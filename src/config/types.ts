@@ -33,11 +33,11 @@ export interface Settings {
    * Payer, across operators: most sats we may pay one counterparty (peer instance) net of what it
    * paid us, per limitsPeriod, payments in flight included (whole number >= 0). Unset: no cap.
    */
-  maxNetOutflowPerPeriod?: number
+  maxNetOutflowPerPeriod?: number | undefined
 }
 
 /** One entry of limits.idSettings: an id and only the settings it overrides. */
-export type IdSettings = { id: string } & Partial<Settings>
+export type IdSettings = { id: string } & { [K in keyof Settings]?: Settings[K] | undefined }
 
 export interface LimitsConfig {
   /** Every setting: the bottom layer of every resolution. */
@@ -72,9 +72,9 @@ export interface ApiConfig {
   host: string
   /** Set by the operator: that port or a clear error (0 = any free port). Unset: DEFAULT_API_PORT,
    * or any free port (with a warning) when another process holds it. */
-  port?: number
+  port?: number | undefined
   /** Bearer token (16+ characters); from api.token or TIGHTROPE_API_TOKEN, via the loader only. */
-  token?: string
+  token?: string | undefined
 }
 
 /** A peer instance's operator, named (config `counterparties`), with its own net cap if set. */
@@ -82,7 +82,7 @@ export interface CounterpartyConfig {
   name: string
   /** The instance's persistent swarm public key, 64 hex characters (see `tightrope accounts`). */
   swarmKey: string
-  maxNetOutflowPerPeriod?: number
+  maxNetOutflowPerPeriod?: number | undefined
 }
 
 /** The validated configuration (original Tightrope's format + swarm + api), durations in ms. */

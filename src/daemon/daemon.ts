@@ -1,14 +1,18 @@
 import { EventEmitter } from 'node:events'
 import { errorDetails, LndNode, type LndCredentials } from '../lightning/lnd-node.js'
-import { RpcStats } from './rpc-stats.js'
-import { formatFields } from './log-line.js'
+import { RpcStats } from '../lightning/rpc-stats.js'
+import { eventLine } from './log-line.js'
+import type { TightropeEvent } from '../core/events.js'
 import type { LightningNode } from '../lightning/types.js'
 import { backoffMs, sleep } from '../lightning/backoff.js'
-import { redactError, type NodeState, type NodeStatus } from './node-status.js'
+import { redactError, type NodeState, type NodeStatus } from '../lightning/node-status.js'
 import { pollDue } from './poll.js'
-import { PayerService } from './payer-service.js'
+import { NODE_RETRY_MS, PayerService } from './payer-service.js'
 import { Rebalancer } from './rebalancer.js'
 import type { EventSink, Ledger, PayerLink, SettingsFor } from './ports.js'
+import type { PeerPayOutcome, PeerPayRequest } from '../core/payment.js'
+import type { ChannelSide } from './rebalancer.js'
+import { inFlight } from './side-state.js'
 
 export interface DaemonOptions {
   nodes: LndCredentials[]
@@ -18,10 +22,10 @@ export interface DaemonOptions {
   refreshRateMs: number
   dryRun?: boolean
   invoiceExpirySeconds?: number
-  /** One line per event for the operator's terminal. */
-  log?: (line: string) => void
+  /** Every event for the operator's terminal (the caller filters and formats); text lines by default. */
+  log?: (event: TightropeEvent) => void
   /** Every event as it happens, from the first ('starting') to the last ('stopped'). */
-  onEvent?: (event: { type: string; at: number } & Record<string, unknown>) => void
+  onEvent?: (event: TightropeEvent) => void
 }
 
 /** One configured node: its credentials, what the operator sees, and the node once it answered. */
@@ -85,14 +89,15 @@ export class Daemon {
   private constructor (private readonly opts: DaemonOptions) {
     this.slots = opts.nodes.map((creds) => this.newSlot(creds))
     this.refreshRateMs = opts.refreshRateMs
-    const log = opts.log ?? ((line: string) => console.log(line))
+    const log = opts.log ?? ((event: TightropeEvent) => console.log(eventLine(event, 'text')))
     this.events.setMaxListeners(0)
     this.emit = (type, fields) => {
-      log(`${new Date().toISOString()} ${type} ${formatFields(fields)}`)
-      const event = { type, at: Date.now(), ...fields }
+      const event = { type, at: Date.now(), ...fields } as TightropeEvent
+      log(event)
       this.events.emit('event', event)
       opts.onEvent?.(event)
-      opts.ledger.appendEvent(type, fields).catch((err: unknown) => log(`audit log write failed: ${(err as Error)?.message ?? err}`))
+      // On the terminal only: writing it to the event log is what just failed.
+      opts.ledger.appendEvent(type, fields).catch((err: unknown) => log({ type: 'audit_log_write_failed', at: Date.now(), error: (err as Error)?.message ?? String(err) }))
     }
     this.rebalancer = new Rebalancer({
       ledger: opts.ledger,
@@ -125,6 +130,50 @@ export class Daemon {
       if (link) return link
     }
     return undefined
+  }
+
+  /** The channel sides we watch now (live, read by the status). */
+  channelSides (): Array<ChannelSide & { inFlight?: { paymentHash: string; tokens: number } }> {
+    return [...this.rebalancer.sides.values()].map((side) => {
+      const f = inFlight(side.state)
+      // The status shows a request once it has an invoice.
+      return f?.paymentHash !== undefined ? { ...side, inFlight: { paymentHash: f.paymentHash, tokens: f.tokens } } : side
+    })
+  }
+
+  /**
+   * A peer's node asks ours to pay over the channel between them. Which of our nodes has the
+   * channel comes from the channels we watch (no RPC); a channel we do not watch is refused
+   * before any payment decision (nodeUnavailable when one of our nodes is down and might have it).
+   */
+  async payForPeer (req: PeerPayRequest): Promise<PeerPayOutcome> {
+    const find = (): ChannelSide | undefined => {
+      const sides = [...this.rebalancer.sides.values()]
+      return sides.find((s) => s.channelId === req.channelId && s.remotePublicKey === req.requesterPublicKey) ??
+        sides.find((s) => s.channelId === req.channelId)
+    }
+    let side = find()
+    // A node proven a moment ago: our evaluation that starts watching its channels is under way.
+    if (!side && req.waitMs > 0) side = await this.waitFor(find, req.waitMs)
+    const payer = side && this.payers.get(side.localPublicKey)
+    if (side && payer) {
+      const response = await payer.handle({ channelId: req.channelId, requesterPublicKey: req.requesterPublicKey, payerPublicKey: side.localPublicKey, request: req.request, tokens: req.tokens, counterparty: req.counterparty })
+      return { kind: 'answered', response }
+    }
+    if ([...this.nodes.values()].some((n) => !n.connected)) {
+      return { kind: 'notOurs', reason: 'nodeUnavailable', detail: `channel ${req.channelId} is not among our reachable nodes' channels; one of our nodes cannot reach its LND`, retryAt: Date.now() + NODE_RETRY_MS }
+    }
+    return { kind: 'notOurs', reason: 'unknownChannel', detail: `none of our nodes has channel ${req.channelId}` }
+  }
+
+  /** Resolves with `find()` once a channel is watched (or undefined after `ms`), without polling. */
+  private waitFor (find: () => ChannelSide | undefined, ms: number): Promise<ChannelSide | undefined> {
+    return new Promise((resolve) => {
+      const done = (): void => { clearTimeout(timer); this.events.off('event', on); resolve(find()) }
+      const on = (e: { type: string }): void => { if (e.type === 'channel_watched' && find()) done() }
+      const timer = setTimeout(done, ms)
+      this.events.on('event', on)
+    })
   }
 
   /** Every configured node in config order, with its state and last error (for the status). */
@@ -171,7 +220,7 @@ export class Daemon {
     // Config order for what stays and what comes, as at start.
     const byId = new Map([...this.slots.filter((s) => !gone.includes(s)), ...fresh].map((s) => [id(s.creds), s]))
     this.slots.splice(0, this.slots.length, ...nodes.map((c) => byId.get(id(c))).filter((s): s is Slot => s !== undefined))
-    for (const slot of fresh) this.connecting.push(this.keepConnecting(slot, () => {}))
+    for (const slot of fresh) this.connecting.push(this.keepConnecting(slot, () => { /* a reload waits for no first attempt */ }))
     await Promise.all(gone.map((slot) => this.retire(slot)))
     return { added: fresh.map((s) => s.creds.socket), removed: gone.map((s) => s.creds.socket) }
   }
@@ -257,7 +306,7 @@ export class Daemon {
 
   /** Back after a loss: payments it had in flight are settled from LND before it pays again. */
   private async rejoin (slot: Slot, node: LightningNode): Promise<void> {
-    await slot.payer?.reconcile().catch(() => {})
+    await slot.payer?.reconcile().catch(() => { /* its payments stay pending; each is looked up again before the next request on its channel */ })
     if (this.stopped || !node.connected || slot.node !== node || !slot.payer) return
     this.enter(slot, node, slot.payer)
     this.emit('node_reconnected', { node: node.identity.alias })

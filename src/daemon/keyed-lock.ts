@@ -5,7 +5,7 @@ export class KeyedLock {
   run<T> (key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve()
     const result = previous.then(task, task)
-    const tail = result.catch(() => {})
+    const tail = result.catch(() => { /* the caller gets the error from `result`; the chain only orders */ })
     this.tails.set(key, tail)
     void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key) })
     return result

@@ -1,5 +1,5 @@
 /**
- * How values reach the operator's terminal. Peers choose some of them (aliases, channel ids, agent
+ * How events and values reach the operator's terminal. Peers choose some of them (aliases, channel ids, agent
  * strings, reasons), so no byte of a value may start a new line, begin a control sequence or pose
  * as another `key=value` pair: a plain token (printable ASCII without space, quote or backslash) is
  * printed bare, anything else as a JSON string with every control character escaped.
@@ -7,10 +7,13 @@
 
 // C0 controls, DEL, C1 controls (0x9b alone starts a CSI sequence on some terminals), and the
 // Unicode line separators and bidirectional overrides that can make a line read as another.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 // What JSON.stringify leaves raw inside strings (it escapes C0 itself; its indentation's newlines stay).
 const JSON_RAW = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 const BARE = /^[\x21-\x7e]+$/
+
+import type { TightropeEvent } from '../core/events.js'
 
 const hex4 = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
 
@@ -34,4 +37,27 @@ export function formatValue (v: unknown): string {
 /** `key=value key=value`, each value through formatValue (keys too, in case one comes from a peer). */
 export function formatFields (fields: Record<string, unknown>): string {
   return Object.entries(fields).map(([k, v]) => `${/^[A-Za-z0-9_.-]+$/.test(k) ? k : safeJson(k)}=${formatValue(v)}`).join(' ')
+}
+
+/** The daemon's log: `text` (one `time type key=value...` line an event) or `json` (one object a line). */
+export type LogFormat = 'text' | 'json'
+export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json']
+
+/** One event as a log line. JSON lines are `{ time, type, ...fields }`, escaped like safeJson. */
+export function eventLine (event: TightropeEvent, format: LogFormat): string {
+  const { type, at, ...fields } = event
+  const time = new Date(at).toISOString()
+  return format === 'json' ? safeJson({ time, type, ...fields }) : `${time} ${type} ${formatFields(fields)}`
+}
+
+/** A JSON log line back as an event (for the demo and the tests); undefined for any other line. */
+export function parseEventLine (line: string): TightropeEvent | undefined {
+  if (!line.startsWith('{')) return undefined
+  try {
+    const { time, ...rest } = JSON.parse(line) as { time?: unknown; type?: unknown }
+    if (typeof time !== 'string' || typeof rest.type !== 'string') return undefined
+    return { ...rest, at: Date.parse(time) } as TightropeEvent
+  } catch {
+    return undefined // not one of our lines (a crash's stack trace, say)
+  }
 }

@@ -4,7 +4,9 @@ import { errorDetails } from '../lightning/lnd-node.js'
 import { latestByHash, pendingPayments } from '../policy/history.js'
 import { checkPayRequest } from '../policy/payer-checks.js'
 import { KeyedLock } from './keyed-lock.js'
+import { reconcileAction } from './reconcile.js'
 import type { EventSink, Ledger, PayRequest, PayResponse, SettingsFor } from './ports.js'
+import { refused } from '../core/payment.js'
 
 /** When our LND is unreachable, the requester may ask again after this long. */
 export const NODE_RETRY_MS = 5000
@@ -76,7 +78,7 @@ export class PayerService {
     const refuse = async (reason: string, detail: string, retryAt?: number, paymentHash?: string): Promise<PayResponse> => {
       await this.ledger.appendTransaction({ ...base, status: 'refused', reason, detail, ...(paymentHash ? { paymentHash } : {}) })
       this.emit('payment_refused', { channelId: req.channelId, node: me.alias, reason, detail, ...(retryAt ? { retryAt } : {}) })
-      return { status: 'refused', reason, detail, ...(retryAt ? { retryAt } : {}) }
+      return refused(reason, detail, retryAt)
     }
     if (req.payerPublicKey !== me.publicKey) return refuse('wrongPayer', `this request is for node ${req.payerPublicKey}, not ${me.alias}`)
     if (!Number.isSafeInteger(req.tokens) || req.tokens <= 0) return refuse('invalidAmount', `requested tokens must be a positive integer, got ${String(req.tokens)}`)
@@ -184,16 +186,15 @@ export class PayerService {
   private async reconcileOne (paymentHash: string, unknownNeverHappened = true): Promise<boolean> {
     const entry = latestByHash(this.ledger.allTransactions(), 'payer').get(paymentHash.toLowerCase())
     if (!entry || entry.status !== 'pending') return false
-    const state = await this.node.getPaymentState(paymentHash)
+    const action = reconcileAction(await this.node.getPaymentState(paymentHash), unknownNeverHappened)
+    if (action.kind === 'leave') return false
     const base: Base = { role: 'payer', channelId: entry.channelId, localPublicKey: entry.localPublicKey, remotePublicKey: entry.remotePublicKey, tokens: entry.tokens, ...(entry.counterparty !== undefined ? { counterparty: entry.counterparty } : {}) }
-    if (state.status === 'pending' || (state.status === 'unknown' && !unknownNeverHappened)) return false
-    if (state.status === 'unknown') {
-      // LND never started it (we stopped between the ledger entry and the RPC): it did not happen.
+    if (action.kind === 'neverInitiated') {
       await this.ledger.appendTransaction({ ...base, status: 'failed', paymentHash, reason: 'neverInitiated' })
     } else {
-      await this.record(base, paymentHash, state)
+      await this.record(base, paymentHash, action.outcome)
     }
-    this.emit('payment_reconciled', { channelId: entry.channelId, paymentHash, outcome: state.status === 'unknown' ? 'neverInitiated' : state.status })
+    this.emit('payment_reconciled', { channelId: entry.channelId, paymentHash, outcome: action.kind === 'neverInitiated' ? 'neverInitiated' : action.outcome.status })
     return true
   }
 }

@@ -15,30 +15,6 @@ export interface Ledger {
  */
 export type SettingsFor = (alias: string, channelId: string, counterparty?: string) => Settings
 
-export interface PayRequest {
-  channelId: string
-  /** The node that asks to be paid (the invoice's destination) and the node asked to pay. */
-  requesterPublicKey: string
-  payerPublicKey: string
-  request: string
-  tokens: number
-  /** The peer instance (swarm key, hex) that sent the request; absent when it is our own node. */
-  counterparty?: string
-}
+export type { PayRequest, PayResponse, PayerLink } from '../core/payment.js'
 
-export type PayResponse =
-  | { status: 'paid'; paymentHash: string }
-  | { status: 'refused'; reason: string; detail: string; retryAt?: number }
-  | { status: 'failed'; reason: string }
-  | { status: 'pending' }
-  /** The payer's connection went away before it answered: the outcome is unknown to it. */
-  | { status: 'lost'; reason: string }
-
-/** Whoever can pay for the far end of a channel: our own payer service, or (later) a peer. */
-export interface PayerLink {
-  /** The peer instance (swarm key, hex) that would pay; absent for our own nodes. */
-  counterparty?: string
-  requestPayment (request: PayRequest): Promise<PayResponse>
-}
-
-export type EventSink = (type: string, fields: Record<string, unknown>) => void
+export type { EventSink } from '../core/events.js'

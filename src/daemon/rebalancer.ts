@@ -1,13 +1,11 @@
 import type { LightningNode } from '../lightning/types.js'
-import type { ChannelView } from '../policy/types.js'
+import type { ChannelView } from '../lightning/channel-view.js'
 import type { Settings } from '../config/types.js'
 import { decideRequest, type RequestDecision } from '../policy/request.js'
 import { localShare } from '../policy/share.js'
 import { latestByHash } from '../policy/history.js'
-import { REFUSAL_BACKOFF_MS, retryNotBefore } from '../policy/retry.js'
+import { endedSince, gateAt, gateDetail, IDLE, inFlight, transition, type SideEvent, type SideState } from './side-state.js'
 import type { EventSink, Ledger, PayerLink, PayResponse, SettingsFor } from './ports.js'
-
-interface InFlight { paymentHash: string; tokens: number; expiresAt: number }
 
 /** What the daemon knows and decided about one side of one watched channel. */
 export interface ChannelSide {
@@ -18,12 +16,9 @@ export interface ChannelSide {
   share: number
   settings: Settings
   decision: RequestDecision | { action: 'wait'; reason: 'peerRefused'; until: number; detail: string }
-  inFlight?: InFlight
+  /** The request's phase and the gate on the next one: changed only by transition() (side-state.ts). */
+  state: SideState
   lastAttemptAt?: number
-  notBefore?: number
-  lastRefusal?: { reason: string; detail: string; at: number }
-  /** When the last request ended: balances fetched before it are stale for deciding. */
-  endedAt?: number
   updatedAt: number
 }
 
@@ -49,12 +44,6 @@ const key = (localPublicKey: string, channelId: string): string => `${localPubli
 export class Rebalancer {
   readonly sides = new Map<string, ChannelSide>()
   private readonly running = new Set<Promise<void>>()
-  /**
-   * Requests whose own task is still running: it records their outcome (with the payer's reason),
-   * so an evaluation seeing the invoice settled or withdrawn meanwhile leaves it alone. With
-   * evaluations of a node serialized by the daemon, each request is concluded exactly once.
-   */
-  private readonly active = new Set<string>()
   private lastAsked = new Map<string, number>()
 
   constructor (private readonly opts: RebalancerOptions) {}
@@ -73,7 +62,7 @@ export class Rebalancer {
       // invoice so a late payment cannot arrive unrecorded, and ask again later.
       let state = await node.getInvoiceState(entry.paymentHash)
       if (state === 'open') {
-        await node.cancelInvoice(entry.paymentHash).catch(() => {})
+        await node.cancelInvoice(entry.paymentHash).catch(() => { /* the state read next says whether it is still open */ })
         state = await node.getInvoiceState(entry.paymentHash)
       }
       await this.conclude(node, entry.channelId, entry.remotePublicKey, entry.tokens, entry.paymentHash, state === 'settled' ? { status: 'paid', paymentHash: entry.paymentHash } : { status: 'failed', reason: 'requesterRestarted' })
@@ -92,8 +81,7 @@ export class Rebalancer {
       const k = key(node.identity.publicKey, channel.id)
       seen.add(k)
       const side = this.update(node, channel, k, now)
-      const endedSinceFetch = side.endedAt !== undefined && side.endedAt >= fetchedAt
-      if (endedSinceFetch || (side.inFlight && await this.checkInFlight(node, side))) {
+      if (endedSince(side.state, fetchedAt) || await this.checkInFlight(node, side)) {
         // The request just finished: these balances predate it. Decide again on fresh ones.
         this.opts.reevaluate?.(node)
         continue
@@ -102,7 +90,7 @@ export class Rebalancer {
       if (side.decision.action === 'request') this.start(node, side, side.decision.tokens, payer)
     }
     for (const [k, side] of this.sides) {
-      if (side.localPublicKey === node.identity.publicKey && !seen.has(k) && !side.inFlight) {
+      if (side.localPublicKey === node.identity.publicKey && !seen.has(k) && inFlight(side.state) === undefined) {
         this.sides.delete(k)
         this.opts.emit('channel_unwatched', { channelId: side.channelId, node: side.localAlias })
       }
@@ -115,7 +103,8 @@ export class Rebalancer {
     const consider = (t: number | undefined): void => { if (t !== undefined && (next === undefined || t < next)) next = t }
     for (const side of this.sides.values()) {
       if (side.decision.action === 'wait' && 'until' in side.decision) consider(side.decision.until)
-      if (side.inFlight) consider(side.inFlight.expiresAt + 1000)
+      const f = inFlight(side.state)
+      if (f?.expiresAt !== undefined) consider(f.expiresAt + 1000)
     }
     return next
   }
@@ -150,6 +139,7 @@ export class Rebalancer {
       share: localShare(channel),
       settings,
       decision: { action: 'none', reason: 'balanced', detail: 'not evaluated yet' },
+      state: IDLE,
       updatedAt: now,
       ...(this.lastAsked.has(k) ? { lastAttemptAt: this.lastAsked.get(k) as number } : {})
     }
@@ -165,13 +155,13 @@ export class Rebalancer {
     let decision: ChannelSide['decision'] = decideRequest({
       channel,
       settings: side.settings,
-      inFlight: side.inFlight !== undefined,
+      inFlight: inFlight(side.state) !== undefined,
       ...(side.lastAttemptAt !== undefined ? { lastAttemptAt: side.lastAttemptAt } : {}),
       now
     })
-    if (decision.action === 'request' && side.notBefore !== undefined && now < side.notBefore) {
-      const why = side.lastRefusal?.reason === 'requestError' ? `our request failed (${side.lastRefusal.detail})` : side.lastRefusal ? `refused by peer: ${side.lastRefusal.reason} (${side.lastRefusal.detail})` : 'refused by peer'
-      decision = { action: 'wait', reason: 'peerRefused', until: side.notBefore, detail: `${why}; asking again after ${new Date(side.notBefore).toISOString().slice(11, 19)}` }
+    const gate = gateAt(side.state, now)
+    if (decision.action === 'request' && gate !== undefined) {
+      decision = { action: 'wait', reason: 'peerRefused', until: gate.until, detail: gateDetail(gate) }
     }
     side.decision = decision
     if (before.action !== decision.action || before.reason !== decision.reason) {
@@ -186,13 +176,12 @@ export class Rebalancer {
       return
     }
     // Reserve the slot synchronously: a second evaluation must not start another request.
-    side.inFlight = { paymentHash: '', tokens, expiresAt: Number.MAX_SAFE_INTEGER }
+    this.step(side, { type: 'reserve', tokens })
     const task = this.request(node, side, tokens, payer).catch((err: unknown) => {
-      this.opts.emit('request_error', { channelId: side.channelId, node: side.localAlias, error: (err as Error)?.message ?? String(err) })
-      if (side.inFlight && side.inFlight.paymentHash === '') delete side.inFlight
+      const error = (err as Error)?.message ?? String(err)
+      this.opts.emit('request_error', { channelId: side.channelId, node: side.localAlias, error })
       // Whatever broke (LND, the audit storage) will not be mended by asking again at once.
-      side.notBefore = Date.now() + Math.max(REFUSAL_BACKOFF_MS, side.settings.minTimeBetweenPayments)
-      side.lastRefusal = { reason: 'requestError', detail: (err as Error)?.message ?? String(err), at: Date.now() }
+      this.step(side, { type: 'failed', detail: error, settings: side.settings })
     })
     this.running.add(task)
     void task.finally(() => {
@@ -208,12 +197,13 @@ export class Rebalancer {
     // request's invoice is cancelled at once; only an unanswered one is watched until it expires.
     const expirySeconds = this.opts.invoiceExpirySeconds ?? 3600
     const invoice = await node.createInvoice({ tokens, description: `tightrope rebalance ${side.channelId}`, expirySeconds })
-    side.inFlight = { paymentHash: invoice.paymentHash, tokens, expiresAt: invoice.expiresAt }
-    this.active.add(invoice.paymentHash)
+    this.step(side, { type: 'invoiced', paymentHash: invoice.paymentHash, expiresAt: invoice.expiresAt })
     try {
       await this.ask(node, side, tokens, payer, invoice)
     } finally {
-      this.active.delete(invoice.paymentHash)
+      // Not concluded by its own task: our invoice's state decides, at the next evaluations. While
+      // the task runs ('asking') an evaluation leaves the request alone, so it concludes once.
+      this.step(side, { type: 'released', paymentHash: invoice.paymentHash })
     }
   }
 
@@ -227,8 +217,8 @@ export class Rebalancer {
       })
     } catch (err) {
       // Not recorded, not asked: withdraw the invoice so no payment can arrive unrecorded.
-      await node.cancelInvoice(invoice.paymentHash).catch(() => {})
-      delete side.inFlight
+      await node.cancelInvoice(invoice.paymentHash).catch(() => { /* if it stays open, it expires unpaid: no payer was asked */ })
+      this.step(side, { type: 'withdrawn', paymentHash: invoice.paymentHash })
       throw err
     }
     this.opts.emit('rebalance_requested', { channelId: side.channelId, node: side.localAlias, tokens, paymentHash: invoice.paymentHash })
@@ -244,8 +234,7 @@ export class Rebalancer {
     if (response.status === 'refused') {
       // Asking again at once would only be refused again: wait for the payer's retryAt (capped by
       // our maxRetryWait: it is a peer's word), or a while.
-      side.notBefore = retryNotBefore(response.retryAt, Date.now(), side.settings)
-      side.lastRefusal = { reason: response.reason, detail: response.detail, at: Date.now() }
+      this.step(side, { type: 'refused', retryAt: response.retryAt, reason: response.reason, detail: response.detail, settings: side.settings })
     }
     if (response.status === 'pending') return // the invoice's own state decides, when it settles or expires
     // 'lost': the payer vanished before answering. Withdraw the invoice (a payment still on its
@@ -254,15 +243,19 @@ export class Rebalancer {
     const state = await node.getInvoiceState(invoice.paymentHash)
     if (state === 'settled') return this.conclude(node, side.channelId, side.remotePublicKey, tokens, invoice.paymentHash, { status: 'paid', paymentHash: invoice.paymentHash })
     if (response.status === 'paid') return // the payer says paid but our invoice is not settled yet: wait for it
-    await node.cancelInvoice(invoice.paymentHash).catch(() => {})
+    await node.cancelInvoice(invoice.paymentHash).catch(() => { /* the state read next decides the outcome */ })
     const after = await node.getInvoiceState(invoice.paymentHash)
     await this.conclude(node, side.channelId, side.remotePublicKey, tokens, invoice.paymentHash, after === 'settled' ? { status: 'paid', paymentHash: invoice.paymentHash } : response)
   }
 
+  private step (side: ChannelSide, event: SideEvent): void {
+    side.state = transition(side.state, event, Date.now())
+  }
+
   /** An in-flight request: settled by now, or expired? Our own invoice is the only judge. True when it ended. */
   private async checkInFlight (node: LightningNode, side: ChannelSide): Promise<boolean> {
-    const f = side.inFlight
-    if (!f || f.paymentHash === '' || this.active.has(f.paymentHash)) return false
+    const f = side.state.phase
+    if (f.kind !== 'awaiting') return false
     const state = await node.getInvoiceState(f.paymentHash)
     if (state === 'settled') {
       await this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, { status: 'paid', paymentHash: f.paymentHash })
@@ -277,8 +270,7 @@ export class Rebalancer {
 
   private async conclude (node: LightningNode, channelId: string, remotePublicKey: string, tokens: number, paymentHash: string, response: PayResponse): Promise<void> {
     const side = this.sides.get(key(node.identity.publicKey, channelId))
-    if (side?.inFlight?.paymentHash === paymentHash) delete side.inFlight
-    if (side) side.endedAt = Date.now()
+    if (side) this.step(side, { type: 'concluded', paymentHash })
     const base = { role: 'requester' as const, channelId, localPublicKey: node.identity.publicKey, remotePublicKey, tokens, paymentHash }
     if (response.status === 'paid') {
       await this.opts.ledger.appendTransaction({ ...base, status: 'succeeded', fee: 0 })

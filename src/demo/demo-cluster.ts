@@ -32,7 +32,7 @@ export class DemoCluster {
   }
 
   static async start (opts: { scenarioFile?: string; scenario?: Scenario; seed?: number; settings?: Record<string, unknown>; onProgress?: (line: string) => void } = {}): Promise<DemoCluster> {
-    const progress = opts.onProgress ?? (() => {})
+    const progress = opts.onProgress ?? (() => { /* no progress lines wanted */ })
     const file = opts.scenarioFile ?? DEFAULT_SCENARIO
     const scenario = opts.scenario ?? parseScenario(JSON.parse(await readFile(file, 'utf8')), file)
     const dir = await mkdtemp(join(tmpdir(), 'tightrope-demo-'))
@@ -51,11 +51,11 @@ export class DemoCluster {
         demo.operators.set(name, new OperatorProcess(name, configDir))
       }
       for (const [name, op] of demo.operators) {
-        const line = await op.waitFor(/ api_listening /, 60_000)
-        demo.dashboards.set(name, /url=(\S+)/.exec(line)?.[1] ?? '')
+        const listening = await op.waitForEvent('api_listening', 60_000)
+        demo.dashboards.set(name, listening.url)
       }
       for (const [name, op] of demo.operators) {
-        if (demo.operators.size > 1) await op.waitFor(/ peer_authenticated /, 60_000)
+        if (demo.operators.size > 1) await op.waitForEvent('peer_authenticated', 60_000)
         progress(`${name} is up and has found the other instance`)
       }
       return demo
@@ -88,7 +88,7 @@ export class DemoCluster {
     await (crash ? old.kill() : old.stop())
     const next = new OperatorProcess(name, configDir)
     this.operators.set(name, next)
-    await next.waitFor(/ api_listening /, 60_000)
+    await next.waitForEvent('api_listening', 60_000)
     return next
   }
 

@@ -76,7 +76,7 @@ export class AuditLog {
     try {
       await log.loadTransactions()
     } catch (err) {
-      await log.close().catch(() => {})
+      await log.close().catch(() => { /* already failing: the open's error is the one reported */ })
       throw err
     }
     return log
@@ -219,7 +219,7 @@ export class AuditLog {
     if (this.closing !== undefined) return Promise.reject(new Error(`audit log ${this.storagePath} is closed`))
     const p = read()
     this.reads.add(p)
-    void p.catch(() => {}).finally(() => this.reads.delete(p))
+    void p.catch(() => { /* the reader gets the error from `p`; this only tracks it */ }).finally(() => this.reads.delete(p))
     return p
   }
 }

@@ -1,4 +1,7 @@
 import { DEFAULTS } from '../config/defaults.js'
+import { isSecretKey } from '../core/secret-keys.js'
+
+export { isSecretKey }
 
 /**
  * What reaches the audit log. The log is append-only and may be replicated to an auditor, so
@@ -12,25 +15,6 @@ export const DEFAULT_SHOULD_MASK: readonly string[] = DEFAULTS.audit.shouldMask
 /** Stands in for a secret so an operator sees a field was there, never its value. */
 export const REDACTED = '[redacted]'
 
-/**
- * Words that make a key secret, matched against the key's words (camelCase, snake_case, kebab-case)
- * and pairs of adjacent words, so `tlsCert`, `MACAROON_HEX`, `paymentPreimage` and `private_key` are
- * caught but `tokens` (an amount) is not.
- */
-const SECRET_WORDS = new Set([
-  'secret', 'secrets', 'macaroon', 'macaroons', 'cert', 'certs', 'certificate', 'privatekey',
-  'secretkey', 'preimage', 'seed', 'token', 'password', 'passphrase', 'mnemonic', 'authkey'
-])
-
-function words (key: string): string[] {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)
-}
-
-export function isSecretKey (key: string): boolean {
-  const w = words(key)
-  if (SECRET_WORDS.has(w.join(''))) return true
-  return w.some((word, i) => SECRET_WORDS.has(word) || SECRET_WORDS.has(word + (w[i + 1] ?? '')))
-}
 
 /**
  * First 6 and last 4 characters: enough to tell two public keys apart and grep for one, not enough

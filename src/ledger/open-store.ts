@@ -80,8 +80,8 @@ export async function openStore<E, T> (opts: OpenStoreOptions): Promise<OpenedSt
     await Promise.all([eventLog.ready(), txLog.ready()])
     return { store, eventLog, txLog }
   } catch (err) {
-    for (const core of opened) await core.close().catch(() => {})
-    await store.close().catch(() => {})
+    for (const core of opened) await core.close().catch(() => { /* already failing: the open's error is the one reported */ })
+    await store.close().catch(() => { /* as above */ })
     throw translate(err, storagePath)
   }
 }

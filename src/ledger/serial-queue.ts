@@ -9,7 +9,7 @@ export class SerialQueue {
   /** Resolves or rejects with the task's own outcome; one task failing does not stop the next. */
   run<T> (task: () => Promise<T>): Promise<T> {
     const result = this.tail.then(task)
-    this.tail = result.catch(() => {})
+    this.tail = result.catch(() => { /* the caller gets the error from `result`; the queue only orders */ })
     return result
   }
 

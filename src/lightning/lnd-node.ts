@@ -9,7 +9,7 @@ import { backoffMs, sleep } from './backoff.js'
 import { toChannelView, type ClientChannel } from './map-channel.js'
 import { networkOfChains } from './network.js'
 import type { CreatedInvoice, DirectPayment, InvoiceState, LightningNode, NodeIdentity, PaymentState } from './types.js'
-import type { ChannelView } from '../policy/types.js'
+import type { ChannelView } from './channel-view.js'
 
 export interface LndCredentials {
   cert: string
@@ -298,7 +298,7 @@ export class LndNode extends EventEmitter implements LightningNode {
   private unsubscribe (): void {
     for (const sub of this.subscriptions) {
       sub.removeAllListeners()
-      sub.on('error', () => {})
+      sub.on('error', () => { /* a dropped stream's late error: unheard, it would crash the process */ })
     }
     this.subscriptions = []
     this.streamsSince = undefined

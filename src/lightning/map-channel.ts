@@ -1,4 +1,4 @@
-import type { ChannelView } from '../policy/types.js'
+import type { ChannelView } from './channel-view.js'
 
 /** The subset of the `lightning` client's getChannels() entry that Tightrope reads. */
 export interface ClientChannel {

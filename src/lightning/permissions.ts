@@ -1,7 +1,7 @@
 /**
  * What Tightrope needs of LND, and nothing more. An operator bakes it with:
  *   lncli bakemacaroon info:read offchain:read offchain:write invoices:read invoices:write message:read message:write
- * - info:read        GetInfo (identity, alias), GetChanInfo
+ * - info:read        GetInfo (identity, alias, network, block height)
  * - offchain:read    ListChannels, channel and HTLC subscriptions, TrackPaymentV2
  * - offchain:write   SendPaymentV2 (paying a rebalance invoice)
  * - invoices:read    LookupInvoice, invoice subscriptions (confirming a rebalance by our own invoice)

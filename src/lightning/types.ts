@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events'
-import type { ChannelView } from '../policy/types.js'
+import type { ChannelView } from './channel-view.js'
 
 export interface NodeIdentity {
   publicKey: string
@@ -46,7 +46,7 @@ export interface LightningNode extends EventEmitter {
   readonly identity: NodeIdentity
   readonly connected: boolean
   /** When its current event streams were opened (undefined: none, or not reported: it is polled). */
-  readonly streamsSince?: number
+  readonly streamsSince?: number | undefined
   getChannels (): Promise<ChannelView[]>
   createInvoice (args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice>
   getInvoiceState (paymentHash: string): Promise<InvoiceState>

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { EventSink } from '../core/events.js'
 import type { NotificationTarget, TelegramTarget } from '../config/notifications.js'
 import { classify, type DaemonEvent, type Notification } from './classify.js'
 import { DeliveryQueue, type DeliveryStats } from './delivery-queue.js'
@@ -16,7 +17,7 @@ export interface NotifierOptions {
   /** Names this instance in messages (e.g. its node aliases). */
   instance: string
   /** For the notifier's own events (a delivery that failed for good); never carries a secret. */
-  emit: (type: string, fields: Record<string, unknown>) => void
+  emit: EventSink
   lostAfterMs?: number
   retryDelayMs?: (attempt: number) => number
 }

@@ -1,6 +1,6 @@
 import type { Settings } from '../config/types.js'
 import type { TransactionRecord } from '../ledger/types.js'
-import { counterpartyByHash } from '../accounts/counterparty.js'
+import { counterpartyByHash } from './counterparty.js'
 import { latestByHash } from './history.js'
 import type { PeriodWindow } from './limits.js'
 import { refuse, type PayRefusal } from './payer-types.js'

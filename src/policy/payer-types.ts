@@ -1,6 +1,7 @@
 import type { Settings } from '../config/types.js'
 import type { TransactionRecord } from '../ledger/types.js'
-import type { ChannelView } from './types.js'
+import type { ChannelView } from '../lightning/channel-view.js'
+import type { InvoiceFacts } from '../lightning/decode-invoice.js'
 
 /** Stable reason codes, in the order checkPayRequest evaluates them. */
 export const PAY_REFUSAL_REASONS = [
@@ -40,22 +41,9 @@ export interface PayRefusal {
 
 export type PayCheckResult = { ok: true } | PayRefusal
 
-/** The invoice as decoded by the caller (e.g. from LND's DecodePayReq). */
-export interface DecodedInvoice {
-  destination: string
-  paymentHash: string
-  /** Whole sats; undefined or 0 for a zero-amount ("any amount") invoice, which is refused. */
-  tokens?: number
-  /** ms since epoch: creation timestamp + expiry. */
-  expiresAt: number
-  /** e.g. 'bitcoin', 'testnet', 'regtest'. */
-  network?: string
-  /** The invoice's final CLTV delta in blocks (BOLT11 'c'); 18 when the invoice has none. */
-  cltvDelta?: number
-}
-
 export interface PayRequestInput {
-  invoice: DecodedInvoice
+  /** Decoded locally from the BOLT11 string (lightning/decode-invoice.ts): no one's word. */
+  invoice: InvoiceFacts
   /** The `tokens` the payInvoice message says were requested. */
   requestedTokens: number
   /** The payer's own, fresh view of the channel named in the request (local = payer). */

@@ -1,5 +1,5 @@
 import type { Settings } from '../config/types.js'
-import type { ChannelView } from './types.js'
+import type { ChannelView } from '../lightning/channel-view.js'
 import { formatShare, localShare, requesterView, SHARE_EPSILON, tokensAtOrBelow } from './share.js'
 import { settingsProblem } from './settings-check.js'
 

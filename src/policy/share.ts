@@ -1,4 +1,4 @@
-import type { ChannelView } from './types.js'
+import type { ChannelView } from '../lightning/channel-view.js'
 
 /**
  * Shares are compared with this tolerance so that a share that is "exactly on" a threshold in

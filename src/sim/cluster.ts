@@ -1,3 +1,4 @@
+import type { RoutingPolicy } from './model/channel.js'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -86,7 +87,8 @@ export class SimCluster {
           to: c.to,
           capacity: c.capacity,
           ...(c.fromBalance !== undefined ? { fromBalance: c.fromBalance } : {}),
-          policies: [c.fromPolicy, c.toPolicy]
+          // zod leaves a field that the scenario omits absent, never undefined.
+          policies: [c.fromPolicy, c.toPolicy] as [Partial<RoutingPolicy>?, Partial<RoutingPolicy>?]
         })
       }
       const servers = await Promise.all([...network.nodes.values()].map((node) => NodeServer.create(network, node)))

@@ -2,14 +2,12 @@ import Hyperswarm, { type PeerDiscovery, type SwarmConnection } from 'hyperswarm
 import HyperDHT from 'hyperdht'
 import { swarmKeys, type SwarmKeys } from './keys.js'
 import { loadSwarmKeyPair } from './key-pair.js'
-import { PeerConnection, type EarlyRefusal } from './peer-connection.js'
+import { PeerConnection } from './peer-connection.js'
 import type { PayInvoice, PaymentResult } from './messages.js'
 import { DEFAULT_BUDGET, RequestBudget, type BudgetLimits } from './budget.js'
 import { Tally } from './tally.js'
-import type { Daemon } from '../daemon/daemon.js'
-import type { ChannelSide } from '../daemon/rebalancer.js'
-import type { PayerLink, PayResponse } from '../daemon/ports.js'
-import { NODE_RETRY_MS } from '../daemon/payer-service.js'
+import type { SwarmHost } from './host.js'
+import { refused, type PayerLink, type PayResponse } from '../core/payment.js'
 import type { InvoiceFacts } from '../lightning/decode-invoice.js'
 import { hostOf, isLoopbackHost } from '../config/host-port.js'
 import type { AccountsService } from '../accounts/service.js'
@@ -19,7 +17,7 @@ export interface ClusterSwarmOptions {
   /** host:port of a private DHT's bootstrap nodes; the public DHT when empty. */
   bootstrap: string[]
   keyFile: string
-  daemon: Daemon
+  host: SwarmHost
   agent?: string
   /** Tests shorten these; the defaults are the protocol's. */
   authTimeoutMs?: number
@@ -27,12 +25,6 @@ export interface ClusterSwarmOptions {
   budget?: BudgetLimits
   /** Accounts across operators: told of each member connection and of the statement key it sends. */
   accounts?: Pick<AccountsService, 'onPeer' | 'onPeerGone' | 'onTheirKey'>
-}
-
-export interface PeerCounters {
-  earlyRefusals: ReadonlyMap<string, number>
-  strangersGone: ReadonlyMap<string, number>
-  unauthenticated: number
 }
 
 /** How long after a node's proof a request for its channel waits for us to start watching it. */
@@ -59,6 +51,7 @@ export class ClusterSwarm {
   private discovery: PeerDiscovery | undefined
   private refreshTimer: NodeJS.Timeout | undefined
   private stopped = false
+  private unsubscribe: (() => void) | undefined
   private readonly budget: RequestBudget
   /** Requests refused before any payment decision, by reason; one event per peer per minute. */
   readonly earlyRefusals: Tally
@@ -71,7 +64,7 @@ export class ClusterSwarm {
    */
   private readonly partners = new Set<string>()
   /** A node that joins the instance at runtime is announced to the members already connected. */
-  private readonly onDaemonEvent = (e: { type: string }): void => {
+  private readonly onHostEvent = (e: { type: string }): void => {
     if (e.type !== 'node_connected' || this.stopped) return
     for (const peer of this.peers) if (peer.authenticated && !peer.closed) void peer.announceNodes()
   }
@@ -79,12 +72,12 @@ export class ClusterSwarm {
   private constructor (private readonly swarm: Hyperswarm, private readonly opts: ClusterSwarmOptions) {
     this.keys = swarmKeys(opts.secret)
     this.budget = new RequestBudget(opts.budget ?? DEFAULT_BUDGET)
-    this.earlyRefusals = new Tally((peer, counts) => opts.daemon.emit('peer_requests_refused', { peer, counts }))
-    this.strangersGone = new Tally((_key, counts) => opts.daemon.emit('stranger_connections_closed', { counts }))
+    this.earlyRefusals = new Tally((peer, counts) => opts.host.emit('peer_requests_refused', { peer, counts }))
+    this.strangersGone = new Tally((_key, counts) => opts.host.emit('stranger_connections_closed', { counts }))
   }
 
   /** What the metrics show about peers (counters since start). */
-  get counters (): PeerCounters {
+  get counters (): { earlyRefusals: ReadonlyMap<string, number>; strangersGone: ReadonlyMap<string, number>; unauthenticated: number } {
     return { earlyRefusals: this.earlyRefusals.totals, strangersGone: this.strangersGone.totals, unauthenticated: this.unauthenticated }
   }
 
@@ -102,14 +95,14 @@ export class ClusterSwarm {
     const swarm = new Hyperswarm({ keyPair, ...(dht ? { dht } : {}) })
     const cs = new ClusterSwarm(swarm, opts)
     swarm.on('connection', (conn: SwarmConnection) => cs.onConnection(conn))
-    opts.daemon.remotePayers.push((pub) => cs.payerFor(pub))
-    opts.daemon.events?.on('event', cs.onDaemonEvent)
+    opts.host.addRemotePayers((pub) => cs.payerFor(pub))
+    cs.unsubscribe = opts.host.onEvent(cs.onHostEvent)
     // Evaluations before this point did not ask us about our channel partners: have them asked.
-    for (const node of opts.daemon.nodes.values()) opts.daemon.schedule(node)
+    opts.host.peersChanged()
     cs.discovery = swarm.join(cs.keys.topic, { server: true, client: true })
     await cs.discovery.flushed()
     cs.scheduleRefresh(1000)
-    opts.daemon.emit('swarm_joined', { publicKey: keyPair.publicKey.toString('hex').slice(0, 12), privateDht: opts.bootstrap.length > 0 })
+    opts.host.emit('swarm_joined', { publicKey: keyPair.publicKey.toString('hex').slice(0, 12), privateDht: opts.bootstrap.length > 0 })
     return cs
   }
 
@@ -122,36 +115,32 @@ export class ClusterSwarm {
   private scheduleRefresh (ms: number): void {
     if (this.stopped) return
     this.refreshTimer = setTimeout(() => {
-      void this.discovery?.refresh().catch(() => {})
+      void this.discovery?.refresh().catch(() => { /* the next refresh, at most a minute later, tries again */ })
       this.scheduleRefresh(Math.min(ms * 2, 60_000))
     }, ms)
     this.refreshTimer.unref()
   }
 
   private onConnection (conn: SwarmConnection): void {
-    conn.on('error', () => {}) // duplicate-connection and reset errors are normal; 'close' handles cleanup
+    conn.on('error', () => { /* see the comment: 'close' cleans up */ }) // duplicate-connection and reset errors are normal; 'close' handles cleanup
     if (this.unauthenticated >= MAX_UNAUTHENTICATED) {
       this.strangersGone.add('strangers', 'tooManyUnauthenticated')
       conn.destroy()
       return
     }
-    const daemon = this.opts.daemon
+    const host = this.opts.host
     const peer = new PeerConnection({
       conn,
       keys: this.keys,
       agent: this.opts.agent ?? 'tightrope/0.1',
-      ourNodes: () => [...daemon.nodes.values()].map((n) => ({ publicKey: n.identity.publicKey, alias: n.identity.alias, sign: (m: string) => n.signMessage(m) })),
+      ourNodes: () => host.ourNodes(),
       isPartner: (pub) => this.partners.has(pub),
-      verify: async (message, signature) => {
-        const verifier = [...daemon.nodes.values()].find((n) => n.connected)
-        if (!verifier) throw new Error('no connected Lightning node to verify with')
-        return verifier.verifyMessage(message, signature)
-      },
+      verify: (message, signature) => host.verify(message, signature),
       onPayInvoice: (p, request, invoice) => this.onPayInvoice(p, request, invoice),
       budget: this.budget,
       onEarlyRefusal: (p, reason) => this.earlyRefusals.add(p.shortKey, reason),
       onStrangerGone: (reason) => { if (!this.stopped) this.strangersGone.add('strangers', reason) },
-      emit: daemon.emit,
+      emit: host.emit,
       ...(this.opts.authTimeoutMs ? { authTimeoutMs: this.opts.authTimeoutMs } : {}),
       ...(this.opts.requestTimeoutMs ? { requestTimeoutMs: this.opts.requestTimeoutMs } : {})
     })
@@ -175,12 +164,12 @@ export class ClusterSwarm {
       // One member may not pile up connections for a node: the oldest beyond the cap goes.
       const holders = [...this.peers].filter((p) => !p.closed && p.provenNodes.has(node))
       for (const old of holders.slice(0, Math.max(0, holders.length - MAX_CONNECTIONS_PER_NODE))) old.drop(`more than ${MAX_CONNECTIONS_PER_NODE} connections prove node ${node.slice(0, 12)}`)
-      for (const n of daemon.nodes.values()) daemon.schedule(n)
+      host.peersChanged()
     })
     peer.on('close', () => {
       this.peers.delete(peer)
-      if (peer.authenticated) daemon.emit('peer_disconnected', { peer: peer.shortKey })
-      if (!this.stopped && peer.provenNodes.size > 0) for (const node of daemon.nodes.values()) daemon.schedule(node)
+      if (peer.authenticated) host.emit('peer_disconnected', { peer: peer.shortKey })
+      if (!this.stopped && peer.provenNodes.size > 0) host.peersChanged()
     })
   }
 
@@ -205,7 +194,6 @@ export class ClusterSwarm {
    * connection). Which of our nodes has the channel comes from the channels we watch (no RPC).
    */
   private async onPayInvoice (peer: PeerConnection, request: PayInvoice, invoice: InvoiceFacts): Promise<PaymentResult> {
-    const daemon = this.opts.daemon
     const answer = (r: PayResponse): PaymentResult => ({
       requestId: request.requestId,
       channelId: request.channelId,
@@ -217,43 +205,26 @@ export class ClusterSwarm {
       detail: r.status === 'refused' ? r.detail.slice(0, 500) : '',
       retryAt: r.status === 'refused' ? r.retryAt ?? 0 : 0
     })
-    const early = (reason: EarlyRefusal, detail: string, retryAt?: number): PaymentResult => {
-      this.earlyRefusals.add(peer.shortKey, reason)
-      return answer({ status: 'refused', reason, detail, ...(retryAt ? { retryAt } : {}) })
-    }
-    const find = (): ChannelSide | undefined => [...daemon.rebalancer.sides.values()].find((s) => s.channelId === request.channelId && s.remotePublicKey === invoice.destination) ??
-      [...daemon.rebalancer.sides.values()].find((s) => s.channelId === request.channelId)
-    let side = find()
-    // A node proven a moment ago: our evaluation that starts watching its channels is under way.
-    if (!side && peer.provenSince(invoice.destination) > Date.now() - JUST_PROVEN_MS) side = await this.waitFor(find, JUST_PROVEN_MS)
-    const payer = side && daemon.payers.get(side.localPublicKey)
-    if (side && payer) {
-      return answer(await payer.handle({ channelId: request.channelId, requesterPublicKey: invoice.destination, payerPublicKey: side.localPublicKey, request: request.invoice, tokens: request.tokens, counterparty: peer.remoteKey }))
-    }
-    // Not among the channels we watch: unknown, unless one of our nodes is down (its channels are
-    // not listed then) and it might be there.
-    if ([...daemon.nodes.values()].some((n) => !n.connected)) {
-      return early('nodeUnavailable', `channel ${request.channelId} is not among our reachable nodes' channels; one of our nodes cannot reach its LND`, Date.now() + NODE_RETRY_MS)
-    }
-    return early('unknownChannel', `none of our nodes has channel ${request.channelId}`)
-  }
-
-  /** Resolves with `find()` once a channel is watched (or undefined after `ms`), without polling. */
-  private waitFor (find: () => ChannelSide | undefined, ms: number): Promise<ChannelSide | undefined> {
-    const events = this.opts.daemon.events
-    return new Promise((resolve) => {
-      const done = (): void => { clearTimeout(timer); events.off('event', on); resolve(find()) }
-      const on = (e: { type: string }): void => { if (e.type === 'channel_watched' && find()) done() }
-      const timer = setTimeout(done, ms)
-      events.on('event', on)
+    const justProven = peer.provenSince(invoice.destination) > Date.now() - JUST_PROVEN_MS
+    const outcome = await this.opts.host.handlePayRequest({
+      channelId: request.channelId,
+      requesterPublicKey: invoice.destination,
+      request: request.invoice,
+      tokens: request.tokens,
+      waitMs: justProven ? JUST_PROVEN_MS : 0,
+      counterparty: peer.remoteKey
     })
+    if (outcome.kind === 'answered') return answer(outcome.response)
+    // Not among the channels we watch: refused before any payment decision, at no cost.
+    this.earlyRefusals.add(peer.shortKey, outcome.reason)
+    return answer(refused(outcome.reason, outcome.detail, outcome.retryAt))
   }
 
   async stop (): Promise<void> {
     if (this.stopped) return
     this.stopped = true
     if (this.refreshTimer) clearTimeout(this.refreshTimer)
-    this.opts.daemon.events?.off('event', this.onDaemonEvent)
+    this.unsubscribe?.()
     for (const peer of this.peers) peer.drop('shutting down', 'shutdown')
     this.earlyRefusals.stop()
     this.strangersGone.stop()

@@ -11,7 +11,8 @@ import {
 } from './messages.js'
 import { decodeWith, encodeEnvelope, encodeWith, MessageType, parseFrame } from './envelope.js'
 import type { RequestBudget } from './budget.js'
-import type { EventSink, PayResponse } from '../daemon/ports.js'
+import type { PayResponse } from '../core/payment.js'
+import type { EventSink } from '../core/events.js'
 import { errorDetails } from '../lightning/lnd-node.js'
 import { decodeInvoice, type InvoiceFacts } from '../lightning/decode-invoice.js'
 

@@ -5,6 +5,7 @@ import { SimCluster } from '../../src/sim/cluster.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf, tempDir } from '../helpers/daemon.js'
 import { writeConfigDir } from '../helpers/config.js'
+import { eventLine } from '../../src/daemon/log-line.js'
 import { runTightrope, type Running } from '../helpers/process.js'
 
 const SECRET = 'faults-cluster-secret-0123456789'
@@ -21,16 +22,16 @@ describe('faults in the middle of a cross-operator rebalance', () => {
   const procs: Record<string, Running> = {}
 
   const start = async (name: string, env: NodeJS.ProcessEnv = {}): Promise<Running> => {
-    procs[name] = runTightrope(['start', '--config', configs[name] as string], env)
-    await eventually(() => procs[name]?.output().includes(' started ') ? true : undefined, 30_000, `${name} started`)
+    procs[name] = runTightrope(['start', '--config', configs[name] as string, '--log-format', 'json'], env)
+    await eventually(() => procs[name]?.events().some((e) => e.type === 'started') ? true : undefined, 30_000, `${name} started`)
     return procs[name] as Running
   }
   const authenticated = async (): Promise<void> => {
-    await eventually(() => ['alice', 'bob'].every((n) => procs[n]?.output().includes('peer_authenticated')) ? true : undefined, 30_000, 'mutual authentication')
+    await eventually(() => ['alice', 'bob'].every((n) => procs[n]?.events().some((e) => e.type === 'peer_authenticated')) ? true : undefined, 30_000, 'mutual authentication')
   }
   const acBalanced = async (): Promise<void> => {
     await eventually(() => Math.abs(shareOf(cluster, 'A', 'C') - 0.5) <= 0.1 ? true : undefined, 30_000, 'A-C balanced').catch((err: Error) => {
-      const pick = (name: string): string => (procs[name]?.output() ?? '').split('\n').filter((l) => /512x2x0|node_|peer_|reconcil|error/.test(l) && !/channel_watched/.test(l)).slice(-25).join('\n')
+      const pick = (name: string): string => (procs[name]?.events() ?? []).filter((e) => /^(node_|peer_|payment_reconciled|.*error)/.test(e.type) || ('channelId' in e && e.channelId === '512x2x0' && e.type !== 'channel_watched')).slice(-25).map((e) => eventLine(e, 'text')).join('\n')
       throw new Error(`${err.message}\n--- alice\n${pick('alice')}\n--- bob\n${pick('bob')}`)
     })
   }
@@ -65,7 +66,7 @@ describe('faults in the middle of a cross-operator rebalance', () => {
     cluster.network.faults.release(held.id)
     await eventually(() => paymentsOf(held.paymentHash).find((p) => p.status === 'SUCCEEDED'), 10_000, 'the payment to settle')
     const alice = await start('alice')
-    await eventually(() => alice.output().includes(`rebalanced channelId=${cluster.channelBetween('A', 'C')?.id} node=A tokens=1000000 paymentHash=${held.paymentHash}`) ? true : undefined, 20_000, 'Alice recording the rebalance she was asleep for')
+    await eventually(() => alice.events().some((e) => e.type === 'rebalanced' && e.channelId === cluster.channelBetween('A', 'C')?.id && e.node === 'A' && e.tokens === 1_000_000 && e.paymentHash === held.paymentHash) ? true : undefined, 20_000, 'Alice recording the rebalance she was asleep for')
     await authenticated()
     await acBalanced()
     assert.equal(paymentsOf(held.paymentHash).length, 1, 'paid once')
@@ -75,13 +76,13 @@ describe('faults in the middle of a cross-operator rebalance', () => {
     const held = await heldRebalance()
     await procs.bob?.stop('SIGKILL')
     // Alice notices the lost connection and withdraws her invoice instead of waiting an hour.
-    await eventually(() => procs.alice?.output().split('\n').some((l) => l.includes('rebalance_not_done') && l.includes('reason=peerDisconnected')) ? true : undefined, 40_000, 'Alice withdrawing the request')
+    await eventually(() => procs.alice?.events().some((e) => e.type === 'rebalance_not_done' && e.reason === 'peerDisconnected') ? true : undefined, 40_000, 'Alice withdrawing the request')
     cluster.network.faults.release(held.id)
     const outcome = await eventually(() => paymentsOf(held.paymentHash)[0], 10_000, 'the held payment to end')
     assert.equal(outcome.status, 'FAILED', 'the withdrawn invoice is not paid')
     const bob = await start('bob')
-    await eventually(() => bob.output().includes('payment_reconciled') && bob.output().includes(held.paymentHash) ? true : undefined, 20_000, 'Bob reconciling from LND')
-    assert.match(bob.output(), new RegExp(`payment_reconciled .*paymentHash=${held.paymentHash} outcome=failed`))
+    const reconciled = await eventually(() => bob.events().find((e) => e.type === 'payment_reconciled' && e.paymentHash === held.paymentHash), 20_000, 'Bob reconciling from LND')
+    assert.equal(reconciled.type === 'payment_reconciled' && reconciled.outcome, 'failed')
     await authenticated()
     await acBalanced()
     assert.equal(paymentsOf(held.paymentHash).filter((p) => p.status === 'SUCCEEDED').length, 0)
@@ -93,7 +94,7 @@ describe('faults in the middle of a cross-operator rebalance', () => {
     cluster.network.faults.release(held.id)
     await eventually(() => paymentsOf(held.paymentHash).find((p) => p.status === 'SUCCEEDED'), 10_000, 'the payment to settle')
     await cluster.setOnline('C', true)
-    await eventually(() => procs.bob?.output().split('\n').some((l) => /payment_(succeeded|reconciled)/.test(l) && l.includes(held.paymentHash)) ? true : undefined, 30_000, 'Bob recording the outcome after his LND returned')
+    await eventually(() => procs.bob?.events().some((e) => (e.type === 'payment_succeeded' || e.type === 'payment_reconciled') && e.paymentHash === held.paymentHash) ? true : undefined, 30_000, 'Bob recording the outcome after his LND returned')
     await acBalanced()
     assert.equal(paymentsOf(held.paymentHash).length, 1, 'paid once')
   })

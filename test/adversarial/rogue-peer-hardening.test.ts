@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { instanceConfig } from '../helpers/config.js'
-import { startInstance, type Instance } from '../../src/daemon/instance.js'
+import { startInstance, type Instance } from '../../src/app/instance.js'
+import { swarmHost } from '../../src/app/swarm-host.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
 import { decodeWith } from '../../src/swarm/envelope.js'
 import { hello as helloCodec } from '../../src/swarm/messages.js'
@@ -50,7 +51,7 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
   let markers = 0
   const settledEvents = async (): Promise<number> => {
     const marker = `marker-${randomBytes(4).toString('hex')}`
-    alice.daemon.emit('test_marker', { marker })
+    void alice.daemon.ledger.appendEvent('test_marker', { marker }) // a marker, not a daemon event: straight to the event log
     markers++
     const page = async (type?: string): Promise<{ total: number; entries: Array<{ marker?: string }> }> => (await fetch(`${alice.api?.url}/api/events?limit=1000${type ? `&type=${type}` : ''}`)).json() as Promise<{ total: number; entries: Array<{ marker?: string }> }>
     await eventually(async () => (await page('test_marker')).entries.some((e) => e.marker === marker) ? true : undefined, 10_000, 'the marker stored')
@@ -226,7 +227,7 @@ describe('a request that gets no answer', () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
     const storage = await tempDir(); dirs.push(storage)
     alice = await startDaemon(cluster, ['A', 'B'], storage.path)
-    swarm = await ClusterSwarm.start({ secret: SECRET, bootstrap: cluster.bootstrap, keyFile: `${storage.path}/swarm-key`, daemon: alice.daemon, requestTimeoutMs: 2000 })
+    swarm = await ClusterSwarm.start({ secret: SECRET, bootstrap: cluster.bootstrap, keyFile: `${storage.path}/swarm-key`, host: swarmHost(alice.daemon), requestTimeoutMs: 2000 })
     x = await LndNode.connect(cluster.connection('X'))
     b = await LndNode.connect(cluster.connection('B'))
   })

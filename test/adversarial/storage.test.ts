@@ -8,6 +8,7 @@ import { AuditLog } from '../../src/ledger/audit-log.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
 import { BASE_SETTINGS, push, tempDir } from '../helpers/daemon.js'
 import { writeConfigDir } from '../helpers/config.js'
+import type { TightropeEvent } from '../../src/core/events.js'
 import { runToEnd } from '../helpers/process.js'
 
 describe('the audit storage cannot be written', () => {
@@ -32,14 +33,14 @@ describe('the audit storage cannot be written', () => {
   it('while running: nothing is paid that could not be recorded, and the failure is reported', async () => {
     const storage = await tempDir()
     const ledger = await AuditLog.open({ storagePath: storage.path, eventLogName: 'e', transactionLogName: 't', shouldMask: [] })
-    const lines: string[] = []
-    const daemon = await Daemon.start({ nodes: ['A', 'B'].map((a) => cluster.connection(a)), ledger, settingsFor: () => BASE_SETTINGS, refreshRateMs: 1000, log: (l) => lines.push(l) })
+    const events: TightropeEvent[] = []
+    const daemon = await Daemon.start({ nodes: ['A', 'B'].map((a) => cluster.connection(a)), ledger, settingsFor: () => BASE_SETTINGS, refreshRateMs: 1000, log: (e) => events.push(e) })
     try {
       await ledger.close() // the storage goes away under the running daemon
       const before = cluster.network.paymentLog.length
       await push(cluster, 'A', 'B', 600_000)
-      await eventually(() => lines.find((l) => l.includes('request_error')), 10_000, 'the failed request reported')
-      assert.ok(lines.some((l) => /audit log write failed/.test(l)), 'event-log write failures are reported on the terminal')
+      await eventually(() => events.find((e) => e.type === 'request_error'), 10_000, 'the failed request reported')
+      assert.ok(events.some((e) => e.type === 'audit_log_write_failed'), 'event-log write failures are reported on the terminal')
       await new Promise((resolve) => setTimeout(resolve, 1500))
       assert.equal(cluster.network.paymentLog.slice(before).filter((p) => p.from === 'B' && p.to === 'A').length, 0, 'no unrecorded payment')
       const open = cluster.network.node('A').invoices.list().filter((i) => i.memo.startsWith('tightrope') && i.state === 'OPEN')

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { request } from 'node:http'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { instanceConfig } from '../helpers/config.js'
-import { startInstance, type Instance } from '../../src/daemon/instance.js'
+import { startInstance, type Instance } from '../../src/app/instance.js'
 import { readmeScenario } from '../helpers/sim.js'
 import { tempDir } from '../helpers/daemon.js'
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { instanceConfig } from '../helpers/config.js'
-import { startInstance, type Instance } from '../../src/daemon/instance.js'
+import { startInstance, type Instance } from '../../src/app/instance.js'
 import { readmeScenario } from '../helpers/sim.js'
 import { tempDir } from '../helpers/daemon.js'
 

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load.js'
 import { DEFAULTS, DEFAULT_API_PORT, PLACEHOLDER_SECRET } from '../../src/config/defaults.js'
 import { hostOf, isLoopbackHost } from '../../src/config/host-port.js'
 import { DEFAULT_SHOULD_MASK } from '../../src/ledger/mask.js'
-import * as instance from '../../src/daemon/instance.js'
+import * as instance from '../../src/app/instance.js'
 import { hostProblem } from '../../src/api/access.js'
 import { CERT, MACAROON } from './fixtures.js'
 

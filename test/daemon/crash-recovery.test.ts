@@ -16,22 +16,22 @@ describe('the payer is killed while its payment is held in flight', () => {
   it('learns the outcome from LND after a restart, records it, and never pays twice', async () => {
     const dir = await tempDir()
     const configDir = await writeConfigDir(dir.path, cluster, ['A', 'B'])
-    let proc = runTightrope(['start', '--config', configDir])
+    let proc = runTightrope(['start', '--config', configDir, '--log-format', 'json'])
     try {
-      await eventually(() => proc.output().includes(' started ') ? true : undefined, 20_000, 'start')
+      await eventually(() => proc.events().some((e) => e.type === 'started') ? true : undefined, 20_000, 'start')
       cluster.addFault({ type: 'hold', from: 'B', to: 'A' })
       const pushed = await push(cluster, 'A', 'B', 600_000)
       const held = await eventually(() => cluster.network.faults.listHeld()[0], 10_000, 'the rebalancing payment held in flight')
-      await eventually(() => proc.output().includes('payment_started') ? true : undefined, 5000, 'the pending entry')
+      await eventually(() => proc.events().some((e) => e.type === 'payment_started') ? true : undefined, 5000, 'the pending entry')
       proc.child.kill('SIGKILL')
       await new Promise<void>((resolve) => proc.child.once('exit', () => resolve()))
 
       cluster.network.faults.release(held.id) // the payment completes while the payer is down
       await eventually(() => cluster.network.paymentLog.some((p) => p.paymentHash === held.paymentHash) ? true : undefined, 5000, 'the payment to settle')
 
-      proc = runTightrope(['start', '--config', configDir])
-      await eventually(() => proc.output().includes('payment_reconciled') ? true : undefined, 20_000, `reconciliation:\n${proc.output()}`)
-      assert.match(proc.output(), /payment_reconciled .*outcome=succeeded/)
+      proc = runTightrope(['start', '--config', configDir, '--log-format', 'json'])
+      const reconciled = await eventually(() => proc.events().find((e) => e.type === 'payment_reconciled'), 20_000, `reconciliation:\n${proc.output()}`)
+      assert.equal(reconciled.type === 'payment_reconciled' && reconciled.outcome, 'succeeded')
       await eventually(() => Math.abs(shareOf(cluster, 'A', 'B') - 0.5) <= 0.1 ? true : undefined, 10_000, 'A-B balanced')
       await moreEvaluations(cluster, 'A', 3) // A decided several times since: it asked no second time
       const rebalances = cluster.network.paymentLog.filter((p) => p.paymentHash !== pushed.paymentHash && p.from === 'B' && p.to === 'A' && p.status === 'SUCCEEDED')

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { redactError } from '../../src/daemon/node-status.js'
+import { redactError } from '../../src/lightning/node-status.js'
 import { describeNode } from '../../src/cli/commands/status/handler.js'
 
 describe('node states as the operator sees them', () => {

@@ -125,9 +125,10 @@ describe('a payer\'s retryAt', () => {
       await rebalancer.idle()
       const side = [...rebalancer.sides.values()][0]
       assert.equal(asked.length, 1)
-      assert.ok(side?.notBefore !== undefined)
-      assert.ok((side?.notBefore ?? Infinity) <= Date.now() + maxRetryWait, `asks again within maxRetryWait (notBefore ${new Date(side?.notBefore ?? 0).toISOString()})`)
-      assert.ok((side?.notBefore ?? 0) >= before + maxRetryWait - 5000, 'and honours the payer up to it')
+      const notBefore = side?.state.gate?.until
+      assert.ok(notBefore !== undefined)
+      assert.ok(notBefore <= Date.now() + maxRetryWait, `asks again within maxRetryWait (not before ${new Date(notBefore).toISOString()})`)
+      assert.ok(notBefore >= before + maxRetryWait - 5000, 'and honours the payer up to it')
       // The ledger says the request was refused and the invoice withdrawn: nothing can arrive unrecorded.
       const requests = ledger.allTransactions().filter((t) => t.role === 'requester').map((t) => t.status)
       assert.deepEqual(requests, ['requested', 'refused'])

@@ -55,7 +55,7 @@ describe('tightrope start, as an operator runs it', () => {
     try {
       const before = cluster.network.paymentLog.length
       await push(cluster, 'C', 'D', 600_000)
-      await eventually(() => d.lines.some((l) => l.includes('dry_run_request')) ? true : undefined, 5000, 'a dry-run request line')
+      await eventually(() => d.events.some((e) => e.type === 'dry_run_request') ? true : undefined, 5000, 'a dry-run request line')
       await moreEvaluations(cluster, 'C') // C decided again since: still nothing paid
       const rebalances = cluster.network.paymentLog.slice(before).filter((p) => p.from === 'D' && p.to === 'C')
       assert.equal(rebalances.length, 0)
@@ -72,9 +72,9 @@ describe('tightrope start, as an operator runs it', () => {
     const d = await startDaemon(cluster, ['D', 'E'], storage.path)
     try {
       await cluster.setOnline('E', false)
-      await eventually(() => d.lines.some((l) => l.includes('node_disconnected') && l.includes('node=E')) ? true : undefined, 10_000, 'E disconnected')
+      await eventually(() => d.events.some((e) => e.type === 'node_disconnected' && e.node === 'E') ? true : undefined, 10_000, 'E disconnected')
       await cluster.setOnline('E', true)
-      await eventually(() => d.lines.some((l) => l.includes('node_reconnected') && l.includes('node=E')) ? true : undefined, 15_000, 'E reconnected')
+      await eventually(() => d.events.some((e) => e.type === 'node_reconnected' && e.node === 'E') ? true : undefined, 15_000, 'E reconnected')
       await push(cluster, 'D', 'E', 600_000)
       await eventually(() => Math.abs(shareOf(cluster, 'D', 'E') - 0.5) <= 0.1 ? true : undefined, 15_000, 'D-E rebalanced after the outage')
     } finally {

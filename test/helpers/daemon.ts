@@ -5,6 +5,7 @@ import type { Settings } from '../../src/config/types.js'
 import { AuditLog } from '../../src/ledger/audit-log.js'
 import { Daemon } from '../../src/daemon/daemon.js'
 import type { SimCluster } from '../../src/sim/cluster.js'
+import type { TightropeEvent } from '../../src/core/events.js'
 import type { PaymentTruth } from '../../src/sim/model/network.js'
 
 export const BASE_SETTINGS: Settings = {
@@ -29,13 +30,14 @@ export async function tempDir (prefix = 'tightrope-'): Promise<{ path: string; r
 
 export interface TestDaemon {
   daemon: Daemon
-  lines: string[]
+  /** Every event, structured (what the terminal would show, before formatting). */
+  events: TightropeEvent[]
 }
 
 /** A daemon for some of the simulator's nodes, with its ledger in `storage`. */
 export async function startDaemon (cluster: SimCluster, aliases: string[], storage: string, settings: Partial<Settings> = {}, opts: { dryRun?: boolean } = {}): Promise<TestDaemon> {
   const ledger = await AuditLog.open({ storagePath: storage, eventLogName: 'event-log', transactionLogName: 'transaction-log', shouldMask: [] })
-  const lines: string[] = []
+  const events: TightropeEvent[] = []
   const resolved = { ...BASE_SETTINGS, ...settings }
   const daemon = await Daemon.start({
     nodes: aliases.map((a) => cluster.connection(a)),
@@ -43,10 +45,10 @@ export async function startDaemon (cluster: SimCluster, aliases: string[], stora
     settingsFor: () => resolved,
     refreshRateMs: resolved.refreshRate,
     ...(opts.dryRun ? { dryRun: true } : {}),
-    log: (line) => { lines.push(line) }
+    log: (event) => { events.push(event) }
   })
   await daemon.settled() // each node connected (or failed once): tests act on a running daemon
-  return { daemon, lines }
+  return { daemon, events }
 }
 
 /** The local share of a channel from `alias`'s side, by the simulator's ground truth. */

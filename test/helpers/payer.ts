@@ -1,7 +1,7 @@
 import { AuditLog } from '../../src/ledger/audit-log.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
 import { PayerService } from '../../src/daemon/payer-service.js'
-import type { PayResponse } from '../../src/daemon/ports.js'
+import type { PayResponse } from '../../src/core/payment.js'
 import type { Settings } from '../../src/config/types.js'
 import type { TransactionRecord } from '../../src/ledger/types.js'
 import type { SimCluster } from '../../src/sim/cluster.js'

@@ -1,12 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import type { TightropeEvent } from '../../src/core/events.js'
+import { parseEventLine } from '../../src/daemon/log-line.js'
 
 export const BIN = join(process.cwd(), 'bin', 'tightrope.js')
 
 export interface Running {
   child: ChildProcess
   output: () => string
+  /** The events it logged so far, for a daemon started with `--log-format json` (other lines skipped). */
+  events: () => TightropeEvent[]
   /** Sends a signal and resolves with the exit code (kills hard after timeoutMs). */
   stop: (signal?: NodeJS.Signals, timeoutMs?: number) => Promise<number | null>
 }
@@ -21,6 +25,7 @@ export function runTightrope (args: string[], env: NodeJS.ProcessEnv = {}): Runn
   return {
     child,
     output: () => out,
+    events: () => out.split('\n').flatMap((line) => parseEventLine(line) ?? []),
     stop: async (signal = 'SIGTERM', timeoutMs = 10_000) => {
       if (child.exitCode !== null) return child.exitCode
       child.kill(signal)

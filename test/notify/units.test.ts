@@ -45,6 +45,7 @@ describe('notifications: the sentence', () => {
     const n = classify(ev('payment_refused', { channelId: '1x1x0\n2026 payment_succeeded', node: 'A\u001b[2J', reason: 'maxAmountPerPeriod', detail: 'x'.repeat(1000) }))
     assert.ok(n)
     const s = sentence(n, 'host')
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     assert.ok(!/[\u0000-\u001f\u007f]/.test(s), s)
     assert.ok(s.length < 700)
     assert.match(s, /^Tightrope host: we refused to pay on channel 1x1x0 2026 payment_succeeded \(A \[2J\) because of our limit maxAmountPerPeriod/)

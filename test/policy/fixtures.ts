@@ -1,6 +1,6 @@
 import type { Settings } from '../../src/config/types.js'
 import type { TransactionRecord } from '../../src/ledger/types.js'
-import type { ChannelView } from '../../src/policy/types.js'
+import type { ChannelView } from '../../src/lightning/channel-view.js'
 
 export const MIN = 60_000
 export const HOUR = 3_600_000
@@ -67,6 +67,9 @@ export function hash (n: number): string {
 }
 
 /** A payer entry on the default channel. */
+/** Like Partial, but a field may be set to undefined on purpose (a record or invoice missing it). */
+export type Loose<T> = { [K in keyof T]?: T[K] | undefined }
+
 export function rec (over: Partial<TransactionRecord> = {}): TransactionRecord {
   return {
     kind: 'transaction',

@@ -3,15 +3,15 @@ import assert from 'node:assert/strict'
 import {
   checkPayRequest, MIN_INVOICE_VALIDITY_MS, PAY_CHECKS, PAY_REFUSAL_REASONS, type PayRequestInput
 } from '../../src/policy/payer-checks.js'
-import { channel, DAY, hash, HOUR, MIN, NOON, PAYER_KEY, rec, REQUESTER_KEY, settings } from './fixtures.js'
+import { channel, DAY, hash, HOUR, MIN, NOON, PAYER_KEY, rec, REQUESTER_KEY, settings, type Loose } from './fixtures.js'
 
 /**
  * The payer holds 70% of a 100k channel; the requester asks for 20k, which brings the payer
  * exactly to its 50% balance point. Everything passes.
  */
-function base (over: Partial<PayRequestInput> = {}): PayRequestInput {
+function base (over: Loose<PayRequestInput> = {}): PayRequestInput {
   return {
-    invoice: { destination: REQUESTER_KEY, paymentHash: hash(100), tokens: 20_000, expiresAt: NOON + 5 * MIN, network: 'regtest' },
+    invoice: { destination: REQUESTER_KEY, paymentHash: hash(100), tokens: 20_000, expiresAt: NOON + 5 * MIN, network: 'regtest', cltvDelta: 18 },
     requestedTokens: 20_000,
     channel: channel({ localBalance: 70_000, remoteBalance: 30_000 }),
     settings: settings(),
@@ -19,17 +19,17 @@ function base (over: Partial<PayRequestInput> = {}): PayRequestInput {
     now: NOON,
     network: 'regtest',
     ...over
-  }
+  } as PayRequestInput // a case may leave a field undefined on purpose
 }
-function invoice (over: Partial<PayRequestInput['invoice']>): Partial<PayRequestInput> {
-  return { invoice: { ...base().invoice, ...over } }
+function invoice (over: Loose<PayRequestInput['invoice']>): Loose<PayRequestInput> {
+  return { invoice: { ...base().invoice, ...over } as PayRequestInput['invoice'] }
 }
 
 interface Case {
   name: string
-  input: Partial<PayRequestInput>
+  input: Loose<PayRequestInput>
   reason?: typeof PAY_REFUSAL_REASONS[number]
-  retryAt?: number
+  retryAt?: number | undefined
   /** Substrings the detail must contain (the numbers the operator needs). */
   detail?: string[]
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { ChannelView } from '../../src/policy/types.js'
+import type { ChannelView } from '../../src/lightning/channel-view.js'
 import { decideRequest, MIN_REQUEST_TOKENS, type RequestDecision } from '../../src/policy/request.js'
 import { checkPayRequest } from '../../src/policy/payer-checks.js'
 import { localShare, tokensAtOrBelow } from '../../src/policy/share.js'
@@ -171,7 +171,7 @@ test('requests land at the balance point, never across, so neither side asks bac
         }
         // the payer, with the complementary balance point, accepts it
         const pay = checkPayRequest({
-          invoice: { destination: ch.localPublicKey, paymentHash: hash(7), tokens: first.tokens, expiresAt: NOON + MIN },
+          invoice: { destination: ch.localPublicKey, paymentHash: hash(7), tokens: first.tokens, expiresAt: NOON + MIN, network: 'regtest', cltvDelta: 18 },
           requestedTokens: first.tokens,
           channel: mirror(ch),
           settings: theirs,

@@ -1,13 +1,14 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { instanceConfig } from '../helpers/config.js'
-import { startInstance, type Instance } from '../../src/daemon/instance.js'
+import { startInstance, type Instance } from '../../src/app/instance.js'
 import { ClusterSwarm } from '../../src/swarm/cluster-swarm.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
-import type { Daemon } from '../../src/daemon/daemon.js'
+import type { SwarmHost } from '../../src/swarm/host.js'
+import type { TightropeEvent } from '../../src/core/events.js'
+import { parseEventLine } from '../../src/daemon/log-line.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
 import { tempDir } from '../helpers/daemon.js'
 
@@ -18,19 +19,26 @@ describe('an instance that claims a Lightning node it does not control', () => {
   let bob: Instance
   let mallory: ClusterSwarm
   let x: LndNode
-  const lines: string[] = []
+  const events: TightropeEvent[] = []
   const dirs: Array<{ path: string; remove: () => Promise<void> }> = []
 
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
     const b = await tempDir(); const m = await tempDir(); dirs.push(b, m)
-    bob = await startInstance(instanceConfig(cluster, ['C', 'D', 'E'], b.path, { secret: SECRET, verbose: true, settings: { maxTransactionsPerPeriod: 20 } }), { log: (l) => lines.push(l) })
+    bob = await startInstance(instanceConfig(cluster, ['C', 'D', 'E'], b.path, { secret: SECRET, verbose: true, settings: { maxTransactionsPerPeriod: 20 } }), { logFormat: 'json', log: (l) => { const e = parseEventLine(l); if (e) events.push(e) } })
     // Mallory knows the secret and runs node X, but claims Alice's node A (signing with X's key).
     x = await LndNode.connect(cluster.connection('X'))
     const a = cluster.connection('A')
-    const claimed = Object.assign(new EventEmitter(), { identity: { publicKey: a.publicKey, alias: 'A' }, connected: true, signMessage: (m: string) => x.signMessage(m), verifyMessage: (m: string, s: string) => x.verifyMessage(m, s) })
-    const fakeDaemon = { nodes: new Map([[a.publicKey, claimed]]), payers: new Map(), remotePayers: [], emit: () => {}, schedule: () => {} }
-    mallory = await ClusterSwarm.start({ secret: SECRET, bootstrap: cluster.bootstrap, keyFile: join(m.path, 'key'), daemon: fakeDaemon as unknown as Daemon })
+    const host: SwarmHost = {
+      ourNodes: () => [{ publicKey: a.publicKey, alias: 'A', sign: (m: string) => x.signMessage(m) }],
+      verify: (m, s) => x.verifyMessage(m, s),
+      handlePayRequest: async (r) => ({ kind: 'notOurs', reason: 'unknownChannel', detail: `none of our nodes has channel ${r.channelId}` }),
+      peersChanged: () => {},
+      addRemotePayers: () => {},
+      emit: () => {},
+      onEvent: () => () => {}
+    }
+    mallory = await ClusterSwarm.start({ secret: SECRET, bootstrap: cluster.bootstrap, keyFile: join(m.path, 'key'), host })
   })
   after(async () => {
     await mallory?.stop()
@@ -42,12 +50,12 @@ describe('an instance that claims a Lightning node it does not control', () => {
 
   it('is refused: the claim is logged and the node is not attributed to it', async () => {
     const a = cluster.connection('A').publicKey
-    await eventually(() => lines.find((l) => l.includes('node_claim_refused') && l.includes(a)), 20_000, 'the refused claim')
-    await eventually(() => lines.find((l) => l.includes('peer_authenticated')), 5000, 'the peer itself (it knows the secret) to be admitted')
+    const refused = await eventually(() => events.find((e) => e.type === 'node_claim_refused' && e.node === a), 20_000, 'the refused claim')
+    await eventually(() => events.find((e) => e.type === 'peer_authenticated'), 5000, 'the peer itself (it knows the secret) to be admitted')
     const peers = [...(bob.swarm?.peers ?? [])].filter((p) => p.authenticated)
     assert.equal(peers.length, 1)
     assert.equal(peers[0]?.provenNodes.size, 0, 'no node proven')
     assert.equal(bob.daemon.payerFor(a), undefined, 'nobody may ask Bob to pay on behalf of A')
-    assert.match(lines.find((l) => l.includes('node_claim_refused')) ?? '', /signature does not prove control of that node/)
+    assert.equal(refused.type === 'node_claim_refused' && refused.reason, 'signature does not prove control of that node')
   })
 })

@@ -2,8 +2,10 @@ import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { instanceConfig } from '../helpers/config.js'
-import { startInstance, type Instance } from '../../src/daemon/instance.js'
+import { startInstance, type Instance } from '../../src/app/instance.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
+import type { TightropeEvent } from '../../src/core/events.js'
+import { parseEventLine } from '../../src/daemon/log-line.js'
 import { push, shareOf, tempDir } from '../helpers/daemon.js'
 
 
@@ -11,14 +13,15 @@ describe('two instances in one process over a local DHT (fast feedback for the s
   let cluster: SimCluster
   let alice: Instance
   let bob: Instance
-  const lines: string[] = []
+  const events: Array<{ who: string; event: TightropeEvent }> = []
+  const collect = (who: string) => (line: string): void => { const event = parseEventLine(line); if (event) events.push({ who, event }) }
   const dirs: Array<{ remove: () => Promise<void> }> = []
 
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
     const a = await tempDir(); const b = await tempDir(); dirs.push(a, b)
-    alice = await startInstance(instanceConfig(cluster, ['A', 'B'], a.path, { secret: 'correcthorsebatterystaple', verbose: true }), { log: (l) => lines.push(`alice ${l}`) })
-    bob = await startInstance(instanceConfig(cluster, ['C', 'D', 'E'], b.path, { secret: 'correcthorsebatterystaple', verbose: true }), { log: (l) => lines.push(`bob ${l}`) })
+    alice = await startInstance(instanceConfig(cluster, ['A', 'B'], a.path, { secret: 'correcthorsebatterystaple', verbose: true }), { logFormat: 'json', log: collect('alice') })
+    bob = await startInstance(instanceConfig(cluster, ['C', 'D', 'E'], b.path, { secret: 'correcthorsebatterystaple', verbose: true }), { logFormat: 'json', log: collect('bob') })
   })
   after(async () => {
     await alice?.stop()
@@ -28,7 +31,8 @@ describe('two instances in one process over a local DHT (fast feedback for the s
   })
 
   it('the instances authenticate each other and prove the nodes that are their channel partners', async () => {
-    await eventually(() => lines.some((l) => l.startsWith('alice') && l.includes('peer_authenticated')) && lines.some((l) => l.startsWith('bob') && l.includes('peer_authenticated')) ? true : undefined, 20_000, 'mutual authentication')
+    const authenticated = (who: string): boolean => events.some((e) => e.who === who && e.event.type === 'peer_authenticated')
+    await eventually(() => authenticated('alice') && authenticated('bob') ? true : undefined, 20_000, 'mutual authentication')
     // Alice's only channel with Bob's nodes is A-C: D and E are claimed but not worth an RPC.
     const bobSeen = (): string[] => [...(alice.swarm?.peers ?? [])].filter((p) => p.authenticated).flatMap((p) => [...p.provenNodes.values()]).sort()
     await eventually(() => bobSeen().length > 0 ? true : undefined, 10_000, 'C proven')

@@ -1,6 +1,7 @@
 import { DemoCluster } from '../../../demo/demo-cluster.js'
 import { renderView, summarize } from '../../../demo/render.js'
 import { onShutdown } from '../../shutdown.js'
+import { eventLine } from '../../../daemon/log-line.js'
 import type { DemoOptions } from './options.js'
 
 const LATE_CHANNEL_AFTER_MS = 20_000
@@ -18,7 +19,7 @@ export async function demo (opts: DemoOptions): Promise<void> {
     await cluster.stop()
   }
   for (const [name, op] of cluster.operators) {
-    op.onLine((line) => { if (!live && / rebalanced /.test(line)) say(`${name}: ${line.slice(25)}`) })
+    op.onEvent((e) => { if (!live && e.type === 'rebalanced') say(`${name}: ${eventLine(e, 'text').slice(25)}`) }) // without the time
   }
   for (const [name, url] of cluster.dashboards) say(`${name}'s dashboard: ${url}/`)
   cluster.traffic.start()

@@ -1,5 +1,5 @@
 import { loadConfigFromFlags } from '../../config-flags.js'
-import { startInstance, type Instance } from '../../../daemon/instance.js'
+import { startInstance, type Instance } from '../../../app/instance.js'
 import { onShutdown } from '../../shutdown.js'
 import type { StartOptions } from './options.js'
 
@@ -11,16 +11,16 @@ export async function start (opts: StartOptions): Promise<void> {
   // Signals are handled from the first moment: a SIGTERM while nodes are still connecting aborts
   // the start and stops what it started, instead of waiting for the start to finish.
   const aborting = new AbortController()
-  const starting = startInstance(config, { dryRun: opts.dryRun, signal: aborting.signal })
+  const starting = startInstance(config, { dryRun: opts.dryRun, logFormat: opts.logFormat, signal: aborting.signal })
   onShutdown(async () => {
     aborting.abort()
     const instance = await starting.catch(() => undefined)
     await instance?.stop()
   })
   // SIGHUP (or `tightrope config reload`) re-reads the config; a bad one changes nothing.
-  process.on('SIGHUP', () => { void starting.then((instance) => reloadFromDisk(instance, opts), () => {}) })
+  process.on('SIGHUP', () => { void starting.then((instance) => reloadFromDisk(instance, opts), () => { /* the start failed or was aborted: nothing to reload */ }) })
   // Aborted by a signal: onShutdown exits once everything stopped.
-  await starting.catch((err: unknown) => aborting.signal.aborted ? new Promise<never>(() => {}) : Promise.reject(err))
+  await starting.catch((err: unknown) => aborting.signal.aborted ? new Promise<never>(() => { /* never settles: onShutdown exits the process */ }) : Promise.reject(err))
 }
 
 /** Loads and validates the config again, as at start; refused (and recorded) when invalid. */

@@ -9,16 +9,15 @@ import { DEFAULT_API_PORT, PLACEHOLDER_SECRET } from '../config/defaults.js'
 import { AuditLog } from '../ledger/audit-log.js'
 import { storagePermissionProblems } from '../ledger/open-store.js'
 import { ClusterSwarm } from '../swarm/cluster-swarm.js'
-import { Daemon } from './daemon.js'
+import { Daemon } from '../daemon/daemon.js'
 import { ApiServer, type ApiOptions } from '../api/server.js'
 import { Notifier } from '../notify/notifier.js'
-import { formatFields } from './log-line.js'
+import { swarmHost } from './swarm-host.js'
+import { eventLine, type LogFormat } from '../daemon/log-line.js'
+import { EVENT_CATALOGUE, type EventSink } from '../core/events.js'
 import { inForceAfterReload, planReload, type ReloadPlan } from '../config/changes.js'
 import { ShareHistory } from '../history/share-history.js'
 import { startSampling } from '../history/sampler.js'
-
-/** Events shown on the terminal when verboseScreenLogging is off: what an operator acts on. */
-const QUIET_EVENTS = /^(starting|started|stopped|api_(listening|port_taken)|config_reload|node_|rebalanced|rebalance_not_done|payment_(refused|failed|succeeded)|statement_disagreement|peer_(authenticated|dropped|disconnected)|swarm_joined|.*error|.*unreachable)/
 
 export interface Instance {
   daemon: Daemon
@@ -49,7 +48,7 @@ export const HISTORY_FILE = 'share-history.json'
  * the ledger, then the notifier (which delivers 'stopped'). `signal` aborts a start under way
  * (SIGTERM while starting): what was started is stopped.
  */
-export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; swarm?: boolean; api?: boolean; signal?: AbortSignal } = {}): Promise<Instance> {
+export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; logFormat?: LogFormat; swarm?: boolean; api?: boolean; signal?: AbortSignal } = {}): Promise<Instance> {
   const storagePath = resolve(config.audit.storage.path)
   // Checked before opening: a directory we create is private, one that already existed may not be.
   const tooOpen = await storagePermissionProblems(storagePath)
@@ -62,12 +61,13 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
   const print = opts.log ?? ((line: string) => console.log(line))
   const verbose = config.audit.verboseScreenLogging
   // Said now, not once the nodes answer (the daemon may wait for them for a long time).
-  for (const problem of tooOpen) print(`${new Date().toISOString()} storage_permissions_too_open ${formatFields({ problem, fix: `chmod -R go-rwx ${storagePath}` })}`)
+  const format = opts.logFormat ?? 'text'
+  for (const problem of tooOpen) print(eventLine({ type: 'storage_permissions_too_open', at: Date.now(), problem, fix: `chmod -R go-rwx ${storagePath}` }, format))
   // What is in force: a reload replaces it (settingsFor reads it on every decision).
   let current = config
   // Created first, so it sees 'started'; its own failures become events once the daemon exists.
   // Always there (with no targets it sends nothing), so a reload can add targets.
-  let emit: (type: string, fields: Record<string, unknown>) => void = () => {}
+  let emit: EventSink = () => { /* until the daemon exists: the notifier fails no delivery before 'starting' */ }
   const notifier = new Notifier({ targets: config.notifications, instance: hostname(), emit: (type, fields) => emit(type, fields) })
   const daemon = await Daemon.start({
     nodes: config.lightningNodes,
@@ -75,7 +75,8 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     settingsFor: (alias, channelId, counterparty) => settingsForCounterparty(resolveSettings(current.limits, { alias, channelId }), current.counterparties, counterparty),
     refreshRateMs: config.limits.baseSettings.refreshRate,
     ...(opts.dryRun ? { dryRun: true } : {}),
-    log: (line) => { if (verbose || QUIET_EVENTS.test(line.split(' ')[1] ?? '')) print(line) },
+    // Without verboseScreenLogging, the terminal shows what an operator acts on (the catalogue says which).
+    log: (event) => { if (verbose || EVENT_CATALOGUE[event.type].screen) print(eventLine(event, format)) },
     onEvent: (event) => notifier.handle(event)
   }).catch(async (err: unknown) => { await notifier.stop(); throw err })
   emit = daemon.emit
@@ -144,7 +145,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       if (config.secret === PLACEHOLDER_SECRET) {
         daemon.emit('swarm_disabled', { reason: 'secret is still the placeholder "secret": set a long random secret (config/local.json or TIGHTROPE_SECRET) to join other instances' })
       } else {
-        swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), daemon, accounts })
+        swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), host: swarmHost(daemon), accounts })
         if (apiOptions) apiOptions.swarm = swarm // the API reads it on each request
       }
     }
@@ -166,7 +167,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       daemon.reevaluateAll() // decisions made under the old settings are made again
       return plan
     })
-    reloading = run.catch(() => {})
+    reloading = run.catch(() => { /* the caller of this reload gets its error; the next one still runs */ })
     return run
   }
   return {

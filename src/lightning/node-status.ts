@@ -1,4 +1,4 @@
-import type { LndCredentials } from '../lightning/lnd-node.js'
+import type { LndCredentials } from './lnd-node.js'
 
 /**
  * A configured node's place in the instance: 'connecting' until it first answers (retrying with

@@ -1,5 +1,5 @@
-import { labels } from '../api/metrics.js'
-import type { AccountsReport } from './service.js'
+import { labels } from './metrics.js'
+import type { AccountsReport } from '../accounts/service.js'
 
 /**
  * Prometheus series for the accounts across operators (appended to /metrics). The label is the
