@@ -117,9 +117,16 @@ describe('the daemon\'s HTTP API', () => {
     for (const name of ['tightrope_channel_local_share', 'tightrope_channel_in_deadzone', 'tightrope_rebalances_total', 'tightrope_moved_sats_total', 'tightrope_fees_paid_sats_total', 'tightrope_refusals_total', 'tightrope_peers', 'tightrope_node_connected', 'tightrope_lnd_rpc_calls_total', 'tightrope_lnd_rpc_errors_total', 'tightrope_lnd_rpc_seconds_sum']) {
       assert.match(text, new RegExp(`^# TYPE ${name} (gauge|counter)$`, 'm'), name)
     }
-    const ledger = instance.daemon.ledger.allTransactions() as TransactionRecord[]
+    // Rebalances may still be finishing: compare with the ledger as it was while /metrics was
+    // computed (the same length before and after the request), not with a later state.
+    const { text: snapshot, ledger } = await eventually(async () => {
+      const before = instance.daemon.ledger.allTransactions().length
+      const m = await get('/metrics')
+      const after = instance.daemon.ledger.allTransactions() as TransactionRecord[]
+      return before === after.length ? { text: m.text, ledger: after } : undefined
+    }, 10_000, 'a quiet moment of the ledger')
     const succeeded = ledger.filter((t) => t.role === 'requester' && t.status === 'succeeded')
-    const value = (re: RegExp): number => Number(re.exec(text)?.[1])
+    const value = (re: RegExp): number => Number(re.exec(snapshot)?.[1])
     assert.equal(value(/^tightrope_rebalances_total\{outcome="succeeded"\} (\d+)$/m), succeeded.length)
     assert.equal(value(/^tightrope_moved_sats_total\{direction="received"\} (\d+)$/m), succeeded.reduce((s, t) => s + t.tokens, 0))
     assert.equal(value(/^tightrope_fees_paid_sats_total (\d+)$/m), 0)
