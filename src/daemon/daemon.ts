@@ -18,6 +18,11 @@ export interface DaemonOptions {
   refreshRateMs: number
   dryRun?: boolean
   invoiceExpirySeconds?: number
+  /**
+   * Benchmark only (never read from the config): ignore LND's events and poll every node every
+   * refreshRate, as the original did, to measure what reacting to events buys.
+   */
+  pollOnly?: boolean
   /** One line per event for the operator's terminal. */
   log?: (line: string) => void
   /** Every event as it happens, from the first ('starting') to the last ('stopped'). */
@@ -95,7 +100,7 @@ export class Daemon {
       settingsFor: opts.settingsFor,
       payerFor: (pub) => this.payerFor(pub),
       emit: this.emit,
-      reevaluate: (node) => this.schedule(node),
+      reevaluate: (node) => { if (!opts.pollOnly) this.schedule(node) },
       ...(opts.dryRun ? { dryRun: true } : {}),
       ...(opts.invoiceExpirySeconds ? { invoiceExpirySeconds: opts.invoiceExpirySeconds } : {})
     })
@@ -183,7 +188,7 @@ export class Daemon {
     if (!node.connected) throw new Error(`LND at ${slot.creds.socket}: connection lost while joining`)
     this.refuseTwin(slot, publicKey) // again: another entry may have joined it meanwhile
     slot.status = { ...slot.status, alias, publicKey }
-    node.on('changed', () => this.schedule(node))
+    if (!this.opts.pollOnly) node.on('changed', () => this.schedule(node))
     node.on('rpc', (r: { method: string; ms: number; ok: boolean }) => this.rpcStats.record(alias, r))
     node.on('status', (s: { connected: boolean; error?: string }) => {
       if (s.connected) void this.rejoin(slot, node)
@@ -251,7 +256,7 @@ export class Daemon {
     for (const node of this.nodes.values()) {
       const streamsSince = node.streamsSince
       const lastEvaluatedAt = this.lastEvaluatedAt.get(node.identity.publicKey)
-      if (pollDue({ now, refreshRateMs: this.opts.refreshRateMs, ...(streamsSince !== undefined ? { streamsSince } : {}), ...(lastEvaluatedAt !== undefined ? { lastEvaluatedAt } : {}) })) this.schedule(node)
+      if (this.opts.pollOnly || pollDue({ now, refreshRateMs: this.opts.refreshRateMs, ...(streamsSince !== undefined ? { streamsSince } : {}), ...(lastEvaluatedAt !== undefined ? { lastEvaluatedAt } : {}) })) this.schedule(node)
     }
   }
 
@@ -282,7 +287,7 @@ export class Daemon {
 
   /** One timer for the whole daemon: the earliest moment any decision could change on its own. */
   private armWake (): void {
-    if (this.stopped) return
+    if (this.stopped || this.opts.pollOnly) return
     if (this.wake) clearTimeout(this.wake)
     const at = this.rebalancer.nextWakeAt()
     if (at === undefined) return

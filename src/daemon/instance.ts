@@ -34,7 +34,7 @@ export const API_FILE = 'api.json'
  * the ledger, then the notifier (which delivers 'stopped'). `signal` aborts a start under way
  * (SIGTERM while starting): what was started is stopped.
  */
-export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; swarm?: boolean; api?: boolean; signal?: AbortSignal } = {}): Promise<Instance> {
+export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; swarm?: boolean; api?: boolean; signal?: AbortSignal; pollOnly?: boolean } = {}): Promise<Instance> {
   const storagePath = resolve(config.audit.storage.path)
   // Checked before opening: a directory we create is private, one that already existed may not be.
   const tooOpen = await storagePermissionProblems(storagePath)
@@ -59,6 +59,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     settingsFor: (alias, channelId) => resolveSettings(config.limits, { alias, channelId }),
     refreshRateMs: config.limits.baseSettings.refreshRate,
     ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(opts.pollOnly ? { pollOnly: true } : {}), // benchmark only
     log: (line) => { if (verbose || QUIET_EVENTS.test(line.split(' ')[1] ?? '')) print(line) },
     ...(notifier ? { onEvent: (event) => notifier.handle(event) } : {})
   }).catch(async (err: unknown) => { await notifier?.stop(); throw err })
