@@ -6,6 +6,7 @@ import { localShare } from '../policy/share.js'
 import { latestByHash } from '../policy/history.js'
 import { REFUSAL_BACKOFF_MS, retryNotBefore } from '../policy/retry.js'
 import type { EventSink, Ledger, PayerLink, PayResponse, SettingsFor } from './ports.js'
+import { requestSlotFree } from './request-slots.js'
 
 interface InFlight { paymentHash: string; tokens: number; expiresAt: number }
 
@@ -56,6 +57,9 @@ export class Rebalancer {
    */
   private readonly active = new Set<string>()
   private lastAsked = new Map<string, number>()
+  /** Requests asked and not answered yet, per node, and the nodes that waited for a free slot. */
+  private readonly asking = new Map<string, number>()
+  private readonly waitingForSlot = new Set<LightningNode>()
 
   constructor (private readonly opts: RebalancerOptions) {}
 
@@ -99,7 +103,11 @@ export class Rebalancer {
         continue
       }
       this.decide(side, channel, now)
-      if (side.decision.action === 'request') this.start(node, side, side.decision.tokens, payer)
+      if (side.decision.action === 'request') {
+        const id = node.identity.publicKey
+        if (requestSlotFree({ node: this.asking.get(id) ?? 0, total: this.running.size })) this.start(node, side, side.decision.tokens, payer)
+        else this.waitingForSlot.add(node) // evaluated again when a request ends
+      }
     }
     for (const [k, side] of this.sides) {
       if (side.localPublicKey === node.identity.publicKey && !seen.has(k) && !side.inFlight) {
@@ -185,9 +193,14 @@ export class Rebalancer {
       side.notBefore = Date.now() + Math.max(REFUSAL_BACKOFF_MS, side.settings.minTimeBetweenPayments)
       side.lastRefusal = { reason: 'requestError', detail: (err as Error)?.message ?? String(err), at: Date.now() }
     })
+    const id = node.identity.publicKey
+    this.asking.set(id, (this.asking.get(id) ?? 0) + 1)
     this.running.add(task)
     void task.finally(() => {
       this.running.delete(task)
+      this.asking.set(id, (this.asking.get(id) ?? 1) - 1)
+      for (const waiting of this.waitingForSlot) if (waiting !== node) this.opts.reevaluate?.(waiting)
+      this.waitingForSlot.clear()
       // The request ended (paid, refused, failed): what this side needs next is decided on fresh
       // balances now, not at the next poll (which runs only for nodes whose streams are not live).
       this.opts.reevaluate?.(node)
