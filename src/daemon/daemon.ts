@@ -67,6 +67,8 @@ export class Daemon {
   private readonly lastEvaluatedAt = new Map<string, number>()
   /** Safety-net poll ticks so far (tests wait for ticks, not for time). */
   pollTicks = 0
+  /** Evaluations the poll asked for, by node public key (tests: which nodes the safety net polled). */
+  readonly polled = new Map<string, number>()
   private poll: NodeJS.Timeout | undefined
   private wake: NodeJS.Timeout | undefined
   private stopped = false
@@ -256,7 +258,10 @@ export class Daemon {
     for (const node of this.nodes.values()) {
       const streamsSince = node.streamsSince
       const lastEvaluatedAt = this.lastEvaluatedAt.get(node.identity.publicKey)
-      if (this.opts.pollOnly || pollDue({ now, refreshRateMs: this.opts.refreshRateMs, ...(streamsSince !== undefined ? { streamsSince } : {}), ...(lastEvaluatedAt !== undefined ? { lastEvaluatedAt } : {}) })) this.schedule(node)
+      if (this.opts.pollOnly || pollDue({ now, refreshRateMs: this.opts.refreshRateMs, ...(streamsSince !== undefined ? { streamsSince } : {}), ...(lastEvaluatedAt !== undefined ? { lastEvaluatedAt } : {}) })) {
+        this.polled.set(node.identity.publicKey, (this.polled.get(node.identity.publicKey) ?? 0) + 1)
+        this.schedule(node)
+      }
     }
   }
 
