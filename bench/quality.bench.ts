@@ -12,7 +12,7 @@ import { config, insideCount, QUICK, removeTemps, seeded, sleep, temp } from './
  * failed (and why), the share of channel-time inside the deadzone, rebalances, sats moved, fees.
  */
 const SECONDS = Number(process.env.BENCH_QUALITY_SECONDS ?? (QUICK ? 45 : 180))
-const RATE = 3 // traffic payments per second, Poisson
+const RATE = 5 // traffic payments per second, Poisson
 const SEED = 11
 const CAPACITY = 2_000_000
 const SAMPLE_MS = 500
@@ -27,9 +27,10 @@ function network (): { scenario: Scenario; pairs: Array<[string, string]> } {
   const all = A.flatMap((a) => B.map((b) => [a, b] as [string, string]))
   for (let i = all.length - 1; i > 0; i--) { const j = Math.floor(random() * (i + 1)); [all[i], all[j]] = [all[j] as [string, string], all[i] as [string, string]] }
   const pairs = all.slice(0, 60)
-  // Each outside node has large channels to 2 nodes of each operator: traffic crosses the cluster,
-  // and the outside channels (not ours to balance) are rarely what fails.
-  const outside = X.flatMap((x, i) => [A[i % 10], A[(i + 5) % 10], B[(i + 2) % 10], B[(i + 7) % 10]].map((c) => ({ from: x, to: c as string, capacity: 20_000_000, fromBalance: 10_000_000 - 3470 })))
+  // Customers (x0-x3) have channels to 2 nodes of operator A, merchants (x4-x7) to 2 of operator B:
+  // traffic crosses the cluster's A-B channels. Outside channels are large (not ours to balance,
+  // and rarely what fails).
+  const outside = X.flatMap((x, i) => (i < 4 ? [A[i], A[i + 4]] : [B[i - 4], B[i]]).map((c) => ({ from: x, to: c as string, capacity: 50_000_000, fromBalance: 25_000_000 - 3470 })))
   return {
     scenario: { nodes: [...A, ...B, ...X].map((alias) => ({ alias })), channels: [...pairs.map(([from, to]) => ({ from, to, capacity: CAPACITY, fromBalance: CAPACITY / 2 - 3470 })), ...outside] },
     pairs
@@ -38,18 +39,39 @@ function network (): { scenario: Scenario; pairs: Array<[string, string]> } {
 
 interface Payment { at: number; from: string; to: string; tokens: number }
 
-/** The traffic: Poisson arrivals, log-uniform sizes from 10,000 to 500,000 sat, outside to outside. */
+/**
+ * The traffic: Poisson arrivals, log-uniform sizes from 20,000 to 800,000 sat (channels hold
+ * 1,000,000 a side when balanced), from customers (x0-x3) to merchants (x4-x7) 3 times in 4 and
+ * the other way otherwise: real traffic has a direction, which is what drains channels.
+ */
 function traffic (): Payment[] {
   const random = seeded(SEED * 7919)
   const out: Payment[] = []
   for (let t = 0; ;) {
     t += -Math.log(1 - random()) / RATE * 1000
     if (t >= SECONDS * 1000) return out
-    const from = X[Math.floor(random() * X.length)] as string
-    let to = X[Math.floor(random() * X.length)] as string
-    if (to === from) to = X[(X.indexOf(from) + 1) % X.length] as string
-    out.push({ at: t, from, to, tokens: Math.round(10_000 * Math.exp(random() * Math.log(50))) })
+    const customer = X[Math.floor(random() * 4)] as string
+    const merchant = X[4 + Math.floor(random() * 4)] as string
+    const [from, to] = random() < 0.75 ? [customer, merchant] : [merchant, customer]
+    out.push({ at: t, from, to, tokens: Math.round(20_000 * Math.exp(random() * Math.log(40))) })
   }
+}
+
+const plotted: Array<{ mark: string; series: number[] }> = []
+
+/** Channels inside the deadzone (%) over the run, one column per twelfth, one letter per mode. */
+function plot (): string {
+  const rows: string[] = []
+  for (let level = 100; level >= 0; level -= 10) {
+    const cells = Array.from({ length: BUCKETS }, (_, i) => {
+      const here = plotted.filter((p) => Math.round((p.series[i] ?? -100) / 10) * 10 === level).map((p) => p.mark)
+      return (here.join('') || ' ').padEnd(3)
+    })
+    rows.push(`${String(level).padStart(4)} | ${cells.join(' ')}`)
+  }
+  rows.push(`     +${'-'.repeat(BUCKETS * 4)}> time (${SECONDS} s)`)
+  rows.push('     n: no balancer, p: poll-only every 10 s, s: Tightrope as shipped')
+  return rows.join('\n')
 }
 
 async function run (mode: 'none' | 'poll_only' | 'shipped'): Promise<void> {
@@ -71,7 +93,7 @@ async function run (mode: 'none' | 'poll_only' | 'shipped'): Promise<void> {
     const schedule = traffic()
     const results: Array<Promise<{ ok: boolean; reason?: string }>> = []
     const started = performance.now()
-    let next = 0
+    let next = 0 // the same payments at the same moments in every run
     let nextSample = 0
     while (performance.now() - started < SECONDS * 1000) {
       const now = performance.now() - started
@@ -95,6 +117,7 @@ async function run (mode: 'none' | 'poll_only' | 'shipped'): Promise<void> {
     const series = Array.from({ length: Math.ceil(samples.length / per) }, (_, i) => { const s = samples.slice(i * per, (i + 1) * per); return Math.round(100 * s.reduce((x, y) => x + y, 0) / s.length) })
     const params = { mode, seconds: SECONDS, paymentsPerSecond: RATE, seed: SEED, channels: pairs.length, nodes: A.length + B.length, outsideNodes: X.length }
     report({ name: `quality.${mode}.failed`, value: 100 * failed.length / outcomes.length, unit: '%', params: { ...params, payments: outcomes.length, failed: failed.length, reasons } })
+    plotted.push({ mark: mode[0] as string, series })
     report({ name: `quality.${mode}.inside_deadzone`, value: 100 * samples.reduce((x, y) => x + y, 0) / samples.length, unit: '% of channel-time', params: { ...params, samples: samples.length, seriesPercent: series } })
     report({ name: `quality.${mode}.rebalances`, value: rebalances.length, unit: 'payments', params: { ...params, satsMoved: rebalances.reduce((n, p) => n + p.amountMsat, 0) / 1000, feesSat: rebalances.reduce((n, p) => n + p.feeMsat, 0) / 1000 } })
   } finally {
@@ -111,3 +134,4 @@ try {
   await removeTemps()
 }
 printTable()
+console.error(plot())
