@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SimCluster } from '../src/sim/cluster.js'
 import { parseScenario, type Scenario } from '../src/sim/scenario.js'
@@ -10,36 +8,14 @@ import { startInstance, type Instance } from '../src/app/instance.js'
 import { writeConfigDir } from '../test/helpers/config.js'
 import { runTightrope } from '../test/helpers/process.js'
 import { percentile, printTable, report } from './report.js'
+import { config, QUICK, removeTemps, shareOf, sleep, temp } from './common.js'
 
 /**
  * Tightrope's own figures on the simulator and a local DHT: reaction time, LND load, fees,
  * discovery and the daemon's cost at scale. One JSON line per figure; a table at the end.
  * BENCH_QUICK=1 runs fewer events and smaller clusters.
  */
-const QUICK = process.env.BENCH_QUICK === '1'
 const EVENTS = QUICK ? 20 : 50
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-const SETTINGS = { maxTransactionSize: 10_000_000, minTimeBetweenPayments: '0s', limitsPeriod: '1h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 100000, maxAmountPerPeriod: 1_000_000_000_000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 10 }
-const dirs: string[] = []
-const temp = async (): Promise<string> => { const d = await mkdtemp(join(tmpdir(), 'tightrope-bench-')); dirs.push(d); return d }
-
-function config (cluster: SimCluster, aliases: string[], storage: string, secret = 'bench-secret-0123456789') {
-  return validateConfig({
-    secret,
-    lightningNodes: aliases.map((a) => { const c = cluster.connection(a); return { cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
-    audit: { storage: { path: storage } },
-    limits: { baseSettings: SETTINGS },
-    swarm: { bootstrap: cluster.bootstrap },
-    api: { port: 0 }
-  })
-}
-
-const shareOf = (cluster: SimCluster, a: string, b: string): number => {
-  const ch = cluster.channelBetween(a, b)
-  if (!ch) throw new Error(`no channel ${a}-${b}`)
-  const [mine, theirs] = ch.from === a ? [ch.fromBalance, ch.toBalance] : [ch.toBalance, ch.fromBalance]
-  return mine / (mine + theirs)
-}
 
 /** From the unbalancing payment settled to the channel back inside its deadzone (ground truth). */
 async function reaction (cluster: SimCluster, a: string, b: string, name: string): Promise<void> {
@@ -164,8 +140,10 @@ const parts = new Set((process.env.BENCH_PARTS ?? 'reaction,discovery,scale').sp
 try {
   if (parts.has('reaction')) await readmeBenches()
   if (parts.has('discovery')) for (const n of QUICK ? [2, 10] : [2, 10, 30]) await discovery(n)
-  if (parts.has('scale')) for (const [nodes, channels] of QUICK ? [[10, 100]] : [[10, 100], [50, 500], [200, 2000]]) await scale(nodes as number, channels as number, QUICK ? 15 : 60)
+  // BENCH_SCALE=200x2000,10x100 runs only those sizes (nodes x channels).
+  const sizes = process.env.BENCH_SCALE?.split(',').map((s) => s.split('x').map(Number)) ?? (QUICK ? [[10, 100]] : [[10, 100], [50, 500], [200, 2000]])
+  if (parts.has('scale')) for (const [nodes, channels] of sizes) await scale(nodes as number, channels as number, QUICK ? 15 : 60)
 } finally {
-  for (const d of dirs) await rm(d, { recursive: true, force: true })
+  await removeTemps()
 }
 printTable()

@@ -48,7 +48,7 @@ export const HISTORY_FILE = 'share-history.json'
  * the ledger, then the notifier (which delivers 'stopped'). `signal` aborts a start under way
  * (SIGTERM while starting): what was started is stopped.
  */
-export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; logFormat?: LogFormat; swarm?: boolean; api?: boolean; signal?: AbortSignal } = {}): Promise<Instance> {
+export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; logFormat?: LogFormat; swarm?: boolean; api?: boolean; signal?: AbortSignal; pollOnly?: boolean } = {}): Promise<Instance> {
   const storagePath = resolve(config.audit.storage.path)
   // Checked before opening: a directory we create is private, one that already existed may not be.
   const tooOpen = await storagePermissionProblems(storagePath)
@@ -75,6 +75,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     settingsFor: (alias, channelId, counterparty) => settingsForCounterparty(resolveSettings(current.limits, { alias, channelId }), current.counterparties, counterparty),
     refreshRateMs: config.limits.baseSettings.refreshRate,
     ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(opts.pollOnly ? { pollOnly: true } : {}), // benchmark only
     // Without verboseScreenLogging, the terminal shows what an operator acts on (the catalogue says which).
     log: (event) => { if (verbose || EVENT_CATALOGUE[event.type].screen) print(eventLine(event, format)) },
     onEvent: (event) => notifier.handle(event)

@@ -22,6 +22,11 @@ export interface DaemonOptions {
   refreshRateMs: number
   dryRun?: boolean
   invoiceExpirySeconds?: number
+  /**
+   * Benchmark only (never read from the config): ignore LND's events and poll every node every
+   * refreshRate, as the original did, to measure what reacting to events buys.
+   */
+  pollOnly?: boolean
   /** Every event for the operator's terminal (the caller filters and formats); text lines by default. */
   log?: (event: TightropeEvent) => void
   /** Every event as it happens, from the first ('starting') to the last ('stopped'). */
@@ -69,6 +74,8 @@ export class Daemon {
   private refreshRateMs: number
   /** Safety-net poll ticks so far (tests wait for ticks, not for time). */
   pollTicks = 0
+  /** Evaluations the poll asked for, by node public key (tests: which nodes the safety net polled). */
+  readonly polled = new Map<string, number>()
   private poll: NodeJS.Timeout | undefined
   private wake: NodeJS.Timeout | undefined
   private stopped = false
@@ -104,7 +111,7 @@ export class Daemon {
       settingsFor: opts.settingsFor,
       payerFor: (pub) => this.payerFor(pub),
       emit: this.emit,
-      reevaluate: (node) => this.schedule(node),
+      reevaluate: (node) => { if (!opts.pollOnly) this.schedule(node) },
       ...(opts.dryRun ? { dryRun: true } : {}),
       ...(opts.invoiceExpirySeconds ? { invoiceExpirySeconds: opts.invoiceExpirySeconds } : {})
     })
@@ -288,7 +295,7 @@ export class Daemon {
     if (!node.connected) throw new Error(`LND at ${slot.creds.socket}: connection lost while joining`)
     this.refuseTwin(slot, publicKey) // again: another entry may have joined it meanwhile
     slot.status = { ...slot.status, alias, publicKey }
-    node.on('changed', () => this.schedule(node))
+    if (!this.opts.pollOnly) node.on('changed', () => this.schedule(node))
     node.on('rpc', (r: { method: string; ms: number; ok: boolean }) => this.rpcStats.record(alias, r))
     node.on('status', (s: { connected: boolean; error?: string }) => {
       if (s.connected) void this.rejoin(slot, node)
@@ -356,7 +363,10 @@ export class Daemon {
     for (const node of this.nodes.values()) {
       const streamsSince = node.streamsSince
       const lastEvaluatedAt = this.lastEvaluatedAt.get(node.identity.publicKey)
-      if (pollDue({ now, refreshRateMs: this.refreshRateMs, ...(streamsSince !== undefined ? { streamsSince } : {}), ...(lastEvaluatedAt !== undefined ? { lastEvaluatedAt } : {}) })) this.schedule(node)
+      if (this.opts.pollOnly || pollDue({ now, refreshRateMs: this.refreshRateMs, ...(streamsSince !== undefined ? { streamsSince } : {}), ...(lastEvaluatedAt !== undefined ? { lastEvaluatedAt } : {}) })) {
+        this.polled.set(node.identity.publicKey, (this.polled.get(node.identity.publicKey) ?? 0) + 1)
+        this.schedule(node)
+      }
     }
   }
 
@@ -390,7 +400,7 @@ export class Daemon {
 
   /** One timer for the whole daemon: the earliest moment any decision could change on its own. */
   private armWake (): void {
-    if (this.stopped) return
+    if (this.stopped || this.opts.pollOnly) return
     if (this.wake) clearTimeout(this.wake)
     const at = this.rebalancer.nextWakeAt()
     if (at === undefined) return

@@ -6,6 +6,7 @@ import { localShare } from '../policy/share.js'
 import { latestByHash } from '../policy/history.js'
 import { endedSince, gateAt, gateDetail, IDLE, inFlight, transition, type SideEvent, type SideState } from './side-state.js'
 import type { EventSink, Ledger, PayerLink, PayResponse, SettingsFor } from './ports.js'
+import { requestSlotFree } from './request-slots.js'
 
 /** What the daemon knows and decided about one side of one watched channel. */
 export interface ChannelSide {
@@ -45,6 +46,9 @@ export class Rebalancer {
   readonly sides = new Map<string, ChannelSide>()
   private readonly running = new Set<Promise<void>>()
   private lastAsked = new Map<string, number>()
+  /** Requests asked and not answered yet, per node, and the nodes that waited for a free slot. */
+  private readonly asking = new Map<string, number>()
+  private readonly waitingForSlot = new Set<LightningNode>()
 
   constructor (private readonly opts: RebalancerOptions) {}
 
@@ -87,7 +91,11 @@ export class Rebalancer {
         continue
       }
       this.decide(side, channel, now)
-      if (side.decision.action === 'request') this.start(node, side, side.decision.tokens, payer)
+      if (side.decision.action === 'request') {
+        const id = node.identity.publicKey
+        if (requestSlotFree({ node: this.asking.get(id) ?? 0, total: this.running.size })) this.start(node, side, side.decision.tokens, payer)
+        else this.waitingForSlot.add(node) // evaluated again when a request ends
+      }
     }
     for (const [k, side] of this.sides) {
       if (side.localPublicKey === node.identity.publicKey && !seen.has(k) && inFlight(side.state) === undefined) {
@@ -183,9 +191,14 @@ export class Rebalancer {
       // Whatever broke (LND, the audit storage) will not be mended by asking again at once.
       this.step(side, { type: 'failed', detail: error, settings: side.settings })
     })
+    const id = node.identity.publicKey
+    this.asking.set(id, (this.asking.get(id) ?? 0) + 1)
     this.running.add(task)
     void task.finally(() => {
       this.running.delete(task)
+      this.asking.set(id, (this.asking.get(id) ?? 1) - 1)
+      for (const waiting of this.waitingForSlot) if (waiting !== node) this.opts.reevaluate?.(waiting)
+      this.waitingForSlot.clear()
       // The request ended (paid, refused, failed): what this side needs next is decided on fresh
       // balances now, not at the next poll (which runs only for nodes whose streams are not live).
       this.opts.reevaluate?.(node)

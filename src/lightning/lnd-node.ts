@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events'
 import './shared-protos.js' // before 'lightning': its clients then share one parse of LND's protos
+import { authenticatedLndOneChannel } from './shared-channel.js'
 import {
-  authenticatedLndGrpc, cancelHodlInvoice, createInvoice, getChannels, getHeight, getInvoice, getPayment, getWalletInfo, pay, signMessage,
+  cancelHodlInvoice, createInvoice, getChannels, getHeight, getInvoice, getPayment, getWalletInfo, pay, signMessage,
   subscribeToChannels, subscribeToForwards, subscribeToInvoices, verifyMessage, type AuthenticatedLnd
 } from 'lightning'
 import { parsePaymentRequest } from 'invoices'
@@ -71,13 +72,6 @@ const STATE_QUERY_MS = 5000
  */
 export const CONNECT_TIMEOUT_MS = 10_000
 
-/** The `lightning` client's per-service gRPC clients: closed when we give up on them. */
-function closeClients (lnd: AuthenticatedLnd): void {
-  for (const client of Object.values(lnd) as Array<{ close?: () => void }>) {
-    try { client.close?.() } catch { /* already closed */ }
-  }
-}
-
 /** `work`, or a rejection after `ms` or when `signal` aborts, whichever comes first. */
 async function bounded<T> (work: Promise<T>, ms: number, signal: AbortSignal | undefined, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
@@ -122,7 +116,7 @@ export class LndNode extends EventEmitter implements LightningNode {
   /** Aborted by stop(): ends a reconnect backoff at once. */
   private readonly stopping = new AbortController()
 
-  private constructor (private readonly lnd: AuthenticatedLnd, readonly identity: NodeIdentity) { super() }
+  private constructor (private readonly lnd: AuthenticatedLnd, private readonly closeChannel: () => void, readonly identity: NodeIdentity) { super() }
 
   /**
    * Connects and learns the node's identity; rejects with a clear message (naming the socket, never
@@ -130,8 +124,9 @@ export class LndNode extends EventEmitter implements LightningNode {
    */
   static async connect (creds: LndCredentials, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<LndNode> {
     let lnd: AuthenticatedLnd
+    let close: () => void
     try {
-      lnd = authenticatedLndGrpc({ cert: creds.cert, macaroon: creds.macaroon, socket: creds.socket }).lnd
+      ({ lnd, close } = authenticatedLndOneChannel({ cert: creds.cert, macaroon: creds.macaroon, socket: creds.socket }))
     } catch (err) {
       throw new Error(`LND at ${creds.socket}: invalid credentials (${errorDetails(err)})`)
     }
@@ -140,11 +135,11 @@ export class LndNode extends EventEmitter implements LightningNode {
       info = await bounded(getWalletInfo({ lnd }), opts.timeoutMs ?? CONNECT_TIMEOUT_MS, opts.signal, `LND at ${creds.socket}`)
     } catch (err) {
       // Release the sockets gRPC would otherwise keep retrying in the background.
-      closeClients(lnd)
+      close()
       throw err instanceof Error && err.message.startsWith('LND at ') ? err : new Error(`LND at ${creds.socket}: ${errorDetails(err)}`)
     }
     const network = networkOfChains(info.chains)
-    const node = new LndNode(lnd, { publicKey: info.public_key, alias: info.alias, ...(network !== undefined ? { network } : {}) })
+    const node = new LndNode(lnd, close, { publicKey: info.public_key, alias: info.alias, ...(network !== undefined ? { network } : {}) })
     node.connected = true
     node.subscribe()
     return node
@@ -263,7 +258,7 @@ export class LndNode extends EventEmitter implements LightningNode {
     this.stopped = true
     this.stopping.abort()
     this.unsubscribe()
-    closeClients(this.lnd)
+    this.closeChannel()
   }
 
   /** Times every RPC (for metrics) and notices a lost connection. */

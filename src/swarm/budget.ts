@@ -3,17 +3,8 @@
  * invoice's destination, whichever connection it arrives on) and for the whole instance. A request
  * refused here costs nothing: no RPC, no ledger entry. Pure decision plus a small state holder.
  */
-export interface BudgetLimits {
-  /** Requests being handled at once, all peers together. */
-  inFlightPerInstance: number
-  /** Requests being handled at once for one requesting node. */
-  inFlightPerNode: number
-  /** Token bucket per requesting node: at most `burst` at once, refilled at `perMinute`. */
-  burst: number
-  perMinute: number
-}
-
-export const DEFAULT_BUDGET: BudgetLimits = { inFlightPerInstance: 16, inFlightPerNode: 4, burst: 12, perMinute: 12 }
+export { DEFAULT_BUDGET, type BudgetLimits }
+import { DEFAULT_BUDGET, type BudgetLimits } from '../core/budget-limits.js'
 
 /** How long a `busy` requester should wait before asking again. */
 export const BUSY_RETRY_MS = 2000

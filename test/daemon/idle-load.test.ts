@@ -43,5 +43,25 @@ describe('the safety-net poll only for nodes whose streams are not trusted', () 
       await push(cluster, 'A', 'B', 600_000)
       await eventually(() => Math.abs(shareOf(cluster, 'A', 'B') - 0.5) <= 0.1 ? true : undefined, 15_000, 'A-B rebalanced on events alone')
     })
+
+    it('polls a node whose streams broke (it lost LND and re-subscribed), and not the node whose streams stayed live', async () => {
+      assert.ok(d, 'the daemon of the previous test')
+      const daemon = d.daemon
+      const [a, b] = ['A', 'B'].map((alias) => [...daemon.nodes.values()].find((n) => n.identity.alias === alias)?.identity.publicKey as string)
+      const polls = (pub: string): number => daemon.polled.get(pub) ?? 0
+      // The previous test's rebalance ended first: the `lightning` client throws (uncaught) when a
+      // payment's stream errors after the payment ended, as B going away would make it.
+      await daemon.rebalancer.idle()
+      const aPolls = polls(a as string)
+      const bPolls = polls(b as string)
+      await cluster.setOnline('B', false)
+      await eventually(() => daemon.nodes.has(b as string) ? undefined : true, 20_000, 'B to be lost')
+      await cluster.setOnline('B', true)
+      await eventually(() => daemon.nodes.has(b as string) ? true : undefined, 30_000, 'B back, re-subscribed')
+      await eventually(() => polls(b as string) > bPolls ? true : undefined, 20_000, 'the poll to evaluate B')
+      const ticks = daemon.pollTicks
+      await eventually(() => daemon.pollTicks >= ticks + 3 ? true : undefined, 20_000, 'three more poll ticks')
+      assert.equal(polls(a as string), aPolls, 'A, whose streams stayed live, was never polled')
+    })
   })
 })
