@@ -13,10 +13,19 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname }
     },
     rules: {
-      '@typescript-eslint/no-floating-promises': ['error', {
-        // node:test's describe/it return promises the runner itself awaits.
-        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }]
-      }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          // node:test's describe/it return promises the runner itself awaits.
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach']
+            }
+          ]
+        }
+      ],
       '@typescript-eslint/no-misused-promises': 'error',
       'no-empty': ['error', { allowEmptyCatch: false }],
       // Style the compiler already checks, or that this codebase uses on purpose:

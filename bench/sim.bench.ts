@@ -7,17 +7,22 @@ import { printTable, report } from './report.js'
  * Simulator benchmarks: start-up of a 50-node, 200-channel network (every gRPC server with its
  * own TLS certificate and macaroon) and direct payments per second through the real client.
  */
-async function startup (): Promise<void> {
+async function startup(): Promise<void> {
   const scenario = generateScenario({ nodes: 50, channels: 200, seed: 7 })
   const started = performance.now()
   const cluster = await SimCluster.start({ scenario, dht: true, control: true })
   const ms = performance.now() - started
   report({ name: 'sim.startup', value: ms, unit: 'ms', params: { nodes: 50, channels: 200 } })
-  report({ name: 'sim.startup.rss', value: process.memoryUsage().rss / 1024 / 1024, unit: 'MB', params: { nodes: 50, channels: 200 } })
+  report({
+    name: 'sim.startup.rss',
+    value: process.memoryUsage().rss / 1024 / 1024,
+    unit: 'MB',
+    params: { nodes: 50, channels: 200 }
+  })
   await cluster.stop()
 }
 
-async function paymentsPerSecond (total: number, concurrency: number): Promise<void> {
+async function paymentsPerSecond(total: number, concurrency: number): Promise<void> {
   const cluster = await SimCluster.start({
     scenario: { nodes: [{ alias: 'P' }, { alias: 'Q' }], channels: [{ from: 'P', to: 'Q', capacity: 10_000_000_000 }] },
     dht: false,
@@ -47,7 +52,12 @@ async function paymentsPerSecond (total: number, concurrency: number): Promise<v
     }
     await Promise.all(Array.from({ length: concurrency }, worker))
     const seconds = (performance.now() - started) / 1000
-    report({ name: 'sim.payments_per_second', value: total / seconds, unit: 'payments/s', params: { total, concurrency, failures, path: 'createInvoice + pay over gRPC' } })
+    report({
+      name: 'sim.payments_per_second',
+      value: total / seconds,
+      unit: 'payments/s',
+      params: { total, concurrency, failures, path: 'createInvoice + pay over gRPC' }
+    })
   } finally {
     await cluster.stop()
   }

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 
 const filters = process.argv.slice(2)
-const files = readdirSync('dist/bench').filter((f) => f.endsWith('.bench.js'))
+const files = readdirSync('dist/bench')
+  .filter((f) => f.endsWith('.bench.js'))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort()
 let failed = 0

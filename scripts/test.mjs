@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 
-function walk (dir) {
+function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name)
     return statSync(p).isDirectory() ? walk(p) : [p]
@@ -20,5 +20,7 @@ if (files.length === 0) {
   console.error('no test files matched')
   process.exit(1)
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...files], { stdio: 'inherit' })
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+  stdio: 'inherit'
+})
 process.exit(r.status ?? 1)

@@ -9,9 +9,14 @@ const VIEW_WINDOW_MS = 10_000
 const REBALANCE = /^tightrope rebalance (\S+)$/
 
 /** One channel as a node's ListChannels showed it: its local balance and all it counts in total. */
-interface Seen { at: number; local: number; total: number; inFlight: number }
+interface Seen {
+  at: number
+  local: number
+  total: number
+  inFlight: number
+}
 
-function seenNow (ch: SimChannel, publicKey: string): Seen {
+function seenNow(ch: SimChannel, publicKey: string): Seen {
   const side = ch.sideOf(publicKey)
   let inFlight = 0
   for (const h of ch.htlcs.values()) inFlight += Math.floor(h.amountMsat / 1000)
@@ -29,7 +34,10 @@ function seenNow (ch: SimChannel, publicKey: string): Seen {
  * the payer's fault. A payer fooled by a held HTLC fails in every view: in those with the HTLC
  * counted as the partner's, and in those from before it was added.
  */
-export function watchBalancePoint (network: SimNetwork, opts: { balancePoint: number; payers: (alias: string) => boolean; violate: (v: string) => void }): { stats: { judged: number; withHtlcs: number; noView: number }; stop: () => void } {
+export function watchBalancePoint(
+  network: SimNetwork,
+  opts: { balancePoint: number; payers: (alias: string) => boolean; violate: (v: string) => void }
+): { stats: { judged: number; withHtlcs: number; noView: number }; stop: () => void } {
   const stats = { judged: 0, withHtlcs: 0, noView: 0 }
   const seen = new Set<string>()
   const offs: Array<() => void> = []
@@ -47,25 +55,41 @@ export function watchBalancePoint (network: SimNetwork, opts: { balancePoint: nu
       if (p.status !== 'IN_FLIGHT' || seen.has(p.paymentHash)) return
       seen.add(p.paymentHash)
       const channelId = REBALANCE.exec(decodeInvoice(p.paymentRequest).description ?? '')?.[1]
-      const ch = channelId === undefined ? undefined : [...network.channelsOf(node.publicKey)].find((c) => formatChannelId(c.chanId) === channelId)
+      const ch =
+        channelId === undefined
+          ? undefined
+          : [...network.channelsOf(node.publicKey)].find((c) => formatChannelId(c.chanId) === channelId)
       if (!ch) return
       const recent = (views.get(ch.chanId) ?? []).filter((v) => v.at >= Date.now() - VIEW_WINDOW_MS)
-      if (recent.length === 0) { stats.noView++; return }
+      if (recent.length === 0) {
+        stats.noView++
+        return
+      }
       const amount = Math.floor(p.valueMsat / 1000)
       stats.judged++
       if (recent.some((v) => v.inFlight > 0)) stats.withHtlcs++
       if (recent.some((v) => v.local - amount >= floorOf(v.total, opts.balancePoint))) return
       const last = recent[recent.length - 1] as Seen
-      opts.violate(`${node.alias} paid ${amount} over ${channelId}: in every view of the last ${VIEW_WINDOW_MS / 1000} s it leaves the payer below its balance point (latest: ${last.local - amount} of ${last.total} sats, ${last.inFlight} in flight, floor ${floorOf(last.total, opts.balancePoint)})`)
+      opts.violate(
+        `${node.alias} paid ${amount} over ${channelId}: in every view of the last ${VIEW_WINDOW_MS / 1000} s it leaves the payer below its balance point (latest: ${last.local - amount} of ${last.total} sats, ${last.inFlight} in flight, floor ${floorOf(last.total, opts.balancePoint)})`
+      )
     }
     node.events.on('channels_listed', onListed)
     node.payments.on('update', onPayment)
-    offs.push(() => { node.events.off('channels_listed', onListed); node.payments.off('update', onPayment) })
+    offs.push(() => {
+      node.events.off('channels_listed', onListed)
+      node.payments.off('update', onPayment)
+    })
   }
-  return { stats, stop: () => { for (const off of offs) off() } }
+  return {
+    stats,
+    stop: () => {
+      for (const off of offs) off()
+    }
+  }
 }
 
 /** The payer's floor, rounded as the payer rounds it (policy/share.ts tokensAtOrAbove). */
-function floorOf (total: number, balancePoint: number): number {
+function floorOf(total: number, balancePoint: number): number {
   return Math.ceil(total * balancePoint - 1e-6)
 }

@@ -18,44 +18,84 @@ const minutes = Number(values.minutes ?? 1)
 const seed = Number(values.seed ?? 7)
 if (!(minutes > 0 && minutes <= 24 * 60)) throw new Error('--minutes: expected a number of minutes above 0')
 
-const SETTINGS = { maxTransactionSize: 400_000, minTimeBetweenPayments: '1s', limitsPeriod: '10m', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 40, maxAmountPerPeriod: 8_000_000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 5 }
+const SETTINGS = {
+  maxTransactionSize: 400_000,
+  minTimeBetweenPayments: '1s',
+  limitsPeriod: '10m',
+  useRollingLimitsPeriod: true,
+  maxTransactionsPerPeriod: 40,
+  maxAmountPerPeriod: 8_000_000,
+  balancePoint: 0.5,
+  deadzone: 0.1,
+  refreshRate: 5
+}
 const PERIOD_MS = 10 * 60_000
 
-function scenario (): Scenario {
+function scenario(): Scenario {
   const nodes: Scenario['nodes'] = []
   const channels: Scenario['channels'] = []
-  for (const [op, p] of [['alice', 'a'], ['bob', 'b']] as const) {
+  for (const [op, p] of [
+    ['alice', 'a'],
+    ['bob', 'b']
+  ] as const) {
     for (let i = 0; i < 5; i++) nodes.push({ alias: `${p}${i}`, operator: op })
     for (let i = 0; i < 5; i++) channels.push({ from: `${p}${i}`, to: `${p}${(i + 1) % 5}`, capacity: 3_000_000 })
   }
   for (let i = 0; i < 5; i++) channels.push({ from: `a${i}`, to: `b${i}`, capacity: 4_000_000 })
   nodes.push({ alias: 'x' }, { alias: 'y' })
-  channels.push({ from: 'x', to: 'a0', capacity: 5_000_000 }, { from: 'x', to: 'b2', capacity: 5_000_000 }, { from: 'y', to: 'a3', capacity: 5_000_000 }, { from: 'y', to: 'b4', capacity: 5_000_000 }, { from: 'x', to: 'y', capacity: 5_000_000 })
+  channels.push(
+    { from: 'x', to: 'a0', capacity: 5_000_000 },
+    { from: 'x', to: 'b2', capacity: 5_000_000 },
+    { from: 'y', to: 'a3', capacity: 5_000_000 },
+    { from: 'y', to: 'b4', capacity: 5_000_000 },
+    { from: 'x', to: 'y', capacity: 5_000_000 }
+  )
   return { name: 'soak', nodes, channels }
 }
 
 let state = seed >>> 0
-const random = (): number => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 4294967296 }
+const random = (): number => {
+  state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+  return state / 4294967296
+}
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 const rssMb = (pid: number | undefined): number => {
-  try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024 } catch { return NaN }
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024
+  } catch {
+    return NaN
+  }
 }
 
 const violations: string[] = []
-const violate = (v: string): void => { if (violations.length < 100) violations.push(v); console.error(`VIOLATION ${v}`) }
+const violate = (v: string): void => {
+  if (violations.length < 100) violations.push(v)
+  console.error(`VIOLATION ${v}`)
+}
 const faults: Record<string, number> = {}
-const count = (k: string): void => { faults[k] = (faults[k] ?? 0) + 1 }
+const count = (k: string): void => {
+  faults[k] = (faults[k] ?? 0) + 1
+}
 
-const demo = await DemoCluster.start({ scenario: scenario(), seed, settings: SETTINGS, onProgress: (l) => console.error(l) })
+const demo = await DemoCluster.start({
+  scenario: scenario(),
+  seed,
+  settings: SETTINGS,
+  onProgress: (l) => console.error(l)
+})
 const rssStart = Object.fromEntries([...demo.operators].map(([n, op]) => [n, rssMb(op.pid)]))
-const balancePoint = watchBalancePoint(demo.sim.network, { balancePoint: SETTINGS.balancePoint, payers: (alias) => /^[ab]\d$/.test(alias), violate })
+const balancePoint = watchBalancePoint(demo.sim.network, {
+  balancePoint: SETTINGS.balancePoint,
+  payers: (alias) => /^[ab]\d$/.test(alias),
+  violate
+})
 const started = Date.now()
 const end = started + minutes * 60_000
 const checked = new Set<string>()
 
 /** Every rebalance so far: zero fee, its own direct channel only, within the payer's limits. */
-function checkInvariants (): void {
+function checkInvariants(): void {
   const byChannel = new Map<string, PaymentTruth[]>()
   for (const r of demo.sim.network.paymentLog) {
     if (r.status !== 'SUCCEEDED' || demo.traffic.hashes.has(r.paymentHash)) continue
@@ -66,25 +106,36 @@ function checkInvariants (): void {
     if (checked.has(r.paymentHash)) continue
     checked.add(r.paymentHash)
     if (r.feeMsat !== 0) violate(`fee ${r.feeMsat} msat paid by ${r.from} -> ${r.to}`)
-    if (r.chanIds.length !== 1 || r.chanIds[0] !== channel.id) violate(`payment ${r.from} -> ${r.to} used ${r.chanIds.join(',')} instead of ${channel.id}`)
-    if (r.amountMsat > SETTINGS.maxTransactionSize * 1000) violate(`payment of ${r.amountMsat / 1000} sat over maxTransactionSize`)
+    if (r.chanIds.length !== 1 || r.chanIds[0] !== channel.id)
+      violate(`payment ${r.from} -> ${r.to} used ${r.chanIds.join(',')} instead of ${channel.id}`)
+    if (r.amountMsat > SETTINGS.maxTransactionSize * 1000)
+      violate(`payment of ${r.amountMsat / 1000} sat over maxTransactionSize`)
   }
   for (const [key, payments] of byChannel) {
     const sorted = payments.map((p) => p.at).sort((a, b) => a - b)
     for (let i = 0; i < sorted.length; i++) {
       const inWindow = sorted.filter((t) => t > (sorted[i] as number) - PERIOD_MS && t <= (sorted[i] as number)).length
-      if (inWindow > SETTINGS.maxTransactionsPerPeriod) { violate(`${key}: ${inWindow} payments within one period`); break }
+      if (inWindow > SETTINGS.maxTransactionsPerPeriod) {
+        violate(`${key}: ${inWindow} payments within one period`)
+        break
+      }
     }
   }
 }
 
 /** One random fault, undone after a few seconds. */
-async function fault (): Promise<void> {
+async function fault(): Promise<void> {
   const cluster = [...demo.sim.network.nodes.values()].filter((n) => /^[ab]\d$/.test(n.alias)).map((n) => n.alias)
   const kind = pick(['offline', 'hold', 'fail', 'latency', 'crash', 'restart'] as const)
   count(kind)
   switch (kind) {
-    case 'offline': { const n = pick(cluster); await demo.sim.setOnline(n, false); await sleep(2000 + random() * 5000); await demo.sim.setOnline(n, true); break }
+    case 'offline': {
+      const n = pick(cluster)
+      await demo.sim.setOnline(n, false)
+      await sleep(2000 + random() * 5000)
+      await demo.sim.setOnline(n, true)
+      break
+    }
     // The next payment (traffic through our nodes, or a rebalance) is held, then settled or failed
     // back: a held HTLC must not let a payer be drawn below its balance point.
     case 'hold': {
@@ -94,10 +145,25 @@ async function fault (): Promise<void> {
       if (demo.sim.network.faults.releaseAll(how) > 0) count(`hold:${how}`)
       break
     }
-    case 'fail': demo.sim.addFault({ type: 'fail', reason: pick<FailureReason>(['FAILURE_REASON_NO_ROUTE', 'FAILURE_REASON_TIMEOUT', 'FAILURE_REASON_ERROR']) }); break
-    case 'latency': { const n = pick(cluster); demo.sim.addFault({ type: 'latency', node: n, ms: 300 }); await sleep(5000); demo.sim.addFault({ type: 'latency', node: n, ms: 0 }); break }
-    case 'crash': await demo.restartOperator(pick(['alice', 'bob']), true); break
-    case 'restart': await demo.restartOperator(pick(['alice', 'bob']), false); break
+    case 'fail':
+      demo.sim.addFault({
+        type: 'fail',
+        reason: pick<FailureReason>(['FAILURE_REASON_NO_ROUTE', 'FAILURE_REASON_TIMEOUT', 'FAILURE_REASON_ERROR'])
+      })
+      break
+    case 'latency': {
+      const n = pick(cluster)
+      demo.sim.addFault({ type: 'latency', node: n, ms: 300 })
+      await sleep(5000)
+      demo.sim.addFault({ type: 'latency', node: n, ms: 0 })
+      break
+    }
+    case 'crash':
+      await demo.restartOperator(pick(['alice', 'bob']), true)
+      break
+    case 'restart':
+      await demo.restartOperator(pick(['alice', 'bob']), false)
+      break
   }
 }
 
@@ -113,13 +179,16 @@ try {
   demo.sim.network.faults.releaseAll()
   await sleep(Math.max(0, end - Date.now()))
   checkInvariants()
-  for (const [name, op] of demo.operators) if (!op.running) violate(`${name}'s process died: ${op.lines.slice(-5).join(' | ')}`)
+  for (const [name, op] of demo.operators)
+    if (!op.running) violate(`${name}'s process died: ${op.lines.slice(-5).join(' | ')}`)
   const rssEnd = Object.fromEntries([...demo.operators].map(([n, op]) => [n, rssMb(op.pid)]))
   // A crash prints a stack, not an event; a bug caught by the daemon is an *_error event naming it.
   const bug = /Unhandled|TypeError|ReferenceError|FATAL/
   const unhandled = [...demo.operators.values()].flatMap((op) => [
     ...op.lines.filter((l) => parseEventLine(l) === undefined && bug.test(l)),
-    ...op.events.filter((e) => e.type.endsWith('_error') && 'error' in e && bug.test(String(e.error))).map((e) => eventLine(e, 'text'))
+    ...op.events
+      .filter((e) => e.type.endsWith('_error') && 'error' in e && bug.test(String(e.error)))
+      .map((e) => eventLine(e, 'text'))
   ])
   for (const l of unhandled.slice(0, 5)) violate(`unhandled error: ${l}`)
   await demo.stopOperators()
@@ -128,7 +197,12 @@ try {
   const truth = new Map(demo.sim.network.paymentLog.map((p) => [p.paymentHash, p]))
   const ledgerPaid = new Set<string>()
   for (const name of demo.operators.keys()) {
-    const log = await AuditLog.open({ storagePath: demo.storageOf(name), eventLogName: 'event-log', transactionLogName: 'transaction-log', shouldMask: [] })
+    const log = await AuditLog.open({
+      storagePath: demo.storageOf(name),
+      eventLogName: 'event-log',
+      transactionLogName: 'transaction-log',
+      shouldMask: []
+    })
     try {
       const latest = new Map<string, { status: string; tokens: number }>()
       for (const t of log.allTransactions()) if (t.role === 'payer' && t.paymentHash) latest.set(t.paymentHash, t)
@@ -136,7 +210,10 @@ try {
         if (t.status === 'succeeded') {
           ledgerPaid.add(hash)
           const p = truth.get(hash)
-          if (!p || p.status !== 'SUCCEEDED' || p.amountMsat !== t.tokens * 1000) violate(`${name}'s ledger says ${hash.slice(0, 12)} paid ${t.tokens}, the network says ${p ? `${p.status} ${p.amountMsat / 1000}` : 'nothing'}`)
+          if (!p || p.status !== 'SUCCEEDED' || p.amountMsat !== t.tokens * 1000)
+            violate(
+              `${name}'s ledger says ${hash.slice(0, 12)} paid ${t.tokens}, the network says ${p ? `${p.status} ${p.amountMsat / 1000}` : 'nothing'}`
+            )
         }
         if (t.status === 'pending') violate(`${name}'s ledger leaves ${hash.slice(0, 12)} pending`)
       }
@@ -145,8 +222,14 @@ try {
     }
   }
   for (const p of truth.values()) {
-    const isRebalance = p.status === 'SUCCEEDED' && !demo.traffic.hashes.has(p.paymentHash) && demo.sim.channelBetween(p.from, p.to) !== undefined && /^[ab]\d$/.test(p.from) && /^[ab]\d$/.test(p.to)
-    if (isRebalance && !ledgerPaid.has(p.paymentHash)) violate(`rebalance ${p.from} -> ${p.to} ${p.paymentHash.slice(0, 12)} missing from the payer's ledger`)
+    const isRebalance =
+      p.status === 'SUCCEEDED' &&
+      !demo.traffic.hashes.has(p.paymentHash) &&
+      demo.sim.channelBetween(p.from, p.to) !== undefined &&
+      /^[ab]\d$/.test(p.from) &&
+      /^[ab]\d$/.test(p.to)
+    if (isRebalance && !ledgerPaid.has(p.paymentHash))
+      violate(`rebalance ${p.from} -> ${p.to} ${p.paymentHash.slice(0, 12)} missing from the payer's ledger`)
   }
   const rebalances = demo.rebalances()
   const summary = {

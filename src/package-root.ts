@@ -16,4 +16,6 @@ export const BIN_PATH = join(PACKAGE_ROOT, 'bin', 'tightrope.js')
 export const DEFAULT_SCENARIO = join(PACKAGE_ROOT, 'scenarios', 'readme-example.json')
 
 /** The version in package.json, read once. */
-export const VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version
+export const VERSION: string = (
+  JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version

@@ -5,8 +5,14 @@ import type { Flows, StatementEntry } from './types.js'
 
 const emptyFlows = (): Flows => ({ paidSats: 0, paidCount: 0, receivedSats: 0, receivedCount: 0, netSats: 0 })
 
-function add (f: Flows, e: StatementEntry): void {
-  if (e.direction === 'paid') { f.paidSats += e.tokens; f.paidCount++ } else { f.receivedSats += e.tokens; f.receivedCount++ }
+function add(f: Flows, e: StatementEntry): void {
+  if (e.direction === 'paid') {
+    f.paidSats += e.tokens
+    f.paidCount++
+  } else {
+    f.receivedSats += e.tokens
+    f.receivedCount++
+  }
   f.netSats = f.paidSats - f.receivedSats
 }
 
@@ -16,14 +22,27 @@ function add (f: Flows, e: StatementEntry): void {
  * succeeded or failed. Requester: our invoice settled (succeeded), or the request ended otherwise
  * after the counterparty was asked (failed, expired). Refusals and payments in flight are not in it.
  */
-export function concludedPayments (records: readonly TransactionRecord[]): Map<string, StatementEntry[]> {
+export function concludedPayments(records: readonly TransactionRecord[]): Map<string, StatementEntry[]> {
   const owner = counterpartyByHash(records)
   const out = new Map<string, Array<StatementEntry & { order: number }>>()
   const order = new Map<TransactionRecord, number>()
   records.forEach((r, i) => order.set(r, i))
-  const push = (key: string, r: TransactionRecord, direction: StatementEntry['direction'], outcome: StatementEntry['outcome']): void => {
+  const push = (
+    key: string,
+    r: TransactionRecord,
+    direction: StatementEntry['direction'],
+    outcome: StatementEntry['outcome']
+  ): void => {
     const list = out.get(key) ?? []
-    list.push({ paymentHash: (r.paymentHash as string).toLowerCase(), channelId: r.channelId, tokens: r.tokens, direction, at: r.at, outcome, order: order.get(r) ?? 0 })
+    list.push({
+      paymentHash: (r.paymentHash as string).toLowerCase(),
+      channelId: r.channelId,
+      tokens: r.tokens,
+      direction,
+      at: r.at,
+      outcome,
+      order: order.get(r) ?? 0
+    })
     out.set(key, list)
   }
   for (const [hash, r] of latestByHash(records, 'payer')) {
@@ -37,7 +56,9 @@ export function concludedPayments (records: readonly TransactionRecord[]): Map<s
     if (r.status === 'succeeded') push(key, r, 'received', 'succeeded')
     else if (r.status === 'failed' || r.status === 'expired') push(key, r, 'received', 'failed')
   }
-  return new Map([...out].map(([k, list]) => [k, list.sort((a, b) => a.order - b.order).map(({ order: _o, ...e }) => e)]))
+  return new Map(
+    [...out].map(([k, list]) => [k, list.sort((a, b) => a.order - b.order).map(({ order: _o, ...e }) => e)])
+  )
 }
 
 export interface Account {
@@ -54,11 +75,14 @@ export interface Account {
  * The accounts with each counterparty from our own ledger only: succeeded payments, paid and
  * received, total and per channel, those concluded at or after `since` (ms; all when undefined).
  */
-export function computeAccounts (records: readonly TransactionRecord[], since?: number): Map<string, Account> {
+export function computeAccounts(records: readonly TransactionRecord[], since?: number): Map<string, Account> {
   const out = new Map<string, Account>()
   const accountOf = (key: string): Account => {
     let a = out.get(key)
-    if (a === undefined) { a = { counterparty: key, total: emptyFlows(), channels: {}, inFlightSats: 0 }; out.set(key, a) }
+    if (a === undefined) {
+      a = { counterparty: key, total: emptyFlows(), channels: {}, inFlightSats: 0 }
+      out.set(key, a)
+    }
     return a
   }
   for (const [key, entries] of concludedPayments(records)) {
@@ -66,7 +90,7 @@ export function computeAccounts (records: readonly TransactionRecord[], since?: 
     for (const e of entries) {
       if (e.outcome !== 'succeeded' || (since !== undefined && e.at < since)) continue
       add(a.total, e)
-      add(a.channels[e.channelId] ??= emptyFlows(), e)
+      add((a.channels[e.channelId] ??= emptyFlows()), e)
     }
   }
   const owner = counterpartyByHash(records)

@@ -32,10 +32,20 @@ export interface CounterpartyReport extends Account {
   }
 }
 
-export interface AccountsReport { since?: number; generatedAt: number; counterparties: CounterpartyReport[] }
+export interface AccountsReport {
+  since?: number
+  generatedAt: number
+  counterparties: CounterpartyReport[]
+}
 
 /** A counterparty's statement as we hold it (StatementBook.statement). */
-export interface StatementView { shared: boolean; entries: readonly StatementEntry[]; problems: StatementProblem[]; syncedAt?: number; length: number }
+export interface StatementView {
+  shared: boolean
+  entries: readonly StatementEntry[]
+  problems: StatementProblem[]
+  syncedAt?: number
+  length: number
+}
 
 export interface ReportInput {
   records: readonly TransactionRecord[]
@@ -55,16 +65,19 @@ const noFlows = { paidSats: 0, paidCount: 0, receivedSats: 0, receivedCount: 0, 
  * The accounts with every counterparty (those in our ledger and those configured), from our
  * ledger only; the cap in force and its use now; and what its statement says against our ledger.
  */
-export function buildReport (input: ReportInput): AccountsReport {
+export function buildReport(input: ReportInput): AccountsReport {
   const { records, now } = input
   const accounts = computeAccounts(records, input.since)
-  for (const c of input.counterparties) if (!accounts.has(c.swarmKey)) accounts.set(c.swarmKey, { counterparty: c.swarmKey, total: { ...noFlows }, channels: {}, inFlightSats: 0 })
+  for (const c of input.counterparties)
+    if (!accounts.has(c.swarmKey))
+      accounts.set(c.swarmKey, { counterparty: c.swarmKey, total: { ...noFlows }, channels: {}, inFlightSats: 0 })
   const concluded = concludedPayments(records)
   const owner = counterpartyByHash(records)
   // Payments still open on our side are not judged against a statement yet.
   const open = new Set<string>()
   for (const role of ['payer', 'requester'] as const) {
-    for (const [hash, r] of latestByHash(records, role)) if (r.status === 'pending' || r.status === 'requested') open.add(hash)
+    for (const [hash, r] of latestByHash(records, role))
+      if (r.status === 'pending' || r.status === 'requested') open.add(hash)
   }
   const nodesOf = new Map<string, Set<string>>()
   for (const r of records) {
@@ -80,16 +93,42 @@ export function buildReport (input: ReportInput): AccountsReport {
     const settings = input.settingsFor(cp)
     const window = periodWindow(settings, now)
     const st = input.statementOf(cp)
-    const problems = [...st.problems, ...(st.shared ? compareStatement({ ours: concluded.get(cp) ?? [], open, theirs: st.entries, ...(st.syncedAt !== undefined ? { syncedAt: st.syncedAt } : {}) }) : [])]
+    const problems = [
+      ...st.problems,
+      ...(st.shared
+        ? compareStatement({
+            ours: concluded.get(cp) ?? [],
+            open,
+            theirs: st.entries,
+            ...(st.syncedAt !== undefined ? { syncedAt: st.syncedAt } : {})
+          })
+        : [])
+    ]
     const live = input.liveNodes(cp)
     const nodes = [...new Set([...(nodesOf.get(cp) ?? []), ...(live?.keys() ?? [])])]
     return {
       ...a,
       ...(name !== undefined ? { name } : {}),
-      nodes: nodes.map((publicKey) => { const alias = live?.get(publicKey); return alias !== undefined ? { publicKey, alias } : { publicKey } }),
+      nodes: nodes.map((publicKey) => {
+        const alias = live?.get(publicKey)
+        return alias !== undefined ? { publicKey, alias } : { publicKey }
+      }),
       connected: live !== undefined,
-      cap: { ...(settings.maxNetOutflowPerPeriod !== undefined ? { maxNetOutflowPerPeriod: settings.maxNetOutflowPerPeriod } : {}), usedSats: netUsage(records, cp, window).net, periodStart: window.start, periodEnd: window.end },
-      statement: { shared: st.shared, entries: st.length, ...(st.syncedAt !== undefined ? { syncedAt: st.syncedAt } : {}), agrees: st.shared && problems.length === 0, problems }
+      cap: {
+        ...(settings.maxNetOutflowPerPeriod !== undefined
+          ? { maxNetOutflowPerPeriod: settings.maxNetOutflowPerPeriod }
+          : {}),
+        usedSats: netUsage(records, cp, window).net,
+        periodStart: window.start,
+        periodEnd: window.end
+      },
+      statement: {
+        shared: st.shared,
+        entries: st.length,
+        ...(st.syncedAt !== undefined ? { syncedAt: st.syncedAt } : {}),
+        agrees: st.shared && problems.length === 0,
+        problems
+      }
     }
   })
   counterparties.sort((x, y) => (x.name ?? x.counterparty).localeCompare(y.name ?? y.counterparty))

@@ -15,17 +15,26 @@ const TICK_MS = 2000
 const PAYMENT_EVENTS = /^(payment_(succeeded|failed|reconciled)|rebalanced|rebalance_not_done)$/
 
 export interface AccountsOptions {
-  ledger: { allTransactions (): readonly TransactionRecord[] }
+  ledger: { allTransactions(): readonly TransactionRecord[] }
   book: StatementBook
   counterparties: readonly CounterpartyConfig[]
   /** Settings for a counterparty's cap (baseSettings with its own maxNetOutflowPerPeriod). */
   settingsFor: (counterparty: string) => Settings
   emit: EventSink
   /** The daemon's event stream: a payment's conclusion writes the statements at once. */
-  events: { on (name: 'event', l: (e: { type: string }) => void): unknown; off (name: 'event', l: (e: { type: string }) => void): unknown }
+  events: {
+    on(name: 'event', l: (e: { type: string }) => void): unknown
+    off(name: 'event', l: (e: { type: string }) => void): unknown
+  }
 }
 
-interface Live { conn: SwarmConnection; sendKey: (key: Buffer) => void; shared: boolean; theirKey?: Buffer; nodes: () => ReadonlyMap<string, string> }
+interface Live {
+  conn: SwarmConnection
+  sendKey: (key: Buffer) => void
+  shared: boolean
+  theirKey?: Buffer
+  nodes: () => ReadonlyMap<string, string>
+}
 
 /**
  * Accounts across operators: computed from our ledger, our statements written from it, theirs
@@ -39,9 +48,11 @@ export class AccountsService {
   private ticking: Promise<void> | undefined
   private again = false
   private stopped = false
-  private readonly onEvent = (e: { type: string }): void => { if (PAYMENT_EVENTS.test(e.type)) this.kick() }
+  private readonly onEvent = (e: { type: string }): void => {
+    if (PAYMENT_EVENTS.test(e.type)) this.kick()
+  }
 
-  constructor (private readonly opts: AccountsOptions) {
+  constructor(private readonly opts: AccountsOptions) {
     opts.events.on('event', this.onEvent)
     this.timer = setInterval(() => this.kick(), TICK_MS)
     this.timer.unref()
@@ -49,39 +60,54 @@ export class AccountsService {
   }
 
   /** An authenticated peer instance's connection (swarm key = counterparty). */
-  onPeer (counterparty: string, conn: SwarmConnection, sendKey: (key: Buffer) => void, nodes: () => ReadonlyMap<string, string>): void {
+  onPeer(
+    counterparty: string,
+    conn: SwarmConnection,
+    sendKey: (key: Buffer) => void,
+    nodes: () => ReadonlyMap<string, string>
+  ): void {
     this.live.set(counterparty, { conn, sendKey, shared: false, nodes })
     this.kick()
   }
 
-  onPeerGone (counterparty: string, conn: SwarmConnection): void {
+  onPeerGone(counterparty: string, conn: SwarmConnection): void {
     if (this.live.get(counterparty)?.conn === conn) this.live.delete(counterparty)
   }
 
   /** The key of the statement it keeps about us, as it sent it (one per connection). */
-  onTheirKey (counterparty: string, key: Buffer, conn: SwarmConnection): void {
+  onTheirKey(counterparty: string, key: Buffer, conn: SwarmConnection): void {
     const l = this.live.get(counterparty)
     if (l?.conn !== conn) return
     l.theirKey = key
     this.kick()
   }
 
-  private kick (): void {
+  private kick(): void {
     if (this.stopped) return
-    if (this.ticking) { this.again = true; return }
-    this.ticking = this.tick().catch((err: unknown) => this.opts.emit('accounts_error', { error: (err as Error)?.message ?? String(err) }))
-      .finally(() => { this.ticking = undefined; if (this.again) { this.again = false; this.kick() } })
+    if (this.ticking) {
+      this.again = true
+      return
+    }
+    this.ticking = this.tick()
+      .catch((err: unknown) => this.opts.emit('accounts_error', { error: (err as Error)?.message ?? String(err) }))
+      .finally(() => {
+        this.ticking = undefined
+        if (this.again) {
+          this.again = false
+          this.kick()
+        }
+      })
   }
 
   /**
    * Counterparties that count: configured, or with a payment in our ledger (made, in flight, or
    * received). A refusal alone does not count: a member cannot make us keep statements by asking.
    */
-  private known (records: readonly TransactionRecord[]): Set<string> {
+  private known(records: readonly TransactionRecord[]): Set<string> {
     return new Set([...this.opts.counterparties.map((c) => c.swarmKey), ...computeAccounts(records).keys()])
   }
 
-  private async tick (): Promise<void> {
+  private async tick(): Promise<void> {
     const { book } = this.opts
     const records = this.opts.ledger.allTransactions()
     const concluded = concludedPayments(records)
@@ -89,8 +115,15 @@ export class AccountsService {
     const known = this.known(records)
     for (const [cp, l] of this.live) {
       if (!known.has(cp) || this.stopped) continue
-      if (!l.shared) { l.shared = true; l.sendKey(await book.share(cp, l.conn)) }
-      if (l.theirKey !== undefined) { const key = l.theirKey; delete l.theirKey; await book.follow(cp, key, l.conn) }
+      if (!l.shared) {
+        l.shared = true
+        l.sendKey(await book.share(cp, l.conn))
+      }
+      if (l.theirKey !== undefined) {
+        const key = l.theirKey
+        delete l.theirKey
+        await book.follow(cp, key, l.conn)
+      }
     }
     for (const cp of book.followed) await book.sync(cp)
     for (const c of this.report().counterparties) {
@@ -98,13 +131,18 @@ export class AccountsService {
         const id = `${c.counterparty}:${p.kind}:${p.paymentHash ?? p.detail}`
         if (this.flagged.has(id)) continue
         this.flagged.add(id)
-        this.opts.emit('statement_disagreement', { counterparty: c.name ?? c.counterparty.slice(0, 12), kind: p.kind, ...(p.paymentHash ? { paymentHash: p.paymentHash } : {}), detail: p.detail })
+        this.opts.emit('statement_disagreement', {
+          counterparty: c.name ?? c.counterparty.slice(0, 12),
+          kind: p.kind,
+          ...(p.paymentHash ? { paymentHash: p.paymentHash } : {}),
+          detail: p.detail
+        })
       }
     }
   }
 
   /** Accounts per counterparty from our ledger, since `since` (ms), with cap usage and statement checks. */
-  report (since?: number, now = Date.now()): AccountsReport {
+  report(since?: number, now = Date.now()): AccountsReport {
     return buildReport({
       records: this.opts.ledger.allTransactions(),
       ...(since !== undefined ? { since } : {}),
@@ -116,7 +154,7 @@ export class AccountsService {
     })
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.stopped = true
     clearInterval(this.timer)
     this.opts.events.off('event', this.onEvent)
@@ -126,13 +164,19 @@ export class AccountsService {
 }
 
 /** The accounts of an instance: statements in their own store beside the audit logs (`<storage>/statements`). */
-export async function startAccounts (args: { config: TightropeConfig; ledger: AccountsOptions['ledger']; daemon: { emit: EventSink; events: AccountsOptions['events'] }; storagePath: string }): Promise<AccountsService> {
+export async function startAccounts(args: {
+  config: TightropeConfig
+  ledger: AccountsOptions['ledger']
+  daemon: { emit: EventSink; events: AccountsOptions['events'] }
+  storagePath: string
+}): Promise<AccountsService> {
   const { config } = args
   return new AccountsService({
     ledger: args.ledger,
     book: await StatementBook.open(join(args.storagePath, 'statements')),
     counterparties: config.counterparties,
-    settingsFor: (counterparty) => settingsForCounterparty(config.limits.baseSettings, config.counterparties, counterparty),
+    settingsFor: (counterparty) =>
+      settingsForCounterparty(config.limits.baseSettings, config.counterparties, counterparty),
     emit: args.daemon.emit,
     events: args.daemon.events
   })

@@ -15,7 +15,10 @@ const BLOCK_TIMEOUT_MS = 10_000
 const KEYS_FILE = 'keys.json'
 
 /** How much of a counterparty's statement we read at most (tests lower them). */
-export interface StatementLimits { entries: number; bytes: number }
+export interface StatementLimits {
+  entries: number
+  bytes: number
+}
 
 /** Their statement as we hold it: a read-only replica of their core, verified by Hypercore. */
 interface Theirs {
@@ -38,19 +41,31 @@ export class StatementBook {
   private readonly replaced = new Map<string, StatementProblem>()
   private closed = false
 
-  private constructor (private readonly store: Corestore, private readonly dir: string, private readonly keys: Record<string, string>, private readonly limits: StatementLimits) {}
+  private constructor(
+    private readonly store: Corestore,
+    private readonly dir: string,
+    private readonly keys: Record<string, string>,
+    private readonly limits: StatementLimits
+  ) {}
 
-  static async open (dir: string, limits: StatementLimits = { entries: MAX_STATEMENT_ENTRIES, bytes: MAX_STATEMENT_BYTES }): Promise<StatementBook> {
+  static async open(
+    dir: string,
+    limits: StatementLimits = { entries: MAX_STATEMENT_ENTRIES, bytes: MAX_STATEMENT_BYTES }
+  ): Promise<StatementBook> {
     await mkdir(dir, { recursive: true, mode: 0o700 })
     let keys: Record<string, string> = {}
-    try { keys = JSON.parse(await readFile(join(dir, KEYS_FILE), 'utf8')) as Record<string, string> } catch { /* none yet */ }
+    try {
+      keys = JSON.parse(await readFile(join(dir, KEYS_FILE), 'utf8')) as Record<string, string>
+    } catch {
+      /* none yet */
+    }
     const store = new Corestore(dir)
     await store.ready()
     return new StatementBook(store, dir, keys, limits)
   }
 
   /** Our statement for a counterparty (created on first use), with the hashes already in it. */
-  async ourCore (counterparty: string): Promise<{ core: Hypercore<StatementEntry>; written: Set<string> }> {
+  async ourCore(counterparty: string): Promise<{ core: Hypercore<StatementEntry>; written: Set<string> }> {
     let mine = this.ours.get(counterparty)
     if (mine === undefined) {
       const core = this.store.get<StatementEntry>({ name: `statement/${counterparty}`, valueEncoding: 'json' })
@@ -67,7 +82,7 @@ export class StatementBook {
   }
 
   /** Appends what our ledger concluded with this counterparty and the statement does not list yet. */
-  async record (counterparty: string, entries: readonly StatementEntry[]): Promise<void> {
+  async record(counterparty: string, entries: readonly StatementEntry[]): Promise<void> {
     const mine = await this.ourCore(counterparty)
     const fresh = entries.filter((e) => !mine.written.has(e.paymentHash))
     if (fresh.length === 0 || this.closed) return
@@ -76,7 +91,7 @@ export class StatementBook {
   }
 
   /** Serves our statement for this counterparty on its connection; resolves with the key to send it. */
-  async share (counterparty: string, conn: SwarmConnection): Promise<Buffer> {
+  async share(counterparty: string, conn: SwarmConnection): Promise<Buffer> {
     const { core } = await this.ourCore(counterparty)
     core.replicate(conn as never)
     return core.key
@@ -86,11 +101,14 @@ export class StatementBook {
    * The counterparty's statement key, as it sent it: replicated read-only on its connection. Only
    * the first key a counterparty ever sent is followed; another one is reported as history rewritten.
    */
-  async follow (counterparty: string, key: Buffer, conn: SwarmConnection): Promise<void> {
+  async follow(counterparty: string, key: Buffer, conn: SwarmConnection): Promise<void> {
     const hex = key.toString('hex')
     const known = this.keys[counterparty]
     if (known !== undefined && known !== hex) {
-      this.replaced.set(counterparty, { kind: 'rewritten', detail: `it shared another statement (${hex.slice(0, 12)}…) than the one it shared first (${known.slice(0, 12)}…)` })
+      this.replaced.set(counterparty, {
+        kind: 'rewritten',
+        detail: `it shared another statement (${hex.slice(0, 12)}…) than the one it shared first (${known.slice(0, 12)}…)`
+      })
       return
     }
     if (known === undefined) {
@@ -105,7 +123,7 @@ export class StatementBook {
     await this.sync(counterparty)
   }
 
-  private async theirCore (counterparty: string): Promise<Theirs | undefined> {
+  private async theirCore(counterparty: string): Promise<Theirs | undefined> {
     const hex = this.keys[counterparty]
     if (hex === undefined || this.closed) return undefined
     let theirs = this.theirs.get(counterparty)
@@ -116,38 +134,58 @@ export class StatementBook {
       this.theirs.set(counterparty, theirs)
       const t = theirs
       // Hypercore verifies every block and signed length; these say the history changed under us.
-      const rewritten = (what: string) => (): void => { t.problems.push({ kind: 'rewritten', detail: `their statement ${what}` }) }
+      const rewritten = (what: string) => (): void => {
+        t.problems.push({ kind: 'rewritten', detail: `their statement ${what}` })
+      }
       // Our replica keeps the fork id it followed: a rewrite stays visible after our restart.
-      if (core.fork > 0) t.problems.push({ kind: 'rewritten', detail: `their statement was truncated and rewritten (fork ${core.fork})` })
+      if (core.fork > 0)
+        t.problems.push({
+          kind: 'rewritten',
+          detail: `their statement was truncated and rewritten (fork ${core.fork})`
+        })
       const events = core as unknown as EventEmitter
       events.on('truncate', rewritten('was truncated (history rewritten)'))
       events.on('conflict', rewritten('was signed twice for the same length (forked)'))
-      events.on('append', () => { this.sync(counterparty).catch(() => { /* a failed read is retried at the next sync */ }) })
+      events.on('append', () => {
+        this.sync(counterparty).catch(() => {
+          /* a failed read is retried at the next sync */
+        })
+      })
     }
     return theirs
   }
 
   /** Brings their statement up to date from the peer (if connected) and reads the new entries, within bounds. */
-  sync (counterparty: string): Promise<void> {
+  sync(counterparty: string): Promise<void> {
     const theirs = this.theirs.get(counterparty)
     if (theirs === undefined) return Promise.resolve()
-    theirs.reading ??= this.read(theirs).finally(() => { delete theirs.reading })
+    theirs.reading ??= this.read(theirs).finally(() => {
+      delete theirs.reading
+    })
     return theirs.reading
   }
 
-  private async read (t: Theirs): Promise<void> {
+  private async read(t: Theirs): Promise<void> {
     if (this.closed) return
     // The newest signed length from the peer, if it answers in time (never waits on a silent one).
     let timer: NodeJS.Timeout | undefined
     const updated = await Promise.race([
-      t.core.update({ wait: true }).then(() => true, () => false),
-      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), BLOCK_TIMEOUT_MS) })
+      t.core.update({ wait: true }).then(
+        () => true,
+        () => false
+      ),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), BLOCK_TIMEOUT_MS)
+      })
     ])
     clearTimeout(timer)
     const core = t.core as Hypercore<unknown> & { byteLength: number }
     if (t.problems.some((p) => p.kind === 'invalid' || p.kind === 'rewritten')) return
     if (core.length > this.limits.entries || core.byteLength > this.limits.bytes) {
-      t.problems.push({ kind: 'invalid', detail: `their statement has ${core.length} entries (${core.byteLength} bytes), more than we read (${this.limits.entries}, ${this.limits.bytes} bytes)` })
+      t.problems.push({
+        kind: 'invalid',
+        detail: `their statement has ${core.length} entries (${core.byteLength} bytes), more than we read (${this.limits.entries}, ${this.limits.bytes} bytes)`
+      })
       return
     }
     while (t.entries.length < core.length && !this.closed) {
@@ -168,21 +206,42 @@ export class StatementBook {
   }
 
   /** What we know of a counterparty's statement now. */
-  statement (counterparty: string): { shared: boolean; entries: readonly StatementEntry[]; problems: StatementProblem[]; syncedAt?: number; length: number } {
+  statement(counterparty: string): {
+    shared: boolean
+    entries: readonly StatementEntry[]
+    problems: StatementProblem[]
+    syncedAt?: number
+    length: number
+  } {
     const t = this.theirs.get(counterparty)
     const replaced = this.replaced.get(counterparty)
     const problems = [...(t?.problems ?? []), ...(replaced ? [replaced] : [])]
-    return { shared: this.keys[counterparty] !== undefined, entries: t?.entries ?? [], problems, ...(t?.syncedAt !== undefined ? { syncedAt: t.syncedAt } : {}), length: t?.entries.length ?? 0 }
+    return {
+      shared: this.keys[counterparty] !== undefined,
+      entries: t?.entries ?? [],
+      problems,
+      ...(t?.syncedAt !== undefined ? { syncedAt: t.syncedAt } : {}),
+      length: t?.entries.length ?? 0
+    }
   }
 
   /** Counterparties whose statement we follow. */
-  get followed (): string[] { return Object.keys(this.keys) }
+  get followed(): string[] {
+    return Object.keys(this.keys)
+  }
 
-  async close (): Promise<void> {
+  async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     await Promise.allSettled([...this.theirs.values()].map((t) => t.reading))
-    for (const c of [...this.ours.values()].map((m) => m.core as Hypercore<unknown>).concat([...this.theirs.values()].map((t) => t.core))) await c.close().catch(() => { /* closing anyway: nothing else to do with a core that fails to close */ })
-    await this.store.close().catch(() => { /* closing anyway: the statements are replicated again next time */ })
+    for (const c of [...this.ours.values()]
+      .map((m) => m.core as Hypercore<unknown>)
+      .concat([...this.theirs.values()].map((t) => t.core)))
+      await c.close().catch(() => {
+        /* closing anyway: nothing else to do with a core that fails to close */
+      })
+    await this.store.close().catch(() => {
+      /* closing anyway: the statements are replicated again next time */
+    })
   }
 }

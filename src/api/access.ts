@@ -16,13 +16,17 @@ import { isLoopbackHost } from '../config/host-port.js'
 const WILDCARD = new Set(['0.0.0.0', '::', '[::]'])
 
 /** The host name of a Host header value ("name:port", "[::1]:port", "name"), lowercased. */
-export function hostHeaderName (value: string): string {
+export function hostHeaderName(value: string): string {
   const m = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(value.trim())
-  return (m ? m[1] as string : value).toLowerCase()
+  return (m ? (m[1] as string) : value).toLowerCase()
 }
 
 /** Undefined when the request's Host may be answered; otherwise why not. */
-export function hostProblem (hostHeader: string | undefined, configuredHost: string, hasToken: boolean): string | undefined {
+export function hostProblem(
+  hostHeader: string | undefined,
+  configuredHost: string,
+  hasToken: boolean
+): string | undefined {
   if (!hostHeader) return 'a Host header is required'
   const name = hostHeaderName(hostHeader)
   const configured = configuredHost.toLowerCase()
@@ -32,7 +36,7 @@ export function hostProblem (hostHeader: string | undefined, configuredHost: str
 }
 
 /** Whether the Authorization header carries the token (constant-time comparison). */
-export function bearerMatches (authorization: string | undefined, token: string): boolean {
+export function bearerMatches(authorization: string | undefined, token: string): boolean {
   const given = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined
   if (given === undefined) return false
   const a = Buffer.from(given)

@@ -4,7 +4,10 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 
 /** A file the dashboard loads from the daemon itself (never from a CDN: the page works offline). */
-export interface Asset { type: string; body: () => Buffer | string }
+export interface Asset {
+  type: string
+  body: () => Buffer | string
+}
 
 const once = (load: () => Buffer): (() => Buffer) => {
   let cached: Buffer | undefined
@@ -19,6 +22,15 @@ const icon: Asset = { type: 'image/svg+xml', body: () => FAVICON }
 export const ASSETS: ReadonlyMap<string, Asset> = new Map([
   ['/favicon.svg', icon],
   ['/favicon.ico', icon],
-  ['/assets/uplot.js', { type: 'text/javascript; charset=utf-8', body: once(() => readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'))) }],
-  ['/assets/uplot.css', { type: 'text/css; charset=utf-8', body: once(() => readFileSync(require.resolve('uplot/dist/uPlot.min.css'))) }]
+  [
+    '/assets/uplot.js',
+    {
+      type: 'text/javascript; charset=utf-8',
+      body: once(() => readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')))
+    }
+  ],
+  [
+    '/assets/uplot.css',
+    { type: 'text/css; charset=utf-8', body: once(() => readFileSync(require.resolve('uplot/dist/uPlot.min.css'))) }
+  ]
 ])

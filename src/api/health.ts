@@ -12,7 +12,11 @@ export interface Health {
   swarm: 'joined' | 'off'
 }
 
-export function buildHealth (input: { ledgerOpen: boolean; nodeStates: readonly NodeState[]; swarmJoined: boolean }): Health {
+export function buildHealth(input: {
+  ledgerOpen: boolean
+  nodeStates: readonly NodeState[]
+  swarmJoined: boolean
+}): Health {
   const connected = input.nodeStates.filter((s) => s === 'connected').length
   return {
     ready: input.ledgerOpen && input.nodeStates.length > 0 && connected === input.nodeStates.length,

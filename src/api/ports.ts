@@ -27,13 +27,13 @@ export interface StatusSource {
   readonly dryRun: boolean
   /** Our nodes that are part of the instance now. */
   readonly nodes: ReadonlyMap<string, { identity: { publicKey: string; alias: string } }>
-  nodeStatuses (): NodeStatus[]
-  channelSides (): Iterable<SideView>
+  nodeStatuses(): NodeStatus[]
+  channelSides(): Iterable<SideView>
   readonly rpcStats: RpcStats
   /** Every event as it happens ('event'), for the live stream. */
   readonly events: {
-    on (name: 'event', listener: (event: TightropeEvent) => void): unknown
-    off (name: 'event', listener: (event: TightropeEvent) => void): unknown
+    on(name: 'event', listener: (event: TightropeEvent) => void): unknown
+    off(name: 'event', listener: (event: TightropeEvent) => void): unknown
   }
 }
 
@@ -47,7 +47,12 @@ export interface PeerCounters {
 /** The swarm as the API sees it. */
 export interface PeerSource {
   readonly publicKey: string
-  readonly peers: Iterable<{ authenticated: boolean; closed: boolean; remoteKey: string; provenNodes: ReadonlyMap<string, string> }>
+  readonly peers: Iterable<{
+    authenticated: boolean
+    closed: boolean
+    remoteKey: string
+    provenNodes: ReadonlyMap<string, string>
+  }>
   readonly counters: PeerCounters
 }
 

@@ -1,24 +1,26 @@
 /** Query parameters of the API, validated: a bad value is a 400 that names it. */
 export class BadRequest extends Error {}
 
-export function intParam (q: URLSearchParams, name: string, def: number, min: number, max: number): number {
+export function intParam(q: URLSearchParams, name: string, def: number, min: number, max: number): number {
   const raw = q.get(name)
   if (raw === null || raw === '') return def
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < min || n > max) throw new BadRequest(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`)
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new BadRequest(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`)
   return n
 }
 
 /** `since` as ms since epoch or an ISO 8601 date. */
-export function timeParam (q: URLSearchParams, name: string): number | undefined {
+export function timeParam(q: URLSearchParams, name: string): number | undefined {
   const raw = q.get(name)
   if (raw === null || raw === '') return undefined
   const n = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw)
-  if (!Number.isFinite(n)) throw new BadRequest(`${name}: expected an ISO 8601 date or milliseconds since 1970, got "${raw}"`)
+  if (!Number.isFinite(n))
+    throw new BadRequest(`${name}: expected an ISO 8601 date or milliseconds since 1970, got "${raw}"`)
   return n
 }
 
-export function textParam (q: URLSearchParams, name: string, max = 128): string | undefined {
+export function textParam(q: URLSearchParams, name: string, max = 128): string | undefined {
   const raw = q.get(name)
   if (raw === null || raw === '') return undefined
   if (raw.length > max) throw new BadRequest(`${name}: longer than ${max} characters`)

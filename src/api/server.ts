@@ -36,7 +36,11 @@ const DAY_MS = 24 * 3600_000
 
 const STATUS_PUSH_MS = 1000
 
-interface Context { opts: ApiOptions; streams: Set<ServerResponse>; tickets: StreamTickets }
+interface Context {
+  opts: ApiOptions
+  streams: Set<ServerResponse>
+  tickets: StreamTickets
+}
 
 /**
  * The local HTTP API and dashboard: GET /api/status, /api/health, /api/history, /api/summary, /api/events, /api/transactions, /metrics,
@@ -45,23 +49,34 @@ interface Context { opts: ApiOptions; streams: Set<ServerResponse>; tickets: Str
  * TIGHTROPE_API_TOKEN into it). Every request must name this API in its Host (see access.ts).
  */
 export class ApiServer {
-  private constructor (private readonly server: Server, readonly url: string, private readonly streams: Set<ServerResponse>,
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    private readonly streams: Set<ServerResponse>,
     /** The port asked for, when it was taken and a free one was used instead. */
-    readonly portTaken?: number) {}
+    readonly portTaken?: number
+  ) {}
 
-  static async start (opts: ApiOptions): Promise<ApiServer> {
+  static async start(opts: ApiOptions): Promise<ApiServer> {
     if (!isLoopbackHost(opts.host) && !opts.token) {
-      throw new Error(`api.host ${opts.host} is not loopback: set api.token (16+ characters) or TIGHTROPE_API_TOKEN so the API is not open to anyone`)
+      throw new Error(
+        `api.host ${opts.host} is not loopback: set api.token (16+ characters) or TIGHTROPE_API_TOKEN so the API is not open to anyone`
+      )
     }
     const ctx: Context = { opts, streams: new Set<ServerResponse>(), tickets: new StreamTickets() }
-    const server = createServer((req, res) => { void handle(ctx, req, res) })
+    const server = createServer((req, res) => {
+      void handle(ctx, req, res)
+    })
     let portTaken: number | undefined
     try {
       await listen(server, opts.host, opts.port)
     } catch (err) {
-      if (!opts.fallbackToFreePort || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw listenError(opts, opts.port, err)
+      if (!opts.fallbackToFreePort || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE')
+        throw listenError(opts, opts.port, err)
       portTaken = opts.port
-      await listen(server, opts.host, 0).catch((e: unknown) => { throw listenError(opts, 0, e) })
+      await listen(server, opts.host, 0).catch((e: unknown) => {
+        throw listenError(opts, 0, e)
+      })
     }
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : opts.port
@@ -69,33 +84,39 @@ export class ApiServer {
     return new ApiServer(server, `http://${host}:${port}`, ctx.streams, portTaken)
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     for (const res of this.streams) res.end()
     this.server.closeAllConnections()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
 }
 
-function listen (server: Server, host: string, port: number): Promise<void> {
+function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (err: Error): void => reject(err)
     server.once('error', onError)
-    server.listen(port, host, () => { server.off('error', onError); resolve() })
+    server.listen(port, host, () => {
+      server.off('error', onError)
+      resolve()
+    })
   })
 }
 
-function listenError (opts: ApiOptions, port: number, err: unknown): Error {
+function listenError(opts: ApiOptions, port: number, err: unknown): Error {
   const e = err as NodeJS.ErrnoException
-  const hint = e.code === 'EADDRINUSE' ? ' (another process holds it: choose another api.port, or remove api.port to take a free one)' : ''
+  const hint =
+    e.code === 'EADDRINUSE'
+      ? ' (another process holds it: choose another api.port, or remove api.port to take a free one)'
+      : ''
   return new Error(`api: cannot listen on ${opts.host}:${port}: ${e.code ?? e.message}${hint}`, { cause: err })
 }
 
 /** Bearer token in the Authorization header (or no token configured). */
-function authorized (opts: ApiOptions, req: IncomingMessage): boolean {
+function authorized(opts: ApiOptions, req: IncomingMessage): boolean {
   return !opts.token || bearerMatches(req.headers.authorization, opts.token)
 }
 
-async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle({ opts, streams, tickets }: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const json = (status: number, value: unknown): void => {
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
     res.end(JSON.stringify(value))
@@ -110,22 +131,41 @@ async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage
     // one-time ticket, since EventSource cannot send an Authorization header.
     const ticket = url.pathname === '/api/stream' ? url.searchParams.get('ticket') : null
     const asset = ASSETS.get(url.pathname)
-    const allowed = url.pathname === '/' || asset !== undefined || url.pathname === '/api/health' || authorized(opts, req) || (ticket !== null && tickets.redeem(ticket))
+    const allowed =
+      url.pathname === '/' ||
+      asset !== undefined ||
+      url.pathname === '/api/health' ||
+      authorized(opts, req) ||
+      (ticket !== null && tickets.redeem(ticket))
     if (!allowed) {
       res.setHeader('www-authenticate', 'Bearer')
       return json(401, { error: 'a bearer token is required (Authorization: Bearer <api.token>)' })
     }
     const q = url.searchParams
     if (asset) {
-      res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600', 'x-content-type-options': 'nosniff' })
+      res.writeHead(200, {
+        'content-type': asset.type,
+        'cache-control': 'max-age=3600',
+        'x-content-type-options': 'nosniff'
+      })
       return void res.end(asset.body())
     }
     switch (url.pathname) {
       case '/':
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': DASHBOARD_CSP, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' })
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-security-policy': DASHBOARD_CSP,
+          'x-frame-options': 'DENY',
+          'referrer-policy': 'no-referrer'
+        })
         return void res.end(DASHBOARD_HTML)
       case '/api/health': {
-        const health = buildHealth({ ledgerOpen: opts.ledger.isOpen, nodeStates: opts.daemon.nodeStatuses().map((n) => n.state), swarmJoined: opts.swarm !== undefined })
+        const health = buildHealth({
+          ledgerOpen: opts.ledger.isOpen,
+          nodeStates: opts.daemon.nodeStatuses().map((n) => n.state),
+          swarmJoined: opts.swarm !== undefined
+        })
         return json(health.ready ? 200 : 503, health)
       }
       case '/api/stream-ticket':
@@ -133,18 +173,31 @@ async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage
       case '/api/status':
         return json(200, buildStatus(opts.daemon, opts.swarm))
       case '/api/events': {
-        const since = timeParam(q, 'since'); const type = textParam(q, 'type')
-        const page = await opts.ledger.events({ ...(since !== undefined ? { since } : {}), ...(type ? { type } : {}), offset: intParam(q, 'offset', 0, 0, 1e9), limit: intParam(q, 'limit', 100, 1, 1000) })
+        const since = timeParam(q, 'since')
+        const type = textParam(q, 'type')
+        const page = await opts.ledger.events({
+          ...(since !== undefined ? { since } : {}),
+          ...(type ? { type } : {}),
+          offset: intParam(q, 'offset', 0, 0, 1e9),
+          limit: intParam(q, 'limit', 100, 1, 1000)
+        })
         return json(200, { ...page, entries: page.entries.map((e) => ({ ...e, text: eventText(e) })) })
       }
       case '/api/transactions': {
-        const since = timeParam(q, 'since'); const channelId = textParam(q, 'channelId', 32)
-        const page = await opts.ledger.transactions({ ...(since !== undefined ? { since } : {}), ...(channelId ? { channelId } : {}), offset: intParam(q, 'offset', 0, 0, 1e9), limit: intParam(q, 'limit', 100, 1, 1000) })
+        const since = timeParam(q, 'since')
+        const channelId = textParam(q, 'channelId', 32)
+        const page = await opts.ledger.transactions({
+          ...(since !== undefined ? { since } : {}),
+          ...(channelId ? { channelId } : {}),
+          offset: intParam(q, 'offset', 0, 0, 1e9),
+          limit: intParam(q, 'limit', 100, 1, 1000)
+        })
         return json(200, page)
       }
       case '/api/history': {
         const since = timeParam(q, 'since') ?? Date.now() - DAY_MS
-        const rebalances = opts.ledger.allTransactions()
+        const rebalances = opts.ledger
+          .allTransactions()
           .filter((t) => t.status === 'succeeded' && t.at >= since)
           .map((t) => ({ at: t.at, channelId: t.channelId, role: t.role, tokens: t.tokens }))
         return json(200, { since, sides: opts.history?.series(since) ?? [], rebalances })
@@ -158,8 +211,15 @@ async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage
       }
       case '/metrics':
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        return void res.end(renderMetrics(buildStatus(opts.daemon, opts.swarm), opts.ledger.allTransactions(), opts.daemon.rpcStats, opts.swarm?.counters, opts.notifications?.() ?? []) +
-          (opts.accounts ? renderAccountsMetrics(opts.accounts.report()) : ''))
+        return void res.end(
+          renderMetrics(
+            buildStatus(opts.daemon, opts.swarm),
+            opts.ledger.allTransactions(),
+            opts.daemon.rpcStats,
+            opts.swarm?.counters,
+            opts.notifications?.() ?? []
+          ) + (opts.accounts ? renderAccountsMetrics(opts.accounts.report()) : '')
+        )
       case '/api/stream':
         return stream(opts, streams, res)
       default:
@@ -172,9 +232,11 @@ async function handle ({ opts, streams, tickets }: Context, req: IncomingMessage
 }
 
 /** Server-sent events: the status now and every second, and every daemon event as it happens. */
-function stream (opts: ApiOptions, streams: Set<ServerResponse>, res: ServerResponse): void {
+function stream(opts: ApiOptions, streams: Set<ServerResponse>, res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
-  const send = (event: string, data: unknown): void => { res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`) }
+  const send = (event: string, data: unknown): void => {
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+  }
   const pushStatus = (): void => send('status', buildStatus(opts.daemon, opts.swarm))
   const onEvent = (e: { type: string } & Record<string, unknown>): void => send('log', { ...e, text: eventText(e) })
   pushStatus()

@@ -13,7 +13,7 @@ const MAX_TICKETS = 100
 export class StreamTickets {
   private readonly tickets = new Map<string, number>()
 
-  issue (now = Date.now()): { ticket: string; expiresInSeconds: number } {
+  issue(now = Date.now()): { ticket: string; expiresInSeconds: number } {
     this.prune(now)
     if (this.tickets.size >= MAX_TICKETS) {
       const oldest = this.tickets.keys().next().value
@@ -25,13 +25,13 @@ export class StreamTickets {
   }
 
   /** Spends the ticket: true once, while it is fresh. */
-  redeem (ticket: string, now = Date.now()): boolean {
+  redeem(ticket: string, now = Date.now()): boolean {
     const until = this.tickets.get(ticket)
     this.tickets.delete(ticket)
     return until !== undefined && now <= until
   }
 
-  private prune (now: number): void {
+  private prune(now: number): void {
     for (const [t, until] of this.tickets) if (until < now) this.tickets.delete(t)
   }
 }

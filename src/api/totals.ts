@@ -14,13 +14,14 @@ export interface LedgerTotals {
   refusals: Record<string, number>
 }
 
-export function ledgerTotals (transactions: readonly TransactionRecord[]): LedgerTotals {
+export function ledgerTotals(transactions: readonly TransactionRecord[]): LedgerTotals {
   const requester = [...latestByHash(transactions, 'requester').values()]
   const rebalances = { succeeded: 0, refused: 0, failed: 0, expired: 0 }
   for (const r of requester) if (r.status in rebalances) rebalances[r.status as keyof typeof rebalances]++
   const paid = [...latestByHash(transactions, 'payer').values()].filter((t) => t.status === 'succeeded')
   const refusals: Record<string, number> = {}
-  for (const t of transactions) if (t.role === 'payer' && t.status === 'refused' && t.reason) refusals[t.reason] = (refusals[t.reason] ?? 0) + 1
+  for (const t of transactions)
+    if (t.role === 'payer' && t.status === 'refused' && t.reason) refusals[t.reason] = (refusals[t.reason] ?? 0) + 1
   return {
     rebalances,
     paidSats: paid.reduce((s, t) => s + t.tokens, 0),

@@ -30,9 +30,9 @@ export interface Instance {
    * swarm, api, audit) is reported as needing a restart and left as it is. Requests in flight
    * finish under the settings they started with. Recorded as a `config_reloaded` event.
    */
-  reload (next: TightropeConfig): Promise<ReloadPlan>
+  reload(next: TightropeConfig): Promise<ReloadPlan>
   accounts: AccountsService
-  stop (): Promise<void>
+  stop(): Promise<void>
 }
 
 /** In the storage directory while the daemon runs: { url, pid } of its API. */
@@ -48,7 +48,18 @@ export const HISTORY_FILE = 'share-history.json'
  * the ledger, then the notifier (which delivers 'stopped'). `signal` aborts a start under way
  * (SIGTERM while starting): what was started is stopped.
  */
-export async function startInstance (config: TightropeConfig, opts: { dryRun?: boolean; log?: (line: string) => void; logFormat?: LogFormat; swarm?: boolean; api?: boolean; signal?: AbortSignal; pollOnly?: boolean } = {}): Promise<Instance> {
+export async function startInstance(
+  config: TightropeConfig,
+  opts: {
+    dryRun?: boolean
+    log?: (line: string) => void
+    logFormat?: LogFormat
+    swarm?: boolean
+    api?: boolean
+    signal?: AbortSignal
+    pollOnly?: boolean
+  } = {}
+): Promise<Instance> {
   const storagePath = resolve(config.audit.storage.path)
   // Checked before opening: a directory we create is private, one that already existed may not be.
   const tooOpen = await storagePermissionProblems(storagePath)
@@ -62,36 +73,72 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
   const verbose = config.audit.verboseScreenLogging
   // Said now, not once the nodes answer (the daemon may wait for them for a long time).
   const format = opts.logFormat ?? 'text'
-  for (const problem of tooOpen) print(eventLine({ type: 'storage_permissions_too_open', at: Date.now(), problem, fix: `chmod -R go-rwx ${storagePath}` }, format))
+  for (const problem of tooOpen)
+    print(
+      eventLine(
+        { type: 'storage_permissions_too_open', at: Date.now(), problem, fix: `chmod -R go-rwx ${storagePath}` },
+        format
+      )
+    )
   // What is in force: a reload replaces it (settingsFor reads it on every decision).
   let current = config
   // Created first, so it sees 'started'; its own failures become events once the daemon exists.
   // Always there (with no targets it sends nothing), so a reload can add targets.
-  let emit: EventSink = () => { /* until the daemon exists: the notifier fails no delivery before 'starting' */ }
-  const notifier = new Notifier({ targets: config.notifications, instance: hostname(), emit: (type, fields) => emit(type, fields) })
+  let emit: EventSink = () => {
+    /* until the daemon exists: the notifier fails no delivery before 'starting' */
+  }
+  const notifier = new Notifier({
+    targets: config.notifications,
+    instance: hostname(),
+    emit: (type, fields) => emit(type, fields)
+  })
   const daemon = await Daemon.start({
     nodes: config.lightningNodes,
     ledger,
-    settingsFor: (alias, channelId, counterparty) => settingsForCounterparty(resolveSettings(current.limits, { alias, channelId }), current.counterparties, counterparty),
+    settingsFor: (alias, channelId, counterparty) =>
+      settingsForCounterparty(
+        resolveSettings(current.limits, { alias, channelId }),
+        current.counterparties,
+        counterparty
+      ),
     refreshRateMs: config.limits.baseSettings.refreshRate,
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(opts.pollOnly ? { pollOnly: true } : {}), // benchmark only
     // Without verboseScreenLogging, the terminal shows what an operator acts on (the catalogue says which).
-    log: (event) => { if (verbose || EVENT_CATALOGUE[event.type].screen) print(eventLine(event, format)) },
+    log: (event) => {
+      if (verbose || EVENT_CATALOGUE[event.type].screen) print(eventLine(event, format))
+    },
     onEvent: (event) => notifier.handle(event)
-  }).catch(async (err: unknown) => { await notifier.stop(); throw err })
+  }).catch(async (err: unknown) => {
+    await notifier.stop()
+    throw err
+  })
   emit = daemon.emit
-  const accounts = await startAccounts({ config, ledger, daemon, storagePath })
-    .catch(async (err: unknown) => { await daemon.stop(); await notifier.stop(); throw err })
+  const accounts = await startAccounts({ config, ledger, daemon, storagePath }).catch(async (err: unknown) => {
+    await daemon.stop()
+    await notifier.stop()
+    throw err
+  })
   const history = await ShareHistory.open(join(storagePath, HISTORY_FILE))
   const stopSampling = startSampling(
     history,
-    () => [...daemon.rebalancer.sides.values()].map((s) => ({ channelId: s.channelId, node: s.localAlias, share: s.share })),
+    () =>
+      [...daemon.rebalancer.sides.values()].map((s) => ({
+        channelId: s.channelId,
+        node: s.localAlias,
+        share: s.share
+      })),
     (err) => daemon.emit('history_save_error', { error: err.message })
   )
   // A decision carries the share it was made on: a point at once, not at the next sample.
   daemon.events.on('event', (e: { type: string; channelId?: unknown; node?: unknown; share?: unknown; at: number }) => {
-    if (e.type === 'decision' && typeof e.channelId === 'string' && typeof e.node === 'string' && typeof e.share === 'number') history.record(e.channelId, e.node, e.share, e.at)
+    if (
+      e.type === 'decision' &&
+      typeof e.channelId === 'string' &&
+      typeof e.node === 'string' &&
+      typeof e.share === 'number'
+    )
+      history.record(e.channelId, e.node, e.share, e.at)
   })
   let api: ApiServer | undefined
   let swarm: ClusterSwarm | undefined
@@ -127,7 +174,12 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
         accounts
       }
       api = await ApiServer.start(apiOptions)
-      if (api.portTaken !== undefined) daemon.emit('api_port_taken', { port: api.portTaken, listening: api.url, detail: `port ${api.portTaken} is in use (another instance?), so the API listens on ${api.url}; set api.port to choose one` })
+      if (api.portTaken !== undefined)
+        daemon.emit('api_port_taken', {
+          port: api.portTaken,
+          listening: api.url,
+          detail: `port ${api.portTaken} is in use (another instance?), so the API listens on ${api.url}; set api.port to choose one`
+        })
       daemon.emit('api_listening', { url: api.url, dashboard: `${api.url}/` })
       // Where the CLI (status, audit) finds this daemon, whatever port it got.
       // Written whole, then renamed: a reader never sees it empty or half written.
@@ -144,9 +196,18 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
     await untilSettledOrAborted(daemon, opts.signal)
     if (opts.swarm !== false) {
       if (config.secret === PLACEHOLDER_SECRET) {
-        daemon.emit('swarm_disabled', { reason: 'secret is still the placeholder "secret": set a long random secret (config/local.json or TIGHTROPE_SECRET) to join other instances' })
+        daemon.emit('swarm_disabled', {
+          reason:
+            'secret is still the placeholder "secret": set a long random secret (config/local.json or TIGHTROPE_SECRET) to join other instances'
+        })
       } else {
-        swarm = await ClusterSwarm.start({ secret: config.secret, bootstrap: config.swarm.bootstrap, keyFile: join(storagePath, 'swarm-key'), host: swarmHost(daemon), accounts })
+        swarm = await ClusterSwarm.start({
+          secret: config.secret,
+          bootstrap: config.swarm.bootstrap,
+          keyFile: join(storagePath, 'swarm-key'),
+          host: swarmHost(daemon),
+          accounts
+        })
         if (apiOptions) apiOptions.swarm = swarm // the API reads it on each request
       }
     }
@@ -168,7 +229,9 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
       daemon.reevaluateAll() // decisions made under the old settings are made again
       return plan
     })
-    reloading = run.catch(() => { /* the caller of this reload gets its error; the next one still runs */ })
+    reloading = run.catch(() => {
+      /* the caller of this reload gets its error; the next one still runs */
+    })
     return run
   }
   return {
@@ -183,7 +246,7 @@ export async function startInstance (config: TightropeConfig, opts: { dryRun?: b
 }
 
 /** The daemon's first connection attempts, cut short by `signal` (a stop while starting). */
-async function untilSettledOrAborted (daemon: Daemon, signal: AbortSignal | undefined): Promise<void> {
+async function untilSettledOrAborted(daemon: Daemon, signal: AbortSignal | undefined): Promise<void> {
   if (signal?.aborted) throw new Error('start aborted')
   let onAbort: (() => void) | undefined
   try {

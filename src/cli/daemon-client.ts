@@ -11,12 +11,15 @@ export interface DaemonClient {
   get: (path: string) => Promise<unknown>
 }
 
-export async function findDaemon (config: TightropeConfig, explicitUrl?: string): Promise<DaemonClient | undefined> {
+export async function findDaemon(config: TightropeConfig, explicitUrl?: string): Promise<DaemonClient | undefined> {
   let url = explicitUrl
   let pid: number | undefined
   if (!url) {
     try {
-      const file = JSON.parse(await readFile(join(resolve(config.audit.storage.path), API_FILE), 'utf8')) as { url: string; pid?: unknown }
+      const file = JSON.parse(await readFile(join(resolve(config.audit.storage.path), API_FILE), 'utf8')) as {
+        url: string
+        pid?: unknown
+      }
       url = file.url
       if (Number.isSafeInteger(file.pid) && (file.pid as number) > 0) pid = file.pid as number
     } catch {
@@ -26,8 +29,11 @@ export async function findDaemon (config: TightropeConfig, explicitUrl?: string)
   // From the config loader only, which applies TIGHTROPE_API_TOKEN and checks it.
   const token = config.api.token
   const get = async (path: string): Promise<unknown> => {
-    const res = await fetch(url + path, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) })
-    const body = await res.json() as { error?: string }
+    const res = await fetch(url + path, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      signal: AbortSignal.timeout(10_000)
+    })
+    const body = (await res.json()) as { error?: string }
     if (!res.ok) throw new Error(`${url}${path}: ${res.status} ${body.error ?? ''}`)
     return body
   }

@@ -39,7 +39,7 @@ interface Command {
 }
 
 /** A command from its help, its option parser and its handler: --help prints the help. */
-function command<O> (help: string, parse: (argv: string[]) => O | 'help', handler: (opts: O) => Promise<void>): Command {
+function command<O>(help: string, parse: (argv: string[]) => O | 'help', handler: (opts: O) => Promise<void>): Command {
   return {
     help,
     run: async (argv) => {
@@ -61,7 +61,7 @@ const commands: Record<string, Command> = {
   'sim start': command(simStartHelp, parseSimStart, simStart)
 }
 
-function find (argv: string[]): [Command, string[]] | undefined {
+function find(argv: string[]): [Command, string[]] | undefined {
   for (const words of [2, 1]) {
     const name = argv.slice(0, words).join(' ')
     const command = commands[name]
@@ -70,7 +70,7 @@ function find (argv: string[]): [Command, string[]] | undefined {
   return undefined
 }
 
-async function main (argv: string[]): Promise<void> {
+async function main(argv: string[]): Promise<void> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     process.stdout.write(HELP)
     return

@@ -3,7 +3,11 @@ import type { NotificationTarget } from './notifications.js'
 import type { TightropeConfig } from './types.js'
 
 /** One difference between two configs, with values as an operator may see them (never a secret). */
-export interface ConfigChange { path: string; from?: string; to?: string }
+export interface ConfigChange {
+  path: string
+  from?: string
+  to?: string
+}
 
 export interface ReloadPlan {
   /** Applied at once by a reload. */
@@ -16,21 +20,24 @@ export interface ReloadPlan {
 const LIVE_SECTIONS = new Set(['limits', 'lightningNodes', 'notifications'])
 
 /** A leaf: compared by its raw value, shown as `shown` (a secret is shown as '(secret)'). */
-interface Leaf { raw: string; shown: string }
+interface Leaf {
+  raw: string
+  shown: string
+}
 
 const leaf = (key: string, v: unknown): Leaf => {
-  const raw = typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined'
+  const raw = typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined')
   return { raw, shown: isSecretKey(key) ? '(secret)' : raw }
 }
 
-function targetLabel (t: NotificationTarget): string {
+function targetLabel(t: NotificationTarget): string {
   // A webhook's path or query may hold a token: its origin names it well enough.
   const what = 'telegram' in t ? `telegram chat ${t.telegram.chatId}` : `webhook ${new URL(t.url).origin}`
   return `${what} (${t.events.join(', ')}${t.minTokens > 0 ? `; minTokens ${t.minTokens}` : ''})`
 }
 
 /** Leaves of a config by path. Lists become keyed entries so an edit is one change. */
-function flatten (config: TightropeConfig): Map<string, Leaf> {
+function flatten(config: TightropeConfig): Map<string, Leaf> {
   const out = new Map<string, Leaf>()
   const walk = (prefix: string, v: unknown, key: string): void => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
@@ -47,14 +54,15 @@ function flatten (config: TightropeConfig): Map<string, Leaf> {
     walk(`limits.idSettings[${id}]`, overrides, '')
   }
   // A node is known by its socket; new credentials for it are a change, never shown.
-  for (const n of lightningNodes) out.set(`lightningNodes[${n.socket}]`, { raw: JSON.stringify(n), shown: `${n.type} (credentials)` })
+  for (const n of lightningNodes)
+    out.set(`lightningNodes[${n.socket}]`, { raw: JSON.stringify(n), shown: `${n.type} (credentials)` })
   // A target is known by what it shows; its secret (or the URL's path) is compared, never shown.
   for (const t of notifications) out.set(`notifications[${targetLabel(t)}]`, { raw: JSON.stringify(t), shown: 'on' })
   return out
 }
 
 /** What a reload from `current` to `next` changes, and which of it waits for a restart. Pure. */
-export function planReload (current: TightropeConfig, next: TightropeConfig): ReloadPlan {
+export function planReload(current: TightropeConfig, next: TightropeConfig): ReloadPlan {
   const a = flatten(current)
   const b = flatten(next)
   const plan: ReloadPlan = { applied: [], needsRestart: [] }
@@ -65,7 +73,11 @@ export function planReload (current: TightropeConfig, next: TightropeConfig): Re
     // The same shown value on both sides means a secret (or credentials) changed.
     const same = from !== undefined && to !== undefined && from.shown === to.shown
     const shownTo = to && same ? to.shown.replace(/\)$/, ', changed)') : to?.shown
-    const change: ConfigChange = { path, ...(from ? { from: from.shown } : {}), ...(shownTo !== undefined ? { to: shownTo } : {}) }
+    const change: ConfigChange = {
+      path,
+      ...(from ? { from: from.shown } : {}),
+      ...(shownTo !== undefined ? { to: shownTo } : {})
+    }
     const section = path.split(/[.[]/)[0] as string
     ;(LIVE_SECTIONS.has(section) ? plan.applied : plan.needsRestart).push(change)
   }
@@ -73,6 +85,6 @@ export function planReload (current: TightropeConfig, next: TightropeConfig): Re
 }
 
 /** `next` with the sections that need a restart kept from `current`: what a reload puts in force. */
-export function inForceAfterReload (current: TightropeConfig, next: TightropeConfig): TightropeConfig {
+export function inForceAfterReload(current: TightropeConfig, next: TightropeConfig): TightropeConfig {
   return { ...current, limits: next.limits, lightningNodes: next.lightningNodes, notifications: next.notifications }
 }

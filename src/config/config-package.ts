@@ -22,7 +22,7 @@ interface ConfigUtil {
 
 let util: ConfigUtil | undefined
 
-function withProcessEnv<T> (env: NodeJS.ProcessEnv, fn: () => T): T {
+function withProcessEnv<T>(env: NodeJS.ProcessEnv, fn: () => T): T {
   const saved = process.env
   process.env = env
   try {
@@ -38,10 +38,13 @@ function withProcessEnv<T> (env: NodeJS.ProcessEnv, fn: () => T): T {
  * there is broken. We never use the singleton, so it is built from a directory that does not exist
  * with a bare environment: no warning, no exception from an unrelated ./config.
  */
-function configUtil (): ConfigUtil {
+function configUtil(): ConfigUtil {
   if (!util) {
     const nowhere = join(tmpdir(), `tightrope-no-config-${randomBytes(8).toString('hex')}`)
-    util = withProcessEnv({ SUPPRESS_NO_CONFIG_WARNING: 'y', NODE_CONFIG_DIR: nowhere }, () => (require('config') as { util: ConfigUtil }).util)
+    util = withProcessEnv(
+      { SUPPRESS_NO_CONFIG_WARNING: 'y', NODE_CONFIG_DIR: nowhere },
+      () => (require('config') as { util: ConfigUtil }).util
+    )
   }
   return util
 }
@@ -51,9 +54,11 @@ function configUtil (): ConfigUtil {
  * path.delimiter as NODE_CONFIG_DIR allows) given `env`, merged, not validated. Throws the
  * package's own error for a file it cannot parse.
  */
-export function loadConfigFiles (dirs: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
+export function loadConfigFiles(dirs: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const loader = configUtil()
   // Passing the directory through NODE_CONFIG_DIR rather than as an argument keeps the package's
   // full order: files, then $NODE_CONFIG, then custom-environment-variables, then runtime.json.
-  return withProcessEnv({ ...env, NODE_CONFIG_DIR: dirs, SUPPRESS_NO_CONFIG_WARNING: 'y' }, () => loader.loadFileConfigs(undefined, { skipConfigSources: true }))
+  return withProcessEnv({ ...env, NODE_CONFIG_DIR: dirs, SUPPRESS_NO_CONFIG_WARNING: 'y' }, () =>
+    loader.loadFileConfigs(undefined, { skipConfigSources: true })
+  )
 }

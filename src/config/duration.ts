@@ -18,7 +18,7 @@ export const DURATION_EXPECTED = 'expected a duration like "60s", "10m", "4h" or
 
 export type DurationResult = { ok: true; ms: number } | { ok: false; error: string }
 
-export function parseDuration (value: unknown, bareUnitMs = 1): DurationResult {
+export function parseDuration(value: unknown, bareUnitMs = 1): DurationResult {
   const refuse = (): DurationResult => ({ ok: false, error: `${DURATION_EXPECTED}, got ${describe(value)}` })
   let amount: number
   let unitMs = bareUnitMs
@@ -40,19 +40,24 @@ export function parseDuration (value: unknown, bareUnitMs = 1): DurationResult {
 }
 
 /** True when the value has no unit, i.e. its meaning depends on the field (see above). */
-export function isBareDuration (value: unknown): boolean {
+export function isBareDuration(value: unknown): boolean {
   return typeof value === 'number' || (typeof value === 'string' && /^(\d+(?:\.\d+)?|\.\d+)$/.test(value))
 }
 
 /** The shortest exact form: 60000 → "1m", 1500 → "1500ms". For showing settings to people. */
-export function formatDuration (ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000]
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`
   }
   return ms === 0 ? '0s' : `${ms}ms`
 }
 
-function describe (value: unknown): string {
+function describe(value: unknown): string {
   if (value === undefined) return 'nothing'
   if (typeof value === 'number') return String(value)
   try {

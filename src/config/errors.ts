@@ -7,13 +7,16 @@
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
 
-  constructor (readonly problems: string[], readonly source?: string) {
+  constructor(
+    readonly problems: string[],
+    readonly source?: string
+  ) {
     super(`invalid configuration${source ? ` (${source})` : ''}:\n${problems.map((p) => `  ${p}`).join('\n')}`)
   }
 }
 
 /** ['limits', 'idSettings', 2, 'deadzone'] → "limits.idSettings[2].deadzone". */
-export function formatPath (path: ReadonlyArray<PropertyKey>): string {
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((acc, p) => {
     if (typeof p === 'number') return `${acc}[${p}]`
     return acc ? `${acc}.${String(p)}` : String(p)
@@ -21,6 +24,6 @@ export function formatPath (path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** One problem line. An empty path means the file as a whole. */
-export function problemLine (path: ReadonlyArray<PropertyKey>, message: string): string {
+export function problemLine(path: ReadonlyArray<PropertyKey>, message: string): string {
   return `${formatPath(path) || '(config)'}: ${message}`
 }

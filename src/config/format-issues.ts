@@ -8,7 +8,7 @@ import { KNOWN_KEYS } from './schema.js'
  * An unknown key becomes one line per key, with the key in the path and the nearest known key as a
  * hint, since a typo is the usual cause.
  */
-export function issueLines (issues: ReadonlyArray<z.core.$ZodIssue>): string[] {
+export function issueLines(issues: ReadonlyArray<z.core.$ZodIssue>): string[] {
   const lines = issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => problemLine([...issue.path, key], `unknown setting${hint(issue.path, key)}`))
@@ -19,38 +19,61 @@ export function issueLines (issues: ReadonlyArray<z.core.$ZodIssue>): string[] {
 }
 
 /** Passed to safeParse as the lowest-priority error map. */
-export function fallbackMessage (issue: z.core.$ZodRawIssue): string {
+export function fallbackMessage(issue: z.core.$ZodRawIssue): string {
   switch (issue.code) {
-    case 'invalid_type': return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`
-    case 'too_small': return `expected at least ${String(issue.minimum)}`
-    case 'too_big': return `expected at most ${String(issue.maximum)}`
-    case 'invalid_value': return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
-    default: return 'expected a valid value'
+    case 'invalid_type':
+      return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`
+    case 'too_small':
+      return `expected at least ${String(issue.minimum)}`
+    case 'too_big':
+      return `expected at most ${String(issue.maximum)}`
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+    default:
+      return 'expected a valid value'
   }
 }
 
-const TYPE_NAMES: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', array: 'a list', object: 'an object' }
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object'
+}
 
-function hint (path: ReadonlyArray<PropertyKey>, key: string): string {
-  const where = path.map((p) => typeof p === 'number' ? '[]' : String(p)).join('.').replace(/\.\[\]/g, '[]')
+function hint(path: ReadonlyArray<PropertyKey>, key: string): string {
+  const where = path
+    .map((p) => (typeof p === 'number' ? '[]' : String(p)))
+    .join('.')
+    .replace(/\.\[\]/g, '[]')
   const known = KNOWN_KEYS[where] ?? []
   let best: string | undefined
   let bestDistance = Infinity
   for (const k of known) {
     const d = distance(key.toLowerCase(), k.toLowerCase())
-    if (d < bestDistance) { best = k; bestDistance = d }
+    if (d < bestDistance) {
+      best = k
+      bestDistance = d
+    }
   }
   // Close enough to be a typo: a couple of edits, or a quarter of the word for long names.
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4)) ? ` (did you mean "${best}"?)` : ''
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4))
+    ? ` (did you mean "${best}"?)`
+    : ''
 }
 
 /** Levenshtein distance. */
-function distance (a: string, b: string): number {
+function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     const row = [i]
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1))
+      row[j] = Math.min(
+        (prev[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)
+      )
     }
     prev = row
   }

@@ -6,7 +6,10 @@ import { formatPath } from './errors.js'
  * a config/local.json copied from it must still load: we drop them, as the original did, and say
  * so (except announceInterval, which is in the original's current default.json and harmless).
  */
-interface Legacy { key: string; note?: string }
+interface Legacy {
+  key: string
+  note?: string
+}
 
 const TOP: Legacy[] = [
   { key: 'announceInterval' },
@@ -28,14 +31,17 @@ type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** A copy of `raw` without the legacy keys (the input is not modified), and a warning for each. */
-export function stripLegacyKeys (raw: unknown): { raw: unknown; warnings: string[] } {
+export function stripLegacyKeys(raw: unknown): { raw: unknown; warnings: string[] } {
   const warnings: string[] = []
   const strip = (obj: Obj, legacy: Legacy[], path: Array<string | number>): Obj => {
     const copy = { ...obj }
     for (const { key, note } of legacy) {
       if (!(key in copy)) continue
       delete copy[key]
-      if (note) warnings.push(`${formatPath([...path, key])}: ignored (an older setting of the original Tightrope, which ignored it too); ${note}`)
+      if (note)
+        warnings.push(
+          `${formatPath([...path, key])}: ignored (an older setting of the original Tightrope, which ignored it too); ${note}`
+        )
     }
     return copy
   }
@@ -44,9 +50,12 @@ export function stripLegacyKeys (raw: unknown): { raw: unknown; warnings: string
   if (isObj(top.audit)) top.audit = strip(top.audit, AUDIT, ['audit'])
   if (isObj(top.limits)) {
     const limits = strip(top.limits, LIMITS, ['limits'])
-    if (isObj(limits.baseSettings)) limits.baseSettings = strip(limits.baseSettings, SETTINGS, ['limits', 'baseSettings'])
+    if (isObj(limits.baseSettings))
+      limits.baseSettings = strip(limits.baseSettings, SETTINGS, ['limits', 'baseSettings'])
     if (Array.isArray(limits.idSettings)) {
-      limits.idSettings = limits.idSettings.map((e: unknown, i) => isObj(e) ? strip(e, SETTINGS, ['limits', 'idSettings', i]) : e)
+      limits.idSettings = limits.idSettings.map((e: unknown, i) =>
+        isObj(e) ? strip(e, SETTINGS, ['limits', 'idSettings', i]) : e
+      )
     }
     top.limits = limits
   }

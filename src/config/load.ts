@@ -31,19 +31,31 @@ export interface LoadOptions {
  * No global state: each call reads its own directory and environment. Throws a ConfigError with
  * every problem found.
  */
-export function loadConfig (opts: LoadOptions = {}): TightropeConfig {
+export function loadConfig(opts: LoadOptions = {}): TightropeConfig {
   const env = opts.env ?? process.env
-  const onWarning = opts.onWarning ?? ((line: string) => { console.error(`tightrope: config warning: ${line}`) })
+  const onWarning =
+    opts.onWarning ??
+    ((line: string) => {
+      console.error(`tightrope: config warning: ${line}`)
+    })
   const dirs = configDirs(opts.dir ?? env.NODE_CONFIG_DIR)
   const source = dirs.join(delimiter)
   const missing = dirs.filter((d) => !existsSync(d) || !statSync(d).isDirectory())
   if (missing.length > 0) {
-    throw new ConfigError(missing.map((d) => `config directory ${d} does not exist (set NODE_CONFIG_DIR or pass --config DIR)`))
+    throw new ConfigError(
+      missing.map((d) => `config directory ${d} does not exist (set NODE_CONFIG_DIR or pass --config DIR)`)
+    )
   }
   const instance = opts.instance ?? env.NODE_APP_INSTANCE
   const problems: string[] = []
   if (env.NODE_CONFIG !== undefined) {
-    try { JSON.parse(env.NODE_CONFIG) } catch (err) { problems.push(`NODE_CONFIG: expected JSON (it overrides the config files), got an error: ${(err as Error).message}`) }
+    try {
+      JSON.parse(env.NODE_CONFIG)
+    } catch (err) {
+      problems.push(
+        `NODE_CONFIG: expected JSON (it overrides the config files), got an error: ${(err as Error).message}`
+      )
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems, source)
 
@@ -54,7 +66,9 @@ export function loadConfig (opts: LoadOptions = {}): TightropeConfig {
     throw new ConfigError([`cannot read the config files in ${source}: ${(err as Error).message}`], source)
   }
   if (instance && !hasInstanceFile(dirs, instance)) {
-    onWarning(`instance "${instance}": no file for it in ${source} (e.g. local-${instance}.json), so it loads the same files as no instance`)
+    onWarning(
+      `instance "${instance}": no file for it in ${source} (e.g. local-${instance}.json), so it loads the same files as no instance`
+    )
   }
 
   const fromEnv = applyEnvOverrides(raw, env, problems)
@@ -66,8 +80,11 @@ export function loadConfig (opts: LoadOptions = {}): TightropeConfig {
 }
 
 /** The directories to read, absolute; relative ones are from the current directory. */
-export function configDirs (dir: string | undefined): string[] {
-  return (dir || 'config').split(delimiter).filter((d) => d !== '').map((d) => resolve(d))
+export function configDirs(dir: string | undefined): string[] {
+  return (dir || 'config')
+    .split(delimiter)
+    .filter((d) => d !== '')
+    .map((d) => resolve(d))
 }
 
 const ENV_OVERRIDES = [
@@ -76,19 +93,29 @@ const ENV_OVERRIDES = [
 ] as const
 
 /** Puts the env overrides into `raw`; returns the names of the fields they set. */
-function applyEnvOverrides (raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[]): Map<string, string> {
+function applyEnvOverrides(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  problems: string[]
+): Map<string, string> {
   const set = new Map<string, string>()
   for (const { name, path } of ENV_OVERRIDES) {
     const value = env[name]
     if (value === undefined) continue
     // An empty variable is almost always a templating slip; using the file's value would hide it.
-    if (value === '') { problems.push(`${name}: expected a value (unset it to use the config file's ${path.join('.')})`); continue }
+    if (value === '') {
+      problems.push(`${name}: expected a value (unset it to use the config file's ${path.join('.')})`)
+      continue
+    }
     let obj: Record<string, unknown> | undefined = raw
     for (const key of path.slice(0, -1)) {
       if (obj[key] === undefined) obj[key] = {}
       const next: unknown = obj[key]
       // Not an object: leave it for validation to report ("api: expected an object ...").
-      obj = typeof next === 'object' && next !== null && !Array.isArray(next) ? next as Record<string, unknown> : undefined
+      obj =
+        typeof next === 'object' && next !== null && !Array.isArray(next)
+          ? (next as Record<string, unknown>)
+          : undefined
       if (!obj) break
     }
     if (!obj) continue
@@ -99,7 +126,7 @@ function applyEnvOverrides (raw: Record<string, unknown>, env: NodeJS.ProcessEnv
 }
 
 /** "secret: expected ..." → "secret (from TIGHTROPE_SECRET): expected ..." when the env set it. */
-function annotateEnv (line: string, fromEnv: Map<string, string>): string {
+function annotateEnv(line: string, fromEnv: Map<string, string>): string {
   for (const [field, name] of fromEnv) {
     if (line.startsWith(`${field}: `)) return `${field} (from ${name}): ${line.slice(field.length + 2)}`
   }
@@ -107,6 +134,6 @@ function annotateEnv (line: string, fromEnv: Map<string, string>): string {
 }
 
 /** Whether any file in the directories is for this instance ({anything}-{instance}.{ext}). */
-function hasInstanceFile (dirs: string[], instance: string): boolean {
+function hasInstanceFile(dirs: string[], instance: string): boolean {
   return dirs.some((d) => readdirSync(d).some((f) => parse(f).name.endsWith(`-${instance}`)))
 }

@@ -21,19 +21,24 @@ export interface ChannelSide {
   channelId: string
 }
 
-export function resolveSettings (limits: LimitsConfig, side: ChannelSide): Settings {
+export function resolveSettings(limits: LimitsConfig, side: ChannelSide): Settings {
   return resolveWithSources(limits, side).settings
 }
 
 /** For each setting, the layer its value in force comes from (for `tightrope config check`). */
-export function settingsSource (limits: LimitsConfig, side: ChannelSide): Record<keyof Settings, SettingsLayer> {
+export function settingsSource(limits: LimitsConfig, side: ChannelSide): Record<keyof Settings, SettingsLayer> {
   return resolveWithSources(limits, side).sources
 }
 
-export function resolveWithSources (limits: LimitsConfig, side: ChannelSide): { settings: Settings; sources: Record<keyof Settings, SettingsLayer> } {
+export function resolveWithSources(
+  limits: LimitsConfig,
+  side: ChannelSide
+): { settings: Settings; sources: Record<keyof Settings, SettingsLayer> } {
   const settings: Settings = { ...limits.baseSettings }
   // A setting that may be unset (maxNetOutflowPerPeriod) has a source only where it is set.
-  const sources = Object.fromEntries(SETTING_KEYS.filter((k) => settings[k] !== undefined).map((k) => [k, 'base'])) as Record<keyof Settings, SettingsLayer>
+  const sources = Object.fromEntries(
+    SETTING_KEYS.filter((k) => settings[k] !== undefined).map((k) => [k, 'base'])
+  ) as Record<keyof Settings, SettingsLayer>
   for (const [layer, entry] of layersFor(limits.idSettings, side)) {
     for (const key of SETTING_KEYS) {
       const value = entry[key]
@@ -46,8 +51,12 @@ export function resolveWithSources (limits: LimitsConfig, side: ChannelSide): { 
 }
 
 /** The idSettings entries that apply to this side, lowest layer first. */
-function layersFor (idSettings: IdSettings[], side: ChannelSide): Array<[SettingsLayer, IdSettings]> {
-  const ids: Array<[SettingsLayer, string]> = [['alias', side.alias], ['channel', side.channelId], ['alias:channel', `${side.alias}:${side.channelId}`]]
+function layersFor(idSettings: IdSettings[], side: ChannelSide): Array<[SettingsLayer, IdSettings]> {
+  const ids: Array<[SettingsLayer, string]> = [
+    ['alias', side.alias],
+    ['channel', side.channelId],
+    ['alias:channel', `${side.alias}:${side.channelId}`]
+  ]
   const out: Array<[SettingsLayer, IdSettings]> = []
   for (const [layer, id] of ids) {
     const entry = idSettings.find((e) => e.id === id)

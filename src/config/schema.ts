@@ -21,20 +21,28 @@ const objectOf = (what: string): string => `expected an object (${what})`
 // Numbers may be written as numeric strings ("500000"): the original did arithmetic on them, so
 // such a config worked there, and the config package's custom-environment-variables yield strings.
 const numericString = /^-?(?:\d+(?:\.\d+)?|\.\d+)$/
-const fromNumericString = (v: unknown): unknown => typeof v === 'string' && numericString.test(v) ? Number(v) : v
+const fromNumericString = (v: unknown): unknown => (typeof v === 'string' && numericString.test(v) ? Number(v) : v)
 
-function wholeNumber (min: number, message: string) {
-  return z.preprocess(fromNumericString, z.number({ error: message }).int({ error: message }).min(min, { error: message }))
+function wholeNumber(min: number, message: string) {
+  return z.preprocess(
+    fromNumericString,
+    z.number({ error: message }).int({ error: message }).min(min, { error: message })
+  )
 }
 
-function numberIn (lo: number, hi: number, opts: { exclusive: boolean }) {
+function numberIn(lo: number, hi: number, opts: { exclusive: boolean }) {
   const message = `expected a number between ${lo} and ${hi}${opts.exclusive ? ' (exclusive)' : ''}`
   const n = z.number({ error: message })
-  return z.preprocess(fromNumericString, opts.exclusive ? n.gt(lo, { error: message }).lt(hi, { error: message }) : n.min(lo, { error: message }).max(hi, { error: message }))
+  return z.preprocess(
+    fromNumericString,
+    opts.exclusive
+      ? n.gt(lo, { error: message }).lt(hi, { error: message })
+      : n.min(lo, { error: message }).max(hi, { error: message })
+  )
 }
 
 /** A duration (see duration.ts) in ms, within [min, max]. `bareUnitMs` gives a bare number's unit. */
-function duration (opts: { bareUnitMs: number; min?: number; max?: number }) {
+function duration(opts: { bareUnitMs: number; min?: number; max?: number }) {
   const min = opts.min ?? 0
   const max = opts.max ?? Number.MAX_SAFE_INTEGER
   return z.unknown().transform((v, ctx): number => {
@@ -44,7 +52,10 @@ function duration (opts: { bareUnitMs: number; min?: number; max?: number }) {
       return z.NEVER
     }
     if (r.ms < min || r.ms > max) {
-      const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${formatDuration(min)}` : `from ${formatDuration(min)} to ${formatDuration(max)}`
+      const range =
+        max === Number.MAX_SAFE_INTEGER
+          ? `of at least ${formatDuration(min)}`
+          : `from ${formatDuration(min)} to ${formatDuration(max)}`
       ctx.addIssue({ code: 'custom', message: `expected a duration ${range}, got ${JSON.stringify(v)}`, input: v })
       return z.NEVER
     }
@@ -53,7 +64,7 @@ function duration (opts: { bareUnitMs: number; min?: number; max?: number }) {
 }
 
 /** A string checked by one of our `...Problem` functions (which say what was expected). */
-function checkedString (typeMessage: string, problem: (s: string) => string | undefined) {
+function checkedString(typeMessage: string, problem: (s: string) => string | undefined) {
   return z.string({ error: typeMessage }).superRefine((s, ctx) => {
     const p = problem(s)
     if (p !== undefined) ctx.addIssue({ code: 'custom', message: p, input: s })
@@ -83,7 +94,14 @@ export const settingsShape = {
   paymentTimeout: duration({ bareUnitMs: 1, min: 1000, max: 3_600_000 }),
   // LND refuses a cltv_limit above its default maximum of 2016 blocks; below 22 not even an
   // invoice with the smallest final CLTV delta LND accepts (18, plus 3 blocks of padding) fits.
-  cltvLimit: z.preprocess(fromNumericString, z.number({ error: CLTV_EXPECTED }).int({ error: CLTV_EXPECTED }).min(22, { error: CLTV_EXPECTED }).max(2016, { error: CLTV_EXPECTED })),
+  cltvLimit: z.preprocess(
+    fromNumericString,
+    z
+      .number({ error: CLTV_EXPECTED })
+      .int({ error: CLTV_EXPECTED })
+      .min(22, { error: CLTV_EXPECTED })
+      .max(2016, { error: CLTV_EXPECTED })
+  ),
   maxRetryWait: duration({ bareUnitMs: 1, min: 1000, max: 7 * 86_400_000 }),
   // Across operators (new): unset means no cap, as in the original.
   maxNetOutflowPerPeriod: wholeNumber(0, 'expected a whole number of satoshis, 0 or more')
@@ -128,11 +146,13 @@ const idSettingsShape = {
 }
 
 // --- balancePoint ± deadzone must stay inside the channel, or one threshold means nothing ---
-const validBalancePoint = (v: unknown): number | undefined => typeof v === 'number' && v > 0 && v < 1 ? v : undefined
-const validDeadzone = (v: unknown): number | undefined => typeof v === 'number' && v >= 0 && v <= 0.5 ? v : undefined
+const validBalancePoint = (v: unknown): number | undefined => (typeof v === 'number' && v > 0 && v < 1 ? v : undefined)
+const validDeadzone = (v: unknown): number | undefined => (typeof v === 'number' && v >= 0 && v <= 0.5 ? v : undefined)
 const outsideChannel = (bp: number, dz: number): boolean => bp - dz < -1e-9 || bp + dz > 1 + 1e-9
-const bandMessage = (bp: number, dz: number): string => `expected balancePoint ± deadzone within 0..1, got ${bp} ± ${dz}`
-const asRecord = (v: unknown): Record<string, unknown> | undefined => typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : undefined
+const bandMessage = (bp: number, dz: number): string =>
+  `expected balancePoint ± deadzone within 0..1, got ${bp} ± ${dz}`
+const asRecord = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
 
 /**
  * Checks baseSettings, and each idSettings entry that sets balancePoint or deadzone against the
@@ -140,7 +160,7 @@ const asRecord = (v: unknown): Record<string, unknown> | undefined => typeof v =
  * once), looking only at values that passed their own checks. Combinations of two different entries
  * (an alias's balancePoint with a channel's deadzone) cannot be known before the channels are.
  */
-function checkBands (limits: unknown, ctx: z.RefinementCtx): void {
+function checkBands(limits: unknown, ctx: z.RefinementCtx): void {
   const l = asRecord(limits)
   const base = asRecord(l?.baseSettings)
   const bp0 = validBalancePoint(base?.balancePoint)
@@ -148,7 +168,7 @@ function checkBands (limits: unknown, ctx: z.RefinementCtx): void {
   if (bp0 !== undefined && dz0 !== undefined && outsideChannel(bp0, dz0)) {
     ctx.addIssue({ code: 'custom', path: ['baseSettings', 'deadzone'], message: bandMessage(bp0, dz0), input: dz0 })
   }
-  const entries = Array.isArray(l?.idSettings) ? l.idSettings as unknown[] : []
+  const entries = Array.isArray(l?.idSettings) ? (l.idSettings as unknown[]) : []
   entries.forEach((raw, i) => {
     const e = asRecord(raw)
     const setsBp = e?.balancePoint !== undefined
@@ -158,32 +178,68 @@ function checkBands (limits: unknown, ctx: z.RefinementCtx): void {
     const dz = setsDz ? validDeadzone(e?.deadzone) : dz0
     if (bp === undefined || dz === undefined || !outsideChannel(bp, dz)) return
     const inherited = setsBp && setsDz ? '' : ` (${setsBp ? 'deadzone' : 'balancePoint'} from baseSettings)`
-    ctx.addIssue({ code: 'custom', path: ['idSettings', i, setsDz ? 'deadzone' : 'balancePoint'], message: bandMessage(bp, dz) + inherited, input: raw })
+    ctx.addIssue({
+      code: 'custom',
+      path: ['idSettings', i, setsDz ? 'deadzone' : 'balancePoint'],
+      message: bandMessage(bp, dz) + inherited,
+      input: raw
+    })
   })
 }
 
-export const limitsSchema = z.strictObject({
-  baseSettings: z.strictObject(baseSettingsShape, { error: objectOf('the settings') }).prefault({}),
-  idSettings: z.array(z.strictObject(idSettingsShape, { error: 'expected { "id": ..., <settings to override> }' }), { error: 'expected a list of { "id": ..., <settings to override> }' }).prefault([])
-}, { error: objectOf('baseSettings and idSettings') }).superRefine(checkBands, { when: () => true })
+export const limitsSchema = z
+  .strictObject(
+    {
+      baseSettings: z.strictObject(baseSettingsShape, { error: objectOf('the settings') }).prefault({}),
+      idSettings: z
+        .array(z.strictObject(idSettingsShape, { error: 'expected { "id": ..., <settings to override> }' }), {
+          error: 'expected a list of { "id": ..., <settings to override> }'
+        })
+        .prefault([])
+    },
+    { error: objectOf('baseSettings and idSettings') }
+  )
+  .superRefine(checkBands, { when: () => true })
 
 const CERT_EXPECTED = "expected the base64 (or hex) of LND's tls.cert file"
 const MACAROON_EXPECTED = 'expected the base64 (or hex) of an LND macaroon file'
 const lightningNodeShape = {
-  type: z.literal('lnd', { error: (iss) => `expected "lnd" (the only node type supported), got ${JSON.stringify(iss.input)}` }).default('lnd'),
+  type: z
+    .literal('lnd', {
+      error: (iss) => `expected "lnd" (the only node type supported), got ${JSON.stringify(iss.input)}`
+    })
+    .default('lnd'),
   cert: checkedString(CERT_EXPECTED, certProblem),
   macaroon: checkedString(MACAROON_EXPECTED, macaroonProblem),
   socket: hostPort
 }
 
 const auditShape = {
-  storage: z.strictObject({
-    path: z.string({ error: 'expected a directory path' }).min(1, { error: 'expected a directory path' }).prefault(DEFAULTS.audit.storage.path)
-  }, { error: objectOf('{ "path": ... }') }).prefault({}),
-  transactionHistory: z.string({ error: 'expected a non-empty name' }).min(1, { error: 'expected a non-empty name' }).prefault(DEFAULTS.audit.transactionHistory),
-  eventLog: z.string({ error: 'expected a non-empty name' }).min(1, { error: 'expected a non-empty name' }).prefault(DEFAULTS.audit.eventLog),
+  storage: z
+    .strictObject(
+      {
+        path: z
+          .string({ error: 'expected a directory path' })
+          .min(1, { error: 'expected a directory path' })
+          .prefault(DEFAULTS.audit.storage.path)
+      },
+      { error: objectOf('{ "path": ... }') }
+    )
+    .prefault({}),
+  transactionHistory: z
+    .string({ error: 'expected a non-empty name' })
+    .min(1, { error: 'expected a non-empty name' })
+    .prefault(DEFAULTS.audit.transactionHistory),
+  eventLog: z
+    .string({ error: 'expected a non-empty name' })
+    .min(1, { error: 'expected a non-empty name' })
+    .prefault(DEFAULTS.audit.eventLog),
   verboseScreenLogging: z.boolean({ error: 'expected true or false' }).prefault(DEFAULTS.audit.verboseScreenLogging),
-  shouldMask: z.array(z.string({ error: 'expected a field name' }).min(1, { error: 'expected a field name' }), { error: 'expected a list of field names' }).prefault([...DEFAULTS.audit.shouldMask])
+  shouldMask: z
+    .array(z.string({ error: 'expected a field name' }).min(1, { error: 'expected a field name' }), {
+      error: 'expected a list of field names'
+    })
+    .prefault([...DEFAULTS.audit.shouldMask])
 }
 
 const swarmShape = {
@@ -192,36 +248,81 @@ const swarmShape = {
 
 const PORT_EXPECTED = 'expected a port from 0 to 65535 (0: any free port)'
 const apiShape = {
-  host: z.string({ error: 'expected a host name or IP address to listen on' }).min(1, { error: 'expected a host name or IP address to listen on' }).prefault(DEFAULTS.api.host),
-  port: z.preprocess(fromNumericString, z.number({ error: PORT_EXPECTED }).int({ error: PORT_EXPECTED }).min(0, { error: PORT_EXPECTED }).max(65535, { error: PORT_EXPECTED })).optional(),
-  token: z.string({ error: 'expected a token of at least 16 characters' }).min(16, { error: 'expected a token of at least 16 characters' }).optional()
+  host: z
+    .string({ error: 'expected a host name or IP address to listen on' })
+    .min(1, { error: 'expected a host name or IP address to listen on' })
+    .prefault(DEFAULTS.api.host),
+  port: z
+    .preprocess(
+      fromNumericString,
+      z
+        .number({ error: PORT_EXPECTED })
+        .int({ error: PORT_EXPECTED })
+        .min(0, { error: PORT_EXPECTED })
+        .max(65535, { error: PORT_EXPECTED })
+    )
+    .optional(),
+  token: z
+    .string({ error: 'expected a token of at least 16 characters' })
+    .min(16, { error: 'expected a token of at least 16 characters' })
+    .optional()
 }
 
 // --- counterparties (accounts across operators, src/accounts) ---
 const SWARM_KEY_EXPECTED = 'expected a swarm public key: 64 lowercase hex characters (tightrope accounts shows them)'
 const counterpartyShape = {
-  name: z.string({ error: 'expected a name' }).min(1, { error: 'expected a name' }).max(64, { error: 'expected a name of at most 64 characters' }),
+  name: z
+    .string({ error: 'expected a name' })
+    .min(1, { error: 'expected a name' })
+    .max(64, { error: 'expected a name of at most 64 characters' }),
   swarmKey: z.string({ error: SWARM_KEY_EXPECTED }).regex(/^[0-9a-f]{64}$/, { error: SWARM_KEY_EXPECTED }),
   maxNetOutflowPerPeriod: S.maxNetOutflowPerPeriod.optional()
 }
-const counterpartiesSchema = z.array(z.strictObject(counterpartyShape, { error: 'expected { "name": ..., "swarmKey": ..., "maxNetOutflowPerPeriod"?: ... }' }), { error: 'expected a list of counterparties' })
+const counterpartiesSchema = z
+  .array(
+    z.strictObject(counterpartyShape, {
+      error: 'expected { "name": ..., "swarmKey": ..., "maxNetOutflowPerPeriod"?: ... }'
+    }),
+    { error: 'expected a list of counterparties' }
+  )
   .superRefine((list, ctx) => {
     list.forEach((c, i) => {
-      if (list.findIndex((o) => o.swarmKey === c.swarmKey) !== i) ctx.addIssue({ code: 'custom', path: [i, 'swarmKey'], message: 'expected each swarmKey once', input: c.swarmKey })
-      if (list.findIndex((o) => o.name === c.name) !== i) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'expected each name once', input: c.name })
+      if (list.findIndex((o) => o.swarmKey === c.swarmKey) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'swarmKey'],
+          message: 'expected each swarmKey once',
+          input: c.swarmKey
+        })
+      if (list.findIndex((o) => o.name === c.name) !== i)
+        ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'expected each name once', input: c.name })
     })
-  }).prefault([])
+  })
+  .prefault([])
 
 const SECRET_EXPECTED = 'expected a non-empty string: the secret your cluster shares'
 const topShape = {
   secret: z.string({ error: SECRET_EXPECTED }).min(1, { error: SECRET_EXPECTED }).prefault(DEFAULTS.secret),
-  lightningNodes: z.array(
-    z.strictObject(lightningNodeShape, { error: 'expected { "type": "lnd", "cert": ..., "macaroon": ..., "socket": "host:port" }' }),
-    { error: (iss) => iss.input === undefined ? ADD_A_NODE : 'expected a list of nodes' }
-  ).min(1, { error: ADD_A_NODE }),
-  audit: z.strictObject(auditShape, { error: objectOf('the audit log settings') }).superRefine((a, ctx) => {
-    if (a.eventLog === a.transactionHistory) ctx.addIssue({ code: 'custom', path: ['eventLog'], message: 'expected a name different from audit.transactionHistory (the two logs would share one Hypercore)', input: a.eventLog })
-  }).prefault({}),
+  lightningNodes: z
+    .array(
+      z.strictObject(lightningNodeShape, {
+        error: 'expected { "type": "lnd", "cert": ..., "macaroon": ..., "socket": "host:port" }'
+      }),
+      { error: (iss) => (iss.input === undefined ? ADD_A_NODE : 'expected a list of nodes') }
+    )
+    .min(1, { error: ADD_A_NODE }),
+  audit: z
+    .strictObject(auditShape, { error: objectOf('the audit log settings') })
+    .superRefine((a, ctx) => {
+      if (a.eventLog === a.transactionHistory)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['eventLog'],
+          message: 'expected a name different from audit.transactionHistory (the two logs would share one Hypercore)',
+          input: a.eventLog
+        })
+    })
+    .prefault({}),
   limits: limitsSchema.prefault({}),
   swarm: z.strictObject(swarmShape, { error: objectOf('{ "bootstrap": [...] }') }).prefault({}),
   api: z.strictObject(apiShape, { error: objectOf('{ "host": ..., "port": ..., "token": ... }') }).prefault({}),

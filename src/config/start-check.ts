@@ -10,13 +10,13 @@ import type { TightropeConfig } from './types.js'
  * src/app/instance.ts). assertReadyToStart is for a caller that must refuse such a config outright;
  * the daemon itself does not call it.
  */
-export function secretProblem (secret: string): string | undefined {
+export function secretProblem(secret: string): string | undefined {
   if (secret !== PLACEHOLDER_SECRET) return undefined
   return `secret: expected your cluster's own long random secret, not the placeholder "${PLACEHOLDER_SECRET}" from default.json (set it in config/local.json or TIGHTROPE_SECRET)`
 }
 
 /** Throws a ConfigError when the config must not be used to start a real daemon. */
-export function assertReadyToStart (config: Pick<TightropeConfig, 'secret'>, source?: string): void {
+export function assertReadyToStart(config: Pick<TightropeConfig, 'secret'>, source?: string): void {
   const problem = secretProblem(config.secret)
   if (problem !== undefined) throw new ConfigError([problem], source)
 }

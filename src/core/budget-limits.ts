@@ -13,4 +13,3 @@ export interface BudgetLimits {
 }
 
 export const DEFAULT_BUDGET: BudgetLimits = { inFlightPerInstance: 16, inFlightPerNode: 4, burst: 12, perMinute: 12 }
-

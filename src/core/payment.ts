@@ -23,7 +23,7 @@ export type PayResponse =
   | { status: 'lost'; reason: string }
 
 /** A refusal as an answer: a `retryAt` only when waiting can help (0 and undefined mean never). */
-export function refused (reason: string, detail: string, retryAt?: number): PayResponse {
+export function refused(reason: string, detail: string, retryAt?: number): PayResponse {
   return retryAt ? { status: 'refused', reason, detail, retryAt } : { status: 'refused', reason, detail }
 }
 
@@ -31,7 +31,7 @@ export function refused (reason: string, detail: string, retryAt?: number): PayR
 export interface PayerLink {
   /** The peer instance (swarm key, hex) that would pay; absent for our own nodes. */
   counterparty?: string
-  requestPayment (request: PayRequest): Promise<PayResponse>
+  requestPayment(request: PayRequest): Promise<PayResponse>
 }
 
 /** A proven peer node asks one of our nodes to pay, over the channel between them. */

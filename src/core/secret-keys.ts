@@ -6,15 +6,34 @@
  * caught but `tokens` (an amount) is not.
  */
 const SECRET_WORDS = new Set([
-  'secret', 'secrets', 'macaroon', 'macaroons', 'cert', 'certs', 'certificate', 'privatekey',
-  'secretkey', 'preimage', 'seed', 'token', 'password', 'passphrase', 'mnemonic', 'authkey'
+  'secret',
+  'secrets',
+  'macaroon',
+  'macaroons',
+  'cert',
+  'certs',
+  'certificate',
+  'privatekey',
+  'secretkey',
+  'preimage',
+  'seed',
+  'token',
+  'password',
+  'passphrase',
+  'mnemonic',
+  'authkey'
 ])
 
-function words (key: string): string[] {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)
+function words(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
 }
 
-export function isSecretKey (key: string): boolean {
+export function isSecretKey(key: string): boolean {
   const w = words(key)
   if (SECRET_WORDS.has(w.join(''))) return true
   return w.some((word, i) => SECRET_WORDS.has(word) || SECRET_WORDS.has(word + (w[i + 1] ?? '')))

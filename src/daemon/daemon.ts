@@ -16,7 +16,7 @@ import { inFlight } from './side-state.js'
 
 export interface DaemonOptions {
   nodes: LndCredentials[]
-  ledger: Ledger & { close (): Promise<void> }
+  ledger: Ledger & { close(): Promise<void> }
   settingsFor: SettingsFor
   /** Safety-net polling period; events drive everything else. */
   refreshRateMs: number
@@ -89,11 +89,15 @@ export class Daemon {
   readonly events = new EventEmitter()
   readonly rpcStats = new RpcStats()
   readonly startedAt = Date.now()
-  get dryRun (): boolean { return this.opts.dryRun ?? false }
+  get dryRun(): boolean {
+    return this.opts.dryRun ?? false
+  }
   /** The audit ledger this daemon writes (read-only use outside the daemon). */
-  get ledger (): DaemonOptions['ledger'] { return this.opts.ledger }
+  get ledger(): DaemonOptions['ledger'] {
+    return this.opts.ledger
+  }
 
-  private constructor (private readonly opts: DaemonOptions) {
+  private constructor(private readonly opts: DaemonOptions) {
     this.slots = opts.nodes.map((creds) => this.newSlot(creds))
     this.refreshRateMs = opts.refreshRateMs
     const log = opts.log ?? ((event: TightropeEvent) => console.log(eventLine(event, 'text')))
@@ -104,20 +108,26 @@ export class Daemon {
       this.events.emit('event', event)
       opts.onEvent?.(event)
       // On the terminal only: writing it to the event log is what just failed.
-      opts.ledger.appendEvent(type, fields).catch((err: unknown) => log({ type: 'audit_log_write_failed', at: Date.now(), error: (err as Error)?.message ?? String(err) }))
+      opts.ledger
+        .appendEvent(type, fields)
+        .catch((err: unknown) =>
+          log({ type: 'audit_log_write_failed', at: Date.now(), error: (err as Error)?.message ?? String(err) })
+        )
     }
     this.rebalancer = new Rebalancer({
       ledger: opts.ledger,
       settingsFor: opts.settingsFor,
       payerFor: (pub) => this.payerFor(pub),
       emit: this.emit,
-      reevaluate: (node) => { if (!opts.pollOnly) this.schedule(node) },
+      reevaluate: (node) => {
+        if (!opts.pollOnly) this.schedule(node)
+      },
       ...(opts.dryRun ? { dryRun: true } : {}),
       ...(opts.invoiceExpirySeconds ? { invoiceExpirySeconds: opts.invoiceExpirySeconds } : {})
     })
   }
 
-  static async start (opts: DaemonOptions): Promise<Daemon> {
+  static async start(opts: DaemonOptions): Promise<Daemon> {
     const daemon = new Daemon(opts)
     try {
       await daemon.open()
@@ -129,7 +139,7 @@ export class Daemon {
   }
 
   /** A payer for the far end of a channel: one of our own nodes, or a proven remote peer. */
-  payerFor (publicKey: string): PayerLink | undefined {
+  payerFor(publicKey: string): PayerLink | undefined {
     const local = this.payers.get(publicKey)
     if (local) return { requestPayment: (req) => local.handle(req) }
     for (const source of this.remotePayers) {
@@ -140,11 +150,13 @@ export class Daemon {
   }
 
   /** The channel sides we watch now (live, read by the status). */
-  channelSides (): Array<ChannelSide & { inFlight?: { paymentHash: string; tokens: number } }> {
+  channelSides(): Array<ChannelSide & { inFlight?: { paymentHash: string; tokens: number } }> {
     return [...this.rebalancer.sides.values()].map((side) => {
       const f = inFlight(side.state)
       // The status shows a request once it has an invoice.
-      return f?.paymentHash !== undefined ? { ...side, inFlight: { paymentHash: f.paymentHash, tokens: f.tokens } } : side
+      return f?.paymentHash !== undefined
+        ? { ...side, inFlight: { paymentHash: f.paymentHash, tokens: f.tokens } }
+        : side
     })
   }
 
@@ -153,38 +165,58 @@ export class Daemon {
    * channel comes from the channels we watch (no RPC); a channel we do not watch is refused
    * before any payment decision (nodeUnavailable when one of our nodes is down and might have it).
    */
-  async payForPeer (req: PeerPayRequest): Promise<PeerPayOutcome> {
+  async payForPeer(req: PeerPayRequest): Promise<PeerPayOutcome> {
     const find = (): ChannelSide | undefined => {
       const sides = [...this.rebalancer.sides.values()]
-      return sides.find((s) => s.channelId === req.channelId && s.remotePublicKey === req.requesterPublicKey) ??
+      return (
+        sides.find((s) => s.channelId === req.channelId && s.remotePublicKey === req.requesterPublicKey) ??
         sides.find((s) => s.channelId === req.channelId)
+      )
     }
     let side = find()
     // A node proven a moment ago: our evaluation that starts watching its channels is under way.
     if (!side && req.waitMs > 0) side = await this.waitFor(find, req.waitMs)
     const payer = side && this.payers.get(side.localPublicKey)
     if (side && payer) {
-      const response = await payer.handle({ channelId: req.channelId, requesterPublicKey: req.requesterPublicKey, payerPublicKey: side.localPublicKey, request: req.request, tokens: req.tokens, counterparty: req.counterparty })
+      const response = await payer.handle({
+        channelId: req.channelId,
+        requesterPublicKey: req.requesterPublicKey,
+        payerPublicKey: side.localPublicKey,
+        request: req.request,
+        tokens: req.tokens,
+        counterparty: req.counterparty
+      })
       return { kind: 'answered', response }
     }
     if ([...this.nodes.values()].some((n) => !n.connected)) {
-      return { kind: 'notOurs', reason: 'nodeUnavailable', detail: `channel ${req.channelId} is not among our reachable nodes' channels; one of our nodes cannot reach its LND`, retryAt: Date.now() + NODE_RETRY_MS }
+      return {
+        kind: 'notOurs',
+        reason: 'nodeUnavailable',
+        detail: `channel ${req.channelId} is not among our reachable nodes' channels; one of our nodes cannot reach its LND`,
+        retryAt: Date.now() + NODE_RETRY_MS
+      }
     }
     return { kind: 'notOurs', reason: 'unknownChannel', detail: `none of our nodes has channel ${req.channelId}` }
   }
 
   /** Resolves with `find()` once a channel is watched (or undefined after `ms`), without polling. */
-  private waitFor (find: () => ChannelSide | undefined, ms: number): Promise<ChannelSide | undefined> {
+  private waitFor(find: () => ChannelSide | undefined, ms: number): Promise<ChannelSide | undefined> {
     return new Promise((resolve) => {
-      const done = (): void => { clearTimeout(timer); this.events.off('event', on); resolve(find()) }
-      const on = (e: { type: string }): void => { if (e.type === 'channel_watched' && find()) done() }
+      const done = (): void => {
+        clearTimeout(timer)
+        this.events.off('event', on)
+        resolve(find())
+      }
+      const on = (e: { type: string }): void => {
+        if (e.type === 'channel_watched' && find()) done()
+      }
       const timer = setTimeout(done, ms)
       this.events.on('event', on)
     })
   }
 
   /** Every configured node in config order, with its state and last error (for the status). */
-  nodeStatuses (): NodeStatus[] {
+  nodeStatuses(): NodeStatus[] {
     return this.slots.map((slot) => ({ ...slot.status }))
   }
 
@@ -192,11 +224,18 @@ export class Daemon {
    * Resolves once every configured node has answered or failed its first attempt (each bounded by
    * the connect timeout), or the daemon stopped. The swarm waits for it: its hello proves our nodes.
    */
-  settled (): Promise<void> { return this.firstAttempts }
+  settled(): Promise<void> {
+    return this.firstAttempts
+  }
 
-  private async open (): Promise<void> {
+  private async open(): Promise<void> {
     this.emit('starting', { nodes: this.opts.nodes.length, dryRun: this.opts.dryRun ?? false })
-    const firsts = this.slots.map((slot) => new Promise<void>((resolve) => { this.connecting.push(this.keepConnecting(slot, resolve)) }))
+    const firsts = this.slots.map(
+      (slot) =>
+        new Promise<void>((resolve) => {
+          this.connecting.push(this.keepConnecting(slot, resolve))
+        })
+    )
     this.firstAttempts = Promise.all(firsts).then(() => {
       if (this.stopped) return
       // In config order (nodes join in whatever order they answer).
@@ -207,8 +246,12 @@ export class Daemon {
     this.poll = setInterval(() => this.pollTick(), this.refreshRateMs)
   }
 
-  private newSlot (creds: LndCredentials): Slot {
-    return { creds, status: { socket: creds.socket, state: 'connecting', since: Date.now() }, removed: new AbortController() }
+  private newSlot(creds: LndCredentials): Slot {
+    return {
+      creds,
+      status: { socket: creds.socket, state: 'connecting', since: Date.now() },
+      removed: new AbortController()
+    }
   }
 
   /**
@@ -218,7 +261,7 @@ export class Daemon {
    * (bounded like a stop; a payment still in flight then is settled from LND when it is configured
    * again). Entries that stay are untouched. Resolves with the sockets added and removed.
    */
-  async setNodes (nodes: LndCredentials[]): Promise<{ added: string[]; removed: string[] }> {
+  async setNodes(nodes: LndCredentials[]): Promise<{ added: string[]; removed: string[] }> {
     const id = (c: LndCredentials): string => JSON.stringify([c.socket, c.cert, c.macaroon])
     const wanted = new Set(nodes.map(id))
     const gone = this.slots.filter((s) => !wanted.has(id(s.creds)))
@@ -226,14 +269,23 @@ export class Daemon {
     const fresh = nodes.filter((c) => !kept.has(id(c))).map((c) => this.newSlot(c))
     // Config order for what stays and what comes, as at start.
     const byId = new Map([...this.slots.filter((s) => !gone.includes(s)), ...fresh].map((s) => [id(s.creds), s]))
-    this.slots.splice(0, this.slots.length, ...nodes.map((c) => byId.get(id(c))).filter((s): s is Slot => s !== undefined))
-    for (const slot of fresh) this.connecting.push(this.keepConnecting(slot, () => { /* a reload waits for no first attempt */ }))
+    this.slots.splice(
+      0,
+      this.slots.length,
+      ...nodes.map((c) => byId.get(id(c))).filter((s): s is Slot => s !== undefined)
+    )
+    for (const slot of fresh)
+      this.connecting.push(
+        this.keepConnecting(slot, () => {
+          /* a reload waits for no first attempt */
+        })
+      )
     await Promise.all(gone.map((slot) => this.retire(slot)))
     return { added: fresh.map((s) => s.creds.socket), removed: gone.map((s) => s.creds.socket) }
   }
 
   /** A removed entry: out of the instance now, its LND connection closed once its work is done. */
-  private async retire (slot: Slot): Promise<void> {
+  private async retire(slot: Slot): Promise<void> {
     slot.removed.abort()
     const node = slot.node
     if (!node) return
@@ -251,7 +303,7 @@ export class Daemon {
   }
 
   /** A config reload: the safety-net poll runs at the new period from now on. */
-  setRefreshRate (ms: number): void {
+  setRefreshRate(ms: number): void {
     if (ms === this.refreshRateMs || this.stopped) return
     this.refreshRateMs = ms
     if (this.poll) clearInterval(this.poll)
@@ -259,7 +311,7 @@ export class Daemon {
   }
 
   /** Connects one node, retrying with backoff (and saying so) until it joined or we stop. */
-  private async keepConnecting (slot: Slot, firstAttemptDone: () => void): Promise<void> {
+  private async keepConnecting(slot: Slot, firstAttemptDone: () => void): Promise<void> {
     const signal = AbortSignal.any([this.stopping.signal, slot.removed.signal])
     for (let attempt = 0; !this.stopped && !signal.aborted; attempt++) {
       let node: LndNode | undefined
@@ -285,7 +337,7 @@ export class Daemon {
    * A node that answered joins the instance: payments it left pending and requests it left open
    * are settled from LND first, then it becomes a payer, is evaluated, and the others are told.
    */
-  private async join (slot: Slot, node: LndNode): Promise<void> {
+  private async join(slot: Slot, node: LndNode): Promise<void> {
     const { publicKey, alias } = node.identity
     this.refuseTwin(slot, publicKey)
     const payer = new PayerService(node, this.opts.ledger, this.opts.settingsFor, this.emit, this.opts.dryRun ?? false)
@@ -306,20 +358,23 @@ export class Daemon {
   }
 
   /** Two config entries for one node would make it pay and be evaluated twice. */
-  private refuseTwin (slot: Slot, publicKey: string): void {
+  private refuseTwin(slot: Slot, publicKey: string): void {
     const twin = this.slots.find((s) => s !== slot && s.node?.identity.publicKey === publicKey)
-    if (twin) throw new Error(`LND at ${slot.creds.socket} is node ${publicKey}, already configured as ${twin.creds.socket}`)
+    if (twin)
+      throw new Error(`LND at ${slot.creds.socket} is node ${publicKey}, already configured as ${twin.creds.socket}`)
   }
 
   /** Back after a loss: payments it had in flight are settled from LND before it pays again. */
-  private async rejoin (slot: Slot, node: LightningNode): Promise<void> {
-    await slot.payer?.reconcile().catch(() => { /* its payments stay pending; each is looked up again before the next request on its channel */ })
+  private async rejoin(slot: Slot, node: LightningNode): Promise<void> {
+    await slot.payer?.reconcile().catch(() => {
+      /* its payments stay pending; each is looked up again before the next request on its channel */
+    })
     if (this.stopped || !node.connected || slot.node !== node || !slot.payer) return
     this.enter(slot, node, slot.payer)
     this.emit('node_reconnected', { node: node.identity.alias })
   }
 
-  private enter (slot: Slot, node: LightningNode, payer: PayerService): void {
+  private enter(slot: Slot, node: LightningNode, payer: PayerService): void {
     slot.node = node
     slot.payer = payer
     this.setState(slot, 'connected')
@@ -336,7 +391,7 @@ export class Daemon {
   }
 
   /** Lost: not evaluated, not offered to peers, until it is back (it reconnects by itself). */
-  private leave (slot: Slot, node: LightningNode, reason: string): void {
+  private leave(slot: Slot, node: LightningNode, reason: string): void {
     if (this.stopped || slot.node !== node) return
     const id = node.identity.publicKey
     this.nodes.delete(id)
@@ -349,21 +404,34 @@ export class Daemon {
   }
 
   /** Records a node's state (and its error, redacted); returns the error as recorded. */
-  private setState (slot: Slot, state: NodeState, error?: string): string | undefined {
+  private setState(slot: Slot, state: NodeState, error?: string): string | undefined {
     const redacted = error === undefined ? undefined : redactError(error, slot.creds)
     const { error: _previous, ...rest } = slot.status
-    slot.status = { ...rest, state, since: state === slot.status.state ? slot.status.since : Date.now(), ...(redacted !== undefined ? { error: redacted } : {}) }
+    slot.status = {
+      ...rest,
+      state,
+      since: state === slot.status.state ? slot.status.since : Date.now(),
+      ...(redacted !== undefined ? { error: redacted } : {})
+    }
     return redacted
   }
 
   /** The safety net: evaluates the nodes whose event streams are not (yet) to be trusted. */
-  private pollTick (): void {
+  private pollTick(): void {
     this.pollTicks++
     const now = Date.now()
     for (const node of this.nodes.values()) {
       const streamsSince = node.streamsSince
       const lastEvaluatedAt = this.lastEvaluatedAt.get(node.identity.publicKey)
-      if (this.opts.pollOnly || pollDue({ now, refreshRateMs: this.refreshRateMs, ...(streamsSince !== undefined ? { streamsSince } : {}), ...(lastEvaluatedAt !== undefined ? { lastEvaluatedAt } : {}) })) {
+      if (
+        this.opts.pollOnly ||
+        pollDue({
+          now,
+          refreshRateMs: this.refreshRateMs,
+          ...(streamsSince !== undefined ? { streamsSince } : {}),
+          ...(lastEvaluatedAt !== undefined ? { lastEvaluatedAt } : {})
+        })
+      ) {
         this.polled.set(node.identity.publicKey, (this.polled.get(node.identity.publicKey) ?? 0) + 1)
         this.schedule(node)
       }
@@ -371,35 +439,44 @@ export class Daemon {
   }
 
   /** Every node evaluated again soon (e.g. after its settings changed). */
-  reevaluateAll (): void { this.scheduleAll() }
+  reevaluateAll(): void {
+    this.scheduleAll()
+  }
 
-  private scheduleAll (): void {
+  private scheduleAll(): void {
     for (const node of this.nodes.values()) this.schedule(node)
   }
 
   /** Coalesces bursts of events into one evaluation per node; never two at once for a node. */
-  schedule (node: LightningNode): void {
+  schedule(node: LightningNode): void {
     const id = node.identity.publicKey
     // A node not (or no longer) part of the instance is not evaluated: it rejoins with a schedule.
     if (this.stopped || this.nodes.get(id) !== node) return
-    if (this.evaluating.has(id)) { this.dirty.add(id); return }
+    if (this.evaluating.has(id)) {
+      this.dirty.add(id)
+      return
+    }
     if (this.pending.has(id)) return
-    this.pending.set(id, setTimeout(() => {
-      this.pending.delete(id)
-      this.lastEvaluatedAt.set(id, Date.now())
-      const run = this.rebalancer.evaluate(node)
-        .catch((err: unknown) => this.emit('evaluate_error', { node: node.identity.alias, error: errorDetails(err) }))
-        .finally(() => {
-          this.evaluating.delete(id)
-          if (this.dirty.delete(id)) this.schedule(node)
-          this.armWake()
-        })
-      this.evaluating.set(id, run)
-    }, EVALUATE_DEBOUNCE_MS))
+    this.pending.set(
+      id,
+      setTimeout(() => {
+        this.pending.delete(id)
+        this.lastEvaluatedAt.set(id, Date.now())
+        const run = this.rebalancer
+          .evaluate(node)
+          .catch((err: unknown) => this.emit('evaluate_error', { node: node.identity.alias, error: errorDetails(err) }))
+          .finally(() => {
+            this.evaluating.delete(id)
+            if (this.dirty.delete(id)) this.schedule(node)
+            this.armWake()
+          })
+        this.evaluating.set(id, run)
+      }, EVALUATE_DEBOUNCE_MS)
+    )
   }
 
   /** One timer for the whole daemon: the earliest moment any decision could change on its own. */
-  private armWake (): void {
+  private armWake(): void {
     if (this.stopped || this.opts.pollOnly) return
     if (this.wake) clearTimeout(this.wake)
     const at = this.rebalancer.nextWakeAt()
@@ -407,7 +484,7 @@ export class Daemon {
     this.wake = setTimeout(() => this.scheduleAll(), Math.max(0, Math.min(at - Date.now(), 2 ** 31 - 1)))
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
     this.stopping.abort()
@@ -419,10 +496,15 @@ export class Daemon {
     let timer: NodeJS.Timeout | undefined
     const gaveUp = await Promise.race([
       this.rebalancer.idle().then(() => false),
-      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), STOP_GRACE_MS) })
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), STOP_GRACE_MS)
+      })
     ])
     clearTimeout(timer)
-    if (gaveUp) this.emit('stopping_with_work_in_flight', { detail: 'payments still in flight are recorded as pending and will be settled from LND at the next start' })
+    if (gaveUp)
+      this.emit('stopping_with_work_in_flight', {
+        detail: 'payments still in flight are recorded as pending and will be settled from LND at the next start'
+      })
     for (const slot of this.slots) await slot.node?.stop()
     this.emit('stopped', {})
     await this.opts.ledger.close()
@@ -430,8 +512,13 @@ export class Daemon {
 }
 
 /** `work`, given at most `ms` (the rest is left to finish on its own). */
-async function withGrace (work: Promise<unknown>, ms: number): Promise<void> {
+async function withGrace(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined
-  await Promise.race([work, new Promise((resolve) => { timer = setTimeout(resolve, ms) })])
+  await Promise.race([
+    work,
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms)
+    })
+  ])
   clearTimeout(timer)
 }

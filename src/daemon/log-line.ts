@@ -18,25 +18,27 @@ import type { TightropeEvent } from '../core/events.js'
 const hex4 = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
 
 /** JSON text with the characters JSON.stringify leaves raw (DEL, C1, bidi) escaped too: still valid JSON. */
-export function safeJson (value: unknown, indent?: number): string {
+export function safeJson(value: unknown, indent?: number): string {
   const json = JSON.stringify(value, null, indent)
   return json === undefined ? safeText(String(value)) : json.replace(JSON_RAW, hex4)
 }
 
 /** Any text with its unsafe characters shown as \uXXXX (for text that is not one value, e.g. a table cell). */
-export function safeText (text: string): string {
+export function safeText(text: string): string {
   return text.replace(UNSAFE, hex4)
 }
 
 /** One value: bare when it is a plain token, quoted and escaped otherwise. */
-export function formatValue (v: unknown): string {
+export function formatValue(v: unknown): string {
   if (typeof v === 'string') return BARE.test(v) && !/["\\]/.test(v) ? v : safeJson(v)
   return safeJson(v)
 }
 
 /** `key=value key=value`, each value through formatValue (keys too, in case one comes from a peer). */
-export function formatFields (fields: Record<string, unknown>): string {
-  return Object.entries(fields).map(([k, v]) => `${/^[A-Za-z0-9_.-]+$/.test(k) ? k : safeJson(k)}=${formatValue(v)}`).join(' ')
+export function formatFields(fields: Record<string, unknown>): string {
+  return Object.entries(fields)
+    .map(([k, v]) => `${/^[A-Za-z0-9_.-]+$/.test(k) ? k : safeJson(k)}=${formatValue(v)}`)
+    .join(' ')
 }
 
 /** The daemon's log: `text` (one `time type key=value...` line an event) or `json` (one object a line). */
@@ -44,14 +46,14 @@ export type LogFormat = 'text' | 'json'
 export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json']
 
 /** One event as a log line. JSON lines are `{ time, type, ...fields }`, escaped like safeJson. */
-export function eventLine (event: TightropeEvent, format: LogFormat): string {
+export function eventLine(event: TightropeEvent, format: LogFormat): string {
   const { type, at, ...fields } = event
   const time = new Date(at).toISOString()
   return format === 'json' ? safeJson({ time, type, ...fields }) : `${time} ${type} ${formatFields(fields)}`
 }
 
 /** A JSON log line back as an event (for the demo and the tests); undefined for any other line. */
-export function parseEventLine (line: string): TightropeEvent | undefined {
+export function parseEventLine(line: string): TightropeEvent | undefined {
   if (!line.startsWith('{')) return undefined
   try {
     const { time, ...rest } = JSON.parse(line) as { time?: unknown; type?: unknown }

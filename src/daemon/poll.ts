@@ -25,7 +25,7 @@ export interface PollInput {
 }
 
 /** Should this tick of the safety-net poll evaluate the node? */
-export function pollDue (i: PollInput): boolean {
+export function pollDue(i: PollInput): boolean {
   if (i.streamsSince === undefined) return true
   if (i.now - i.streamsSince < SETTLE_PERIODS * i.refreshRateMs) return true
   return i.lastEvaluatedAt === undefined || i.now - i.lastEvaluatedAt >= Math.max(BACKSTOP_MS, i.refreshRateMs)

@@ -3,10 +3,10 @@ import type { EventRecord, TransactionRecord } from '../ledger/types.js'
 
 /** The audit ledger as the daemon uses it (implemented by ledger/AuditLog). */
 export interface Ledger {
-  appendEvent (type: string, fields?: Record<string, unknown>): Promise<unknown>
-  appendTransaction (record: Omit<TransactionRecord, 'kind' | 'at'> & { at?: number }): Promise<unknown>
-  allTransactions (): readonly TransactionRecord[]
-  events? (query?: { since?: number; type?: string; offset?: number; limit?: number }): Promise<unknown>
+  appendEvent(type: string, fields?: Record<string, unknown>): Promise<unknown>
+  appendTransaction(record: Omit<TransactionRecord, 'kind' | 'at'> & { at?: number }): Promise<unknown>
+  allTransactions(): readonly TransactionRecord[]
+  events?(query?: { since?: number; type?: string; offset?: number; limit?: number }): Promise<unknown>
 }
 
 /**

@@ -4,7 +4,16 @@ import type { Settings } from '../config/types.js'
 import { decideRequest, type RequestDecision } from '../policy/request.js'
 import { localShare } from '../policy/share.js'
 import { latestByHash } from '../policy/history.js'
-import { endedSince, gateAt, gateDetail, IDLE, inFlight, transition, type SideEvent, type SideState } from './side-state.js'
+import {
+  endedSince,
+  gateAt,
+  gateDetail,
+  IDLE,
+  inFlight,
+  transition,
+  type SideEvent,
+  type SideState
+} from './side-state.js'
 import type { EventSink, Ledger, PayerLink, PayResponse, SettingsFor } from './ports.js'
 import { requestSlotFree } from './request-slots.js'
 
@@ -50,13 +59,14 @@ export class Rebalancer {
   private readonly asking = new Map<string, number>()
   private readonly waitingForSlot = new Set<LightningNode>()
 
-  constructor (private readonly opts: RebalancerOptions) {}
+  constructor(private readonly opts: RebalancerOptions) {}
 
   /** Restores what the ledger says: when each side last asked, and requests left open by a crash. */
-  async recover (nodes: LightningNode[]): Promise<void> {
+  async recover(nodes: LightningNode[]): Promise<void> {
     const records = this.opts.ledger.allTransactions()
     const lastAsked = new Map<string, number>()
-    for (const r of records) if (r.role === 'requester' && r.status === 'requested') lastAsked.set(key(r.localPublicKey, r.channelId), r.at)
+    for (const r of records)
+      if (r.role === 'requester' && r.status === 'requested') lastAsked.set(key(r.localPublicKey, r.channelId), r.at)
     this.lastAsked = lastAsked
     for (const entry of latestByHash(records, 'requester').values()) {
       if (entry.status !== 'requested' || !entry.paymentHash) continue
@@ -66,15 +76,26 @@ export class Rebalancer {
       // invoice so a late payment cannot arrive unrecorded, and ask again later.
       let state = await node.getInvoiceState(entry.paymentHash)
       if (state === 'open') {
-        await node.cancelInvoice(entry.paymentHash).catch(() => { /* the state read next says whether it is still open */ })
+        await node.cancelInvoice(entry.paymentHash).catch(() => {
+          /* the state read next says whether it is still open */
+        })
         state = await node.getInvoiceState(entry.paymentHash)
       }
-      await this.conclude(node, entry.channelId, entry.remotePublicKey, entry.tokens, entry.paymentHash, state === 'settled' ? { status: 'paid', paymentHash: entry.paymentHash } : { status: 'failed', reason: 'requesterRestarted' })
+      await this.conclude(
+        node,
+        entry.channelId,
+        entry.remotePublicKey,
+        entry.tokens,
+        entry.paymentHash,
+        state === 'settled'
+          ? { status: 'paid', paymentHash: entry.paymentHash }
+          : { status: 'failed', reason: 'requesterRestarted' }
+      )
     }
   }
 
   /** Looks at every channel of one node and acts on the decisions. Safe to call at any time. */
-  async evaluate (node: LightningNode): Promise<void> {
+  async evaluate(node: LightningNode): Promise<void> {
     const fetchedAt = Date.now()
     const channels = await node.getChannels()
     const now = Date.now()
@@ -85,7 +106,7 @@ export class Rebalancer {
       const k = key(node.identity.publicKey, channel.id)
       seen.add(k)
       const side = this.update(node, channel, k, now)
-      if (endedSince(side.state, fetchedAt) || await this.checkInFlight(node, side)) {
+      if (endedSince(side.state, fetchedAt) || (await this.checkInFlight(node, side))) {
         // The request just finished: these balances predate it. Decide again on fresh ones.
         this.opts.reevaluate?.(node)
         continue
@@ -93,7 +114,8 @@ export class Rebalancer {
       this.decide(side, channel, now)
       if (side.decision.action === 'request') {
         const id = node.identity.publicKey
-        if (requestSlotFree({ node: this.asking.get(id) ?? 0, total: this.running.size })) this.start(node, side, side.decision.tokens, payer)
+        if (requestSlotFree({ node: this.asking.get(id) ?? 0, total: this.running.size }))
+          this.start(node, side, side.decision.tokens, payer)
         else this.waitingForSlot.add(node) // evaluated again when a request ends
       }
     }
@@ -106,9 +128,11 @@ export class Rebalancer {
   }
 
   /** The earliest moment a decision could change without any event: a wait ending, an invoice expiring. */
-  nextWakeAt (): number | undefined {
+  nextWakeAt(): number | undefined {
     let next: number | undefined
-    const consider = (t: number | undefined): void => { if (t !== undefined && (next === undefined || t < next)) next = t }
+    const consider = (t: number | undefined): void => {
+      if (t !== undefined && (next === undefined || t < next)) next = t
+    }
     for (const side of this.sides.values()) {
       if (side.decision.action === 'wait' && 'until' in side.decision) consider(side.decision.until)
       const f = inFlight(side.state)
@@ -119,7 +143,7 @@ export class Rebalancer {
 
   /** Resolves when every request under way has finished (for a graceful stop). */
   /** A node removed from the config: its channel sides are no longer watched. */
-  forget (localPublicKey: string): void {
+  forget(localPublicKey: string): void {
     for (const [k, side] of this.sides) {
       if (side.localPublicKey !== localPublicKey) continue
       this.sides.delete(k)
@@ -127,11 +151,11 @@ export class Rebalancer {
     }
   }
 
-  async idle (): Promise<void> {
+  async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running])
   }
 
-  private update (node: LightningNode, channel: ChannelView, k: string, now: number): ChannelSide {
+  private update(node: LightningNode, channel: ChannelView, k: string, now: number): ChannelSide {
     const settings = this.opts.settingsFor(node.identity.alias, channel.id)
     const existing = this.sides.get(k)
     if (existing) {
@@ -152,12 +176,17 @@ export class Rebalancer {
       ...(this.lastAsked.has(k) ? { lastAttemptAt: this.lastAsked.get(k) as number } : {})
     }
     this.sides.set(k, side)
-    this.opts.emit('channel_watched', { channelId: channel.id, node: node.identity.alias, remotePublicKey: channel.remotePublicKey, share: side.share })
+    this.opts.emit('channel_watched', {
+      channelId: channel.id,
+      node: node.identity.alias,
+      remotePublicKey: channel.remotePublicKey,
+      share: side.share
+    })
     return side
   }
 
   /** Share and decision always come from the same view of the channel (the status shows both). */
-  private decide (side: ChannelSide, channel: ChannelView, now: number): void {
+  private decide(side: ChannelSide, channel: ChannelView, now: number): void {
     const before = side.decision
     side.share = localShare(channel)
     let decision: ChannelSide['decision'] = decideRequest({
@@ -173,11 +202,18 @@ export class Rebalancer {
     }
     side.decision = decision
     if (before.action !== decision.action || before.reason !== decision.reason) {
-      this.opts.emit('decision', { channelId: side.channelId, node: side.localAlias, action: decision.action, reason: decision.reason, detail: decision.detail, share: side.share })
+      this.opts.emit('decision', {
+        channelId: side.channelId,
+        node: side.localAlias,
+        action: decision.action,
+        reason: decision.reason,
+        detail: decision.detail,
+        share: side.share
+      })
     }
   }
 
-  private start (node: LightningNode, side: ChannelSide, tokens: number, payer: PayerLink): void {
+  private start(node: LightningNode, side: ChannelSide, tokens: number, payer: PayerLink): void {
     side.lastAttemptAt = Date.now()
     if (this.opts.dryRun) {
       this.opts.emit('dry_run_request', { channelId: side.channelId, node: side.localAlias, tokens })
@@ -205,11 +241,15 @@ export class Rebalancer {
     })
   }
 
-  private async request (node: LightningNode, side: ChannelSide, tokens: number, payer: PayerLink): Promise<void> {
+  private async request(node: LightningNode, side: ChannelSide, tokens: number, payer: PayerLink): Promise<void> {
     // An hour: a payer whose clock is minutes off still sees the invoice valid. A refused or failed
     // request's invoice is cancelled at once; only an unanswered one is watched until it expires.
     const expirySeconds = this.opts.invoiceExpirySeconds ?? 3600
-    const invoice = await node.createInvoice({ tokens, description: `tightrope rebalance ${side.channelId}`, expirySeconds })
+    const invoice = await node.createInvoice({
+      tokens,
+      description: `tightrope rebalance ${side.channelId}`,
+      expirySeconds
+    })
     this.step(side, { type: 'invoiced', paymentHash: invoice.paymentHash, expiresAt: invoice.expiresAt })
     try {
       await this.ask(node, side, tokens, payer, invoice)
@@ -220,79 +260,163 @@ export class Rebalancer {
     }
   }
 
-  private async ask (node: LightningNode, side: ChannelSide, tokens: number, payer: PayerLink, invoice: { paymentHash: string; request: string }): Promise<void> {
+  private async ask(
+    node: LightningNode,
+    side: ChannelSide,
+    tokens: number,
+    payer: PayerLink,
+    invoice: { paymentHash: string; request: string }
+  ): Promise<void> {
     try {
       await this.opts.ledger.appendTransaction({
-        role: 'requester', status: 'requested', channelId: side.channelId, localPublicKey: side.localPublicKey,
-        remotePublicKey: side.remotePublicKey, tokens, paymentHash: invoice.paymentHash,
+        role: 'requester',
+        status: 'requested',
+        channelId: side.channelId,
+        localPublicKey: side.localPublicKey,
+        remotePublicKey: side.remotePublicKey,
+        tokens,
+        paymentHash: invoice.paymentHash,
         // Which peer instance we asked: the accounts across operators count this payment with it.
         ...(payer.counterparty !== undefined ? { counterparty: payer.counterparty } : {})
       })
     } catch (err) {
       // Not recorded, not asked: withdraw the invoice so no payment can arrive unrecorded.
-      await node.cancelInvoice(invoice.paymentHash).catch(() => { /* if it stays open, it expires unpaid: no payer was asked */ })
+      await node.cancelInvoice(invoice.paymentHash).catch(() => {
+        /* if it stays open, it expires unpaid: no payer was asked */
+      })
       this.step(side, { type: 'withdrawn', paymentHash: invoice.paymentHash })
       throw err
     }
-    this.opts.emit('rebalance_requested', { channelId: side.channelId, node: side.localAlias, tokens, paymentHash: invoice.paymentHash })
+    this.opts.emit('rebalance_requested', {
+      channelId: side.channelId,
+      node: side.localAlias,
+      tokens,
+      paymentHash: invoice.paymentHash
+    })
     let response: PayResponse
     try {
       response = await payer.requestPayment({
-        channelId: side.channelId, requesterPublicKey: side.localPublicKey, payerPublicKey: side.remotePublicKey, request: invoice.request, tokens
+        channelId: side.channelId,
+        requesterPublicKey: side.localPublicKey,
+        payerPublicKey: side.remotePublicKey,
+        request: invoice.request,
+        tokens
       })
     } catch (err) {
       response = { status: 'pending' }
-      this.opts.emit('payer_unreachable', { channelId: side.channelId, node: side.localAlias, error: (err as Error)?.message ?? String(err) })
+      this.opts.emit('payer_unreachable', {
+        channelId: side.channelId,
+        node: side.localAlias,
+        error: (err as Error)?.message ?? String(err)
+      })
     }
     if (response.status === 'refused') {
       // Asking again at once would only be refused again: wait for the payer's retryAt (capped by
       // our maxRetryWait: it is a peer's word), or a while.
-      this.step(side, { type: 'refused', retryAt: response.retryAt, reason: response.reason, detail: response.detail, settings: side.settings })
+      this.step(side, {
+        type: 'refused',
+        retryAt: response.retryAt,
+        reason: response.reason,
+        detail: response.detail,
+        settings: side.settings
+      })
     }
     if (response.status === 'pending') return // the invoice's own state decides, when it settles or expires
     // 'lost': the payer vanished before answering. Withdraw the invoice (a payment still on its
     // way then fails, and nothing moves) unless it already settled, so the channel can be asked
     // for again instead of waiting for the invoice to expire.
     const state = await node.getInvoiceState(invoice.paymentHash)
-    if (state === 'settled') return this.conclude(node, side.channelId, side.remotePublicKey, tokens, invoice.paymentHash, { status: 'paid', paymentHash: invoice.paymentHash })
+    if (state === 'settled')
+      return this.conclude(node, side.channelId, side.remotePublicKey, tokens, invoice.paymentHash, {
+        status: 'paid',
+        paymentHash: invoice.paymentHash
+      })
     if (response.status === 'paid') return // the payer says paid but our invoice is not settled yet: wait for it
-    await node.cancelInvoice(invoice.paymentHash).catch(() => { /* the state read next decides the outcome */ })
+    await node.cancelInvoice(invoice.paymentHash).catch(() => {
+      /* the state read next decides the outcome */
+    })
     const after = await node.getInvoiceState(invoice.paymentHash)
-    await this.conclude(node, side.channelId, side.remotePublicKey, tokens, invoice.paymentHash, after === 'settled' ? { status: 'paid', paymentHash: invoice.paymentHash } : response)
+    await this.conclude(
+      node,
+      side.channelId,
+      side.remotePublicKey,
+      tokens,
+      invoice.paymentHash,
+      after === 'settled' ? { status: 'paid', paymentHash: invoice.paymentHash } : response
+    )
   }
 
-  private step (side: ChannelSide, event: SideEvent): void {
+  private step(side: ChannelSide, event: SideEvent): void {
     side.state = transition(side.state, event, Date.now())
   }
 
   /** An in-flight request: settled by now, or expired? Our own invoice is the only judge. True when it ended. */
-  private async checkInFlight (node: LightningNode, side: ChannelSide): Promise<boolean> {
+  private async checkInFlight(node: LightningNode, side: ChannelSide): Promise<boolean> {
     const f = side.state.phase
     if (f.kind !== 'awaiting') return false
     const state = await node.getInvoiceState(f.paymentHash)
     if (state === 'settled') {
-      await this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, { status: 'paid', paymentHash: f.paymentHash })
+      await this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, {
+        status: 'paid',
+        paymentHash: f.paymentHash
+      })
       return true
     }
     if (state === 'canceled' || Date.now() >= f.expiresAt) {
-      await this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, { status: 'failed', reason: 'invoiceExpired' })
+      await this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, {
+        status: 'failed',
+        reason: 'invoiceExpired'
+      })
       return true
     }
     return false
   }
 
-  private async conclude (node: LightningNode, channelId: string, remotePublicKey: string, tokens: number, paymentHash: string, response: PayResponse): Promise<void> {
+  private async conclude(
+    node: LightningNode,
+    channelId: string,
+    remotePublicKey: string,
+    tokens: number,
+    paymentHash: string,
+    response: PayResponse
+  ): Promise<void> {
     const side = this.sides.get(key(node.identity.publicKey, channelId))
     if (side) this.step(side, { type: 'concluded', paymentHash })
-    const base = { role: 'requester' as const, channelId, localPublicKey: node.identity.publicKey, remotePublicKey, tokens, paymentHash }
+    const base = {
+      role: 'requester' as const,
+      channelId,
+      localPublicKey: node.identity.publicKey,
+      remotePublicKey,
+      tokens,
+      paymentHash
+    }
     if (response.status === 'paid') {
       await this.opts.ledger.appendTransaction({ ...base, status: 'succeeded', fee: 0 })
       this.opts.emit('rebalanced', { channelId, node: node.identity.alias, tokens, paymentHash })
       return
     }
-    const reason = response.status === 'refused' || response.status === 'failed' || response.status === 'lost' ? response.reason : 'unknown'
-    const status = response.status === 'refused' ? 'refused' : reason === 'invoiceExpired' || reason === 'requesterRestarted' ? 'expired' : 'failed'
-    await this.opts.ledger.appendTransaction({ ...base, status, reason, ...(response.status === 'refused' ? { detail: response.detail } : {}) })
-    this.opts.emit('rebalance_not_done', { channelId, node: node.identity.alias, status, reason, ...(response.status === 'refused' ? { detail: response.detail } : {}) })
+    const reason =
+      response.status === 'refused' || response.status === 'failed' || response.status === 'lost'
+        ? response.reason
+        : 'unknown'
+    const status =
+      response.status === 'refused'
+        ? 'refused'
+        : reason === 'invoiceExpired' || reason === 'requesterRestarted'
+          ? 'expired'
+          : 'failed'
+    await this.opts.ledger.appendTransaction({
+      ...base,
+      status,
+      reason,
+      ...(response.status === 'refused' ? { detail: response.detail } : {})
+    })
+    this.opts.emit('rebalance_not_done', {
+      channelId,
+      node: node.identity.alias,
+      status,
+      reason,
+      ...(response.status === 'refused' ? { detail: response.detail } : {})
+    })
   }
 }

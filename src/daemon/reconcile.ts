@@ -15,10 +15,13 @@ export type ReconcileAction =
  * payment LND does not know was never started (we stopped between the ledger entry and the RPC);
  * while running, it may be one our client is handing to LND right now, so it stays pending.
  */
-export function reconcileAction (lnd: PaymentState, unknownMeansNeverInitiated: boolean): ReconcileAction {
+export function reconcileAction(lnd: PaymentState, unknownMeansNeverInitiated: boolean): ReconcileAction {
   switch (lnd.status) {
-    case 'pending': return { kind: 'leave' }
-    case 'unknown': return unknownMeansNeverInitiated ? { kind: 'neverInitiated' } : { kind: 'leave' }
-    default: return { kind: 'record', outcome: lnd }
+    case 'pending':
+      return { kind: 'leave' }
+    case 'unknown':
+      return unknownMeansNeverInitiated ? { kind: 'neverInitiated' } : { kind: 'leave' }
+    default:
+      return { kind: 'record', outcome: lnd }
   }
 }

@@ -11,6 +11,6 @@ import { DEFAULT_BUDGET } from '../core/budget-limits.js'
 export const REQUEST_SLOTS = { perNode: DEFAULT_BUDGET.inFlightPerNode, total: DEFAULT_BUDGET.inFlightPerInstance }
 
 /** May this node ask one more request now? (pure) */
-export function requestSlotFree (asking: { node: number; total: number }, slots = REQUEST_SLOTS): boolean {
+export function requestSlotFree(asking: { node: number; total: number }, slots = REQUEST_SLOTS): boolean {
   return asking.node < slots.perNode && asking.total < slots.total
 }

@@ -26,7 +26,12 @@ export type Phase =
   /** Ended at `at`: balances fetched before it predate the payment, so they are not decided on. */
   | { kind: 'concluded'; at: number }
 
-export interface Gate { until: number; reason: string; detail: string; at: number }
+export interface Gate {
+  until: number
+  reason: string
+  detail: string
+  at: number
+}
 
 export interface SideState {
   phase: Phase
@@ -49,50 +54,79 @@ export type SideEvent =
 export const IDLE: SideState = { phase: { kind: 'idle' } }
 
 /** The next state; an event that does not apply to the current phase leaves it as it is. */
-export function transition (state: SideState, event: SideEvent, now: number): SideState {
+export function transition(state: SideState, event: SideEvent, now: number): SideState {
   const p = state.phase
   switch (event.type) {
     case 'reserve':
-      return p.kind === 'idle' || p.kind === 'concluded' ? { ...state, phase: { kind: 'invoicing', tokens: event.tokens } } : state
+      return p.kind === 'idle' || p.kind === 'concluded'
+        ? { ...state, phase: { kind: 'invoicing', tokens: event.tokens } }
+        : state
     case 'invoiced':
-      return p.kind === 'invoicing' ? { ...state, phase: { kind: 'asking', paymentHash: event.paymentHash, tokens: p.tokens, expiresAt: event.expiresAt } } : state
+      return p.kind === 'invoicing'
+        ? {
+            ...state,
+            phase: { kind: 'asking', paymentHash: event.paymentHash, tokens: p.tokens, expiresAt: event.expiresAt }
+          }
+        : state
     case 'released':
-      return p.kind === 'asking' && p.paymentHash === event.paymentHash ? { ...state, phase: { ...p, kind: 'awaiting' } } : state
+      return p.kind === 'asking' && p.paymentHash === event.paymentHash
+        ? { ...state, phase: { ...p, kind: 'awaiting' } }
+        : state
     case 'withdrawn':
       return p.kind === 'asking' && p.paymentHash === event.paymentHash ? { ...state, phase: { kind: 'idle' } } : state
     case 'concluded':
-      return (p.kind === 'asking' || p.kind === 'awaiting') && p.paymentHash === event.paymentHash ? { ...state, phase: { kind: 'concluded', at: now } } : state
+      return (p.kind === 'asking' || p.kind === 'awaiting') && p.paymentHash === event.paymentHash
+        ? { ...state, phase: { kind: 'concluded', at: now } }
+        : state
     case 'refused':
-      return { ...state, gate: { until: retryNotBefore(event.retryAt, now, event.settings), reason: event.reason, detail: event.detail, at: now } }
+      return {
+        ...state,
+        gate: {
+          until: retryNotBefore(event.retryAt, now, event.settings),
+          reason: event.reason,
+          detail: event.detail,
+          at: now
+        }
+      }
     case 'failed': {
-      const gate = { until: now + Math.max(REFUSAL_BACKOFF_MS, event.settings.minTimeBetweenPayments), reason: 'requestError', detail: event.detail, at: now }
+      const gate = {
+        until: now + Math.max(REFUSAL_BACKOFF_MS, event.settings.minTimeBetweenPayments),
+        reason: 'requestError',
+        detail: event.detail,
+        at: now
+      }
       // Before an invoice existed, nothing is in flight; after, the invoice still decides.
-      const phase: Phase = p.kind === 'invoicing' ? { kind: 'idle' } : p.kind === 'asking' ? { ...p, kind: 'awaiting' } : p
+      const phase: Phase =
+        p.kind === 'invoicing' ? { kind: 'idle' } : p.kind === 'asking' ? { ...p, kind: 'awaiting' } : p
       return { phase, gate }
     }
   }
 }
 
 /** The request under way, if any (invoicing has no invoice yet). */
-export function inFlight (state: SideState): { tokens: number; paymentHash?: string; expiresAt?: number } | undefined {
+export function inFlight(state: SideState): { tokens: number; paymentHash?: string; expiresAt?: number } | undefined {
   const p = state.phase
   if (p.kind === 'invoicing') return { tokens: p.tokens }
-  if (p.kind === 'asking' || p.kind === 'awaiting') return { tokens: p.tokens, paymentHash: p.paymentHash, expiresAt: p.expiresAt }
+  if (p.kind === 'asking' || p.kind === 'awaiting')
+    return { tokens: p.tokens, paymentHash: p.paymentHash, expiresAt: p.expiresAt }
   return undefined
 }
 
 /** A request ended at or after `fetchedAt`: balances fetched then predate it. */
-export function endedSince (state: SideState, fetchedAt: number): boolean {
+export function endedSince(state: SideState, fetchedAt: number): boolean {
   return state.phase.kind === 'concluded' && state.phase.at >= fetchedAt
 }
 
 /** The gate in force at `now`, if any: a request decision becomes a wait until it opens. */
-export function gateAt (state: SideState, now: number): Gate | undefined {
+export function gateAt(state: SideState, now: number): Gate | undefined {
   return state.gate !== undefined && now < state.gate.until ? state.gate : undefined
 }
 
 /** The status's words for a gate. */
-export function gateDetail (gate: Gate): string {
-  const why = gate.reason === 'requestError' ? `our request failed (${gate.detail})` : `refused by peer: ${gate.reason} (${gate.detail})`
+export function gateDetail(gate: Gate): string {
+  const why =
+    gate.reason === 'requestError'
+      ? `our request failed (${gate.detail})`
+      : `refused by peer: ${gate.reason} (${gate.detail})`
   return `${why}; asking again after ${new Date(gate.until).toISOString().slice(11, 19)}`
 }

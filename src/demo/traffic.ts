@@ -12,24 +12,32 @@ export class Traffic {
   private timer: NodeJS.Timeout | undefined
   private state: number
 
-  constructor (private readonly cluster: SimCluster, seed = 1, private readonly intervalMs = 1200) { this.state = seed >>> 0 }
+  constructor(
+    private readonly cluster: SimCluster,
+    seed = 1,
+    private readonly intervalMs = 1200
+  ) {
+    this.state = seed >>> 0
+  }
 
-  private random (): number {
+  private random(): number {
     this.state = (Math.imul(this.state, 1664525) + 1013904223) >>> 0
     return this.state / 4294967296
   }
 
-  start (): void {
+  start(): void {
     if (this.timer) return
-    this.timer = setInterval(() => { void this.once() }, this.intervalMs)
+    this.timer = setInterval(() => {
+      void this.once()
+    }, this.intervalMs)
   }
 
-  stop (): void {
+  stop(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
   }
 
-  async once (): Promise<void> {
+  async once(): Promise<void> {
     const aliases = [...this.cluster.network.nodes.values()].filter((n) => n.online).map((n) => n.alias)
     if (aliases.length < 2) return
     const from = aliases[Math.floor(this.random() * aliases.length)] as string

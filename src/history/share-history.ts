@@ -3,7 +3,11 @@ import { dirname } from 'node:path'
 
 /** [time (ms), local share 0..1] */
 export type SharePoint = [number, number]
-export interface SideSeries { channelId: string; node: string; points: SharePoint[] }
+export interface SideSeries {
+  channelId: string
+  node: string
+  points: SharePoint[]
+}
 
 /** A new point only when the share moved this much, or after HEARTBEAT_MS without one. */
 export const MIN_STEP = 0.002
@@ -14,14 +18,14 @@ export const MAX_POINTS = 3000
 const FILE_VERSION = 1
 
 /** Whether a sample is worth a point, given the side's last one. Pure. */
-export function worthKeeping (last: SharePoint | undefined, at: number, share: number): boolean {
+export function worthKeeping(last: SharePoint | undefined, at: number, share: number): boolean {
   if (!Number.isFinite(share) || share < 0 || share > 1) return false
   if (last === undefined) return true
   return Math.abs(share - last[1]) >= MIN_STEP || at - last[0] >= HEARTBEAT_MS
 }
 
 /** The points still kept at `now`: within KEEP_MS, the newest MAX_POINTS. Pure. */
-export function pruned (points: readonly SharePoint[], now: number): SharePoint[] {
+export function pruned(points: readonly SharePoint[], now: number): SharePoint[] {
   const recent = points.filter(([at]) => now - at <= KEEP_MS)
   return recent.slice(Math.max(0, recent.length - MAX_POINTS))
 }
@@ -38,9 +42,9 @@ export class ShareHistory {
   private readonly sides = new Map<string, SideSeries>()
   private dirty = false
 
-  private constructor (private readonly file: string) {}
+  private constructor(private readonly file: string) {}
 
-  static async open (file: string, now = Date.now()): Promise<ShareHistory> {
+  static async open(file: string, now = Date.now()): Promise<ShareHistory> {
     const h = new ShareHistory(file)
     let parsed: unknown
     try {
@@ -48,20 +52,28 @@ export class ShareHistory {
     } catch {
       return h // none yet, or unreadable: start afresh (see above)
     }
-    const sides = (parsed as { version?: unknown; sides?: unknown }).version === FILE_VERSION ? (parsed as { sides: unknown }).sides : undefined
+    const sides =
+      (parsed as { version?: unknown; sides?: unknown }).version === FILE_VERSION
+        ? (parsed as { sides: unknown }).sides
+        : undefined
     if (!Array.isArray(sides)) return h
     for (const s of sides as Array<Partial<SideSeries>>) {
       if (typeof s.channelId !== 'string' || typeof s.node !== 'string' || !Array.isArray(s.points)) continue
-      const points = s.points.filter((p): p is SharePoint => Array.isArray(p) && p.length === 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]))
+      const points = s.points.filter(
+        (p): p is SharePoint => Array.isArray(p) && p.length === 2 && Number.isFinite(p[0]) && Number.isFinite(p[1])
+      )
       h.sides.set(key(s.channelId, s.node), { channelId: s.channelId, node: s.node, points: pruned(points, now) })
     }
     return h
   }
 
-  record (channelId: string, node: string, share: number, at = Date.now()): void {
+  record(channelId: string, node: string, share: number, at = Date.now()): void {
     const k = key(channelId, node)
     let side = this.sides.get(k)
-    if (!side) { side = { channelId, node, points: [] }; this.sides.set(k, side) }
+    if (!side) {
+      side = { channelId, node, points: [] }
+      this.sides.set(k, side)
+    }
     if (!worthKeeping(side.points.at(-1), at, share)) return
     side.points.push([at, Math.round(share * 10_000) / 10_000])
     if (side.points.length > MAX_POINTS + 100) side.points = pruned(side.points, at)
@@ -69,16 +81,18 @@ export class ShareHistory {
   }
 
   /** Every side's points since `since` (plus the one before, so a line starts at the left edge). */
-  series (since: number): SideSeries[] {
-    return [...this.sides.values()].map((s) => {
-      const first = s.points.findIndex(([at]) => at >= since)
-      const from = first === -1 ? Math.max(0, s.points.length - 1) : Math.max(0, first - 1)
-      return { channelId: s.channelId, node: s.node, points: s.points.slice(from) }
-    }).filter((s) => s.points.length > 0)
+  series(since: number): SideSeries[] {
+    return [...this.sides.values()]
+      .map((s) => {
+        const first = s.points.findIndex(([at]) => at >= since)
+        const from = first === -1 ? Math.max(0, s.points.length - 1) : Math.max(0, first - 1)
+        return { channelId: s.channelId, node: s.node, points: s.points.slice(from) }
+      })
+      .filter((s) => s.points.length > 0)
   }
 
   /** Written whole, then renamed: a crash leaves the previous file. */
-  async save (now = Date.now()): Promise<void> {
+  async save(now = Date.now()): Promise<void> {
     if (!this.dirty) return
     this.dirty = false
     const sides = [...this.sides.values()].map((s) => ({ ...s, points: pruned(s.points, now) }))

@@ -24,14 +24,29 @@ export interface AuditLogOptions {
 
 export type TransactionInput = Omit<TransactionRecord, 'kind' | 'at'> & { at?: number }
 
-export interface VerifyResult { ok: boolean; eventCount: number; transactionCount: number; problems: string[] }
+export interface VerifyResult {
+  ok: boolean
+  eventCount: number
+  transactionCount: number
+  problems: string[]
+}
 
 /**
  * Transaction fields the limits are computed from. They are never masked, or the in-memory ledger
  * (which is exactly what is on disk, so limits are the same before and after a restart) could not
  * be matched against real channels, nodes and payment hashes.
  */
-const LIMIT_FIELDS = new Set(['kind', 'at', 'role', 'status', 'channelId', 'localPublicKey', 'tokens', 'paymentHash', 'counterparty'])
+const LIMIT_FIELDS = new Set([
+  'kind',
+  'at',
+  'role',
+  'status',
+  'channelId',
+  'localPublicKey',
+  'tokens',
+  'paymentHash',
+  'counterparty'
+])
 /** Event fields the readers filter on. */
 const EVENT_FIELDS = new Set(['kind', 'at', 'type'])
 
@@ -56,7 +71,7 @@ export class AuditLog {
   private readonly reads = new Set<Promise<unknown>>()
   private closing: Promise<void> | undefined
 
-  private constructor (
+  private constructor(
     private readonly store: Corestore,
     private readonly eventLog: Hypercore<EventRecord>,
     private readonly txLog: Hypercore<TransactionRecord>,
@@ -66,17 +81,33 @@ export class AuditLog {
     readonly readOnly: boolean
   ) {}
 
-  static async open (opts: AuditLogOptions): Promise<AuditLog> {
-    const names = { events: opts.eventLogName ?? 'event-log', transactions: opts.transactionLogName ?? 'transaction-log' }
+  static async open(opts: AuditLogOptions): Promise<AuditLog> {
+    const names = {
+      events: opts.eventLogName ?? 'event-log',
+      transactions: opts.transactionLogName ?? 'transaction-log'
+    }
     const readOnly = opts.readOnly === true
     const { store, eventLog, txLog } = await openStore<EventRecord, TransactionRecord>({
-      storagePath: opts.storagePath, eventLogName: names.events, transactionLogName: names.transactions, readOnly
+      storagePath: opts.storagePath,
+      eventLogName: names.events,
+      transactionLogName: names.transactions,
+      readOnly
     })
-    const log = new AuditLog(store, eventLog, txLog, opts.storagePath, names, opts.shouldMask ?? DEFAULT_SHOULD_MASK, readOnly)
+    const log = new AuditLog(
+      store,
+      eventLog,
+      txLog,
+      opts.storagePath,
+      names,
+      opts.shouldMask ?? DEFAULT_SHOULD_MASK,
+      readOnly
+    )
     try {
       await log.loadTransactions()
     } catch (err) {
-      await log.close().catch(() => { /* already failing: the open's error is the one reported */ })
+      await log.close().catch(() => {
+        /* already failing: the open's error is the one reported */
+      })
       throw err
     }
     return log
@@ -86,50 +117,57 @@ export class AuditLog {
    * A daemon must not compute limits from a partial ledger, so an unreadable entry stops it from
    * opening. A reader (the CLI, verify) skips it instead, so the damage can be reported.
    */
-  private async loadTransactions (): Promise<void> {
+  private async loadTransactions(): Promise<void> {
     for await (const slot of readRange(this.txLog, 0, this.txLog.length)) {
       if ('value' in slot) this.remember(slot.index, slot.value)
       else if (!this.readOnly) {
-        throw new Error(`audit storage ${this.storagePath}: transaction log entry ${slot.index} is unreadable (${slot.error.message}); run 'tightrope audit --verify'`)
+        throw new Error(
+          `audit storage ${this.storagePath}: transaction log entry ${slot.index} is unreadable (${slot.error.message}); run 'tightrope audit --verify'`
+        )
       }
     }
   }
 
-  private remember (index: number, entry: TransactionRecord): void {
+  private remember(index: number, entry: TransactionRecord): void {
     this.txs.push(Object.freeze(entry))
     this.txIndex.push(index)
   }
 
   /** Hex public keys of both cores: what an auditor needs to replicate and verify them. */
-  get keys (): { eventLog: string; transactionLog: string } {
+  get keys(): { eventLog: string; transactionLog: string } {
     return { eventLog: this.eventLog.key.toString('hex'), transactionLog: this.txLog.key.toString('hex') }
   }
 
   /** Appends an event; resolves with its index once stored. `fields.at` (ms epoch) is kept if set. */
-  appendEvent (type: string, fields: Record<string, unknown> = {}): Promise<number> {
+  appendEvent(type: string, fields: Record<string, unknown> = {}): Promise<number> {
     const at = typeof fields.at === 'number' ? fields.at : Date.now()
-    const entry = maskEntry({ ...fields, kind: 'event', type, at } as EventRecord, this.shouldMask.filter((k) => !EVENT_FIELDS.has(k)))
+    const entry = maskEntry(
+      { ...fields, kind: 'event', type, at } as EventRecord,
+      this.shouldMask.filter((k) => !EVENT_FIELDS.has(k))
+    )
     return this.append(this.eventLog, this.names.events, entry)
   }
 
   /** Appends a transaction; resolves with its index once stored and visible in allTransactions(). */
-  appendTransaction (record: TransactionInput): Promise<number> {
-    const entry = maskEntry({ ...record, kind: 'transaction', at: record.at ?? Date.now() } as TransactionRecord,
-      this.shouldMask.filter((k) => !LIMIT_FIELDS.has(k)))
+  appendTransaction(record: TransactionInput): Promise<number> {
+    const entry = maskEntry(
+      { ...record, kind: 'transaction', at: record.at ?? Date.now() } as TransactionRecord,
+      this.shouldMask.filter((k) => !LIMIT_FIELDS.has(k))
+    )
     return this.append(this.txLog, this.names.transactions, entry, (index) => this.remember(index, entry))
   }
 
   /** The whole transaction log in log order, from memory. */
-  allTransactions (): readonly TransactionRecord[] {
+  allTransactions(): readonly TransactionRecord[] {
     return this.txs
   }
 
   /** Events matching the filter, oldest first; `since` is inclusive (ms epoch). */
-  events (q: { since?: number; type?: string } & PageQuery = {}): Promise<Page<EventRecord>> {
+  events(q: { since?: number; type?: string } & PageQuery = {}): Promise<Page<EventRecord>> {
     return this.reading(() => this.readEvents(q))
   }
 
-  private async readEvents (q: { since?: number; type?: string } & PageQuery): Promise<Page<EventRecord>> {
+  private async readEvents(q: { since?: number; type?: string } & PageQuery): Promise<Page<EventRecord>> {
     const { offset, limit } = pageBounds(q)
     if (q.since === undefined && q.type === undefined) {
       // No filter: the total is the length, and only the page itself needs reading.
@@ -147,7 +185,7 @@ export class AuditLog {
   }
 
   /** Transactions matching the filter, oldest first, from memory. */
-  async transactions (q: { since?: number; channelId?: string } & PageQuery = {}): Promise<Page<TransactionRecord>> {
+  async transactions(q: { since?: number; channelId?: string } & PageQuery = {}): Promise<Page<TransactionRecord>> {
     const { offset, limit } = pageBounds(q)
     const matching: Array<TransactionRecord & { index: number }> = []
     this.txs.forEach((t, i) => {
@@ -159,11 +197,11 @@ export class AuditLog {
   }
 
   /** Integrity check of both logs (see verify-core.ts for what is checked). */
-  verify (): Promise<VerifyResult> {
+  verify(): Promise<VerifyResult> {
     return this.reading(() => this.verifyBoth())
   }
 
-  private async verifyBoth (): Promise<VerifyResult> {
+  private async verifyBoth(): Promise<VerifyResult> {
     const events = await verifyCore(this.names.events, this.eventLog as Hypercore<unknown>)
     const transactions = await verifyCore(this.names.transactions, this.txLog as Hypercore<unknown>)
     const problems = [...events.problems, ...transactions.problems]
@@ -171,27 +209,30 @@ export class AuditLog {
   }
 
   /** True until close() is called: appends are accepted. */
-  get isOpen (): boolean { return this.closing === undefined }
+  get isOpen(): boolean {
+    return this.closing === undefined
+  }
 
   /**
    * Refuses new appends, waits for every queued one, then closes the cores and the store.
    * Safe to call more than once: every call returns the same promise.
    */
-  close (): Promise<void> {
+  close(): Promise<void> {
     this.closing ??= this.shutdown()
     return this.closing
   }
 
-  private async shutdown (): Promise<void> {
+  private async shutdown(): Promise<void> {
     await this.queue.idle()
     await Promise.allSettled([...this.reads])
     const failures: string[] = []
     for (const core of [this.eventLog, this.txLog]) await core.close().catch((err: Error) => failures.push(err.message))
     await this.store.close().catch((err: Error) => failures.push(err.message))
-    if (failures.length > 0) throw new Error(`audit storage ${this.storagePath} did not close cleanly: ${failures.join('; ')}`)
+    if (failures.length > 0)
+      throw new Error(`audit storage ${this.storagePath} did not close cleanly: ${failures.join('; ')}`)
   }
 
-  private append<T> (core: Hypercore<T>, name: string, entry: T, onStored?: (index: number) => void): Promise<number> {
+  private append<T>(core: Hypercore<T>, name: string, entry: T, onStored?: (index: number) => void): Promise<number> {
     const refuse = this.closing !== undefined ? 'is closed' : this.readOnly ? 'is open read-only' : undefined
     if (refuse !== undefined) {
       return Promise.reject(new Error(`audit log ${this.storagePath} (${name}) ${refuse}; entry not written`))
@@ -199,27 +240,36 @@ export class AuditLog {
     return this.queue.run(async () => {
       let length: number
       try {
-        ({ length } = await core.append(entry))
+        ;({ length } = await core.append(entry))
       } catch (err) {
-        throw new Error(`audit log ${this.storagePath} (${name}): append failed, entry not written: ${(err as Error).message}`, { cause: err })
+        throw new Error(
+          `audit log ${this.storagePath} (${name}): append failed, entry not written: ${(err as Error).message}`,
+          { cause: err }
+        )
       }
       onStored?.(length - 1)
       return length - 1
     })
   }
 
-  private readable<T> (slot: { index: number; value: T } | { index: number; error: Error }): T & { index: number } {
+  private readable<T>(slot: { index: number; value: T } | { index: number; error: Error }): T & { index: number } {
     if ('error' in slot) {
-      throw new Error(`audit log ${this.storagePath}: entry ${slot.index} is unreadable (${slot.error.message}); run 'tightrope audit --verify'`)
+      throw new Error(
+        `audit log ${this.storagePath}: entry ${slot.index} is unreadable (${slot.error.message}); run 'tightrope audit --verify'`
+      )
     }
     return { ...slot.value, index: slot.index }
   }
 
-  private reading<T> (read: () => Promise<T>): Promise<T> {
+  private reading<T>(read: () => Promise<T>): Promise<T> {
     if (this.closing !== undefined) return Promise.reject(new Error(`audit log ${this.storagePath} is closed`))
     const p = read()
     this.reads.add(p)
-    void p.catch(() => { /* the reader gets the error from `p`; this only tracks it */ }).finally(() => this.reads.delete(p))
+    void p
+      .catch(() => {
+        /* the reader gets the error from `p`; this only tracks it */
+      })
+      .finally(() => this.reads.delete(p))
     return p
   }
 }

@@ -15,12 +15,11 @@ export const DEFAULT_SHOULD_MASK: readonly string[] = DEFAULTS.audit.shouldMask
 /** Stands in for a secret so an operator sees a field was there, never its value. */
 export const REDACTED = '[redacted]'
 
-
 /**
  * First 6 and last 4 characters: enough to tell two public keys apart and grep for one, not enough
  * to use it. Values shorter than 20 characters would be mostly revealed, so they are hidden whole.
  */
-export function maskValue (value: string): string {
+export function maskValue(value: string): string {
   return value.length < 20 ? '…' : `${value.slice(0, 6)}…${value.slice(-4)}`
 }
 
@@ -29,7 +28,7 @@ export function maskValue (value: string): string {
  * `shouldMask` (at any depth, including inside arrays and objects under it) masked, and values JSON
  * cannot carry faithfully made explicit (bytes as hex, bigint as string, errors as their message).
  */
-export function maskEntry<T> (entry: T, shouldMask: readonly string[]): T {
+export function maskEntry<T>(entry: T, shouldMask: readonly string[]): T {
   const masked = new Set(shouldMask)
   const seen = new WeakSet<object>()
   const walk = (value: unknown, mask: boolean): unknown => {

@@ -9,15 +9,18 @@ export type Slot<T> = { index: number; value: T } | { index: number; error: Erro
  * Every local block in [start, end), in order, each either decoded or with the reason it could not
  * be (missing, or not the JSON we wrote). One bad block does not hide the others.
  */
-export async function * readRange<T> (core: Hypercore<T>, start: number, end: number): AsyncGenerator<Slot<T>> {
+export async function* readRange<T>(core: Hypercore<T>, start: number, end: number): AsyncGenerator<Slot<T>> {
   for (let from = start; from < end; from += CHUNK) {
     const to = Math.min(end, from + CHUNK)
     const reads: Array<Promise<Slot<T>>> = []
     for (let index = from; index < to; index++) {
-      reads.push(core.get(index, { wait: false }).then(
-        (value): Slot<T> => value === null ? { index, error: new Error('block is not in local storage') } : { index, value },
-        (err: unknown): Slot<T> => ({ index, error: err instanceof Error ? err : new Error(String(err)) })
-      ))
+      reads.push(
+        core.get(index, { wait: false }).then(
+          (value): Slot<T> =>
+            value === null ? { index, error: new Error('block is not in local storage') } : { index, value },
+          (err: unknown): Slot<T> => ({ index, error: err instanceof Error ? err : new Error(String(err)) })
+        )
+      )
     }
     for (const slot of await Promise.all(reads)) yield slot
   }
@@ -30,10 +33,13 @@ export interface Page<T> {
   entries: Array<T & { index: number }>
 }
 
-export interface PageQuery { offset?: number; limit?: number }
+export interface PageQuery {
+  offset?: number
+  limit?: number
+}
 
 /** Negative or fractional paging makes no sense; treat it as the nearest sensible value. */
-export function pageBounds (q: PageQuery): { offset: number; limit: number } {
+export function pageBounds(q: PageQuery): { offset: number; limit: number } {
   const offset = Math.max(0, Math.floor(q.offset ?? 0))
   const limit = Math.max(0, Math.floor(q.limit ?? Number.MAX_SAFE_INTEGER))
   return { offset, limit }

@@ -7,14 +7,16 @@ export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve()
 
   /** Resolves or rejects with the task's own outcome; one task failing does not stop the next. */
-  run<T> (task: () => Promise<T>): Promise<T> {
+  run<T>(task: () => Promise<T>): Promise<T> {
     const result = this.tail.then(task)
-    this.tail = result.catch(() => { /* the caller gets the error from `result`; the queue only orders */ })
+    this.tail = result.catch(() => {
+      /* the caller gets the error from `result`; the queue only orders */
+    })
     return result
   }
 
   /** Resolves once every task queued so far has settled. */
-  async idle (): Promise<void> {
+  async idle(): Promise<void> {
     await this.tail
   }
 }

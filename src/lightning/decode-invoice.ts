@@ -16,8 +16,9 @@ export interface InvoiceFacts {
 const DEFAULT_CLTV_DELTA = 18
 
 /** Decodes a BOLT11 request and checks its signature; returns a reason instead of throwing. */
-export function decodeInvoice (request: unknown): { ok: true; invoice: InvoiceFacts } | { ok: false; reason: string } {
-  if (typeof request !== 'string' || request.length === 0 || request.length > 7089) return { ok: false, reason: 'not a BOLT11 string' }
+export function decodeInvoice(request: unknown): { ok: true; invoice: InvoiceFacts } | { ok: false; reason: string } {
+  if (typeof request !== 'string' || request.length === 0 || request.length > 7089)
+    return { ok: false, reason: 'not a BOLT11 string' }
   try {
     const p = parsePaymentRequest({ request })
     const mtokens = p.mtokens ? BigInt(p.mtokens) : 0n

@@ -2,8 +2,20 @@ import { EventEmitter } from 'node:events'
 import './shared-protos.js' // before 'lightning': its clients then share one parse of LND's protos
 import { authenticatedLndOneChannel } from './shared-channel.js'
 import {
-  cancelHodlInvoice, createInvoice, getChannels, getHeight, getInvoice, getPayment, getWalletInfo, pay, signMessage,
-  subscribeToChannels, subscribeToForwards, subscribeToInvoices, verifyMessage, type AuthenticatedLnd
+  cancelHodlInvoice,
+  createInvoice,
+  getChannels,
+  getHeight,
+  getInvoice,
+  getPayment,
+  getWalletInfo,
+  pay,
+  signMessage,
+  subscribeToChannels,
+  subscribeToForwards,
+  subscribeToInvoices,
+  verifyMessage,
+  type AuthenticatedLnd
 } from 'lightning'
 import { parsePaymentRequest } from 'invoices'
 import { backoffMs, sleep } from './backoff.js'
@@ -19,12 +31,12 @@ export interface LndCredentials {
 }
 
 /** The `lightning` client's errors are arrays: [httpLikeCode, 'CodeName', { err }]. */
-function errorName (err: unknown): string {
+function errorName(err: unknown): string {
   if (Array.isArray(err) && typeof err[1] === 'string') return err[1]
   return (err as Error)?.message ?? String(err)
 }
 
-export function errorDetails (err: unknown): string {
+export function errorDetails(err: unknown): string {
   if (Array.isArray(err)) {
     const inner = (err[2] as { err?: { details?: string; message?: string } } | undefined)?.err
     return [err[1], inner?.details ?? inner?.message].filter(Boolean).join(': ')
@@ -36,18 +48,25 @@ export function errorDetails (err: unknown): string {
  * LND is unreachable: the client's own codes, or gRPC UNAVAILABLE (14) inside any error (grpc-js
  * appends the last socket error to "No connection established", which the client does not map).
  */
-function isConnectionError (err: unknown): boolean {
+function isConnectionError(err: unknown): boolean {
   const name = errorName(err)
   if (name === 'FailedToConnectToDaemon' || name === 'LndLocked') return true
-  const inner = Array.isArray(err) ? (err[2] as { err?: { code?: number } } | undefined)?.err : err as { code?: number }
+  const inner = Array.isArray(err)
+    ? (err[2] as { err?: { code?: number } } | undefined)?.err
+    : (err as { code?: number })
   return inner?.code === 14
 }
 
 /** Payment errors that say for sure the payment did not and will not happen. */
 const DEFINITE_PAYMENT_FAILURES = new Set([
-  'InsufficientBalanceToAttemptPayment', 'PaymentRejectedByDestination', 'PaymentAttemptsTimedOut',
-  'PaymentPathfindingFailedToFindPossibleRoute', 'FailedToFindPayableRouteToDestination', 'PaymentExecutionCanceled',
-  'ExpectedValidPaymentRequestToMakePayment', 'UnsupportedPaymentFeatureInPayRequest',
+  'InsufficientBalanceToAttemptPayment',
+  'PaymentRejectedByDestination',
+  'PaymentAttemptsTimedOut',
+  'PaymentPathfindingFailedToFindPossibleRoute',
+  'FailedToFindPayableRouteToDestination',
+  'PaymentExecutionCanceled',
+  'ExpectedValidPaymentRequestToMakePayment',
+  'UnsupportedPaymentFeatureInPayRequest',
   // the client refuses before sending: our cltv_limit is below the invoice's final CLTV delta + 3
   'MaxTimeoutTooNearCurrentHeightToMakePayment'
 ])
@@ -73,7 +92,7 @@ const STATE_QUERY_MS = 5000
 export const CONNECT_TIMEOUT_MS = 10_000
 
 /** `work`, or a rejection after `ms` or when `signal` aborts, whichever comes first. */
-async function bounded<T> (work: Promise<T>, ms: number, signal: AbortSignal | undefined, what: string): Promise<T> {
+async function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   let onAbort: (() => void) | undefined
   try {
@@ -93,10 +112,15 @@ async function bounded<T> (work: Promise<T>, ms: number, signal: AbortSignal | u
 }
 
 /** The promise's value if it settles within `ms`, else undefined (the timer never outlives it). */
-async function within<T> (promise: Promise<T>, ms: number): Promise<T | undefined> {
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined
   try {
-    return await Promise.race([promise, new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms) })])
+    return await Promise.race([
+      promise,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms)
+      })
+    ])
   } finally {
     clearTimeout(timer)
   }
@@ -116,49 +140,78 @@ export class LndNode extends EventEmitter implements LightningNode {
   /** Aborted by stop(): ends a reconnect backoff at once. */
   private readonly stopping = new AbortController()
 
-  private constructor (private readonly lnd: AuthenticatedLnd, private readonly closeChannel: () => void, readonly identity: NodeIdentity) { super() }
+  private constructor(
+    private readonly lnd: AuthenticatedLnd,
+    private readonly closeChannel: () => void,
+    readonly identity: NodeIdentity
+  ) {
+    super()
+  }
 
   /**
    * Connects and learns the node's identity; rejects with a clear message (naming the socket, never
    * the credentials) if LND is unreachable, does not answer within `timeoutMs`, or `signal` aborts.
    */
-  static async connect (creds: LndCredentials, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<LndNode> {
+  static async connect(
+    creds: LndCredentials,
+    opts: { timeoutMs?: number; signal?: AbortSignal } = {}
+  ): Promise<LndNode> {
     let lnd: AuthenticatedLnd
     let close: () => void
     try {
-      ({ lnd, close } = authenticatedLndOneChannel({ cert: creds.cert, macaroon: creds.macaroon, socket: creds.socket }))
+      ;({ lnd, close } = authenticatedLndOneChannel({
+        cert: creds.cert,
+        macaroon: creds.macaroon,
+        socket: creds.socket
+      }))
     } catch (err) {
       throw new Error(`LND at ${creds.socket}: invalid credentials (${errorDetails(err)})`)
     }
     let info
     try {
-      info = await bounded(getWalletInfo({ lnd }), opts.timeoutMs ?? CONNECT_TIMEOUT_MS, opts.signal, `LND at ${creds.socket}`)
+      info = await bounded(
+        getWalletInfo({ lnd }),
+        opts.timeoutMs ?? CONNECT_TIMEOUT_MS,
+        opts.signal,
+        `LND at ${creds.socket}`
+      )
     } catch (err) {
       // Release the sockets gRPC would otherwise keep retrying in the background.
       close()
-      throw err instanceof Error && err.message.startsWith('LND at ') ? err : new Error(`LND at ${creds.socket}: ${errorDetails(err)}`)
+      throw err instanceof Error && err.message.startsWith('LND at ')
+        ? err
+        : new Error(`LND at ${creds.socket}: ${errorDetails(err)}`)
     }
     const network = networkOfChains(info.chains)
-    const node = new LndNode(lnd, close, { publicKey: info.public_key, alias: info.alias, ...(network !== undefined ? { network } : {}) })
+    const node = new LndNode(lnd, close, {
+      publicKey: info.public_key,
+      alias: info.alias,
+      ...(network !== undefined ? { network } : {})
+    })
     node.connected = true
     node.subscribe()
     return node
   }
 
-  async getChannels (): Promise<ChannelView[]> {
+  async getChannels(): Promise<ChannelView[]> {
     const { channels } = await this.call('getChannels', () => getChannels({ lnd: this.lnd }))
     return channels.map((c) => toChannelView(this.identity.publicKey, c as unknown as ClientChannel))
   }
 
-  async createInvoice (args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice> {
+  async createInvoice(args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice> {
     const expiresAt = Date.now() + args.expirySeconds * 1000
-    const created = await this.call('createInvoice', () => createInvoice({
-      lnd: this.lnd, tokens: args.tokens, description: args.description, expires_at: new Date(expiresAt).toISOString()
-    }))
+    const created = await this.call('createInvoice', () =>
+      createInvoice({
+        lnd: this.lnd,
+        tokens: args.tokens,
+        description: args.description,
+        expires_at: new Date(expiresAt).toISOString()
+      })
+    )
     return { paymentHash: created.id, request: created.request, expiresAt }
   }
 
-  async getInvoiceState (paymentHash: string): Promise<InvoiceState> {
+  async getInvoiceState(paymentHash: string): Promise<InvoiceState> {
     try {
       const invoice = await this.call('getInvoice', () => getInvoice({ lnd: this.lnd, id: paymentHash }))
       if (invoice.is_confirmed) return 'settled'
@@ -170,7 +223,7 @@ export class LndNode extends EventEmitter implements LightningNode {
     }
   }
 
-  async cancelInvoice (paymentHash: string): Promise<void> {
+  async cancelInvoice(paymentHash: string): Promise<void> {
     await this.call('cancelInvoice', () => cancelHodlInvoice({ lnd: this.lnd, id: paymentHash }))
   }
 
@@ -181,7 +234,7 @@ export class LndNode extends EventEmitter implements LightningNode {
    * cltvLimit blocks, and us not at all past timeoutMs. When the outcome is not certain (timed
    * out, or the connection dropped mid-payment), LND's own record of the payment decides.
    */
-  async payDirect (payment: DirectPayment): Promise<PaymentState> {
+  async payDirect(payment: DirectPayment): Promise<PaymentState> {
     const hash = paymentHashOf(payment.request)
     let height: number
     try {
@@ -189,19 +242,27 @@ export class LndNode extends EventEmitter implements LightningNode {
     } catch (err) {
       return { status: 'failed', reason: `blockHeightUnavailable: ${errorDetails(err)}` } // nothing was sent
     }
-    const paying = this.call('pay', () => pay({
-      lnd: this.lnd,
-      request: payment.request,
-      outgoing_channel: payment.channelId,
-      max_fee: 0,
-      max_paths: 1,
-      max_timeout_height: height + payment.cltvLimit,
-      pathfinding_timeout: payment.timeoutMs
-    })).then((paid) => ({ paid }), (err: unknown) => ({ err }))
+    const paying = this.call('pay', () =>
+      pay({
+        lnd: this.lnd,
+        request: payment.request,
+        outgoing_channel: payment.channelId,
+        max_fee: 0,
+        max_paths: 1,
+        max_timeout_height: height + payment.cltvLimit,
+        pathfinding_timeout: payment.timeoutMs
+      })
+    ).then(
+      (paid) => ({ paid }),
+      (err: unknown) => ({ err })
+    )
     const ended = await within(paying, payment.timeoutMs)
     if (ended === undefined) {
       // Still in flight (the payee holds the HTLC): stop waiting; the caller keeps it pending.
-      const state = await within(this.getPaymentState(hash).catch(() => ({ status: 'pending' as const })), STATE_QUERY_MS)
+      const state = await within(
+        this.getPaymentState(hash).catch(() => ({ status: 'pending' as const })),
+        STATE_QUERY_MS
+      )
       return state === undefined || state.status === 'unknown' ? { status: 'pending' } : state
     }
     if ('paid' in ended) {
@@ -221,15 +282,28 @@ export class LndNode extends EventEmitter implements LightningNode {
     return state
   }
 
-  async getPaymentState (paymentHash: string): Promise<PaymentState> {
+  async getPaymentState(paymentHash: string): Promise<PaymentState> {
     try {
       const p = await this.call('getPayment', () => getPayment({ lnd: this.lnd, id: paymentHash }))
       if (p.is_confirmed && p.payment) {
-        return { status: 'succeeded', fee: p.payment.fee, preimage: p.payment.secret, channels: p.payment.hops.map((h) => h.channel) }
+        return {
+          status: 'succeeded',
+          fee: p.payment.fee,
+          preimage: p.payment.secret,
+          channels: p.payment.hops.map((h) => h.channel)
+        }
       }
       if (p.is_failed) {
         const f = p.failed
-        const reason = f?.is_insufficient_balance ? 'InsufficientBalance' : f?.is_invalid_payment ? 'PaymentRejectedByDestination' : f?.is_route_not_found ? 'RouteNotFound' : f?.is_pathfinding_timeout ? 'PathfindingTimeout' : 'Failed'
+        const reason = f?.is_insufficient_balance
+          ? 'InsufficientBalance'
+          : f?.is_invalid_payment
+            ? 'PaymentRejectedByDestination'
+            : f?.is_route_not_found
+              ? 'RouteNotFound'
+              : f?.is_pathfinding_timeout
+                ? 'PathfindingTimeout'
+                : 'Failed'
         return { status: 'failed', reason }
       }
       return { status: 'pending' }
@@ -239,14 +313,16 @@ export class LndNode extends EventEmitter implements LightningNode {
     }
   }
 
-  async signMessage (message: string): Promise<string> {
+  async signMessage(message: string): Promise<string> {
     const { signature } = await this.call('signMessage', () => signMessage({ lnd: this.lnd, message }))
     return signature
   }
 
-  async verifyMessage (message: string, signature: string): Promise<string | undefined> {
+  async verifyMessage(message: string, signature: string): Promise<string | undefined> {
     try {
-      const { signed_by: signedBy } = await this.call('verifyMessage', () => verifyMessage({ lnd: this.lnd, message, signature }))
+      const { signed_by: signedBy } = await this.call('verifyMessage', () =>
+        verifyMessage({ lnd: this.lnd, message, signature })
+      )
       return signedBy
     } catch (err) {
       if (isConnectionError(err)) throw err
@@ -254,7 +330,7 @@ export class LndNode extends EventEmitter implements LightningNode {
     }
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.stopped = true
     this.stopping.abort()
     this.unsubscribe()
@@ -262,7 +338,7 @@ export class LndNode extends EventEmitter implements LightningNode {
   }
 
   /** Times every RPC (for metrics) and notices a lost connection. */
-  private async call<T> (method: string, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
     const started = performance.now()
     try {
       const result = await fn()
@@ -275,32 +351,39 @@ export class LndNode extends EventEmitter implements LightningNode {
     }
   }
 
-  private subscribe (): void {
-    const changed = (): void => { this.emit('changed') }
+  private subscribe(): void {
+    const changed = (): void => {
+      this.emit('changed')
+    }
     const subs = [
       subscribeToChannels({ lnd: this.lnd }),
       subscribeToForwards({ lnd: this.lnd }),
       subscribeToInvoices({ lnd: this.lnd })
     ]
     for (const sub of subs) {
-      for (const name of ['channel_opened', 'channel_closed', 'channel_active_changed', 'forward', 'invoice_updated']) sub.on(name, changed)
-      sub.on('error', (err: unknown) => { this.lost(errorDetails(err)) })
+      for (const name of ['channel_opened', 'channel_closed', 'channel_active_changed', 'forward', 'invoice_updated'])
+        sub.on(name, changed)
+      sub.on('error', (err: unknown) => {
+        this.lost(errorDetails(err))
+      })
     }
     this.subscriptions = subs
     this.streamsSince = Date.now()
   }
 
-  private unsubscribe (): void {
+  private unsubscribe(): void {
     for (const sub of this.subscriptions) {
       sub.removeAllListeners()
-      sub.on('error', () => { /* a dropped stream's late error: unheard, it would crash the process */ })
+      sub.on('error', () => {
+        /* a dropped stream's late error: unheard, it would crash the process */
+      })
     }
     this.subscriptions = []
     this.streamsSince = undefined
   }
 
   /** The connection is gone: stop listening, say so, and keep trying to come back. */
-  private lost (reason: string): void {
+  private lost(reason: string): void {
     if (this.stopped || this.reconnecting) return
     this.reconnecting = true
     this.connected = false
@@ -309,7 +392,7 @@ export class LndNode extends EventEmitter implements LightningNode {
     void this.reconnect()
   }
 
-  private async reconnect (): Promise<void> {
+  private async reconnect(): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
       await sleep(backoffMs(attempt), this.stopping.signal)
       if (this.stopped) return
@@ -330,6 +413,6 @@ export class LndNode extends EventEmitter implements LightningNode {
 }
 
 /** The payment hash is needed only to ask LND about an uncertain outcome; decoded locally. */
-function paymentHashOf (request: string): string {
+function paymentHashOf(request: string): string {
   return parsePaymentRequest({ request }).id
 }

@@ -13,7 +13,7 @@ export interface ClientChannel {
   pending_payments: Array<{ tokens: number; is_outgoing: boolean }>
 }
 
-export function toChannelView (localPublicKey: string, c: ClientChannel): ChannelView {
+export function toChannelView(localPublicKey: string, c: ClientChannel): ChannelView {
   return {
     id: c.id,
     localPublicKey,
@@ -30,6 +30,6 @@ export function toChannelView (localPublicKey: string, c: ClientChannel): Channe
 }
 
 /** In-flight HTLCs of one direction, in whole sats (the client rounds each HTLC down, as LND's amount field). */
-function htlcTokens (c: ClientChannel, outgoing: boolean): number {
+function htlcTokens(c: ClientChannel, outgoing: boolean): number {
   return c.pending_payments.filter((p) => p.is_outgoing === outgoing).reduce((sum, p) => sum + p.tokens, 0)
 }

@@ -8,12 +8,12 @@ const NETWORK_BY_CHAIN_ID: Record<string, string> = {
   '43497fd7f826957108f4a30fd9cec3aeba79972084e90ead01ea330900000000': 'testnet',
   // testnet4 invoices use testnet's "tb" prefix
   '43f08bdab050e35b567c864b91f47f50ae725ae2de53bcfbbaf284da00000000': 'testnet',
-  'f61eee3b63a380a477a063af32b2bbc97c9ff9f01f2c4225e973988108000000': 'signet',
+  f61eee3b63a380a477a063af32b2bbc97c9ff9f01f2c4225e973988108000000: 'signet',
   '06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f': 'regtest'
 }
 
 /** The invoice network of a node from GetInfo's chains; undefined if none or unknown. */
-export function networkOfChains (chains: readonly string[]): string | undefined {
+export function networkOfChains(chains: readonly string[]): string | undefined {
   for (const id of chains) {
     const network = NETWORK_BY_CHAIN_ID[id.toLowerCase()]
     if (network !== undefined) return network

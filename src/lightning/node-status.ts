@@ -25,9 +25,11 @@ const MAX_ERROR_CHARS = 300
  * An error as the status and the logs may show it. Errors come from gRPC and the TLS stack, not
  * from us; should one ever quote the cert or macaroon, it is cut out rather than trusted not to.
  */
-export function redactError (message: string, creds: Pick<LndCredentials, 'cert' | 'macaroon'>): string {
+export function redactError(message: string, creds: Pick<LndCredentials, 'cert' | 'macaroon'>): string {
   let out = message
-  const macaroonHex = /^[A-Za-z0-9+/=_-]+$/.test(creds.macaroon) ? Buffer.from(creds.macaroon, 'base64').toString('hex') : ''
+  const macaroonHex = /^[A-Za-z0-9+/=_-]+$/.test(creds.macaroon)
+    ? Buffer.from(creds.macaroon, 'base64').toString('hex')
+    : ''
   for (const secret of [creds.macaroon, macaroonHex, creds.cert]) {
     if (secret && secret.length >= 16) out = out.split(secret).join('[redacted]')
   }

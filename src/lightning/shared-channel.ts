@@ -12,14 +12,21 @@ import type { AuthenticatedLnd } from 'lightning'
  * clients' methods. Closing the node closes that one channel.
  */
 const require = createRequire(import.meta.url)
-interface GrpcChannel { close (): void }
+interface GrpcChannel {
+  close(): void
+}
 interface Grpc {
   Channel: new (target: string, credentials: unknown, options: object) => GrpcChannel
-  loadPackageDefinition (definition: unknown): Record<string, Record<string, new (target: string, credentials: unknown, options: object) => unknown>>
+  loadPackageDefinition(
+    definition: unknown
+  ): Record<string, Record<string, new (target: string, credentials: unknown, options: object) => unknown>>
 }
 const grpc = require('@grpc/grpc-js') as Grpc
 const { loadSync } = require('@grpc/proto-loader') as { loadSync: (path: string, options: object) => unknown }
-const grpcCredentials = require('lightning/lnd_grpc/grpc_credentials.js') as (args: { cert?: string; macaroon: string }) => { credentials: unknown }
+const grpcCredentials = require('lightning/lnd_grpc/grpc_credentials.js') as (args: {
+  cert?: string
+  macaroon: string
+}) => { credentials: unknown }
 const grpcOptions = require('lightning/lnd_grpc/grpc_options.js') as object
 const services = require('lightning/grpc/grpc_services.json') as {
   grpcSslCipherSuites: string
@@ -34,7 +41,7 @@ const CHANNEL_OPTIONS = { 'grpc.max_receive_message_length': -1, 'grpc.max_send_
 
 /** Each service's client class, built once for all nodes (the parsed protos are shared already). */
 const clientClasses = new Map<string, new (target: string, credentials: unknown, options: object) => unknown>()
-function clientClass (service: string): new (target: string, credentials: unknown, options: object) => unknown {
+function clientClass(service: string): new (target: string, credentials: unknown, options: object) => unknown {
   let cls = clientClasses.get(service)
   if (cls === undefined) {
     const file = services.protoFiles[service] as string
@@ -49,19 +56,29 @@ function clientClass (service: string): new (target: string, credentials: unknow
 export interface SharedLnd {
   lnd: AuthenticatedLnd
   /** Closes the node's one channel (every client at once). */
-  close (): void
+  close(): void
 }
 
 /** What authenticatedLndGrpc({ cert, macaroon, socket }).lnd returns, over one channel. Throws on bad credentials. */
-export function authenticatedLndOneChannel (creds: { cert: string; macaroon: string; socket: string }): SharedLnd {
+export function authenticatedLndOneChannel(creds: { cert: string; macaroon: string; socket: string }): SharedLnd {
   const { credentials } = grpcCredentials({ cert: creds.cert, macaroon: creds.macaroon })
   // As the `lightning` client does: LND's TLS needs these suites.
-  if (creds.cert && process.env.GRPC_SSL_CIPHER_SUITES !== services.grpcSslCipherSuites) process.env.GRPC_SSL_CIPHER_SUITES = services.grpcSslCipherSuites
+  if (creds.cert && process.env.GRPC_SSL_CIPHER_SUITES !== services.grpcSslCipherSuites)
+    process.env.GRPC_SSL_CIPHER_SUITES = services.grpcSslCipherSuites
   const channel = new grpc.Channel(creds.socket, credentials, CHANNEL_OPTIONS)
   const lnd: Record<string, unknown> = {}
   for (const [type, service] of Object.entries(services.serviceTypes)) {
     const Client = clientClass(service)
     lnd[type] = new Client(creds.socket, credentials, { ...CHANNEL_OPTIONS, channelOverride: channel })
   }
-  return { lnd: lnd as unknown as AuthenticatedLnd, close: () => { try { channel.close() } catch { /* already closed */ } } }
+  return {
+    lnd: lnd as unknown as AuthenticatedLnd,
+    close: () => {
+      try {
+        channel.close()
+      } catch {
+        /* already closed */
+      }
+    }
+  }
 }

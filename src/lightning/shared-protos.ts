@@ -8,7 +8,10 @@ import { createRequire } from 'node:module'
  * because `lightning` takes `loadSync` from @grpc/proto-loader when it loads.
  */
 const require = createRequire(import.meta.url)
-const protoLoader = require('@grpc/proto-loader') as { loadSync: (path: string | string[], options?: object) => unknown; __tightropeShared?: true }
+const protoLoader = require('@grpc/proto-loader') as {
+  loadSync: (path: string | string[], options?: object) => unknown
+  __tightropeShared?: true
+}
 
 if (!protoLoader.__tightropeShared) {
   const parse = protoLoader.loadSync

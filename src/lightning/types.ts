@@ -47,14 +47,14 @@ export interface LightningNode extends EventEmitter {
   readonly connected: boolean
   /** When its current event streams were opened (undefined: none, or not reported: it is polled). */
   readonly streamsSince?: number | undefined
-  getChannels (): Promise<ChannelView[]>
-  createInvoice (args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice>
-  getInvoiceState (paymentHash: string): Promise<InvoiceState>
+  getChannels(): Promise<ChannelView[]>
+  createInvoice(args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice>
+  getInvoiceState(paymentHash: string): Promise<InvoiceState>
   /** Cancels an open invoice so that it can no longer be paid. */
-  cancelInvoice (paymentHash: string): Promise<void>
-  payDirect (payment: DirectPayment): Promise<PaymentState>
-  getPaymentState (paymentHash: string): Promise<PaymentState>
-  signMessage (message: string): Promise<string>
-  verifyMessage (message: string, signature: string): Promise<string | undefined>
-  stop (): Promise<void>
+  cancelInvoice(paymentHash: string): Promise<void>
+  payDirect(payment: DirectPayment): Promise<PaymentState>
+  getPaymentState(paymentHash: string): Promise<PaymentState>
+  signMessage(message: string): Promise<string>
+  verifyMessage(message: string, signature: string): Promise<string | undefined>
+  stop(): Promise<void>
 }

@@ -1,7 +1,11 @@
 import type { NotificationKind } from '../config/notifications.js'
 
 /** A daemon event as the daemon's event stream carries it. */
-export interface DaemonEvent { type: string; at: number; [field: string]: unknown }
+export interface DaemonEvent {
+  type: string
+  at: number
+  [field: string]: unknown
+}
 
 export interface Notification {
   kind: NotificationKind
@@ -16,17 +20,21 @@ export interface Notification {
 
 /** Refusals that are a payer's limit at work (an operator may want to raise one). */
 export const LIMIT_REASONS: ReadonlySet<string> = new Set([
-  'maxTransactionSize', 'minTimeBetweenPayments', 'maxTransactionsPerPeriod', 'maxAmountPerPeriod', 'maxNetOutflowPerPeriod'
+  'maxTransactionSize',
+  'minTimeBetweenPayments',
+  'maxTransactionsPerPeriod',
+  'maxAmountPerPeriod',
+  'maxNetOutflowPerPeriod'
 ])
 
-const str = (v: unknown): string => typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v)
-const num = (v: unknown): number | undefined => typeof v === 'number' && Number.isFinite(v) ? v : undefined
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v))
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 
 /**
  * Which notification, if any, a daemon event is. Pure; node_lost and peer_lost are not here: they
  * need time to pass without a reconnection (lost-watch.ts).
  */
-export function classify (event: DaemonEvent): Notification | undefined {
+export function classify(event: DaemonEvent): Notification | undefined {
   const make = (kind: NotificationKind, key: string): Notification => {
     const tokens = num(event.tokens)
     return tokens === undefined ? { kind, at: event.at, key, event } : { kind, at: event.at, key, tokens, event }
@@ -40,10 +48,15 @@ export function classify (event: DaemonEvent): Notification | undefined {
     case 'payment_failed':
       return make('rebalance_failed', `${str(event.channelId)}:${str(event.reason)}`)
     case 'rebalance_not_done':
-      if (event.status === 'refused') return LIMIT_REASONS.has(str(event.reason)) ? make('payer_refused_limit', `${str(event.channelId)}:${str(event.reason)}`) : undefined
+      if (event.status === 'refused')
+        return LIMIT_REASONS.has(str(event.reason))
+          ? make('payer_refused_limit', `${str(event.channelId)}:${str(event.reason)}`)
+          : undefined
       return make('rebalance_failed', `${str(event.channelId)}:${str(event.reason)}`)
     case 'payment_refused':
-      return LIMIT_REASONS.has(str(event.reason)) ? make('payer_refused_limit', `${str(event.channelId)}:${str(event.reason)}`) : undefined
+      return LIMIT_REASONS.has(str(event.reason))
+        ? make('payer_refused_limit', `${str(event.channelId)}:${str(event.reason)}`)
+        : undefined
     case 'statement_disagreement':
       return make('statement_disagreement', str(event.counterparty))
     default:

@@ -1,5 +1,11 @@
 /** What a target's queue has done since start (for /metrics). */
-export interface DeliveryStats { sent: number; failed: number; dropped: number; retries: number; queued: number }
+export interface DeliveryStats {
+  sent: number
+  failed: number
+  dropped: number
+  retries: number
+  queued: number
+}
 
 export interface DeliveryQueueOptions<T> {
   send: (item: T) => Promise<void>
@@ -25,25 +31,30 @@ export class DeliveryQueue<T> {
   private stopping = false
   private wakeRetry: (() => void) | undefined
 
-  constructor (private readonly opts: DeliveryQueueOptions<T>) {}
+  constructor(private readonly opts: DeliveryQueueOptions<T>) {}
 
-  push (item: T): void {
+  push(item: T): void {
     if (this.stopping) return
     this.items.push(item)
     const max = this.opts.maxQueued ?? 100
-    while (this.items.length > max) { this.items.shift(); this.stats.dropped++ }
+    while (this.items.length > max) {
+      this.items.shift()
+      this.stats.dropped++
+    }
     this.stats.queued = this.items.length
-    this.running ??= this.drain().finally(() => { this.running = undefined })
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined
+    })
   }
 
-  private async drain (): Promise<void> {
+  private async drain(): Promise<void> {
     for (let item = this.items.shift(); item !== undefined; item = this.items.shift()) {
       this.stats.queued = this.items.length
       await this.deliver(item)
     }
   }
 
-  private async deliver (item: T): Promise<void> {
+  private async deliver(item: T): Promise<void> {
     const maxAttempts = this.opts.maxAttempts ?? 5
     for (let attempt = 1; ; attempt++) {
       try {
@@ -59,7 +70,10 @@ export class DeliveryQueue<T> {
         this.stats.retries++
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, (this.opts.retryDelayMs ?? DEFAULT_RETRY)(attempt))
-          this.wakeRetry = () => { clearTimeout(timer); resolve() }
+          this.wakeRetry = () => {
+            clearTimeout(timer)
+            resolve()
+          }
         })
         this.wakeRetry = undefined
       }
@@ -67,12 +81,17 @@ export class DeliveryQueue<T> {
   }
 
   /** Delivers what is queued for up to graceMs (no more retries once stopping), then gives up. */
-  async stop (graceMs: number): Promise<void> {
+  async stop(graceMs: number): Promise<void> {
     this.stopping = true
     this.wakeRetry?.()
     if (!this.running) return
     let timer: NodeJS.Timeout | undefined
-    await Promise.race([this.running, new Promise((resolve) => { timer = setTimeout(resolve, graceMs) })])
+    await Promise.race([
+      this.running,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs)
+      })
+    ])
     clearTimeout(timer)
     this.stats.dropped += this.items.length
     this.items.length = 0

@@ -18,9 +18,12 @@ const BACK: Record<string, string> = { node_reconnected: 'node', node_connected:
 export class LostWatch {
   private readonly timers = new Map<string, NodeJS.Timeout>()
 
-  constructor (private readonly notify: (n: Notification) => void, private readonly afterMs = LOST_AFTER_MS) {}
+  constructor(
+    private readonly notify: (n: Notification) => void,
+    private readonly afterMs = LOST_AFTER_MS
+  ) {}
 
-  handle (event: DaemonEvent): void {
+  handle(event: DaemonEvent): void {
     const gone = GONE[event.type]
     if (gone) {
       const who = String(event[gone.field] ?? '')
@@ -41,7 +44,7 @@ export class LostWatch {
     this.timers.delete(id)
   }
 
-  stop (): void {
+  stop(): void {
     for (const t of this.timers.values()) clearTimeout(t)
     this.timers.clear()
   }

@@ -23,7 +23,11 @@ export interface NotifierOptions {
 }
 
 /** A notification ready to send: the same id and text on every retry. */
-interface Outgoing { kind: Notification['kind']; text: string; payload: object }
+interface Outgoing {
+  kind: Notification['kind']
+  text: string
+  payload: object
+}
 
 interface Target {
   label: string
@@ -34,7 +38,7 @@ interface Target {
 const isTelegram = (t: NotificationTarget): t is TelegramTarget => 'telegram' in t
 
 /** A chat gets the sentence; a webhook gets the JSON. */
-function deliverer (config: NotificationTarget): (o: Outgoing) => Promise<void> {
+function deliverer(config: NotificationTarget): (o: Outgoing) => Promise<void> {
   if (isTelegram(config)) {
     const send = telegramSender(config)
     return (o) => send(o.text)
@@ -53,17 +57,18 @@ export class Notifier {
   private readonly lost: LostWatch
   private readonly lastSent = new Map<string, number>()
 
-  constructor (private readonly opts: NotifierOptions) {
+  constructor(private readonly opts: NotifierOptions) {
     this.lost = new LostWatch((n) => this.dispatch(n), opts.lostAfterMs)
     this.targets = opts.targets.map((config) => this.target(config))
   }
 
-  private target (config: NotificationTarget): Target {
+  private target(config: NotificationTarget): Target {
     const label = isTelegram(config) ? telegramLabel(config) : webhookLabel(config)
     const queue = new DeliveryQueue<Outgoing>({
       send: deliverer(config),
       ...(this.opts.retryDelayMs ? { retryDelayMs: this.opts.retryDelayMs } : {}),
-      onFailure: (n, err) => this.opts.emit('notification_failed', { target: label, notification: n.kind, error: (err as Error).message })
+      onFailure: (n, err) =>
+        this.opts.emit('notification_failed', { target: label, notification: n.kind, error: (err as Error).message })
     })
     return { label, config, queue }
   }
@@ -72,7 +77,7 @@ export class Notifier {
    * A config reload: notifications from now on go to `targets`. A target that stays (same
    * settings) keeps its queue; the queues of removed ones deliver what they hold in the background.
    */
-  setTargets (targets: readonly NotificationTarget[]): void {
+  setTargets(targets: readonly NotificationTarget[]): void {
     const same = (a: NotificationTarget, b: NotificationTarget): boolean => JSON.stringify(a) === JSON.stringify(b)
     const kept = this.targets.filter((t) => targets.some((c) => same(c, t.config)))
     for (const t of this.targets) if (!kept.includes(t)) void t.queue.stop(STOP_GRACE_MS)
@@ -80,32 +85,41 @@ export class Notifier {
   }
 
   /** One daemon event in; zero or more notifications out. Never throws. */
-  handle (event: DaemonEvent): void {
+  handle(event: DaemonEvent): void {
     this.lost.handle(event)
     const n = classify(event)
     if (n) this.dispatch(n)
   }
 
-  private dispatch (n: Notification): void {
+  private dispatch(n: Notification): void {
     const id = `${n.kind}:${n.key}`
     const last = this.lastSent.get(id)
     if (n.key !== '' && last !== undefined && n.at - last < THROTTLE_MS) return
     this.lastSent.set(id, n.at)
     if (this.lastSent.size > 10_000) this.lastSent.clear() // bounded; at worst one repeat
-    const wanted = this.targets.filter((t) => t.config.events.includes(n.kind) && (n.tokens === undefined || n.tokens >= t.config.minTokens))
+    const wanted = this.targets.filter(
+      (t) => t.config.events.includes(n.kind) && (n.tokens === undefined || n.tokens >= t.config.minTokens)
+    )
     if (wanted.length === 0) return
     const text = sentence(n, this.opts.instance)
     // The webhook's JSON (docs/operations.md, "Notifications").
-    const payload = { id: randomUUID(), kind: n.kind, at: new Date(n.at).toISOString(), instance: this.opts.instance, text, event: n.event }
+    const payload = {
+      id: randomUUID(),
+      kind: n.kind,
+      at: new Date(n.at).toISOString(),
+      instance: this.opts.instance,
+      text,
+      event: n.event
+    }
     for (const t of wanted) t.queue.push({ kind: n.kind, text, payload })
   }
 
-  stats (): Array<{ target: string } & DeliveryStats> {
+  stats(): Array<{ target: string } & DeliveryStats> {
     return this.targets.map((t) => ({ target: t.label, ...t.queue.stats }))
   }
 
   /** Delivers what is queued (a 'stopped' notification among it) for a few seconds, then gives up. */
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.lost.stop()
     await Promise.all(this.targets.map((t) => t.queue.stop(STOP_GRACE_MS)))
   }

@@ -9,7 +9,7 @@ const MAX_TEXT = 4096
  * a peer put in an alias or a reason can format or link. The bot token is in the URL path, as the
  * Bot API requires: it never leaves this function (errors name the chat, never the URL).
  */
-export function telegramSender (target: TelegramTarget): (text: string) => Promise<void> {
+export function telegramSender(target: TelegramTarget): (text: string) => Promise<void> {
   const { apiUrl, botToken, chatId } = target.telegram
   const url = `${apiUrl.replace(/\/+$/, '')}/bot${botToken}/sendMessage`
   return async (text) => {
@@ -23,16 +23,21 @@ export function telegramSender (target: TelegramTarget): (text: string) => Promi
         redirect: 'error'
       })
     } catch (err) {
-      throw new Error(`cannot reach the Bot API: ${(err as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed'}`)
+      throw new Error(
+        `cannot reach the Bot API: ${(err as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed'}`
+      )
     }
-    const answer = await res.json().catch(() => undefined) as { ok?: boolean; description?: unknown } | undefined
+    const answer = (await res.json().catch(() => undefined)) as { ok?: boolean; description?: unknown } | undefined
     if (!res.ok || answer?.ok !== true) {
-      const why = typeof answer?.description === 'string' ? answer.description.replaceAll(botToken, '***').slice(0, 200) : `HTTP ${res.status}`
+      const why =
+        typeof answer?.description === 'string'
+          ? answer.description.replaceAll(botToken, '***').slice(0, 200)
+          : `HTTP ${res.status}`
       throw new Error(`the Bot API refused: ${why}`)
     }
   }
 }
 
-export function telegramLabel (target: TelegramTarget): string {
+export function telegramLabel(target: TelegramTarget): string {
   return `telegram chat ${target.telegram.chatId}`
 }

@@ -10,20 +10,30 @@ const TIMEOUT_MS = 10_000
  * `<timestamp>.<body>`, as lowercase hex behind "sha256=". The timestamp (Unix seconds, also in
  * its own header) is signed so a captured request cannot be replayed later as new.
  */
-export function webhookSignature (secret: string, timestamp: string, body: string): string {
+export function webhookSignature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`
 }
 
 /** POSTs one JSON object; resolves on a 2xx answer, throws otherwise (the queue retries). */
-export function webhookSender (target: WebhookTarget): (payload: object) => Promise<void> {
+export function webhookSender(target: WebhookTarget): (payload: object) => Promise<void> {
   return async (payload) => {
     const body = JSON.stringify(payload)
     const timestamp = String(Math.floor(Date.now() / 1000))
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'tightrope', [TIMESTAMP_HEADER]: timestamp }
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'tightrope',
+      [TIMESTAMP_HEADER]: timestamp
+    }
     if (target.secret) headers[SIGNATURE_HEADER] = webhookSignature(target.secret, timestamp, body)
     let res: Response
     try {
-      res = await fetch(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' })
+      res = await fetch(target.url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        redirect: 'error'
+      })
     } catch (err) {
       // Never the URL: its path or query may hold a token.
       throw new Error((err as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed')
@@ -34,6 +44,6 @@ export function webhookSender (target: WebhookTarget): (payload: object) => Prom
 }
 
 /** How a webhook target is named in logs and metrics: its origin only (a path may hold a token). */
-export function webhookLabel (target: WebhookTarget): string {
+export function webhookLabel(target: WebhookTarget): string {
   return `webhook ${new URL(target.url).origin}`
 }

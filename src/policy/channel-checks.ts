@@ -4,7 +4,10 @@ import { refuse, type PayCheck } from './payer-types.js'
 export const withinMaxTransactionSize: PayCheck = ({ invoice, settings }) => {
   const tokens = invoice.tokens ?? 0
   if (tokens <= settings.maxTransactionSize) return undefined
-  return refuse('maxTransactionSize', `invoice is for ${tokens} sats, above our maxTransactionSize of ${settings.maxTransactionSize}`)
+  return refuse(
+    'maxTransactionSize',
+    `invoice is for ${tokens} sats, above our maxTransactionSize of ${settings.maxTransactionSize}`
+  )
 }
 
 export const channelActive: PayCheck = ({ channel }) => {
@@ -21,8 +24,10 @@ export const channelActive: PayCheck = ({ channel }) => {
 export const aboveLocalReserve: PayCheck = ({ invoice, channel }) => {
   const after = payerView(channel).local - (invoice.tokens ?? 0)
   if (after >= channel.localReserve) return undefined
-  return refuse('localReserve',
-    `paying ${String(invoice.tokens)} sats would leave ${after} sats, below our channel reserve of ${channel.localReserve}`)
+  return refuse(
+    'localReserve',
+    `paying ${String(invoice.tokens)} sats would leave ${after} sats, below our channel reserve of ${channel.localReserve}`
+  )
 }
 
 /**
@@ -39,8 +44,10 @@ export const keepsBalancePoint: PayCheck = ({ invoice, channel, settings }) => {
   const after = local - (invoice.tokens ?? 0)
   if (after >= floor) return undefined
   const most = Math.max(0, local - floor)
-  return refuse('belowBalancePoint',
+  return refuse(
+    'belowBalancePoint',
     `paying ${String(invoice.tokens)} sats would leave us ${after} of ${total} sats (${formatShare(total > 0 ? after / total : 0)}` +
-    `${inFlight > 0 ? `, counting ${inFlight} sats of HTLCs in flight as the partner's` : ''}), ` +
-    `below our balance point ${formatShare(settings.balancePoint)} (${floor} sats); we would pay at most ${most}`)
+      `${inFlight > 0 ? `, counting ${inFlight} sats of HTLCs in flight as the partner's` : ''}), ` +
+      `below our balance point ${formatShare(settings.balancePoint)} (${floor} sats); we would pay at most ${most}`
+  )
 }

@@ -8,7 +8,7 @@ export const isSwarmKey = (s: unknown): s is string => typeof s === 'string' && 
  * that names one. The requester names it on its 'requested' entry only (the peer it asked), the
  * payer on every entry; the conclusion of a request (after a restart, say) then needs no peer.
  */
-export function counterpartyByHash (records: readonly TransactionRecord[]): Map<string, string> {
+export function counterpartyByHash(records: readonly TransactionRecord[]): Map<string, string> {
   const out = new Map<string, string>()
   for (const r of records) {
     if (r.paymentHash === undefined || r.counterparty === undefined) continue

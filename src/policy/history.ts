@@ -10,7 +10,7 @@ export interface ChannelKey {
 const ATTEMPTED = new Set<TransactionRecord['status']>(['pending', 'succeeded', 'failed'])
 
 /** Hashes and public keys are hex: compare them the same way whatever case each source used. */
-export function sameHex (a: string, b: string): boolean {
+export function sameHex(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase()
 }
 
@@ -19,9 +19,10 @@ export function sameHex (a: string, b: string): boolean {
  * when one instance runs both nodes of a channel the ledger also holds the requester's entries
  * for the same payment hash, which must neither replace nor double the payer's.
  */
-export function payerRecords (records: readonly TransactionRecord[], key: ChannelKey): TransactionRecord[] {
-  return records.filter((r) =>
-    r.role === 'payer' && r.channelId === key.channelId && r.localPublicKey === key.localPublicKey)
+export function payerRecords(records: readonly TransactionRecord[], key: ChannelKey): TransactionRecord[] {
+  return records.filter(
+    (r) => r.role === 'payer' && r.channelId === key.channelId && r.localPublicKey === key.localPublicKey
+  )
 }
 
 /**
@@ -30,7 +31,7 @@ export function payerRecords (records: readonly TransactionRecord[], key: Channe
  * letting it stand as its latest state would un-count a real payment from the period limits or
  * hide a pending one. Every requester entry is a state of its request.
  */
-function isPaymentState (r: TransactionRecord): boolean {
+function isPaymentState(r: TransactionRecord): boolean {
   return r.role === 'requester' || ATTEMPTED.has(r.status)
 }
 
@@ -41,7 +42,10 @@ function isPaymentState (r: TransactionRecord): boolean {
  * the channel would look busy forever. The ledger appends one entry at a time, so its order is
  * the order the states happened in. Policy and daemon both read payment states through this.
  */
-export function latestByHash (records: readonly TransactionRecord[], role: TransactionRecord['role']): Map<string, TransactionRecord> {
+export function latestByHash(
+  records: readonly TransactionRecord[],
+  role: TransactionRecord['role']
+): Map<string, TransactionRecord> {
   const out = new Map<string, TransactionRecord>()
   for (const r of records) {
     if (r.role !== role || r.paymentHash === undefined || r.paymentHash === '' || !isPaymentState(r)) continue
@@ -55,13 +59,13 @@ export function latestByHash (records: readonly TransactionRecord[], role: Trans
  * without a hash: those cannot be linked to a later state change, so each stands for itself (the
  * daemon always records the hash).
  */
-export function latestPerHash (records: readonly TransactionRecord[]): TransactionRecord[] {
+export function latestPerHash(records: readonly TransactionRecord[]): TransactionRecord[] {
   const unlinked = records.filter((r) => r.role === 'payer' && !r.paymentHash && ATTEMPTED.has(r.status))
   return [...latestByHash(records, 'payer').values(), ...unlinked]
 }
 
 /** Payer entries on this channel whose current state is 'pending'. */
-export function pendingPayments (records: readonly TransactionRecord[], key: ChannelKey): TransactionRecord[] {
+export function pendingPayments(records: readonly TransactionRecord[], key: ChannelKey): TransactionRecord[] {
   return latestPerHash(payerRecords(records, key)).filter((r) => r.status === 'pending')
 }
 
@@ -71,7 +75,7 @@ export function pendingPayments (records: readonly TransactionRecord[], key: Cha
  * as fast as requests arrive; refusals do not, or a peer could keep us from ever paying by
  * sending bad requests.
  */
-export function lastPaymentAt (records: readonly TransactionRecord[], key: ChannelKey): number | undefined {
+export function lastPaymentAt(records: readonly TransactionRecord[], key: ChannelKey): number | undefined {
   let last: number | undefined
   for (const r of payerRecords(records, key)) {
     if (ATTEMPTED.has(r.status) && (last === undefined || r.at > last)) last = r.at
@@ -84,7 +88,15 @@ export function lastPaymentAt (records: readonly TransactionRecord[], key: Chann
  * of our nodes (one invoice is paid once, wherever it is presented). A 'refused' or 'requested'
  * entry is not an attempt: the same invoice may be checked again.
  */
-export function priorAttempt (records: readonly TransactionRecord[], paymentHash: string): TransactionRecord | undefined {
-  return records.find((r) =>
-    r.role === 'payer' && ATTEMPTED.has(r.status) && r.paymentHash !== undefined && sameHex(r.paymentHash, paymentHash))
+export function priorAttempt(
+  records: readonly TransactionRecord[],
+  paymentHash: string
+): TransactionRecord | undefined {
+  return records.find(
+    (r) =>
+      r.role === 'payer' &&
+      ATTEMPTED.has(r.status) &&
+      r.paymentHash !== undefined &&
+      sameHex(r.paymentHash, paymentHash)
+  )
 }

@@ -43,23 +43,30 @@ export const invoiceHasAmount: PayCheck = ({ invoice }) => {
 /** The invoice is what the message says was requested: no quiet substitution of the amount. */
 export const invoiceMatchesRequest: PayCheck = ({ invoice, requestedTokens }) => {
   if (invoice.tokens === requestedTokens) return undefined
-  return refuse('amountMismatch', `invoice is for ${String(invoice.tokens)} sats but ${String(requestedTokens)} were requested`)
+  return refuse(
+    'amountMismatch',
+    `invoice is for ${String(invoice.tokens)} sats but ${String(requestedTokens)} were requested`
+  )
 }
 
 /** Paying anyone but the partner on this channel would move funds out of the cluster. */
 export const invoiceForPartner: PayCheck = ({ invoice, channel }) => {
   if (sameHex(invoice.destination, channel.remotePublicKey)) return undefined
-  return refuse('wrongDestination',
-    `invoice pays ${invoice.destination}, but the partner on channel ${channel.id} is ${channel.remotePublicKey}`)
+  return refuse(
+    'wrongDestination',
+    `invoice pays ${invoice.destination}, but the partner on channel ${channel.id} is ${channel.remotePublicKey}`
+  )
 }
 
 export const invoiceNotExpired: PayCheck = ({ invoice, now }) => {
   const left = invoice.expiresAt - now
   if (left >= MIN_INVOICE_VALIDITY_MS) return undefined
-  return refuse('invoiceExpired',
+  return refuse(
+    'invoiceExpired',
     left <= 0
       ? `invoice expired ${-left} ms ago`
-      : `invoice expires in ${left} ms, less than the ${MIN_INVOICE_VALIDITY_MS} ms needed to pay it safely`)
+      : `invoice expires in ${left} ms, less than the ${MIN_INVOICE_VALIDITY_MS} ms needed to pay it safely`
+  )
 }
 
 /**
@@ -73,6 +80,8 @@ export const LND_BLOCK_PADDING = 3
 export const invoiceCltvWithinLimit: PayCheck = ({ invoice, settings }) => {
   const delta = invoice.cltvDelta ?? 18
   if (Number.isSafeInteger(delta) && delta >= 0 && delta + LND_BLOCK_PADDING < settings.cltvLimit) return undefined
-  return refuse('invoiceCltvTooLong',
-    `invoice asks for a final CLTV delta of ${String(delta)} blocks (+${LND_BLOCK_PADDING} padding); our cltvLimit is ${settings.cltvLimit}`)
+  return refuse(
+    'invoiceCltvTooLong',
+    `invoice asks for a final CLTV delta of ${String(delta)} blocks (+${LND_BLOCK_PADDING} padding); our cltvLimit is ${settings.cltvLimit}`
+  )
 }

@@ -4,7 +4,7 @@ import { checkPeriodLimits } from './period-limits.js'
 import { checkNetOutflow, netUsage } from './net-cap.js'
 import { refuse, type PayCheck } from './payer-types.js'
 
-function keyOf (input: Parameters<PayCheck>[0]): { channelId: string; localPublicKey: string } {
+function keyOf(input: Parameters<PayCheck>[0]): { channelId: string; localPublicKey: string } {
   return { channelId: input.channel.id, localPublicKey: input.channel.localPublicKey }
 }
 
@@ -12,8 +12,10 @@ function keyOf (input: Parameters<PayCheck>[0]): { channelId: string; localPubli
 export const notPaidBefore: PayCheck = ({ invoice, records }) => {
   const prior = priorAttempt(records, invoice.paymentHash)
   if (prior === undefined) return undefined
-  return refuse('duplicatePayment',
-    `payment hash ${invoice.paymentHash} was already attempted (${prior.status} at ${new Date(prior.at).toISOString()} on channel ${prior.channelId})`)
+  return refuse(
+    'duplicatePayment',
+    `payment hash ${invoice.paymentHash} was already attempted (${prior.status} at ${new Date(prior.at).toISOString()} on channel ${prior.channelId})`
+  )
 }
 
 /** At most one payment in flight per channel: the balances we checked assume no other. */
@@ -24,8 +26,10 @@ export const nothingPending: PayCheck = (input) => {
   const pending = pendingPayments(input.records, keyOf(input))
   const first = pending[0]
   if (first === undefined) return undefined
-  return refuse('paymentPending',
-    `${pending.length} payment(s) on channel ${input.channel.id} still pending (e.g. ${first.paymentHash ?? 'without hash'} since ${new Date(first.at).toISOString()})`)
+  return refuse(
+    'paymentPending',
+    `${pending.length} payment(s) on channel ${input.channel.id} still pending (e.g. ${first.paymentHash ?? 'without hash'} since ${new Date(first.at).toISOString()})`
+  )
 }
 
 export const minTimeElapsed: PayCheck = (input) => {
@@ -33,9 +37,11 @@ export const minTimeElapsed: PayCheck = (input) => {
   if (last === undefined) return undefined
   const retryAt = last + input.settings.minTimeBetweenPayments
   if (input.now >= retryAt) return undefined
-  return refuse('minTimeBetweenPayments',
+  return refuse(
+    'minTimeBetweenPayments',
     `last payment on channel ${input.channel.id} at ${new Date(last).toISOString()}; minTimeBetweenPayments is ${input.settings.minTimeBetweenPayments} ms`,
-    retryAt)
+    retryAt
+  )
 }
 
 export const withinPeriodLimits: PayCheck = (input) => {
@@ -49,5 +55,11 @@ export const withinNetOutflowCap: PayCheck = (input) => {
   const cap = input.settings.maxNetOutflowPerPeriod
   if (input.counterparty === undefined || cap === undefined) return undefined
   const window = periodWindow(input.settings, input.now)
-  return checkNetOutflow(netUsage(input.records, input.counterparty, window), input.invoice.tokens ?? 0, cap, input.settings, window)
+  return checkNetOutflow(
+    netUsage(input.records, input.counterparty, window),
+    input.invoice.tokens ?? 0,
+    cap,
+    input.settings,
+    window
+  )
 }

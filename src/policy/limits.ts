@@ -30,7 +30,7 @@ export interface PeriodWindow {
  * Throws RangeError for a period that is not a finite number > 0 (settingsProblem() reports it
  * first in the deciders).
  */
-export function periodWindow (settings: Settings, now: number): PeriodWindow {
+export function periodWindow(settings: Settings, now: number): PeriodWindow {
   const p = settings.limitsPeriod
   if (!(Number.isFinite(p) && p > 0)) throw new RangeError(`limitsPeriod must be > 0 ms, got ${String(p)}`)
   if (settings.useRollingLimitsPeriod) return { start: now - p + 1, end: now + 1 }
@@ -67,11 +67,15 @@ export interface PeriodUsage {
  * `at` of that newest entry, so a payment that settles after it was sent counts from the
  * settlement; that keeps it in a rolling window slightly longer, never shorter.
  */
-export function periodUsage (records: readonly TransactionRecord[], key: ChannelKey, window: PeriodWindow): PeriodUsage {
+export function periodUsage(records: readonly TransactionRecord[], key: ChannelKey, window: PeriodWindow): PeriodUsage {
   const payments = latestPerHash(payerRecords(records, key))
     .filter((r) => (r.status === 'pending' || r.status === 'succeeded') && r.at >= window.start && r.at < window.end)
     .sort((a, b) => a.at - b.at)
-    .map((r): CountedPayment => ({ at: r.at, tokens: r.tokens, ...(r.paymentHash !== undefined ? { paymentHash: r.paymentHash } : {}) }))
+    .map((r): CountedPayment => ({
+      at: r.at,
+      tokens: r.tokens,
+      ...(r.paymentHash !== undefined ? { paymentHash: r.paymentHash } : {})
+    }))
   const tokens = payments.reduce((sum, p) => sum + p.tokens, 0)
   const oldest = payments[0]
   return { count: payments.length, tokens, ...(oldest !== undefined ? { oldestAt: oldest.at } : {}), payments }

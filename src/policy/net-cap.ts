@@ -6,7 +6,10 @@ import type { PeriodWindow } from './limits.js'
 import { refuse, type PayRefusal } from './payer-types.js'
 
 /** One payment between us and a counterparty: + we paid it, - it paid us. */
-export interface NetFlow { at: number; tokens: number }
+export interface NetFlow {
+  at: number
+  tokens: number
+}
 
 export interface NetUsage {
   /** Sats we paid the counterparty (succeeded or still in flight) within the window. */
@@ -25,15 +28,17 @@ export interface NetUsage {
  * may still succeed, so it counts until known to have failed). Received: our requests it paid,
  * i.e. our invoice settled ('succeeded'). A payment counts at the time of its current state.
  */
-export function netUsage (records: readonly TransactionRecord[], counterparty: string, window: PeriodWindow): NetUsage {
+export function netUsage(records: readonly TransactionRecord[], counterparty: string, window: PeriodWindow): NetUsage {
   const owner = counterpartyByHash(records)
   const inWindow = (r: TransactionRecord): boolean => r.at >= window.start && r.at < window.end
   const flows: NetFlow[] = []
   for (const [hash, r] of latestByHash(records, 'payer')) {
-    if (owner.get(hash) === counterparty && (r.status === 'pending' || r.status === 'succeeded') && inWindow(r)) flows.push({ at: r.at, tokens: r.tokens })
+    if (owner.get(hash) === counterparty && (r.status === 'pending' || r.status === 'succeeded') && inWindow(r))
+      flows.push({ at: r.at, tokens: r.tokens })
   }
   for (const [hash, r] of latestByHash(records, 'requester')) {
-    if (owner.get(hash) === counterparty && r.status === 'succeeded' && inWindow(r)) flows.push({ at: r.at, tokens: -r.tokens })
+    if (owner.get(hash) === counterparty && r.status === 'succeeded' && inWindow(r))
+      flows.push({ at: r.at, tokens: -r.tokens })
   }
   flows.sort((a, b) => a.at - b.at)
   const paid = flows.reduce((s, f) => s + Math.max(0, f.tokens), 0)
@@ -48,7 +53,13 @@ export function netUsage (records: readonly TransactionRecord[], counterparty: s
  * net: the walk accounts for both). None when the payment alone is larger than the cap (only
  * payments from the counterparty can make room then).
  */
-export function checkNetOutflow (usage: NetUsage, tokens: number, cap: number, settings: Settings, window: PeriodWindow): PayRefusal | undefined {
+export function checkNetOutflow(
+  usage: NetUsage,
+  tokens: number,
+  cap: number,
+  settings: Settings,
+  window: PeriodWindow
+): PayRefusal | undefined {
   if (usage.net + tokens <= cap) return undefined
   let retryAt: number | undefined
   if (tokens <= cap) {
@@ -57,10 +68,16 @@ export function checkNetOutflow (usage: NetUsage, tokens: number, cap: number, s
       let net = usage.net
       for (const f of usage.flows) {
         net -= f.tokens
-        if (net + tokens <= cap) { retryAt = f.at + settings.limitsPeriod; break }
+        if (net + tokens <= cap) {
+          retryAt = f.at + settings.limitsPeriod
+          break
+        }
       }
     }
   }
-  return refuse('maxNetOutflowPerPeriod',
-    `net paid to this counterparty in this period is ${usage.net} sats (${usage.paid} paid, ${usage.received} received); paying ${tokens} more would exceed maxNetOutflowPerPeriod of ${cap}`, retryAt)
+  return refuse(
+    'maxNetOutflowPerPeriod',
+    `net paid to this counterparty in this period is ${usage.net} sats (${usage.paid} paid, ${usage.received} received); paying ${tokens} more would exceed maxNetOutflowPerPeriod of ${cap}`,
+    retryAt
+  )
 }

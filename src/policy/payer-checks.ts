@@ -1,8 +1,20 @@
 import { aboveLocalReserve, channelActive, keepsBalancePoint, withinMaxTransactionSize } from './channel-checks.js'
 import {
-  invoiceCltvWithinLimit, invoiceForPartner, invoiceHasAmount, invoiceMatchesRequest, invoiceNetwork, invoiceNotExpired, invoiceWellFormed
+  invoiceCltvWithinLimit,
+  invoiceForPartner,
+  invoiceHasAmount,
+  invoiceMatchesRequest,
+  invoiceNetwork,
+  invoiceNotExpired,
+  invoiceWellFormed
 } from './invoice-checks.js'
-import { minTimeElapsed, notPaidBefore, nothingPending, withinNetOutflowCap, withinPeriodLimits } from './ledger-checks.js'
+import {
+  minTimeElapsed,
+  notPaidBefore,
+  nothingPending,
+  withinNetOutflowCap,
+  withinPeriodLimits
+} from './ledger-checks.js'
 import { refuse, type PayCheck, type PayCheckResult, type PayRequestInput } from './payer-types.js'
 import { settingsProblem } from './settings-check.js'
 
@@ -52,7 +64,7 @@ export const PAY_CHECKS: ReadonlyArray<readonly [string, PayCheck]> = [
  * Nothing in the request is trusted beyond what is checked here: the amount is the invoice's,
  * the destination must be the channel partner, and the balances, limits and history are ours.
  */
-export function checkPayRequest (input: PayRequestInput): PayCheckResult {
+export function checkPayRequest(input: PayRequestInput): PayCheckResult {
   for (const [, check] of PAY_CHECKS) {
     const refusal = check(input)
     if (refusal !== undefined) return refusal

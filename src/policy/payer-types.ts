@@ -24,7 +24,7 @@ export const PAY_REFUSAL_REASONS = [
   'maxAmountPerPeriod',
   'maxNetOutflowPerPeriod'
 ] as const
-export type PayRefusalReason = typeof PAY_REFUSAL_REASONS[number]
+export type PayRefusalReason = (typeof PAY_REFUSAL_REASONS)[number]
 
 export interface PayRefusal {
   ok: false
@@ -67,6 +67,6 @@ export interface PayRequestInput {
 /** A single check: undefined when it passes. */
 export type PayCheck = (input: PayRequestInput) => PayRefusal | undefined
 
-export function refuse (reason: PayRefusalReason, detail: string, retryAt?: number): PayRefusal {
+export function refuse(reason: PayRefusalReason, detail: string, retryAt?: number): PayRefusal {
   return retryAt === undefined ? { ok: false, reason, detail } : { ok: false, reason, detail, retryAt }
 }

@@ -7,7 +7,11 @@ import { refuse, type PayRefusal } from './payer-types.js'
  * that `fits(dropped count, dropped tokens)` holds. A payment at t leaves at t + limitsPeriod
  * (see periodWindow). Undefined if dropping everything still does not fit.
  */
-function rollingRetryAt (usage: PeriodUsage, period: number, fits: (n: number, tokens: number) => boolean): number | undefined {
+function rollingRetryAt(
+  usage: PeriodUsage,
+  period: number,
+  fits: (n: number, tokens: number) => boolean
+): number | undefined {
   let dropped = 0
   let droppedTokens = 0
   for (const p of usage.payments) {
@@ -24,17 +28,26 @@ function rollingRetryAt (usage: PeriodUsage, period: number, fits: (n: number, t
  * fixed, the start of the next period. No retryAt when waiting cannot help (a limit of 0
  * payments, or an amount larger than the whole per-period budget).
  */
-export function checkPeriodLimits (usage: PeriodUsage, tokens: number, settings: Settings, window: PeriodWindow): PayRefusal | undefined {
+export function checkPeriodLimits(
+  usage: PeriodUsage,
+  tokens: number,
+  settings: Settings,
+  window: PeriodWindow
+): PayRefusal | undefined {
   const rolling = settings.useRollingLimitsPeriod
   const maxCount = settings.maxTransactionsPerPeriod
   if (!(usage.count + 1 <= maxCount)) {
-    const retryAt = maxCount < 1
-      ? undefined
-      : rolling
-        ? rollingRetryAt(usage, settings.limitsPeriod, (n) => usage.count - n + 1 <= maxCount)
-        : window.end
-    return refuse('maxTransactionsPerPeriod',
-      `${usage.count} payments already made in this period; maxTransactionsPerPeriod is ${maxCount}`, retryAt)
+    const retryAt =
+      maxCount < 1
+        ? undefined
+        : rolling
+          ? rollingRetryAt(usage, settings.limitsPeriod, (n) => usage.count - n + 1 <= maxCount)
+          : window.end
+    return refuse(
+      'maxTransactionsPerPeriod',
+      `${usage.count} payments already made in this period; maxTransactionsPerPeriod is ${maxCount}`,
+      retryAt
+    )
   }
   const maxAmount = settings.maxAmountPerPeriod
   if (!(usage.tokens + tokens <= maxAmount)) {
@@ -43,8 +56,11 @@ export function checkPeriodLimits (usage: PeriodUsage, tokens: number, settings:
       : rolling
         ? rollingRetryAt(usage, settings.limitsPeriod, (_n, t) => usage.tokens - t + tokens <= maxAmount)
         : window.end
-    return refuse('maxAmountPerPeriod',
-      `${usage.tokens} sats already paid in this period; paying ${tokens} more would exceed maxAmountPerPeriod of ${maxAmount}`, retryAt)
+    return refuse(
+      'maxAmountPerPeriod',
+      `${usage.tokens} sats already paid in this period; paying ${tokens} more would exceed maxAmountPerPeriod of ${maxAmount}`,
+      retryAt
+    )
   }
   return undefined
 }

@@ -13,19 +13,25 @@ import { settingsProblem } from './settings-check.js'
 export const MIN_REQUEST_TOKENS = 354
 
 export const REQUEST_NONE_REASONS = [
-  'invalidSettings', 'inactive', 'empty', 'balanced', 'richSide', 'tooSmall', 'remoteReserve'
+  'invalidSettings',
+  'inactive',
+  'empty',
+  'balanced',
+  'richSide',
+  'tooSmall',
+  'remoteReserve'
 ] as const
-export type RequestNoneReason = typeof REQUEST_NONE_REASONS[number]
+export type RequestNoneReason = (typeof REQUEST_NONE_REASONS)[number]
 
 export type RequestDecision =
   | {
-    action: 'request'
-    tokens: number
-    reason: 'outOfBalance'
-    /** Set when the request is smaller than what would reach the balance point. */
-    cappedBy?: 'maxTransactionSize' | 'remoteReserve'
-    detail: string
-  }
+      action: 'request'
+      tokens: number
+      reason: 'outOfBalance'
+      /** Set when the request is smaller than what would reach the balance point. */
+      cappedBy?: 'maxTransactionSize' | 'remoteReserve'
+      detail: string
+    }
   | { action: 'wait'; reason: 'minTimeBetweenPayments' | 'inFlight'; until?: number; detail: string }
   | { action: 'none'; reason: RequestNoneReason; detail: string }
 
@@ -54,7 +60,7 @@ export interface RequestInput {
  * other side, whose share is now at or above 1 - balancePoint, has no reason to ask back.
  * We cannot see the payer's settings; the payer re-checks everything from its own view.
  */
-export function decideRequest (input: RequestInput): RequestDecision {
+export function decideRequest(input: RequestInput): RequestDecision {
   const { channel: ch, settings: s, now } = input
   const problem = settingsProblem(s)
   if (problem !== undefined) return { action: 'none', reason: 'invalidSettings', detail: problem }
@@ -121,15 +127,19 @@ export function decideRequest (input: RequestInput): RequestDecision {
     }
   }
 
-  const cappedBy = tokens === needed
-    ? undefined
-    : s.maxTransactionSize <= remoteSpendable ? 'maxTransactionSize' as const : 'remoteReserve' as const
+  const cappedBy =
+    tokens === needed
+      ? undefined
+      : s.maxTransactionSize <= remoteSpendable
+        ? ('maxTransactionSize' as const)
+        : ('remoteReserve' as const)
   return {
     action: 'request',
     tokens,
     reason: 'outOfBalance',
     ...(cappedBy !== undefined ? { cappedBy } : {}),
-    detail: `local share ${formatShare(share)} is below ${formatShare(trigger)}: asking for ${tokens} of the ${needed} sats that reach ${formatShare(s.balancePoint)}` +
+    detail:
+      `local share ${formatShare(share)} is below ${formatShare(trigger)}: asking for ${tokens} of the ${needed} sats that reach ${formatShare(s.balancePoint)}` +
       (cappedBy !== undefined ? ` (capped by ${cappedBy})` : '')
   }
 }

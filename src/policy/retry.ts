@@ -12,7 +12,8 @@ export const MIN_RETRY_WAIT_MS = 1000
  * honoured only within [now + MIN_RETRY_WAIT_MS, now + maxRetryWait]; without a usable one we
  * back off by our own rule.
  */
-export function retryNotBefore (retryAt: unknown, now: number, settings: Settings): number {
-  if (typeof retryAt !== 'number' || !Number.isFinite(retryAt)) return now + Math.max(REFUSAL_BACKOFF_MS, settings.minTimeBetweenPayments)
+export function retryNotBefore(retryAt: unknown, now: number, settings: Settings): number {
+  if (typeof retryAt !== 'number' || !Number.isFinite(retryAt))
+    return now + Math.max(REFUSAL_BACKOFF_MS, settings.minTimeBetweenPayments)
   return Math.min(Math.max(retryAt, now + MIN_RETRY_WAIT_MS), now + Math.max(MIN_RETRY_WAIT_MS, settings.maxRetryWait))
 }

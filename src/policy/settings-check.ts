@@ -8,7 +8,7 @@ import type { Settings } from '../config/types.js'
  * Limits may be Infinity ("no limit"); the period must be a finite positive number because the
  * window arithmetic needs it.
  */
-export function settingsProblem (s: Settings): string | undefined {
+export function settingsProblem(s: Settings): string | undefined {
   const atLeastZero = (name: keyof Settings): string | undefined => {
     const v = s[name]
     return typeof v === 'number' && v >= 0 ? undefined : `${name} must be a number >= 0 (got ${String(v)})`
@@ -17,7 +17,8 @@ export function settingsProblem (s: Settings): string | undefined {
     const v = s[name]
     return v >= 0 && v <= 1 ? undefined : `${name} must be between 0 and 1 (got ${String(v)})`
   }
-  return atLeastZero('maxTransactionSize') ??
+  return (
+    atLeastZero('maxTransactionSize') ??
     atLeastZero('minTimeBetweenPayments') ??
     atLeastZero('maxTransactionsPerPeriod') ??
     atLeastZero('maxAmountPerPeriod') ??
@@ -35,7 +36,9 @@ export function settingsProblem (s: Settings): string | undefined {
     (Number.isFinite(s.maxRetryWait) && s.maxRetryWait >= 0
       ? undefined
       : `maxRetryWait must be a finite number of ms >= 0 (got ${String(s.maxRetryWait)})`) ??
-    (s.maxNetOutflowPerPeriod === undefined || (typeof s.maxNetOutflowPerPeriod === 'number' && s.maxNetOutflowPerPeriod >= 0)
+    (s.maxNetOutflowPerPeriod === undefined ||
+    (typeof s.maxNetOutflowPerPeriod === 'number' && s.maxNetOutflowPerPeriod >= 0)
       ? undefined
       : `maxNetOutflowPerPeriod must be unset or a number >= 0 (got ${String(s.maxNetOutflowPerPeriod)})`)
+  )
 }

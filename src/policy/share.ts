@@ -11,7 +11,7 @@ export const SHARE_EPSILON = 1e-12
 const TOKEN_EPSILON = 1e-6
 
 /** Negative or non-numeric balances can only come from a bug upstream; treat them as empty. */
-function sats (n: number): number {
+function sats(n: number): number {
   return Number.isFinite(n) && n > 0 ? n : 0
 }
 
@@ -32,7 +32,7 @@ export interface SideView {
 }
 
 /** HTLCs in flight on the channel, both directions: in neither LND balance. */
-function inFlightOf (ch: ChannelView): number {
+function inFlightOf(ch: ChannelView): number {
   return sats(ch.incomingHtlcTokens) + sats(ch.outgoingHtlcTokens)
 }
 
@@ -43,7 +43,7 @@ function inFlightOf (ch: ChannelView): number {
  * balance point however the HTLCs end: a partner who routes a payment through us and holds it
  * cannot make our share look higher than it will be once it fails back.
  */
-export function payerView (ch: ChannelView): SideView {
+export function payerView(ch: ChannelView): SideView {
   const inFlight = inFlightOf(ch)
   return { local: sats(ch.localBalance), total: sats(ch.localBalance) + sats(ch.remoteBalance) + inFlight, inFlight }
 }
@@ -54,13 +54,17 @@ export function payerView (ch: ChannelView): SideView {
  * the complement of the payer's view from the other end (requester local = total - payer local),
  * so a request sized for bpRequester == 1 - bpPayer passes the payer's check to the sat.
  */
-export function requesterView (ch: ChannelView): SideView {
+export function requesterView(ch: ChannelView): SideView {
   const inFlight = inFlightOf(ch)
-  return { local: sats(ch.localBalance) + inFlight, total: sats(ch.localBalance) + sats(ch.remoteBalance) + inFlight, inFlight }
+  return {
+    local: sats(ch.localBalance) + inFlight,
+    total: sats(ch.localBalance) + sats(ch.remoteBalance) + inFlight,
+    inFlight
+  }
 }
 
 /** The funds that can move on the channel: local + remote + HTLCs in flight. */
-export function movableTotal (ch: ChannelView): number {
+export function movableTotal(ch: ChannelView): number {
   return payerView(ch).total
 }
 
@@ -73,7 +77,7 @@ export function movableTotal (ch: ChannelView): number {
  * both ends still agree (0.5 + 0.5 == 1) and nothing divides by zero. Deciders must test
  * movableTotal() === 0 themselves rather than rely on this neutral value.
  */
-export function localShare (ch: ChannelView): number {
+export function localShare(ch: ChannelView): number {
   const v = requesterView(ch)
   if (v.total === 0) return 0.5
   return v.local / v.total
@@ -83,7 +87,7 @@ export function localShare (ch: ChannelView): number {
  * The largest whole-sat balance that is still at or below `fraction` of `total`. The requester
  * aims here, so a request never pushes it across its balance point.
  */
-export function tokensAtOrBelow (total: number, fraction: number): number {
+export function tokensAtOrBelow(total: number, fraction: number): number {
   return Math.floor(total * fraction + TOKEN_EPSILON)
 }
 
@@ -93,11 +97,11 @@ export function tokensAtOrBelow (total: number, fraction: number): number {
  * floor(x) + ceil(T - x) == T for whole T, so a request sized by the requester always passes
  * the payer's balance-point check.
  */
-export function tokensAtOrAbove (total: number, fraction: number): number {
+export function tokensAtOrAbove(total: number, fraction: number): number {
   return Math.ceil(total * fraction - TOKEN_EPSILON)
 }
 
 /** "12.34%" for details meant for operators. */
-export function formatShare (share: number): string {
+export function formatShare(share: number): string {
   return `${(share * 100).toFixed(2)}%`
 }

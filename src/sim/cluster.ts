@@ -54,7 +54,7 @@ export type FaultRequest =
   | { type: 'fail'; from?: string; to?: string; reason: FailureReason; count?: number }
   | { type: 'hold'; from?: string; to?: string; count?: number }
 
-async function writeAtomic (file: string, value: unknown): Promise<void> {
+async function writeAtomic(file: string, value: unknown): Promise<void> {
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`
   await writeFile(tmp, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 })
   await rename(tmp, file)
@@ -70,16 +70,20 @@ export class SimCluster {
   private control: ControlServer | undefined
   private stopped = false
 
-  private constructor (readonly network: SimNetwork) {}
+  private constructor(readonly network: SimNetwork) {}
 
-  static async start (opts: SimClusterOptions): Promise<SimCluster> {
+  static async start(opts: SimClusterOptions): Promise<SimCluster> {
     const network = new SimNetwork()
     const cluster = new SimCluster(network)
     try {
       const s = opts.scenario
       network.faults.hopLatencyMs = s.hopLatencyMs ?? 0
       for (const n of s.nodes) {
-        network.addNode({ alias: n.alias, color: n.color ?? '#3399ff', key: nodeKeyFromSeed(`${s.seed ?? 'tightrope-sim'}/${n.alias}`) })
+        network.addNode({
+          alias: n.alias,
+          color: n.color ?? '#3399ff',
+          key: nodeKeyFromSeed(`${s.seed ?? 'tightrope-sim'}/${n.alias}`)
+        })
       }
       for (const c of s.channels) {
         network.openChannel({
@@ -104,18 +108,22 @@ export class SimCluster {
     }
   }
 
-  get controlUrl (): string | undefined { return this.control?.url }
-  get bootstrap (): string[] { return this.dht ? [this.dht.address] : [] }
+  get controlUrl(): string | undefined {
+    return this.control?.url
+  }
+  get bootstrap(): string[] {
+    return this.dht ? [this.dht.address] : []
+  }
 
   /** Written only once every server, the DHT and the control API are ready; each file atomically. */
-  async writeFiles (dir: string): Promise<void> {
+  async writeFiles(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true })
     await writeAtomic(join(dir, 'nodes.json'), this.connections())
     await writeAtomic(join(dir, 'swarm.json'), { bootstrap: this.bootstrap })
     await writeAtomic(join(dir, 'control.json'), { url: this.controlUrl ?? null })
   }
 
-  connections (): NodeConnection[] {
+  connections(): NodeConnection[] {
     return [...this.servers.values()].map((s) => ({
       alias: s.node.alias,
       publicKey: s.node.publicKey,
@@ -125,19 +133,19 @@ export class SimCluster {
     }))
   }
 
-  connection (alias: string): NodeConnection {
+  connection(alias: string): NodeConnection {
     const c = this.connections().find((n) => n.alias === alias)
     if (!c) throw new Error(`unknown node "${alias}"`)
     return c
   }
 
-  server (alias: string): NodeServer {
+  server(alias: string): NodeServer {
     const s = this.servers.get(this.network.node(alias).alias)
     if (!s) throw new Error(`unknown node "${alias}"`)
     return s
   }
 
-  channels (): ChannelTruth[] {
+  channels(): ChannelTruth[] {
     return [...this.network.channels.values()].map((c) => ({
       id: formatChannelId(c.chanId),
       chanId: c.chanId,
@@ -152,19 +160,21 @@ export class SimCluster {
     }))
   }
 
-  channelBetween (a: string, b: string): ChannelTruth | undefined {
+  channelBetween(a: string, b: string): ChannelTruth | undefined {
     return this.channels().find((c) => (c.from === a && c.to === b) || (c.from === b && c.to === a))
   }
 
-  openChannel (args: OpenChannelArgs): ChannelTruth {
+  openChannel(args: OpenChannelArgs): ChannelTruth {
     const ch = this.network.openChannel(args)
     return this.channels().find((c) => c.chanId === ch.chanId) as ChannelTruth
   }
 
-  closeChannel (id: string): void { this.network.closeChannel(parseChannelId(id)) }
+  closeChannel(id: string): void {
+    this.network.closeChannel(parseChannelId(id))
+  }
 
   /** Takes a node offline: its gRPC server stops and its peers see its channels go inactive. */
-  async setOnline (alias: string, online: boolean): Promise<void> {
+  async setOnline(alias: string, online: boolean): Promise<void> {
     const server = this.server(alias)
     if (online) {
       await server.start()
@@ -179,36 +189,54 @@ export class SimCluster {
    * Traffic as a real payment makes it: `to` creates an invoice, `from` pays it over any route
    * (fees allowed), and the call resolves when the payment is final.
    */
-  async pay (args: { from: string; to: string; tokens: number; timeoutMs?: number }): Promise<PaymentTruth> {
-    if (!Number.isSafeInteger(args.tokens) || args.tokens <= 0) throw new RangeError(`tokens must be a positive integer, got ${args.tokens}`)
+  async pay(args: { from: string; to: string; tokens: number; timeoutMs?: number }): Promise<PaymentTruth> {
+    if (!Number.isSafeInteger(args.tokens) || args.tokens <= 0)
+      throw new RangeError(`tokens must be a positive integer, got ${args.tokens}`)
     const from = this.network.node(args.from)
     const to = this.network.node(args.to)
     if (!from.online) throw new Error(`node ${from.alias} is offline`)
-    const invoice = to.invoices.add({ valueMsat: args.tokens * 1000, memo: 'simulated traffic', expiry: 3600, cltvExpiry: 0, now: Date.now() })
+    const invoice = to.invoices.add({
+      valueMsat: args.tokens * 1000,
+      memo: 'simulated traffic',
+      expiry: 3600,
+      cltvExpiry: 0,
+      now: Date.now()
+    })
     const decoded = decodeInvoice(invoice.paymentRequest)
     const done = new Promise<PaymentTruth>((resolve, reject) => {
-      const timer = setTimeout(() => { cleanup(); reject(new Error(`payment ${invoice.paymentHash} did not finish in time`)) }, args.timeoutMs ?? 60_000)
+      const timer = setTimeout(() => {
+        cleanup()
+        reject(new Error(`payment ${invoice.paymentHash} did not finish in time`))
+      }, args.timeoutMs ?? 60_000)
       const onUpdate = (): void => {
         const truth = this.network.paymentLog.findLast((p) => p.paymentHash === invoice.paymentHash)
-        if (truth) { cleanup(); resolve(truth) }
+        if (truth) {
+          cleanup()
+          resolve(truth)
+        }
       }
-      const cleanup = (): void => { clearTimeout(timer); from.payments.off('update', onUpdate) }
+      const cleanup = (): void => {
+        clearTimeout(timer)
+        from.payments.off('update', onUpdate)
+      }
       from.payments.on('update', onUpdate)
     })
     let cancel: (err: Error) => void = () => {}
-    const failed = new Promise<never>((_resolve, reject) => { cancel = reject })
+    const failed = new Promise<never>((_resolve, reject) => {
+      cancel = reject
+    })
     try {
       sendPayment(this.network, from, {
-      paymentRequest: invoice.paymentRequest,
-      destination: to.publicKey,
-      paymentHash: invoice.paymentHash,
-      invoiceMsat: invoice.valueMsat,
-      expiresAt: decoded.expiresAt.getTime(),
-      finalCltvDelta: invoice.cltvExpiry,
-      amtMsat: 0,
-      feeLimitMsat: Math.max(10_000, Math.floor(args.tokens * 1000 * 0.05)),
-      outgoingChanIds: [],
-      timeoutSeconds: 60
+        paymentRequest: invoice.paymentRequest,
+        destination: to.publicKey,
+        paymentHash: invoice.paymentHash,
+        invoiceMsat: invoice.valueMsat,
+        expiresAt: decoded.expiresAt.getTime(),
+        finalCltvDelta: invoice.cltvExpiry,
+        amtMsat: 0,
+        feeLimitMsat: Math.max(10_000, Math.floor(args.tokens * 1000 * 0.05)),
+        outgoingChanIds: [],
+        timeoutSeconds: 60
       })
     } catch (err) {
       cancel(err as Error)
@@ -216,7 +244,7 @@ export class SimCluster {
     return await Promise.race([done, failed])
   }
 
-  addFault (f: FaultRequest): FaultRule | { type: string; ok: true } {
+  addFault(f: FaultRequest): FaultRule | { type: string; ok: true } {
     switch (f.type) {
       case 'latency':
         if (f.method) this.network.faults.methodLatencyMs.set(`${this.network.node(f.node).alias} ${f.method}`, f.ms)
@@ -227,7 +255,7 @@ export class SimCluster {
         return { type: f.type, ok: true }
       case 'fail':
       case 'hold': {
-        const resolve = (n?: string): string | undefined => n === undefined ? undefined : this.network.node(n).alias
+        const resolve = (n?: string): string | undefined => (n === undefined ? undefined : this.network.node(n).alias)
         const from = resolve(f.from)
         const to = resolve(f.to)
         const match = { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(f.count ? { count: f.count } : {}) }
@@ -239,12 +267,12 @@ export class SimCluster {
   }
 
   /** The DHT bootstrap node dies (fault injection): existing swarm connections are unaffected. */
-  async stopDht (): Promise<void> {
+  async stopDht(): Promise<void> {
     await this.dht?.stop()
     this.dht = undefined
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
     this.network.close()

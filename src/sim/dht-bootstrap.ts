@@ -2,7 +2,7 @@ import dgram from 'node:dgram'
 import HyperDHT from 'hyperdht'
 
 /** A free UDP port on 127.0.0.1 (the OS picks it; we release it for the DHT to bind). */
-async function freeUdpPort (): Promise<number> {
+async function freeUdpPort(): Promise<number> {
   const socket = dgram.createSocket('udp4')
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject)
@@ -18,12 +18,15 @@ async function freeUdpPort (): Promise<number> {
  * `swarm.bootstrap` at `127.0.0.1:PORT`. Retries if another process grabs the chosen port first.
  */
 export class DhtBootstrap {
-  private constructor (private readonly node: HyperDHT, readonly port: number) {}
+  private constructor(
+    private readonly node: HyperDHT,
+    readonly port: number
+  ) {}
 
-  static async start (port?: number): Promise<DhtBootstrap> {
+  static async start(port?: number): Promise<DhtBootstrap> {
     let lastError: unknown
     for (let attempt = 0; attempt < 5; attempt++) {
-      const chosen = port ?? await freeUdpPort()
+      const chosen = port ?? (await freeUdpPort())
       const node = HyperDHT.bootstrapper(chosen, '127.0.0.1', { host: '127.0.0.1' })
       try {
         await node.ready()
@@ -37,7 +40,11 @@ export class DhtBootstrap {
     throw new Error(`cannot start the DHT bootstrap node: ${(lastError as Error)?.message ?? lastError}`)
   }
 
-  get address (): string { return `127.0.0.1:${this.port}` }
+  get address(): string {
+    return `127.0.0.1:${this.port}`
+  }
 
-  async stop (): Promise<void> { await this.node.destroy() }
+  async stop(): Promise<void> {
+    await this.node.destroy()
+  }
 }

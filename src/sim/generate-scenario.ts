@@ -4,7 +4,12 @@ import type { Scenario } from './scenario.js'
  * A connected random network of `nodes` nodes and `channels` channels (a ring first, so every
  * node is reachable, then random extra pairs), reproducible from the seed. For benchmarks.
  */
-export function generateScenario (args: { nodes: number; channels: number; seed?: number; capacity?: number }): Scenario {
+export function generateScenario(args: {
+  nodes: number
+  channels: number
+  seed?: number
+  capacity?: number
+}): Scenario {
   if (args.nodes < 2) throw new RangeError('need at least 2 nodes')
   if (args.channels < args.nodes) throw new RangeError('need at least as many channels as nodes (the ring)')
   let state = (args.seed ?? 1) >>> 0
@@ -23,7 +28,8 @@ export function generateScenario (args: { nodes: number; channels: number; seed?
     channels.push({ from: alias(a), to: alias(b), capacity: args.capacity ?? 2_000_000 })
   }
   for (let i = 0; i < args.nodes; i++) add(i, (i + 1) % args.nodes)
-  const maxPairs = args.nodes * (args.nodes - 1) / 2
-  while (channels.length < Math.min(args.channels, maxPairs)) add(Math.floor(random() * args.nodes), Math.floor(random() * args.nodes))
+  const maxPairs = (args.nodes * (args.nodes - 1)) / 2
+  while (channels.length < Math.min(args.channels, maxPairs))
+    add(Math.floor(random() * args.nodes), Math.floor(random() * args.nodes))
   return { name: `generated-${args.nodes}-${args.channels}`, nodes, channels }
 }

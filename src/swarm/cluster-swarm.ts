@@ -69,7 +69,10 @@ export class ClusterSwarm {
     for (const peer of this.peers) if (peer.authenticated && !peer.closed) void peer.announceNodes()
   }
 
-  private constructor (private readonly swarm: Hyperswarm, private readonly opts: ClusterSwarmOptions) {
+  private constructor(
+    private readonly swarm: Hyperswarm,
+    private readonly opts: ClusterSwarmOptions
+  ) {
     this.keys = swarmKeys(opts.secret)
     this.budget = new RequestBudget(opts.budget ?? DEFAULT_BUDGET)
     this.earlyRefusals = new Tally((peer, counts) => opts.host.emit('peer_requests_refused', { peer, counts }))
@@ -77,21 +80,36 @@ export class ClusterSwarm {
   }
 
   /** What the metrics show about peers (counters since start). */
-  get counters (): { earlyRefusals: ReadonlyMap<string, number>; strangersGone: ReadonlyMap<string, number>; unauthenticated: number } {
-    return { earlyRefusals: this.earlyRefusals.totals, strangersGone: this.strangersGone.totals, unauthenticated: this.unauthenticated }
+  get counters(): {
+    earlyRefusals: ReadonlyMap<string, number>
+    strangersGone: ReadonlyMap<string, number>
+    unauthenticated: number
+  } {
+    return {
+      earlyRefusals: this.earlyRefusals.totals,
+      strangersGone: this.strangersGone.totals,
+      unauthenticated: this.unauthenticated
+    }
   }
 
   /** Connections that have not authenticated, now. */
-  get unauthenticated (): number { return [...this.peers].filter((p) => !p.authenticated && !p.closed).length }
+  get unauthenticated(): number {
+    return [...this.peers].filter((p) => !p.authenticated && !p.closed).length
+  }
 
-  static async start (opts: ClusterSwarmOptions): Promise<ClusterSwarm> {
+  static async start(opts: ClusterSwarmOptions): Promise<ClusterSwarm> {
     const keyPair = await loadSwarmKeyPair(opts.keyFile)
     // A private DHT on loopback (tests, the demo): bind and advertise 127.0.0.1 and skip
     // hole-punching, or peers in different processes may end up half-connected.
     const local = opts.bootstrap.length > 0 && opts.bootstrap.every(isLoopback)
-    const dht = opts.bootstrap.length === 0
-      ? undefined
-      : new HyperDHT(local ? { bootstrap: opts.bootstrap, host: '127.0.0.1', firewalled: false, ephemeral: true } : { bootstrap: opts.bootstrap })
+    const dht =
+      opts.bootstrap.length === 0
+        ? undefined
+        : new HyperDHT(
+            local
+              ? { bootstrap: opts.bootstrap, host: '127.0.0.1', firewalled: false, ephemeral: true }
+              : { bootstrap: opts.bootstrap }
+          )
     const swarm = new Hyperswarm({ keyPair, ...(dht ? { dht } : {}) })
     const cs = new ClusterSwarm(swarm, opts)
     swarm.on('connection', (conn: SwarmConnection) => cs.onConnection(conn))
@@ -102,27 +120,36 @@ export class ClusterSwarm {
     cs.discovery = swarm.join(cs.keys.topic, { server: true, client: true })
     await cs.discovery.flushed()
     cs.scheduleRefresh(1000)
-    opts.host.emit('swarm_joined', { publicKey: keyPair.publicKey.toString('hex').slice(0, 12), privateDht: opts.bootstrap.length > 0 })
+    opts.host.emit('swarm_joined', {
+      publicKey: keyPair.publicKey.toString('hex').slice(0, 12),
+      privateDht: opts.bootstrap.length > 0
+    })
     return cs
   }
 
-  get publicKey (): string { return this.swarm.keyPair.publicKey.toString('hex') }
+  get publicKey(): string {
+    return this.swarm.keyPair.publicKey.toString('hex')
+  }
 
   /**
    * Two instances joining a fresh DHT at the same moment can miss each other until the next
    * periodic refresh (minutes). Refresh soon after joining, backing off to once a minute.
    */
-  private scheduleRefresh (ms: number): void {
+  private scheduleRefresh(ms: number): void {
     if (this.stopped) return
     this.refreshTimer = setTimeout(() => {
-      void this.discovery?.refresh().catch(() => { /* the next refresh, at most a minute later, tries again */ })
+      void this.discovery?.refresh().catch(() => {
+        /* the next refresh, at most a minute later, tries again */
+      })
       this.scheduleRefresh(Math.min(ms * 2, 60_000))
     }, ms)
     this.refreshTimer.unref()
   }
 
-  private onConnection (conn: SwarmConnection): void {
-    conn.on('error', () => { /* see the comment: 'close' cleans up */ }) // duplicate-connection and reset errors are normal; 'close' handles cleanup
+  private onConnection(conn: SwarmConnection): void {
+    conn.on('error', () => {
+      /* see the comment: 'close' cleans up */
+    }) // duplicate-connection and reset errors are normal; 'close' handles cleanup
     if (this.unauthenticated >= MAX_UNAUTHENTICATED) {
       this.strangersGone.add('strangers', 'tooManyUnauthenticated')
       conn.destroy()
@@ -139,7 +166,9 @@ export class ClusterSwarm {
       onPayInvoice: (p, request, invoice) => this.onPayInvoice(p, request, invoice),
       budget: this.budget,
       onEarlyRefusal: (p, reason) => this.earlyRefusals.add(p.shortKey, reason),
-      onStrangerGone: (reason) => { if (!this.stopped) this.strangersGone.add('strangers', reason) },
+      onStrangerGone: (reason) => {
+        if (!this.stopped) this.strangersGone.add('strangers', reason)
+      },
       emit: host.emit,
       ...(this.opts.authTimeoutMs ? { authTimeoutMs: this.opts.authTimeoutMs } : {}),
       ...(this.opts.requestTimeoutMs ? { requestTimeoutMs: this.opts.requestTimeoutMs } : {})
@@ -148,7 +177,14 @@ export class ClusterSwarm {
     const accounts = this.opts.accounts
     if (accounts) {
       // Statements are shared with members only: nothing of them before the membership proof.
-      peer.on('authenticated', () => accounts.onPeer(peer.remoteKey, conn, (key) => peer.sendStatementKey(key), () => peer.provenNodes))
+      peer.on('authenticated', () =>
+        accounts.onPeer(
+          peer.remoteKey,
+          conn,
+          (key) => peer.sendStatementKey(key),
+          () => peer.provenNodes
+        )
+      )
       peer.on('statementKey', (key: Buffer) => accounts.onTheirKey(peer.remoteKey, key, conn))
       peer.on('close', () => accounts.onPeerGone(peer.remoteKey, conn))
     }
@@ -163,7 +199,8 @@ export class ClusterSwarm {
     peer.on('proven', (node: string) => {
       // One member may not pile up connections for a node: the oldest beyond the cap goes.
       const holders = [...this.peers].filter((p) => !p.closed && p.provenNodes.has(node))
-      for (const old of holders.slice(0, Math.max(0, holders.length - MAX_CONNECTIONS_PER_NODE))) old.drop(`more than ${MAX_CONNECTIONS_PER_NODE} connections prove node ${node.slice(0, 12)}`)
+      for (const old of holders.slice(0, Math.max(0, holders.length - MAX_CONNECTIONS_PER_NODE)))
+        old.drop(`more than ${MAX_CONNECTIONS_PER_NODE} connections prove node ${node.slice(0, 12)}`)
       host.peersChanged()
     })
     peer.on('close', () => {
@@ -174,14 +211,18 @@ export class ClusterSwarm {
   }
 
   /** The peer that proved it controls a Lightning node, as a payer the rebalancer can ask. */
-  payerFor (nodePublicKey: string): PayerLink | undefined {
+  payerFor(nodePublicKey: string): PayerLink | undefined {
     if (!this.partners.has(nodePublicKey)) {
       if (this.partners.size >= 100_000) this.partners.clear() // closed channels' partners, eventually
       this.partners.add(nodePublicKey)
     }
     for (const peer of this.peers) {
       if (peer.authenticated && !peer.closed && peer.provenNodes.has(nodePublicKey)) {
-        return { counterparty: peer.remoteKey, requestPayment: (req) => peer.requestPayment({ channelId: req.channelId, invoice: req.request, tokens: req.tokens }) }
+        return {
+          counterparty: peer.remoteKey,
+          requestPayment: (req) =>
+            peer.requestPayment({ channelId: req.channelId, invoice: req.request, tokens: req.tokens })
+        }
       }
     }
     // Not proven (yet): a claim for it that was not worth checking before is now (once per session).
@@ -193,7 +234,7 @@ export class ClusterSwarm {
    * A peer asks one of our nodes to pay; the requester is a node it proved (checked by the
    * connection). Which of our nodes has the channel comes from the channels we watch (no RPC).
    */
-  private async onPayInvoice (peer: PeerConnection, request: PayInvoice, invoice: InvoiceFacts): Promise<PaymentResult> {
+  private async onPayInvoice(peer: PeerConnection, request: PayInvoice, invoice: InvoiceFacts): Promise<PaymentResult> {
     const answer = (r: PayResponse): PaymentResult => ({
       requestId: request.requestId,
       channelId: request.channelId,
@@ -203,7 +244,7 @@ export class ClusterSwarm {
       status: r.status,
       reason: r.status === 'refused' || r.status === 'failed' ? r.reason : '',
       detail: r.status === 'refused' ? r.detail.slice(0, 500) : '',
-      retryAt: r.status === 'refused' ? r.retryAt ?? 0 : 0
+      retryAt: r.status === 'refused' ? (r.retryAt ?? 0) : 0
     })
     const justProven = peer.provenSince(invoice.destination) > Date.now() - JUST_PROVEN_MS
     const outcome = await this.opts.host.handlePayRequest({
@@ -220,7 +261,7 @@ export class ClusterSwarm {
     return answer(refused(outcome.reason, outcome.detail, outcome.retryAt))
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
     if (this.refreshTimer) clearTimeout(this.refreshTimer)

@@ -11,17 +11,25 @@ export const MAX_FRAME = 20 * 1024
 
 export const MessageType = { payInvoice: 1, paymentResult: 2, nodes: 3, statement: 4 } as const
 
-export interface Envelope { seq: number; type: number; body: Uint8Array }
+export interface Envelope {
+  seq: number
+  type: number
+  body: Uint8Array
+}
 
-export function encodeEnvelope (e: Envelope): Uint8Array {
+export function encodeEnvelope(e: Envelope): Uint8Array {
   const state = c.state()
-  c.uint.preencode(state, e.seq); c.uint.preencode(state, e.type); c.buffer.preencode(state, e.body)
+  c.uint.preencode(state, e.seq)
+  c.uint.preencode(state, e.type)
+  c.buffer.preencode(state, e.body)
   state.buffer = Buffer.allocUnsafe(state.end)
-  c.uint.encode(state, e.seq); c.uint.encode(state, e.type); c.buffer.encode(state, e.body)
+  c.uint.encode(state, e.seq)
+  c.uint.encode(state, e.type)
+  c.buffer.encode(state, e.body)
   return state.buffer
 }
 
-export function decodeEnvelope (bytes: Uint8Array): Envelope {
+export function decodeEnvelope(bytes: Uint8Array): Envelope {
   if (bytes.length > MAX_FRAME) throw new Error(`frame of ${bytes.length} bytes exceeds ${MAX_FRAME}`)
   const state = { start: 0, end: bytes.length, buffer: bytes }
   const seq = c.uint.decode(state)
@@ -32,12 +40,12 @@ export function decodeEnvelope (bytes: Uint8Array): Envelope {
   return { seq, type, body }
 }
 
-export function encodeWith<T> (enc: c.Encoder<T>, value: T): Uint8Array {
+export function encodeWith<T>(enc: c.Encoder<T>, value: T): Uint8Array {
   return c.encode(enc, value)
 }
 
 /** Decodes a whole body with a codec; trailing bytes are an error (no smuggled data). */
-export function decodeWith<T> (enc: c.Encoder<T>, bytes: Uint8Array): T {
+export function decodeWith<T>(enc: c.Encoder<T>, bytes: Uint8Array): T {
   const state = { start: 0, end: bytes.length, buffer: bytes }
   const value = enc.decode(state)
   if (state.start !== state.end) throw new Error('trailing bytes after message')
@@ -55,14 +63,19 @@ export type ParsedFrame<T> =
   | { ok: false; bad: true; reason: string }
   | { ok: false; bad: false; reason: string; seq: number }
 
-export function parseFrame<T> (bytes: Uint8Array, lastSeq: number, codecs: Record<number, c.Encoder<T>>): ParsedFrame<T> {
+export function parseFrame<T>(
+  bytes: Uint8Array,
+  lastSeq: number,
+  codecs: Record<number, c.Encoder<T>>
+): ParsedFrame<T> {
   let env: Envelope
   try {
     env = decodeEnvelope(bytes)
   } catch (err) {
     return { ok: false, bad: true, reason: `malformed frame: ${(err as Error).message}` }
   }
-  if (env.seq <= lastSeq) return { ok: false, bad: true, reason: `sequence ${env.seq} after ${lastSeq}: replayed or reordered` }
+  if (env.seq <= lastSeq)
+    return { ok: false, bad: true, reason: `sequence ${env.seq} after ${lastSeq}: replayed or reordered` }
   const codec = codecs[env.type]
   if (!codec) return { ok: false, bad: false, reason: `unknown message type ${env.type}`, seq: env.seq }
   try {

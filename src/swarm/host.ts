@@ -5,7 +5,7 @@ import type { PayerLink, PeerPayOutcome, PeerPayRequest } from '../core/payment.
 export interface HostNode {
   publicKey: string
   alias: string
-  sign (message: string): Promise<string>
+  sign(message: string): Promise<string>
 }
 
 /**
@@ -14,15 +14,15 @@ export interface HostNode {
  */
 export interface SwarmHost {
   /** Our nodes that are part of the instance now, in config order (read live). */
-  ourNodes (): HostNode[]
+  ourNodes(): HostNode[]
   /** Checks a signed message with one of our connected nodes; throws when none can. */
-  verify (message: string, signature: string): Promise<string | undefined>
-  handlePayRequest (request: PeerPayRequest): Promise<PeerPayOutcome>
+  verify(message: string, signature: string): Promise<string | undefined>
+  handlePayRequest(request: PeerPayRequest): Promise<PeerPayOutcome>
   /** The peers' proven nodes changed: our channels are evaluated again (payers may have come or gone). */
-  peersChanged (): void
+  peersChanged(): void
   /** The swarm offers payers for the nodes peers proved. */
-  addRemotePayers (source: (publicKey: string) => PayerLink | undefined): void
+  addRemotePayers(source: (publicKey: string) => PayerLink | undefined): void
   emit: EventSink
   /** Every event as it happens; returns the unsubscribe. */
-  onEvent (listener: (event: TightropeEvent) => void): () => void
+  onEvent(listener: (event: TightropeEvent) => void): () => void
 }

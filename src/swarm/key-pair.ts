@@ -7,7 +7,7 @@ import HyperDHT from 'hyperdht'
  * The instance's swarm identity persists across restarts (peers recognise it; hyperswarm's default
  * is a new random key per process). The 32-byte seed lives in one file, readable by us only.
  */
-export async function loadSwarmKeyPair (file: string): Promise<{ publicKey: Buffer; secretKey: Buffer }> {
+export async function loadSwarmKeyPair(file: string): Promise<{ publicKey: Buffer; secretKey: Buffer }> {
   let seed: Buffer
   try {
     const hex = (await readFile(file, 'utf8')).trim()

@@ -7,7 +7,7 @@ import { createHmac, hkdfSync } from 'node:crypto'
  */
 const SALT = Buffer.from('tightrope/v2')
 
-function derive (secret: string, label: string): Buffer {
+function derive(secret: string, label: string): Buffer {
   return Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), SALT, Buffer.from(label), 32))
 }
 
@@ -16,7 +16,7 @@ export interface SwarmKeys {
   authKey: Buffer
 }
 
-export function swarmKeys (secret: string): SwarmKeys {
+export function swarmKeys(secret: string): SwarmKeys {
   return { topic: derive(secret, 'discovery topic'), authKey: derive(secret, 'connection auth') }
 }
 
@@ -25,7 +25,7 @@ export function swarmKeys (secret: string): SwarmKeys {
  * unique per session and the same at both ends) and to the sender's swarm key (so a peer's proof
  * cannot be reflected back to it). Useless on any other connection.
  */
-export function membershipProof (authKey: Buffer, handshakeHash: Uint8Array, senderKey: Uint8Array): Buffer {
+export function membershipProof(authKey: Buffer, handshakeHash: Uint8Array, senderKey: Uint8Array): Buffer {
   return createHmac('sha256', authKey).update('membership').update(handshakeHash).update(senderKey).digest()
 }
 
@@ -33,6 +33,6 @@ export function membershipProof (authKey: Buffer, handshakeHash: Uint8Array, sen
  * The text a Lightning node signs (LND SignMessage) to prove that the instance on this connection
  * controls it. Bound to the session and the instance's swarm key.
  */
-export function nodeProofMessage (handshakeHash: Uint8Array, senderKey: Uint8Array, nodePublicKey: string): string {
+export function nodeProofMessage(handshakeHash: Uint8Array, senderKey: Uint8Array, nodePublicKey: string): string {
   return `tightrope/v2 node proof: node ${nodePublicKey} is controlled by swarm key ${Buffer.from(senderKey).toString('hex')} on session ${Buffer.from(handshakeHash).toString('hex')}`
 }

@@ -15,12 +15,16 @@ export const MAX_CHANNEL_ID = 32
 
 type State = c.State
 
-function boundedString (max: number, name: string): c.Encoder<string> {
+function boundedString(max: number, name: string): c.Encoder<string> {
   return {
-    preencode (state: State, s: string) { c.string.preencode(state, s) },
-    encode (state: State, s: string) { c.string.encode(state, s) },
+    preencode(state: State, s: string) {
+      c.string.preencode(state, s)
+    },
+    encode(state: State, s: string) {
+      c.string.encode(state, s)
+    },
     // The bound is on the UTF-8 bytes as written (the length prefix), checked before reading them.
-    decode (state: State): string {
+    decode(state: State): string {
       const start = state.start
       const bytes = c.uint.decode(state)
       if (bytes > max) throw new Error(`${name} longer than ${max} bytes`)
@@ -30,11 +34,15 @@ function boundedString (max: number, name: string): c.Encoder<string> {
   }
 }
 
-function struct<T extends object> (fields: ReadonlyArray<readonly [keyof T & string, c.Encoder<any>]>): c.Encoder<T> {
+function struct<T extends object>(fields: ReadonlyArray<readonly [keyof T & string, c.Encoder<any>]>): c.Encoder<T> {
   return {
-    preencode (state: State, m: T) { for (const [k, e] of fields) e.preencode(state, (m as any)[k]) },
-    encode (state: State, m: T) { for (const [k, e] of fields) e.encode(state, (m as any)[k]) },
-    decode (state: State): T {
+    preencode(state: State, m: T) {
+      for (const [k, e] of fields) e.preencode(state, (m as any)[k])
+    },
+    encode(state: State, m: T) {
+      for (const [k, e] of fields) e.encode(state, (m as any)[k])
+    },
+    decode(state: State): T {
       const out: Record<string, unknown> = {}
       for (const [k, e] of fields) out[k] = e.decode(state)
       return out as T
@@ -42,11 +50,17 @@ function struct<T extends object> (fields: ReadonlyArray<readonly [keyof T & str
   }
 }
 
-function boundedArray<T> (enc: c.Encoder<T>, max: number, name: string): c.Encoder<T[]> {
+function boundedArray<T>(enc: c.Encoder<T>, max: number, name: string): c.Encoder<T[]> {
   return {
-    preencode (state: State, a: T[]) { c.uint.preencode(state, a.length); for (const x of a) enc.preencode(state, x) },
-    encode (state: State, a: T[]) { c.uint.encode(state, a.length); for (const x of a) enc.encode(state, x) },
-    decode (state: State): T[] {
+    preencode(state: State, a: T[]) {
+      c.uint.preencode(state, a.length)
+      for (const x of a) enc.preencode(state, x)
+    },
+    encode(state: State, a: T[]) {
+      c.uint.encode(state, a.length)
+      for (const x of a) enc.encode(state, x)
+    },
+    decode(state: State): T[] {
       const n = c.uint.decode(state)
       if (n > max) throw new Error(`${name}: ${n} entries, at most ${max}`)
       return Array.from({ length: n }, () => enc.decode(state))
@@ -109,7 +123,7 @@ export interface NodesUpdate {
 }
 
 /** Cuts a string to at most `max` UTF-8 bytes without splitting a character. */
-export function truncateUtf8 (s: string, max: number): string {
+export function truncateUtf8(s: string, max: number): string {
   let out = ''
   let bytes = 0
   for (const ch of s) {
@@ -120,7 +134,11 @@ export function truncateUtf8 (s: string, max: number): string {
   return out
 }
 
-const nodeClaim = struct<NodeClaim>([['publicKey', publicKeyHex], ['alias', boundedString(MAX_ALIAS, 'alias')], ['signature', boundedString(140, 'signature')]])
+const nodeClaim = struct<NodeClaim>([
+  ['publicKey', publicKeyHex],
+  ['alias', boundedString(MAX_ALIAS, 'alias')],
+  ['signature', boundedString(140, 'signature')]
+])
 
 export const hello = struct<Hello>([
   ['version', c.uint],
@@ -148,17 +166,26 @@ export const paymentResult = struct<PaymentResult>([
   ['retryAt', c.uint]
 ])
 
-export const nodesUpdate = struct<NodesUpdate>([['agent', boundedString(MAX_ALIAS, 'agent')], ['nodes', boundedArray(nodeClaim, MAX_NODES, 'nodes')]])
+export const nodesUpdate = struct<NodesUpdate>([
+  ['agent', boundedString(MAX_ALIAS, 'agent')],
+  ['nodes', boundedArray(nodeClaim, MAX_NODES, 'nodes')]
+])
 
 /** The version alone, read before the rest so a peer of another version gets a clear reason. */
-export function helloVersion (bytes: Uint8Array): number | undefined {
-  try { return c.uint.decode({ start: 0, end: bytes.length, buffer: bytes }) } catch { return undefined }
+export function helloVersion(bytes: Uint8Array): number | undefined {
+  try {
+    return c.uint.decode({ start: 0, end: bytes.length, buffer: bytes })
+  } catch {
+    return undefined
+  }
 }
 
 /**
  * The public key of the statement core the sender keeps about the receiver (src/accounts): the
  * receiver replicates it read-only over this connection. At most one per connection.
  */
-export interface StatementKey { key: Uint8Array }
+export interface StatementKey {
+  key: Uint8Array
+}
 
 export const statementKey = struct<StatementKey>([['key', c.fixed32]])

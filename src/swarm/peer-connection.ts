@@ -5,9 +5,23 @@ import Protomux, { type Channel } from 'protomux'
 import type { SwarmConnection } from 'hyperswarm'
 import { membershipProof, nodeProofMessage, type SwarmKeys } from './keys.js'
 import {
-  hello as helloCodec, helloVersion, isNodeKey, MAX_ALIAS, MAX_NODES, nodesUpdate as nodesCodec, payInvoice as payInvoiceCodec,
-  paymentResult as paymentResultCodec, PROTOCOL, PROTOCOL_VERSION, statementKey as statementKeyCodec, truncateUtf8, type NodeClaim, type NodesUpdate,
-  type PayInvoice, type PaymentResult, type StatementKey
+  hello as helloCodec,
+  helloVersion,
+  isNodeKey,
+  MAX_ALIAS,
+  MAX_NODES,
+  nodesUpdate as nodesCodec,
+  payInvoice as payInvoiceCodec,
+  paymentResult as paymentResultCodec,
+  PROTOCOL,
+  PROTOCOL_VERSION,
+  statementKey as statementKeyCodec,
+  truncateUtf8,
+  type NodeClaim,
+  type NodesUpdate,
+  type PayInvoice,
+  type PaymentResult,
+  type StatementKey
 } from './messages.js'
 import { decodeWith, encodeEnvelope, encodeWith, MessageType, parseFrame } from './envelope.js'
 import type { RequestBudget } from './budget.js'
@@ -23,7 +37,12 @@ export const AUTH_TIMEOUT_MS = 10_000
 /** A request the peer has not answered by then is given up ('lost'): the requester withdraws its invoice. */
 export const REQUEST_TIMEOUT_MS = 60_000
 /** The messages a connection accepts after the handshake, by envelope type. */
-export const FRAME_CODECS = { [MessageType.payInvoice]: payInvoiceCodec, [MessageType.paymentResult]: paymentResultCodec, [MessageType.nodes]: nodesCodec, [MessageType.statement]: statementKeyCodec }
+export const FRAME_CODECS = {
+  [MessageType.payInvoice]: payInvoiceCodec,
+  [MessageType.paymentResult]: paymentResultCodec,
+  [MessageType.nodes]: nodesCodec,
+  [MessageType.statement]: statementKeyCodec
+}
 
 /** Reasons a request is refused before any payment decision: no RPC, no ledger entry, only counted. */
 export type EarlyRefusal = 'invalidInvoice' | 'unprovenNode' | 'busy' | 'rate' | 'unknownChannel' | 'nodeUnavailable'
@@ -51,7 +70,13 @@ export interface PeerConnectionOptions {
 }
 
 type ClaimState = 'unchecked' | 'proven' | 'refused'
-interface Claim { alias: string; signature: string; state: ClaimState; pending?: Promise<boolean>; provenAt?: number }
+interface Claim {
+  alias: string
+  signature: string
+  state: ClaimState
+  pending?: Promise<boolean>
+  provenAt?: number
+}
 
 /** Control and format characters would reach a terminal or a page: a peer's text is shown without them. */
 const printable = (s: string): string => s.replace(/[\p{Cc}\p{Cf}]/gu, '?')
@@ -84,11 +109,14 @@ export class PeerConnection extends EventEmitter {
   private statementKeyReceived = false
   private readonly waiting = new Map<number, { resolve: (r: PayResponse) => void; timer: NodeJS.Timeout }>()
 
-  constructor (private readonly opts: PeerConnectionOptions) {
+  constructor(private readonly opts: PeerConnectionOptions) {
     super()
     this.remoteKey = opts.conn.remotePublicKey.toString('hex')
     opts.conn.on('close', () => this.onClose())
-    this.authTimer = setTimeout(() => this.drop(`not authenticated within ${(opts.authTimeoutMs ?? AUTH_TIMEOUT_MS) / 1000} s`, 'authTimeout'), opts.authTimeoutMs ?? AUTH_TIMEOUT_MS)
+    this.authTimer = setTimeout(
+      () => this.drop(`not authenticated within ${(opts.authTimeoutMs ?? AUTH_TIMEOUT_MS) / 1000} s`, 'authTimeout'),
+      opts.authTimeoutMs ?? AUTH_TIMEOUT_MS
+    )
     this.authTimer.unref()
     // Create and open in the same tick: Protomux pairs a remote open only with a channel that is
     // opened, or created after it arrived; a channel created early and opened later never pairs.
@@ -98,7 +126,10 @@ export class PeerConnection extends EventEmitter {
       messages: [{ encoding: c.buffer, onmessage: (bytes: Uint8Array) => this.onEnvelope(bytes) }],
       onopen: (handshake: Uint8Array) => this.onHello(handshake),
       // The channel is the connection's only use: without it (closed or refused by the remote) we hang up.
-      onclose: () => { if ((opts.conn as unknown as { destroying?: boolean }).destroying) this.onClose(); else this.drop('protocol channel closed', 'channelClosed') }
+      onclose: () => {
+        if ((opts.conn as unknown as { destroying?: boolean }).destroying) this.onClose()
+        else this.drop('protocol channel closed', 'channelClosed')
+      }
     })
     if (!channel) {
       this.drop('tightrope protocol channel already open on this connection', 'duplicateChannel')
@@ -106,17 +137,30 @@ export class PeerConnection extends EventEmitter {
     }
     this.channel = channel
     const { conn, keys } = opts
-    channel.open(encodeWith(helloCodec, { version: PROTOCOL_VERSION, agent: '', proof: membershipProof(keys.authKey, conn.handshakeHash, conn.publicKey), nodes: [] }))
+    channel.open(
+      encodeWith(helloCodec, {
+        version: PROTOCOL_VERSION,
+        agent: '',
+        proof: membershipProof(keys.authKey, conn.handshakeHash, conn.publicKey),
+        nodes: []
+      })
+    )
   }
 
-  get shortKey (): string { return this.remoteKey.slice(0, 12) }
+  get shortKey(): string {
+    return this.remoteKey.slice(0, 12)
+  }
 
   /** Membership, then our claims: nothing about us is sent before the peer proved it knows the secret. */
-  private onHello (bytes: Uint8Array): void {
+  private onHello(bytes: Uint8Array): void {
     const { conn, keys } = this.opts
     const version = helloVersion(bytes)
     if (version === undefined) return this.drop('malformed hello', 'malformedHello')
-    if (version !== PROTOCOL_VERSION) return this.drop(`peer speaks protocol version ${version}, we speak ${PROTOCOL_VERSION}: upgrade the older instance`, 'version')
+    if (version !== PROTOCOL_VERSION)
+      return this.drop(
+        `peer speaks protocol version ${version}, we speak ${PROTOCOL_VERSION}: upgrade the older instance`,
+        'version'
+      )
     let proof: Uint8Array
     try {
       proof = decodeWith(helloCodec, bytes).proof
@@ -134,39 +178,54 @@ export class PeerConnection extends EventEmitter {
   }
 
   /** Sends our nodes, each signed by its own LND over this session. Nodes that cannot sign now are left out. */
-  async announceNodes (): Promise<void> {
+  async announceNodes(): Promise<void> {
     if (!this.authenticated || this.closed) return
     const { conn } = this.opts
-    const signed = await Promise.all(this.opts.ourNodes().slice(0, MAX_NODES).map(async (node): Promise<NodeClaim | undefined> => {
-      try {
-        return { publicKey: node.publicKey, alias: truncateUtf8(node.alias, MAX_ALIAS), signature: await node.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, node.publicKey)) }
-      } catch {
-        return undefined
-      }
-    }))
+    const signed = await Promise.all(
+      this.opts
+        .ourNodes()
+        .slice(0, MAX_NODES)
+        .map(async (node): Promise<NodeClaim | undefined> => {
+          try {
+            return {
+              publicKey: node.publicKey,
+              alias: truncateUtf8(node.alias, MAX_ALIAS),
+              signature: await node.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, node.publicKey))
+            }
+          } catch {
+            return undefined
+          }
+        })
+    )
     const nodes = signed.filter((n): n is NodeClaim => n !== undefined)
     this.send(MessageType.nodes, encodeWith(nodesCodec, { agent: truncateUtf8(this.opts.agent, MAX_ALIAS), nodes }))
   }
 
   /** Asks this peer to pay an invoice of ours; resolves with its answer, or 'lost' on timeout or disconnection. */
-  requestPayment (args: { channelId: string; invoice: string; tokens: number }, timeoutMs = this.opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS): Promise<PayResponse> {
+  requestPayment(
+    args: { channelId: string; invoice: string; tokens: number },
+    timeoutMs = this.opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
+  ): Promise<PayResponse> {
     if (!this.authenticated || this.closed) return Promise.resolve({ status: 'lost', reason: 'peerDisconnected' })
     const requestId = this.nextRequestId++
     return new Promise((resolve) => {
       // No answer: give up on it, so the requester withdraws its invoice instead of holding the
       // channel until the invoice expires. A payment still on its way then fails.
-      const timer = setTimeout(() => { this.waiting.delete(requestId); resolve({ status: 'lost', reason: 'noAnswer' }) }, timeoutMs)
+      const timer = setTimeout(() => {
+        this.waiting.delete(requestId)
+        resolve({ status: 'lost', reason: 'noAnswer' })
+      }, timeoutMs)
       this.waiting.set(requestId, { resolve, timer })
       this.send(MessageType.payInvoice, encodeWith(payInvoiceCodec, { requestId, ...args }))
     })
   }
 
-  private send (type: number, body: Uint8Array): void {
+  private send(type: number, body: Uint8Array): void {
     if (this.closed) return
     this.channel?.messages[0]?.send(encodeEnvelope({ seq: ++this.sendSeq, type, body }))
   }
 
-  private onEnvelope (bytes: Uint8Array): void {
+  private onEnvelope(bytes: Uint8Array): void {
     // Protomux delivers messages only after the open, and the hello is checked synchronously in
     // onopen: anything here from an unauthenticated peer means it failed and is being dropped.
     if (!this.authenticated || this.closed) return
@@ -187,7 +246,7 @@ export class PeerConnection extends EventEmitter {
    * Records the peer's claims; each is checked with LND only if it is (or later becomes) one of
    * our channel partners, once per session. At most MAX_NODES distinct claims per session.
    */
-  private async onNodes (update: NodesUpdate): Promise<void> {
+  private async onNodes(update: NodesUpdate): Promise<void> {
     this.agent = printable(update.agent)
     const ours = new Set(this.opts.ourNodes().map((n) => n.publicKey))
     const fresh: string[] = []
@@ -198,23 +257,38 @@ export class PeerConnection extends EventEmitter {
       if (!known && this.claims.size >= MAX_NODES) continue
       if (ours.has(claim.publicKey)) {
         this.claims.set(claim.publicKey, { alias: printable(claim.alias), signature: '', state: 'refused' })
-        this.opts.emit('node_claim_refused', { peer: this.shortKey, node: claim.publicKey, reason: 'that node is ours' })
+        this.opts.emit('node_claim_refused', {
+          peer: this.shortKey,
+          node: claim.publicKey,
+          reason: 'that node is ours'
+        })
         continue
       }
-      if (!known?.pending) this.claims.set(claim.publicKey, { alias: printable(claim.alias), signature: claim.signature, state: 'unchecked' })
+      if (!known?.pending)
+        this.claims.set(claim.publicKey, {
+          alias: printable(claim.alias),
+          signature: claim.signature,
+          state: 'unchecked'
+        })
       fresh.push(claim.publicKey)
     }
     await Promise.all(fresh.map((pub) => this.prove(pub)))
     if (this.closed || this.announced) return
     this.announced = true
-    this.opts.emit('peer_authenticated', { peer: this.shortKey, agent: this.agent, nodes: [...this.provenNodes].map(([pub, alias]) => ({ publicKey: pub, alias })) })
+    this.opts.emit('peer_authenticated', {
+      peer: this.shortKey,
+      agent: this.agent,
+      nodes: [...this.provenNodes].map(([pub, alias]) => ({ publicKey: pub, alias }))
+    })
   }
 
   /** When this peer proved `pub` (ms epoch), or 0. */
-  provenSince (pub: string): number { return this.claims.get(pub)?.provenAt ?? 0 }
+  provenSince(pub: string): number {
+    return this.claims.get(pub)?.provenAt ?? 0
+  }
 
   /** Checks a claim that became relevant (a channel to that node appeared), if it was not checked yet. */
-  reconsider (pub: string): void {
+  reconsider(pub: string): void {
     const claim = this.claims.get(pub)
     if (claim?.state === 'unchecked' && !claim.pending) void this.prove(pub)
   }
@@ -223,7 +297,7 @@ export class PeerConnection extends EventEmitter {
    * Whether the peer controls `pub`: from the claim's state, or by one VerifyMessage if the node is
    * our channel partner and its claim was not checked yet. Concurrent callers share that one call.
    */
-  private async prove (pub: string): Promise<boolean> {
+  private async prove(pub: string): Promise<boolean> {
     const claim = this.claims.get(pub)
     if (!claim || claim.state === 'refused') return false
     if (claim.state === 'proven') return true
@@ -252,7 +326,11 @@ export class PeerConnection extends EventEmitter {
         return true
       }
       claim.state = 'refused'
-      this.opts.emit('node_claim_refused', { peer: this.shortKey, node: pub, reason: 'signature does not prove control of that node' })
+      this.opts.emit('node_claim_refused', {
+        peer: this.shortKey,
+        node: pub,
+        reason: 'signature does not prove control of that node'
+      })
       return false
     })()
     return claim.pending
@@ -263,15 +341,26 @@ export class PeerConnection extends EventEmitter {
    * claimed, within the budget for that node and the instance, and proven (a request arriving
    * while that proof is being checked waits for it, holding its budget slot).
    */
-  private async onPayInvoice (request: PayInvoice): Promise<void> {
+  private async onPayInvoice(request: PayInvoice): Promise<void> {
     const refuse = (reason: EarlyRefusal, detail: string, retryAt = 0): void => {
       this.opts.onEarlyRefusal(this, reason)
-      this.reply({ requestId: request.requestId, channelId: request.channelId, paymentId: '', confirmed: false, confirmedAt: '', status: 'refused', reason, detail, retryAt })
+      this.reply({
+        requestId: request.requestId,
+        channelId: request.channelId,
+        paymentId: '',
+        confirmed: false,
+        confirmedAt: '',
+        status: 'refused',
+        reason,
+        detail,
+        retryAt
+      })
     }
     const decoded = decodeInvoice(request.invoice)
     if (!decoded.ok) return refuse('invalidInvoice', `the invoice does not decode: ${decoded.reason}`.slice(0, 500))
     const requester = decoded.invoice.destination
-    const unproven = (): void => refuse('unprovenNode', `the invoice pays node ${requester}, which this peer has not proven it controls`)
+    const unproven = (): void =>
+      refuse('unprovenNode', `the invoice pays node ${requester}, which this peer has not proven it controls`)
     const claim = this.claims.get(requester)
     if (!claim || claim.state === 'refused') return unproven()
     const slot = this.opts.budget.take(requester)
@@ -281,29 +370,39 @@ export class PeerConnection extends EventEmitter {
       if (this.closed) return
       this.reply(await this.opts.onPayInvoice(this, request, decoded.invoice))
     } catch (err) {
-      this.reply({ requestId: request.requestId, channelId: request.channelId, paymentId: '', confirmed: false, confirmedAt: '', status: 'refused', reason: 'internalError', detail: errorDetails(err).slice(0, 400), retryAt: 0 })
+      this.reply({
+        requestId: request.requestId,
+        channelId: request.channelId,
+        paymentId: '',
+        confirmed: false,
+        confirmedAt: '',
+        status: 'refused',
+        reason: 'internalError',
+        detail: errorDetails(err).slice(0, 400),
+        retryAt: 0
+      })
     } finally {
       slot.release()
     }
   }
 
   /** Sends the key of the statement we keep about this peer (src/accounts). */
-  sendStatementKey (key: Uint8Array): void {
+  sendStatementKey(key: Uint8Array): void {
     if (this.authenticated) this.send(MessageType.statement, encodeWith(statementKeyCodec, { key }))
   }
 
   /** The key of the statement the peer keeps about us: once per connection (a second is a bad message). */
-  private onStatementKey (m: StatementKey): void {
+  private onStatementKey(m: StatementKey): void {
     if (this.statementKeyReceived) return this.bad('a second statement key on this connection')
     this.statementKeyReceived = true
     this.emit('statementKey', Buffer.from(m.key))
   }
 
-  private reply (result: PaymentResult): void {
+  private reply(result: PaymentResult): void {
     this.send(MessageType.paymentResult, encodeWith(paymentResultCodec, result))
   }
 
-  private onPaymentResult (result: PaymentResult): void {
+  private onPaymentResult(result: PaymentResult): void {
     const waiter = this.waiting.get(result.requestId)
     if (!waiter) {
       // An answer after we gave up on it is expected; one for a request we never made is not.
@@ -314,15 +413,23 @@ export class PeerConnection extends EventEmitter {
     clearTimeout(waiter.timer)
     // The peer's words reach our log, terminal and dashboard: without control characters.
     const reason = printable(result.reason)
-    const response: PayResponse = result.status === 'paid'
-      ? { status: 'paid', paymentHash: printable(result.paymentId) }
-      : result.status === 'refused'
-        ? { status: 'refused', reason, detail: printable(result.detail), ...(result.retryAt ? { retryAt: result.retryAt } : {}) }
-        : result.status === 'failed' ? { status: 'failed', reason } : { status: 'pending' }
+    const response: PayResponse =
+      result.status === 'paid'
+        ? { status: 'paid', paymentHash: printable(result.paymentId) }
+        : result.status === 'refused'
+          ? {
+              status: 'refused',
+              reason,
+              detail: printable(result.detail),
+              ...(result.retryAt ? { retryAt: result.retryAt } : {})
+            }
+          : result.status === 'failed'
+            ? { status: 'failed', reason }
+            : { status: 'pending' }
     waiter.resolve(response)
   }
 
-  private bad (reason: string): void {
+  private bad(reason: string): void {
     this.badMessages++
     this.opts.emit('message_dropped', { peer: this.shortKey, reason, count: this.badMessages })
     if (this.badMessages >= MAX_BAD_MESSAGES) this.drop(`${this.badMessages} bad messages`)
@@ -332,7 +439,7 @@ export class PeerConnection extends EventEmitter {
    * Ends the connection. A member's is logged with the reason; a stranger's is only counted
    * (`code`), so that strangers cannot make us write to the audit log.
    */
-  drop (reason: string, code = 'dropped'): void {
+  drop(reason: string, code = 'dropped'): void {
     if (this.closed) return
     if (this.authenticated) this.opts.emit('peer_dropped', { peer: this.shortKey, reason })
     else this.opts.onStrangerGone(code)
@@ -341,14 +448,14 @@ export class PeerConnection extends EventEmitter {
     this.finish()
   }
 
-  private onClose (): void {
+  private onClose(): void {
     if (this.closed) return
     this.closed = true
     if (!this.authenticated) this.opts.onStrangerGone('closed')
     this.finish()
   }
 
-  private finish (): void {
+  private finish(): void {
     clearTimeout(this.authTimer)
     for (const [id, w] of this.waiting) {
       clearTimeout(w.timer)

@@ -10,12 +10,18 @@ export class Tally {
   readonly totals = new Map<string, number>()
   private readonly pending = new Map<string, { counts: Map<string, number>; timer?: NodeJS.Timeout; lastAt: number }>()
 
-  constructor (private readonly flush: (key: string, counts: Record<string, number>) => void, private readonly windowMs = TALLY_WINDOW_MS) {}
+  constructor(
+    private readonly flush: (key: string, counts: Record<string, number>) => void,
+    private readonly windowMs = TALLY_WINDOW_MS
+  ) {}
 
-  add (key: string, reason: string): void {
+  add(key: string, reason: string): void {
     this.totals.set(reason, (this.totals.get(reason) ?? 0) + 1)
     let p = this.pending.get(key)
-    if (!p) { p = { counts: new Map(), lastAt: 0 }; this.pending.set(key, p) }
+    if (!p) {
+      p = { counts: new Map(), lastAt: 0 }
+      this.pending.set(key, p)
+    }
     p.counts.set(reason, (p.counts.get(reason) ?? 0) + 1)
     if (p.timer) return
     const wait = Math.max(0, p.lastAt + this.windowMs - Date.now())
@@ -24,9 +30,12 @@ export class Tally {
     entry.timer.unref()
   }
 
-  private emit (key: string, p: { counts: Map<string, number>; timer?: NodeJS.Timeout; lastAt: number }): void {
+  private emit(key: string, p: { counts: Map<string, number>; timer?: NodeJS.Timeout; lastAt: number }): void {
     delete p.timer
-    if (p.counts.size === 0) { this.pending.delete(key); return }
+    if (p.counts.size === 0) {
+      this.pending.delete(key)
+      return
+    }
     const counts = Object.fromEntries(p.counts)
     p.counts.clear()
     p.lastAt = Date.now()
@@ -37,7 +46,7 @@ export class Tally {
   }
 
   /** Writes what is pending now (at shutdown) and stops the timers. */
-  stop (): void {
+  stop(): void {
     for (const [key, p] of this.pending) {
       if (p.timer) clearTimeout(p.timer)
       delete p.timer

@@ -16,16 +16,16 @@ declare module 'corestore' {
   }
 
   export default class Corestore {
-    constructor (storage: string, opts?: CorestoreOptions)
+    constructor(storage: string, opts?: CorestoreOptions)
     /** The default namespace (internal field, needed to look a name up without creating it). */
     readonly ns: Buffer
     /**
      * hypercore-storage (internal). getAlias resolves a core name to its discovery key, or null when
      * no such core was ever created; store.get() on a read-only store would otherwise try to create it.
      */
-    readonly storage: { getAlias (alias: { name: string; namespace: Buffer }): Promise<Buffer | null> }
-    get<T = unknown> (opts: GetOptions): Hypercore<T>
-    ready (): Promise<void>
-    close (): Promise<void>
+    readonly storage: { getAlias(alias: { name: string; namespace: Buffer }): Promise<Buffer | null> }
+    get<T = unknown>(opts: GetOptions): Hypercore<T>
+    ready(): Promise<void>
+    close(): Promise<void>
   }
 }

@@ -18,9 +18,9 @@ declare module 'hypercore' {
 
   /** The replication stream (a streamx Duplex with a Noise handshake); we only pipe and destroy. */
   export interface ReplicationStream {
-    pipe<S extends ReplicationStream> (destination: S): S
-    on (event: 'error', listener: (err: Error) => void): this
-    destroy (err?: Error): void
+    pipe<S extends ReplicationStream>(destination: S): S
+    on(event: 'error', listener: (err: Error) => void): this
+    destroy(err?: Error): void
   }
 
   export default class Hypercore<T = unknown> extends EventEmitter {
@@ -29,21 +29,21 @@ declare module 'hypercore' {
     readonly length: number
     readonly fork: number
     readonly writable: boolean
-    ready (): Promise<void>
+    ready(): Promise<void>
     /** Resolves once the blocks are in storage (a RocksDB write batch applied, WAL not fsynced). */
-    append (value: T | T[]): Promise<{ length: number; byteLength: number }>
+    append(value: T | T[]): Promise<{ length: number; byteLength: number }>
     /** wait:false returns null for a block we do not have instead of asking peers. */
-    get (index: number, opts?: { wait?: boolean }): Promise<T | null>
-    treeHash (length?: number): Promise<Buffer>
+    get(index: number, opts?: { wait?: boolean }): Promise<T | null>
+    treeHash(length?: number): Promise<Buffer>
     /** For a reader: fetch and verify (signature included) the newest signed length from peers. */
-    update (opts?: { wait?: boolean }): Promise<boolean>
-    replicate (isInitiator: boolean): ReplicationStream
-    on (event: 'verification-error', listener: (err: Error) => void): this
+    update(opts?: { wait?: boolean }): Promise<boolean>
+    replicate(isInitiator: boolean): ReplicationStream
+    on(event: 'verification-error', listener: (err: Error) => void): this
     /**
      * The internal core (undocumented, present in 11.37.1). audit() rechecks local storage: every
      * block against its leaf hash and every tree node against its children; dryRun repairs nothing.
      */
-    readonly core: { audit (opts?: { dryRun?: boolean }): Promise<HypercoreAuditStats | null> }
-    close (): Promise<void>
+    readonly core: { audit(opts?: { dryRun?: boolean }): Promise<HypercoreAuditStats | null> }
+    close(): Promise<void>
   }
 }

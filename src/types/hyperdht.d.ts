@@ -11,12 +11,12 @@ declare module 'hyperdht' {
     [key: string]: unknown
   }
   class HyperDHT extends EventEmitter {
-    constructor (opts?: DHTOptions)
-    static bootstrapper (port: number, host: string, opts?: DHTOptions): HyperDHT
-    static keyPair (seed?: Buffer): { publicKey: Buffer; secretKey: Buffer }
-    ready (): Promise<void>
-    destroy (opts?: { force?: boolean }): Promise<void>
-    address (): { host: string; family: number; port: number }
+    constructor(opts?: DHTOptions)
+    static bootstrapper(port: number, host: string, opts?: DHTOptions): HyperDHT
+    static keyPair(seed?: Buffer): { publicKey: Buffer; secretKey: Buffer }
+    ready(): Promise<void>
+    destroy(opts?: { force?: boolean }): Promise<void>
+    address(): { host: string; family: number; port: number }
     readonly destroyed: boolean
   }
   export default HyperDHT

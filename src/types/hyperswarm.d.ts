@@ -14,25 +14,31 @@ declare module 'hyperswarm' {
   export interface PeerInfo {
     publicKey: Buffer
     topics: Buffer[]
-    ban (banned?: boolean): void
+    ban(banned?: boolean): void
   }
   export interface PeerDiscovery {
-    flushed (): Promise<void>
-    refresh (opts?: { client?: boolean; server?: boolean }): Promise<void>
-    destroy (): Promise<void>
+    flushed(): Promise<void>
+    refresh(opts?: { client?: boolean; server?: boolean }): Promise<void>
+    destroy(): Promise<void>
   }
   export default class Hyperswarm extends EventEmitter {
-    constructor (opts?: { keyPair?: { publicKey: Buffer; secretKey: Buffer }; dht?: HyperDHT; bootstrap?: string[]; maxPeers?: number; firewall?: (remotePublicKey: Buffer, payload: unknown) => boolean })
+    constructor(opts?: {
+      keyPair?: { publicKey: Buffer; secretKey: Buffer }
+      dht?: HyperDHT
+      bootstrap?: string[]
+      maxPeers?: number
+      firewall?: (remotePublicKey: Buffer, payload: unknown) => boolean
+    })
     readonly keyPair: { publicKey: Buffer; secretKey: Buffer }
     readonly connections: Set<SwarmConnection>
     readonly dht: HyperDHT
-    join (topic: Buffer, opts?: { server?: boolean; client?: boolean }): PeerDiscovery
-    joinPeer (publicKey: Buffer): void
-    leave (topic: Buffer): Promise<void>
-    flush (): Promise<void>
-    destroy (opts?: { force?: boolean }): Promise<void>
-    on (event: 'connection', listener: (conn: SwarmConnection, info: PeerInfo) => void): this
-    on (event: string, listener: (...args: any[]) => void): this
+    join(topic: Buffer, opts?: { server?: boolean; client?: boolean }): PeerDiscovery
+    joinPeer(publicKey: Buffer): void
+    leave(topic: Buffer): Promise<void>
+    flush(): Promise<void>
+    destroy(opts?: { force?: boolean }): Promise<void>
+    on(event: 'connection', listener: (conn: SwarmConnection, info: PeerInfo) => void): this
+    on(event: string, listener: (...args: any[]) => void): this
   }
 }
 
@@ -41,14 +47,14 @@ declare module 'protomux' {
   import type { Encoder } from 'compact-encoding'
 
   export interface Message<T = any> {
-    send (message: T): boolean
+    send(message: T): boolean
   }
   export interface Channel {
     readonly opened: boolean
     readonly closed: boolean
     readonly messages: Message[]
-    open (handshake?: unknown): void
-    close (): void
+    open(handshake?: unknown): void
+    close(): void
   }
   export interface ChannelOptions {
     protocol: string
@@ -59,7 +65,7 @@ declare module 'protomux' {
     onclose?: (isRemote: boolean, channel: Channel) => void
   }
   export default class Protomux {
-    static from (stream: Duplex): Protomux
-    createChannel (opts: ChannelOptions): Channel | null
+    static from(stream: Duplex): Protomux
+    createChannel(opts: ChannelOptions): Channel | null
   }
 }

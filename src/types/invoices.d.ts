@@ -19,8 +19,8 @@ declare module 'invoices' {
     safe_tokens?: number
     tokens?: number
   }
-  export function parsePaymentRequest (args: { request: string }): ParsedPaymentRequest
-  export function createUnsignedRequest (args: {
+  export function parsePaymentRequest(args: { request: string }): ParsedPaymentRequest
+  export function createUnsignedRequest(args: {
     cltv_delta?: number
     created_at?: string
     description?: string
@@ -33,5 +33,7 @@ declare module 'invoices' {
     network: string
     payment?: string
   }): { hash: string; hrp: string; preimage: string; tags: number[] }
-  export function createSignedRequest (args: { destination: string; hrp: string; signature: string; tags: number[] }): { request: string }
+  export function createSignedRequest(args: { destination: string; hrp: string; signature: string; tags: number[] }): {
+    request: string
+  }
 }

@@ -17,8 +17,15 @@ describe('maxNetOutflowPerPeriod under concurrent requests over several channels
   let alice: PayerHarness
   let c: LndNode
   before(async () => {
-    cluster = await SimCluster.start({ scenario: { nodes: [{ alias: 'A' }, { alias: 'A2' }, { alias: 'C' }], channels: [] }, dht: false, control: false })
-    alice = await PayerHarness.start(cluster, ['A', 'A2'], { maxNetOutflowPerPeriod: 150_000, minTimeBetweenPayments: 0 })
+    cluster = await SimCluster.start({
+      scenario: { nodes: [{ alias: 'A' }, { alias: 'A2' }, { alias: 'C' }], channels: [] },
+      dht: false,
+      control: false
+    })
+    alice = await PayerHarness.start(cluster, ['A', 'A2'], {
+      maxNetOutflowPerPeriod: 150_000,
+      minTimeBetweenPayments: 0
+    })
     c = await LndNode.connect(cluster.connection('C'))
   })
   after(async () => {
@@ -27,46 +34,78 @@ describe('maxNetOutflowPerPeriod under concurrent requests over several channels
     await cluster?.stop()
   })
 
-  const rich = (from: string): string => cluster.openChannel({ from, to: 'C', capacity: 2_000_000, fromBalance: 1_400_000 }).id
+  const rich = (from: string): string =>
+    cluster.openChannel({ from, to: 'C', capacity: 2_000_000, fromBalance: 1_400_000 }).id
   const ask = (alias: string, channelId: string, request: string, counterparty: string) => {
     const payer = alice.payers.get(alias)
     if (!payer) throw new Error(alias)
-    return payer.handle({ channelId, requesterPublicKey: c.identity.publicKey, payerPublicKey: alice.node(alias).identity.publicKey, request, tokens: 100_000, counterparty })
+    return payer.handle({
+      channelId,
+      requesterPublicKey: c.identity.publicKey,
+      payerPublicKey: alice.node(alias).identity.publicKey,
+      request,
+      tokens: 100_000,
+      counterparty
+    })
   }
 
   it('three at once, room for one: one is paid, two are refused for the cap; another counterparty has its own', async () => {
-    const channels: Array<[string, string]> = [['A', rich('A')], ['A', rich('A')], ['A2', rich('A2')]]
-    const invoices = await Promise.all(channels.map(() => c.createInvoice({ tokens: 100_000, description: 'rebalance', expirySeconds: 600 })))
+    const channels: Array<[string, string]> = [
+      ['A', rich('A')],
+      ['A', rich('A')],
+      ['A2', rich('A2')]
+    ]
+    const invoices = await Promise.all(
+      channels.map(() => c.createInvoice({ tokens: 100_000, description: 'rebalance', expirySeconds: 600 }))
+    )
     // Slow hops keep the first payment in flight while the others are checked.
     cluster.network.faults.hopLatencyMs = 100
-    const results = await Promise.all(channels.map(([alias, id], i) => ask(alias, id, (invoices[i] as { request: string }).request, BOB)))
+    const results = await Promise.all(
+      channels.map(([alias, id], i) => ask(alias, id, (invoices[i] as { request: string }).request, BOB))
+    )
     cluster.network.faults.hopLatencyMs = 0
 
     assert.deepEqual(results.map((r) => r.status).sort(), ['paid', 'refused', 'refused'])
     for (const r of results) if (r.status === 'refused') assert.equal(r.reason, 'maxNetOutflowPerPeriod')
     const hashes = new Set(invoices.map((i) => i.paymentHash))
-    assert.equal(cluster.network.paymentLog.filter((p) => hashes.has(p.paymentHash) && p.status === 'SUCCEEDED').length, 1, 'one payment reached the network')
+    assert.equal(
+      cluster.network.paymentLog.filter((p) => hashes.has(p.paymentHash) && p.status === 'SUCCEEDED').length,
+      1,
+      'one payment reached the network'
+    )
 
     const other = await c.createInvoice({ tokens: 100_000, description: 'rebalance', expirySeconds: 600 })
     const r = await ask('A2', channels[2]?.[1] as string, other.request, CAROL)
-    assert.equal(r.status, 'paid', 'Carol\'s cap is not used by Bob\'s payments')
+    assert.equal(r.status, 'paid', "Carol's cap is not used by Bob's payments")
   })
 
-  it('a refusal\'s retryAt is when the rolling period has let the oldest payment go: asked again then, it is paid', async () => {
-    const short = await PayerHarness.start(cluster, ['A'], { maxNetOutflowPerPeriod: 100_000, minTimeBetweenPayments: 0, limitsPeriod: 10_000, useRollingLimitsPeriod: true })
+  it("a refusal's retryAt is when the rolling period has let the oldest payment go: asked again then, it is paid", async () => {
+    const short = await PayerHarness.start(cluster, ['A'], {
+      maxNetOutflowPerPeriod: 100_000,
+      minTimeBetweenPayments: 0,
+      limitsPeriod: 10_000,
+      useRollingLimitsPeriod: true
+    })
     try {
       const channel = rich('A')
       const ask2 = async (): Promise<Awaited<ReturnType<PayerHarness['ask']>>> => {
         const inv = await c.createInvoice({ tokens: 100_000, description: 'rebalance', expirySeconds: 600 })
         const payer = short.payers.get('A') as NonNullable<ReturnType<typeof short.payers.get>>
-        return payer.handle({ channelId: channel, requesterPublicKey: c.identity.publicKey, payerPublicKey: short.node('A').identity.publicKey, request: inv.request, tokens: 100_000, counterparty: BOB })
+        return payer.handle({
+          channelId: channel,
+          requesterPublicKey: c.identity.publicKey,
+          payerPublicKey: short.node('A').identity.publicKey,
+          request: inv.request,
+          tokens: 100_000,
+          counterparty: BOB
+        })
       }
       assert.equal((await ask2()).status, 'paid')
       const refused = await ask2()
       assert.equal(refused.status === 'refused' ? refused.reason : refused.status, 'maxNetOutflowPerPeriod')
       const retryAt = refused.status === 'refused' ? refused.retryAt : undefined
       assert.ok(retryAt !== undefined && retryAt <= Date.now() + 10_000, `retryAt ${retryAt}`)
-      await eventually(() => Date.now() >= (retryAt as number) ? true : undefined, 20_000, 'retryAt')
+      await eventually(() => (Date.now() >= (retryAt as number) ? true : undefined), 20_000, 'retryAt')
       assert.equal((await ask2()).status, 'paid', 'the period rolled: room again')
       const paid = short.ledger.allTransactions().filter((t) => t.role === 'payer' && t.status === 'succeeded')
       assert.equal(paid.length, 2)

@@ -23,15 +23,39 @@ describe('faults in the middle of a cross-operator rebalance', () => {
 
   const start = async (name: string, env: NodeJS.ProcessEnv = {}): Promise<Running> => {
     procs[name] = runTightrope(['start', '--config', configs[name] as string, '--log-format', 'json'], env)
-    await eventually(() => procs[name]?.events().some((e) => e.type === 'started') ? true : undefined, 30_000, `${name} started`)
+    await eventually(
+      () => (procs[name]?.events().some((e) => e.type === 'started') ? true : undefined),
+      30_000,
+      `${name} started`
+    )
     return procs[name] as Running
   }
   const authenticated = async (): Promise<void> => {
-    await eventually(() => ['alice', 'bob'].every((n) => procs[n]?.events().some((e) => e.type === 'peer_authenticated')) ? true : undefined, 30_000, 'mutual authentication')
+    await eventually(
+      () =>
+        ['alice', 'bob'].every((n) => procs[n]?.events().some((e) => e.type === 'peer_authenticated'))
+          ? true
+          : undefined,
+      30_000,
+      'mutual authentication'
+    )
   }
   const acBalanced = async (): Promise<void> => {
-    await eventually(() => Math.abs(shareOf(cluster, 'A', 'C') - 0.5) <= 0.1 ? true : undefined, 30_000, 'A-C balanced').catch((err: Error) => {
-      const pick = (name: string): string => (procs[name]?.events() ?? []).filter((e) => /^(node_|peer_|payment_reconciled|.*error)/.test(e.type) || ('channelId' in e && e.channelId === '512x2x0' && e.type !== 'channel_watched')).slice(-25).map((e) => eventLine(e, 'text')).join('\n')
+    await eventually(
+      () => (Math.abs(shareOf(cluster, 'A', 'C') - 0.5) <= 0.1 ? true : undefined),
+      30_000,
+      'A-C balanced'
+    ).catch((err: Error) => {
+      const pick = (name: string): string =>
+        (procs[name]?.events() ?? [])
+          .filter(
+            (e) =>
+              /^(node_|peer_|payment_reconciled|.*error)/.test(e.type) ||
+              ('channelId' in e && e.channelId === '512x2x0' && e.type !== 'channel_watched')
+          )
+          .slice(-25)
+          .map((e) => eventLine(e, 'text'))
+          .join('\n')
       throw new Error(`${err.message}\n--- alice\n${pick('alice')}\n--- bob\n${pick('bob')}`)
     })
   }
@@ -41,13 +65,17 @@ describe('faults in the middle of a cross-operator rebalance', () => {
   const heldRebalance = async () => {
     cluster.addFault({ type: 'hold', from: 'C', to: 'A' })
     await push(cluster, 'A', 'C', 1_500_000)
-    return eventually(() => cluster.network.faults.listHeld()[0], 20_000, 'Bob\'s payment held in flight')
+    return eventually(() => cluster.network.faults.listHeld()[0], 20_000, "Bob's payment held in flight")
   }
 
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
-    for (const [name, aliases] of [['alice', ['A', 'B']], ['bob', ['C', 'D', 'E']]] as const) {
-      const d = await tempDir(); dirs.push(d)
+    for (const [name, aliases] of [
+      ['alice', ['A', 'B']],
+      ['bob', ['C', 'D', 'E']]
+    ] as const) {
+      const d = await tempDir()
+      dirs.push(d)
       configs[name] = await writeConfigDir(d.path, cluster, [...aliases], { secret: SECRET })
     }
     await start('alice')
@@ -64,9 +92,29 @@ describe('faults in the middle of a cross-operator rebalance', () => {
     const held = await heldRebalance()
     await procs.alice?.stop('SIGKILL')
     cluster.network.faults.release(held.id)
-    await eventually(() => paymentsOf(held.paymentHash).find((p) => p.status === 'SUCCEEDED'), 10_000, 'the payment to settle')
+    await eventually(
+      () => paymentsOf(held.paymentHash).find((p) => p.status === 'SUCCEEDED'),
+      10_000,
+      'the payment to settle'
+    )
     const alice = await start('alice')
-    await eventually(() => alice.events().some((e) => e.type === 'rebalanced' && e.channelId === cluster.channelBetween('A', 'C')?.id && e.node === 'A' && e.tokens === 1_000_000 && e.paymentHash === held.paymentHash) ? true : undefined, 20_000, 'Alice recording the rebalance she was asleep for')
+    await eventually(
+      () =>
+        alice
+          .events()
+          .some(
+            (e) =>
+              e.type === 'rebalanced' &&
+              e.channelId === cluster.channelBetween('A', 'C')?.id &&
+              e.node === 'A' &&
+              e.tokens === 1_000_000 &&
+              e.paymentHash === held.paymentHash
+          )
+          ? true
+          : undefined,
+      20_000,
+      'Alice recording the rebalance she was asleep for'
+    )
     await authenticated()
     await acBalanced()
     assert.equal(paymentsOf(held.paymentHash).length, 1, 'paid once')
@@ -76,25 +124,52 @@ describe('faults in the middle of a cross-operator rebalance', () => {
     const held = await heldRebalance()
     await procs.bob?.stop('SIGKILL')
     // Alice notices the lost connection and withdraws her invoice instead of waiting an hour.
-    await eventually(() => procs.alice?.events().some((e) => e.type === 'rebalance_not_done' && e.reason === 'peerDisconnected') ? true : undefined, 40_000, 'Alice withdrawing the request')
+    await eventually(
+      () =>
+        procs.alice?.events().some((e) => e.type === 'rebalance_not_done' && e.reason === 'peerDisconnected')
+          ? true
+          : undefined,
+      40_000,
+      'Alice withdrawing the request'
+    )
     cluster.network.faults.release(held.id)
     const outcome = await eventually(() => paymentsOf(held.paymentHash)[0], 10_000, 'the held payment to end')
     assert.equal(outcome.status, 'FAILED', 'the withdrawn invoice is not paid')
     const bob = await start('bob')
-    const reconciled = await eventually(() => bob.events().find((e) => e.type === 'payment_reconciled' && e.paymentHash === held.paymentHash), 20_000, 'Bob reconciling from LND')
+    const reconciled = await eventually(
+      () => bob.events().find((e) => e.type === 'payment_reconciled' && e.paymentHash === held.paymentHash),
+      20_000,
+      'Bob reconciling from LND'
+    )
     assert.equal(reconciled.type === 'payment_reconciled' && reconciled.outcome, 'failed')
     await authenticated()
     await acBalanced()
     assert.equal(paymentsOf(held.paymentHash).filter((p) => p.status === 'SUCCEEDED').length, 0)
   })
 
-  it('the payer\'s LND goes offline in the middle of the payment and comes back', async () => {
+  it("the payer's LND goes offline in the middle of the payment and comes back", async () => {
     const held = await heldRebalance()
     await cluster.setOnline('C', false)
     cluster.network.faults.release(held.id)
-    await eventually(() => paymentsOf(held.paymentHash).find((p) => p.status === 'SUCCEEDED'), 10_000, 'the payment to settle')
+    await eventually(
+      () => paymentsOf(held.paymentHash).find((p) => p.status === 'SUCCEEDED'),
+      10_000,
+      'the payment to settle'
+    )
     await cluster.setOnline('C', true)
-    await eventually(() => procs.bob?.events().some((e) => (e.type === 'payment_succeeded' || e.type === 'payment_reconciled') && e.paymentHash === held.paymentHash) ? true : undefined, 30_000, 'Bob recording the outcome after his LND returned')
+    await eventually(
+      () =>
+        procs.bob
+          ?.events()
+          .some(
+            (e) =>
+              (e.type === 'payment_succeeded' || e.type === 'payment_reconciled') && e.paymentHash === held.paymentHash
+          )
+          ? true
+          : undefined,
+      30_000,
+      'Bob recording the outcome after his LND returned'
+    )
     await acBalanced()
     assert.equal(paymentsOf(held.paymentHash).length, 1, 'paid once')
   })
@@ -104,7 +179,6 @@ describe('faults in the middle of a cross-operator rebalance', () => {
     await push(cluster, 'A', 'C', 1_500_000)
     await acBalanced()
   })
-
 })
 
 describe('clocks 10 minutes apart', () => {
@@ -117,16 +191,34 @@ describe('clocks 10 minutes apart', () => {
     for (const d of dirs) await d.remove()
   })
 
-  it('Bob\'s clock runs 10 minutes ahead of Alice\'s: A-C is balanced all the same', async () => {
+  it("Bob's clock runs 10 minutes ahead of Alice's: A-C is balanced all the same", async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
-    const a = await tempDir(); const b = await tempDir(); dirs.push(a, b)
-    const alice = runTightrope(['start', '--config', await writeConfigDir(a.path, cluster, ['A', 'B'], { secret: SECRET })])
-    const bob = runTightrope(['start', '--config', await writeConfigDir(b.path, cluster, ['C', 'D', 'E'], { secret: SECRET })], { NODE_OPTIONS: `--import=${CLOCK_AHEAD}`, CLOCK_OFFSET_MS: String(10 * 60_000) })
+    const a = await tempDir()
+    const b = await tempDir()
+    dirs.push(a, b)
+    const alice = runTightrope([
+      'start',
+      '--config',
+      await writeConfigDir(a.path, cluster, ['A', 'B'], { secret: SECRET })
+    ])
+    const bob = runTightrope(
+      ['start', '--config', await writeConfigDir(b.path, cluster, ['C', 'D', 'E'], { secret: SECRET })],
+      { NODE_OPTIONS: `--import=${CLOCK_AHEAD}`, CLOCK_OFFSET_MS: String(10 * 60_000) }
+    )
     procs.push(alice, bob)
-    await eventually(() => alice.output().includes('peer_authenticated') && bob.output().includes('peer_authenticated') ? true : undefined, 30_000, 'authentication')
+    await eventually(
+      () =>
+        alice.output().includes('peer_authenticated') && bob.output().includes('peer_authenticated') ? true : undefined,
+      30_000,
+      'authentication'
+    )
     const bobStarted = /^(\S+) started /m.exec(bob.output())?.[1]
     assert.ok(bobStarted && Date.parse(bobStarted) - Date.now() > 9 * 60_000, `Bob's clock is ahead (${bobStarted})`)
     await push(cluster, 'A', 'C', 1_500_000)
-    await eventually(() => Math.abs(shareOf(cluster, 'A', 'C') - 0.5) <= 0.1 ? true : undefined, 20_000, 'A-C balanced')
+    await eventually(
+      () => (Math.abs(shareOf(cluster, 'A', 'C') - 0.5) <= 0.1 ? true : undefined),
+      20_000,
+      'A-C balanced'
+    )
   })
 })

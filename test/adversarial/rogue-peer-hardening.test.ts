@@ -31,8 +31,15 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
 
   /** LND calls Alice's nodes (A, B) served, for one method or all. */
   const calls = async (method?: string): Promise<number> => {
-    const stats = await (await fetch(`${cluster.controlUrl}/stats`)).json() as Record<string, Record<string, number>>
-    return ['A', 'B'].reduce((n, alias) => n + Object.entries(stats[alias] ?? {}).filter(([path]) => !method || path.endsWith(`/${method}`)).reduce((m, [, v]) => m + v, 0), 0)
+    const stats = (await (await fetch(`${cluster.controlUrl}/stats`)).json()) as Record<string, Record<string, number>>
+    return ['A', 'B'].reduce(
+      (n, alias) =>
+        n +
+        Object.entries(stats[alias] ?? {})
+          .filter(([path]) => !method || path.endsWith(`/${method}`))
+          .reduce((m, [, v]) => m + v, 0),
+      0
+    )
   }
   /**
    * The call count once Alice is quiet: unchanged over a second (re-evaluations caused by an
@@ -41,11 +48,18 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
   const quietCalls = async (method?: string): Promise<number> => {
     let last = await calls(method)
     let since = Date.now()
-    return eventually(async () => {
-      const now = await calls(method)
-      if (now !== last) { last = now; since = Date.now() }
-      return Date.now() - since >= 1000 ? now : undefined
-    }, 15_000, 'Alice quiet')
+    return eventually(
+      async () => {
+        const now = await calls(method)
+        if (now !== last) {
+          last = now
+          since = Date.now()
+        }
+        return Date.now() - since >= 1000 ? now : undefined
+      },
+      15_000,
+      'Alice quiet'
+    )
   }
   /** Alice's event-log length without our markers, once every event emitted before this call is stored (appends are serial). */
   let markers = 0
@@ -53,8 +67,16 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
     const marker = `marker-${randomBytes(4).toString('hex')}`
     void alice.daemon.ledger.appendEvent('test_marker', { marker }) // a marker, not a daemon event: straight to the event log
     markers++
-    const page = async (type?: string): Promise<{ total: number; entries: Array<{ marker?: string }> }> => (await fetch(`${alice.api?.url}/api/events?limit=1000${type ? `&type=${type}` : ''}`)).json() as Promise<{ total: number; entries: Array<{ marker?: string }> }>
-    await eventually(async () => (await page('test_marker')).entries.some((e) => e.marker === marker) ? true : undefined, 10_000, 'the marker stored')
+    const page = async (type?: string): Promise<{ total: number; entries: Array<{ marker?: string }> }> =>
+      (await fetch(`${alice.api?.url}/api/events?limit=1000${type ? `&type=${type}` : ''}`)).json() as Promise<{
+        total: number
+        entries: Array<{ marker?: string }>
+      }>
+    await eventually(
+      async () => ((await page('test_marker')).entries.some((e) => e.marker === marker) ? true : undefined),
+      10_000,
+      'the marker stored'
+    )
     return (await page()).total - markers
   }
   const metric = async (name: string, label: string): Promise<number> => {
@@ -62,27 +84,50 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
     const line = text.split('\n').find((l) => l.startsWith(`${name}{${label}}`))
     return line ? Number(line.split(' ').pop()) : 0
   }
-  const claimOf = (node: LndNode, alias: string): Claim => ({ publicKey: node.identity.publicKey, alias, sign: (m) => node.signMessage(m) })
+  const claimOf = (node: LndNode, alias: string): Claim => ({
+    publicKey: node.identity.publicKey,
+    alias,
+    sign: (m) => node.signMessage(m)
+  })
   const connect = async (o: Partial<Parameters<typeof RoguePeer.connect>[0]> = {}): Promise<RoguePeer> => {
-    const r = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: alice.swarm?.publicKey as string, claims: [claimOf(x, 'X')], ...o })
+    const r = await RoguePeer.connect({
+      bootstrap: cluster.bootstrap,
+      secret: SECRET,
+      target: alice.swarm?.publicKey as string,
+      claims: [claimOf(x, 'X')],
+      ...o
+    })
     rogues.push(r)
     return r
   }
-  const proving = (node: string): number => [...(alice.swarm?.peers ?? [])].filter((p) => !p.closed && p.provenNodes.has(node)).length
+  const proving = (node: string): number =>
+    [...(alice.swarm?.peers ?? [])].filter((p) => !p.closed && p.provenNodes.has(node)).length
   const bx = (): string => cluster.channelBetween('B', 'X')?.id as string
 
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true })
-    const a = await tempDir(); dirs.push(a)
-    alice = await startInstance(instanceConfig(cluster, ['A', 'B'], a.path, { secret: SECRET, settings: { refreshRate: 600, maxTransactionsPerPeriod: 50 } }), { log: () => {} })
+    const a = await tempDir()
+    dirs.push(a)
+    alice = await startInstance(
+      instanceConfig(cluster, ['A', 'B'], a.path, {
+        secret: SECRET,
+        settings: { refreshRate: 600, maxTransactionsPerPeriod: 50 }
+      }),
+      { log: () => {} }
+    )
     x = await LndNode.connect(cluster.connection('X'))
     d = await LndNode.connect(cluster.connection('D'))
     // Alice's first look at her channels: B-X is one, so X is her channel partner.
-    await eventually(() => alice.daemon.rebalancer.sides.size > 0 ? true : undefined, 10_000, 'Alice watching her channels')
+    await eventually(
+      () => (alice.daemon.rebalancer.sides.size > 0 ? true : undefined),
+      10_000,
+      'Alice watching her channels'
+    )
   })
   after(async () => {
     for (const r of rogues) await r.destroy().catch(() => {})
-    await x?.stop(); await d?.stop()
+    await x?.stop()
+    await d?.stop()
     await alice?.stop()
     await cluster?.stop()
     for (const dir of dirs) await dir.remove()
@@ -92,20 +137,38 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
     const before = await quietCalls()
     const dropped = await metric('tightrope_unauthenticated_connections_closed_total', 'reason="badProof"')
     const stranger = await connect({ secret: 'not the secret' })
-    await eventually(() => stranger.closed ? true : undefined, 10_000, 'Alice hanging up on the stranger')
-    await eventually(async () => await metric('tightrope_unauthenticated_connections_closed_total', 'reason="badProof"') > dropped ? true : undefined, 5000, 'the stranger counted')
+    await eventually(() => (stranger.closed ? true : undefined), 10_000, 'Alice hanging up on the stranger')
+    await eventually(
+      async () =>
+        (await metric('tightrope_unauthenticated_connections_closed_total', 'reason="badProof"')) > dropped
+          ? true
+          : undefined,
+      5000,
+      'the stranger counted'
+    )
     const received = Buffer.concat(stranger.received)
     for (const alias of ['A', 'B']) {
       const pub = cluster.connection(alias).publicKey
-      assert.ok(!received.includes(Buffer.from(pub, 'utf8')) && !received.includes(Buffer.from(pub, 'hex')), `node ${alias}'s key never reaches a stranger`)
+      assert.ok(
+        !received.includes(Buffer.from(pub, 'utf8')) && !received.includes(Buffer.from(pub, 'hex')),
+        `node ${alias}'s key never reaches a stranger`
+      )
     }
     const theirHello = decodeWith(helloCodec, stranger.theirHello as Uint8Array)
-    assert.deepEqual([theirHello.version, theirHello.agent, theirHello.nodes.length], [3, '', 0], 'the hello is the proof alone')
+    assert.deepEqual(
+      [theirHello.version, theirHello.agent, theirHello.nodes.length],
+      [3, '', 0],
+      'the hello is the proof alone'
+    )
     assert.equal(await calls(), before, 'no LND call of any kind for a stranger')
     // A member who proves the secret does receive the claims (so the check above means something).
     const member = await connect()
     const pubA = cluster.connection('A').publicKey
-    await eventually(() => Buffer.concat(member.received).includes(Buffer.from(pubA, 'utf8')) ? true : undefined, 10_000, 'the member receiving our claims')
+    await eventually(
+      () => (Buffer.concat(member.received).includes(Buffer.from(pubA, 'utf8')) ? true : undefined),
+      10_000,
+      'the member receiving our claims'
+    )
     await member.destroy()
   })
 
@@ -113,47 +176,76 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
     const before = await quietCalls()
     const versions = await metric('tightrope_unauthenticated_connections_closed_total', 'reason="version"')
     const old = await connect({ version: 2 })
-    await eventually(() => old.closed ? true : undefined, 5000, 'Alice hanging up on the old peer')
-    assert.equal(decodeWith(helloCodec, old.theirHello as Uint8Array).version, 3, 'it read our version (a v2 peer logs "unsupported protocol version 3")')
+    await eventually(() => (old.closed ? true : undefined), 5000, 'Alice hanging up on the old peer')
+    assert.equal(
+      decodeWith(helloCodec, old.theirHello as Uint8Array).version,
+      3,
+      'it read our version (a v2 peer logs "unsupported protocol version 3")'
+    )
     assert.equal(await metric('tightrope_unauthenticated_connections_closed_total', 'reason="version"'), versions + 1)
     assert.equal(await calls(), before)
   })
 
   it('6. node claims cost nothing unless they matter: 64 claims cost one VerifyMessage (the channel partner), a real but unrelated node is not proven, a repeat costs nothing', async () => {
     const verifies = await quietCalls('VerifyMessage')
-    const junk: Claim[] = Array.from({ length: 62 }, (_, i) => ({ publicKey: `02${randomBytes(32).toString('hex')}`, alias: `junk${i}`, sign: async () => 'd'.repeat(104) }))
+    const junk: Claim[] = Array.from({ length: 62 }, (_, i) => ({
+      publicKey: `02${randomBytes(32).toString('hex')}`,
+      alias: `junk${i}`,
+      sign: async () => 'd'.repeat(104)
+    }))
     // D signs for itself (a self-proven key), but it has no channel with Alice: not worth an RPC.
     const claims = [claimOf(x, 'X'), claimOf(d, 'D'), ...junk]
     const member = await connect({ claims })
-    await eventually(() => [...(alice.swarm?.peers ?? [])].some((p) => p.provenNodes.has(x.identity.publicKey) && p.remoteKey === member.conn?.publicKey.toString('hex')) ? true : undefined, 10_000, 'X proven')
-    assert.equal(await calls('VerifyMessage') - verifies, 1, 'one VerifyMessage: X, Alice\'s partner on B-X')
+    await eventually(
+      () =>
+        [...(alice.swarm?.peers ?? [])].some(
+          (p) => p.provenNodes.has(x.identity.publicKey) && p.remoteKey === member.conn?.publicKey.toString('hex')
+        )
+          ? true
+          : undefined,
+      10_000,
+      'X proven'
+    )
+    assert.equal((await calls('VerifyMessage')) - verifies, 1, "one VerifyMessage: X, Alice's partner on B-X")
     const peer = [...(alice.swarm?.peers ?? [])].find((p) => p.remoteKey === member.conn?.publicKey.toString('hex'))
     assert.deepEqual([...(peer?.provenNodes.keys() ?? [])], [x.identity.publicKey], 'only X is attributed')
     // The same claims again on this session: X is settled, the others still do not matter.
     await member.announce(claims)
     const r = await member.payInvoice({ channelId: bx(), invoice: 'lnbcrt1garbage', tokens: 1 }) // answered after the announcement
     assert.equal(r.reason, 'invalidInvoice')
-    assert.equal(await calls('VerifyMessage') - verifies, 1, 'no second VerifyMessage in this session')
+    assert.equal((await calls('VerifyMessage')) - verifies, 1, 'no second VerifyMessage in this session')
     await member.destroy()
   })
 
   it('reliability 3: a request sent right behind the claims, while VerifyMessage is slow, waits for the proof and is paid; the peer is not counted bad', async () => {
     await push(cluster, 'X', 'B', 1_000_000) // B is rich on B-X: paying X is allowed
     for (const node of ['A', 'B']) {
-      const res = await fetch(`${cluster.controlUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'latency', node, ms: 1500, method: 'VerifyMessage' }) })
+      const res = await fetch(`${cluster.controlUrl}/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'latency', node, ms: 1500, method: 'VerifyMessage' })
+      })
       assert.equal(res.status, 200)
     }
     const dropped: string[] = []
-    const onEvent = (e: { type: string; reason?: string }): void => { if (e.type === 'message_dropped' || e.type === 'peer_dropped') dropped.push(`${e.type}: ${e.reason}`) }
+    const onEvent = (e: { type: string; reason?: string }): void => {
+      if (e.type === 'message_dropped' || e.type === 'peer_dropped') dropped.push(`${e.type}: ${e.reason}`)
+    }
     alice.daemon.events.on('event', onEvent)
     try {
       const invoice = (await x.createInvoice({ tokens: 50_000, description: 'early', expirySeconds: 600 })).request
-      const paidBefore = cluster.network.paymentLog.filter((p) => p.status === 'SUCCEEDED' && p.from === 'B' && p.to === 'X').length
+      const paidBefore = cluster.network.paymentLog.filter(
+        (p) => p.status === 'SUCCEEDED' && p.from === 'B' && p.to === 'X'
+      ).length
       const early = await connect({ early: { channelId: bx(), invoice, tokens: 50_000 } })
       await eventually(() => early.earlyRequestId, 10_000, 'the early request sent')
       const result = await early.waitResult(early.earlyRequestId as number, 20_000)
       assert.equal(result.status, 'paid', `${result.reason} ${result.detail}`)
-      assert.equal(cluster.network.paymentLog.filter((p) => p.status === 'SUCCEEDED' && p.from === 'B' && p.to === 'X').length, paidBefore + 1, 'paid once, over B-X')
+      assert.equal(
+        cluster.network.paymentLog.filter((p) => p.status === 'SUCCEEDED' && p.from === 'B' && p.to === 'X').length,
+        paidBefore + 1,
+        'paid once, over B-X'
+      )
       assert.deepEqual(dropped, [], 'nothing dropped, nobody cut off')
       assert.equal(early.closed, false)
       await early.destroy()
@@ -163,49 +255,92 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
     }
   })
 
-  it('7. 8 connections x 24 requests for one node: bounded by the node\'s budget, not per connection; refusals cost no RPC and no ledger entry', async () => {
-    const invoices = await Promise.all(Array.from({ length: 24 }, async () => (await x.createInvoice({ tokens: 1_000, description: 'flood', expirySeconds: 600 })).request))
+  it("7. 8 connections x 24 requests for one node: bounded by the node's budget, not per connection; refusals cost no RPC and no ledger entry", async () => {
+    const invoices = await Promise.all(
+      Array.from(
+        { length: 24 },
+        async () => (await x.createInvoice({ tokens: 1_000, description: 'flood', expirySeconds: 600 })).request
+      )
+    )
     const flood = await Promise.all(Array.from({ length: 8 }, async () => connect()))
-    await eventually(() => proving(x.identity.publicKey) > 0 ? true : undefined, 10_000, 'X proven')
+    await eventually(() => (proving(x.identity.publicKey) > 0 ? true : undefined), 10_000, 'X proven')
     const events = await settledEvents()
     const transactions = alice.daemon.ledger.allTransactions().length
     const lnd = await calls()
-    const ids = flood.map((r) => invoices.map((invoice) => r.closed ? undefined : r.sendPayInvoice({ channelId: bx(), invoice, tokens: 1_000 })))
+    const ids = flood.map((r) =>
+      invoices.map((invoice) => (r.closed ? undefined : r.sendPayInvoice({ channelId: bx(), invoice, tokens: 1_000 })))
+    )
     // Every request on a connection still open is answered; connections beyond the per-node cap are closed.
-    await eventually(() => flood.every((r, i) => r.closed || (ids[i] ?? []).every((id) => id === undefined || r.results.some((x) => x.requestId === id))) ? true : undefined, 30_000, 'every request answered')
+    await eventually(
+      () =>
+        flood.every(
+          (r, i) =>
+            r.closed || (ids[i] ?? []).every((id) => id === undefined || r.results.some((x) => x.requestId === id))
+        )
+          ? true
+          : undefined,
+      30_000,
+      'every request answered'
+    )
     const answers = flood.flatMap((r) => r.results)
     const early = answers.filter((r) => ['busy', 'rate'].includes(r.reason)).length
     const ledgerEntries = alice.daemon.ledger.allTransactions().length - transactions
     assert.ok(answers.length >= 24, `requests answered: ${answers.length}`)
     assert.ok(answers.length - early <= 12, `at most the node's burst (12) reach the payer: ${answers.length - early}`)
-    assert.ok(ledgerEntries <= 2 * (answers.length - early), `the ledger grows only for those (at most pending + outcome each): ${ledgerEntries}`)
+    assert.ok(
+      ledgerEntries <= 2 * (answers.length - early),
+      `the ledger grows only for those (at most pending + outcome each): ${ledgerEntries}`
+    )
     assert.ok(proving(x.identity.publicKey) <= 2, 'at most 2 connections per proven node held')
-    const lndSpent = await calls() - lnd
+    const lndSpent = (await calls()) - lnd
     assert.ok(lndSpent <= 12 * 10, `LND calls bounded by the admitted requests: ${lndSpent}`)
-    const eventsAdded = await settledEvents() - events
-    assert.ok(eventsAdded <= 8 * 3 + 12 * 2, `event log grows per connection and per admitted request only: ${eventsAdded}`)
-    assert.ok(await metric('tightrope_peer_requests_refused_total', 'reason="busy"') + await metric('tightrope_peer_requests_refused_total', 'reason="rate"') >= early, 'counted in the metrics')
+    const eventsAdded = (await settledEvents()) - events
+    assert.ok(
+      eventsAdded <= 8 * 3 + 12 * 2,
+      `event log grows per connection and per admitted request only: ${eventsAdded}`
+    )
+    assert.ok(
+      (await metric('tightrope_peer_requests_refused_total', 'reason="busy"')) +
+        (await metric('tightrope_peer_requests_refused_total', 'reason="rate"')) >=
+        early,
+      'counted in the metrics'
+    )
     for (const r of flood) await r.destroy()
   })
 
   it('5. silent connections are bounded (at most 16 at once) and closed after 10 s; strangers write nothing to the ledger each', async () => {
     const events = await settledEvents()
     let most = 0
-    const sample = setInterval(() => { most = Math.max(most, alice.swarm?.unauthenticated ?? 0) }, 10)
+    const sample = setInterval(() => {
+      most = Math.max(most, alice.swarm?.unauthenticated ?? 0)
+    }, 10)
     try {
-      const silent = await Promise.all(Array.from({ length: MAX_UNAUTHENTICATED + 4 }, async () => connect({ mode: 'silent' }).catch(() => undefined)))
+      const silent = await Promise.all(
+        Array.from({ length: MAX_UNAUTHENTICATED + 4 }, async () => connect({ mode: 'silent' }).catch(() => undefined))
+      )
       const opened = silent.filter((r): r is RoguePeer => r !== undefined)
       assert.ok(opened.length >= MAX_UNAUTHENTICATED, `connections made: ${opened.length}`)
-      await eventually(async () => await metric('tightrope_unauthenticated_connections_closed_total', 'reason="tooManyUnauthenticated"') > 0 ? true : undefined, 10_000, 'connections beyond 16 refused')
-      await eventually(() => opened.every((r) => r.closed) ? true : undefined, 20_000, 'every silent connection closed by Alice')
-      assert.ok(await metric('tightrope_unauthenticated_connections_closed_total', 'reason="authTimeout"') > 0)
+      await eventually(
+        async () =>
+          (await metric('tightrope_unauthenticated_connections_closed_total', 'reason="tooManyUnauthenticated"')) > 0
+            ? true
+            : undefined,
+        10_000,
+        'connections beyond 16 refused'
+      )
+      await eventually(
+        () => (opened.every((r) => r.closed) ? true : undefined),
+        20_000,
+        'every silent connection closed by Alice'
+      )
+      assert.ok((await metric('tightrope_unauthenticated_connections_closed_total', 'reason="authTimeout"')) > 0)
       for (const r of opened) await r.destroy()
-      await eventually(() => alice.swarm?.unauthenticated === 0 ? true : undefined, 10_000, 'none held')
+      await eventually(() => (alice.swarm?.unauthenticated === 0 ? true : undefined), 10_000, 'none held')
     } finally {
       clearInterval(sample)
     }
     assert.ok(most <= MAX_UNAUTHENTICATED, `at most ${MAX_UNAUTHENTICATED} held at once (saw ${most})`)
-    assert.ok(await settledEvents() - events <= 2, 'strangers are aggregated: at most one event a minute')
+    assert.ok((await settledEvents()) - events <= 2, 'strangers are aggregated: at most one event a minute')
   })
 })
 
@@ -225,9 +360,16 @@ describe('a request that gets no answer', () => {
 
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
-    const storage = await tempDir(); dirs.push(storage)
+    const storage = await tempDir()
+    dirs.push(storage)
     alice = await startDaemon(cluster, ['A', 'B'], storage.path)
-    swarm = await ClusterSwarm.start({ secret: SECRET, bootstrap: cluster.bootstrap, keyFile: `${storage.path}/swarm-key`, host: swarmHost(alice.daemon), requestTimeoutMs: 2000 })
+    swarm = await ClusterSwarm.start({
+      secret: SECRET,
+      bootstrap: cluster.bootstrap,
+      keyFile: `${storage.path}/swarm-key`,
+      host: swarmHost(alice.daemon),
+      requestTimeoutMs: 2000
+    })
     x = await LndNode.connect(cluster.connection('X'))
     b = await LndNode.connect(cluster.connection('B'))
   })
@@ -235,22 +377,43 @@ describe('a request that gets no answer', () => {
     await rogue?.destroy()
     await swarm?.stop()
     await alice?.daemon.stop()
-    await x?.stop(); await b?.stop()
+    await x?.stop()
+    await b?.stop()
     await cluster?.stop()
     for (const dir of dirs) await dir.remove()
   })
 
   it('times out, withdraws the invoice and frees the channel side', async () => {
-    rogue = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: swarm.publicKey, claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }] })
-    await eventually(() => [...swarm.peers].some((p) => p.provenNodes.has(x.identity.publicKey)) ? true : undefined, 10_000, 'X proven')
+    rogue = await RoguePeer.connect({
+      bootstrap: cluster.bootstrap,
+      secret: SECRET,
+      target: swarm.publicKey,
+      claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }]
+    })
+    await eventually(
+      () => ([...swarm.peers].some((p) => p.provenNodes.has(x.identity.publicKey)) ? true : undefined),
+      10_000,
+      'X proven'
+    )
     await push(cluster, 'B', 'X', 1_000_000)
-    assert.ok(shareOf(cluster, 'B', 'X') < 0.4, 'B is poor on B-X: it asks X\'s operator (the silent rogue)')
+    assert.ok(shareOf(cluster, 'B', 'X') < 0.4, "B is poor on B-X: it asks X's operator (the silent rogue)")
     const bx = cluster.channelBetween('B', 'X')?.id
-    const lost = await eventually(() => alice.daemon.ledger.allTransactions().find((t) => t.role === 'requester' && t.channelId === bx && t.status !== 'requested'), 15_000, 'the unanswered request concluded')
+    const lost = await eventually(
+      () =>
+        alice.daemon.ledger
+          .allTransactions()
+          .find((t) => t.role === 'requester' && t.channelId === bx && t.status !== 'requested'),
+      15_000,
+      'the unanswered request concluded'
+    )
     assert.equal(lost.status, 'failed')
     assert.equal(lost.reason, 'noAnswer')
     assert.ok(rogue.results.length === 0 && !rogue.closed, 'the rogue never answered and is still connected')
-    assert.equal(await b.getInvoiceState(lost.paymentHash as string), 'canceled', 'the invoice is withdrawn: a late payment fails')
+    assert.equal(
+      await b.getInvoiceState(lost.paymentHash as string),
+      'canceled',
+      'the invoice is withdrawn: a late payment fails'
+    )
     assert.ok(shareOf(cluster, 'B', 'X') < 0.4, 'nothing moved')
   })
 })

@@ -13,7 +13,6 @@ import { RoguePeer } from '../helpers/rogue-peer.js'
 
 const SECRET = 'cluster-secret-the-rogue-also-knows'
 
-
 /**
  * A member of the cluster (it knows the secret, controls node X, holds node Y's credentials but does
  * not prove Y) attacks Alice's instance (A, B). After each attack: not one satoshi moved that the
@@ -28,12 +27,16 @@ describe('a rogue peer that knows the secret', () => {
   let y: LndNode
   const dirs: Array<{ remove: () => Promise<void> }> = []
 
-  const moved = (): number => cluster.network.paymentLog.filter((p) => p.status === 'SUCCEEDED' && ['A', 'B'].includes(p.from) && ['X', 'Y'].includes(p.to)).reduce((s, p) => s + p.amountMsat / 1000, 0)
+  const moved = (): number =>
+    cluster.network.paymentLog
+      .filter((p) => p.status === 'SUCCEEDED' && ['A', 'B'].includes(p.from) && ['X', 'Y'].includes(p.to))
+      .reduce((s, p) => s + p.amountMsat / 1000, 0)
   const refusals = async (): Promise<string[]> => {
     const res = await fetch(`${alice.api?.url}/api/events?type=payment_refused&limit=1000`)
     return ((await res.json()) as { entries: Array<{ reason: string }> }).entries.map((e) => e.reason)
   }
-  const invoiceBy = async (node: LndNode, tokens: number, expirySeconds = 600) => (await node.createInvoice({ tokens, description: 'rogue', expirySeconds })).request
+  const invoiceBy = async (node: LndNode, tokens: number, expirySeconds = 600) =>
+    (await node.createInvoice({ tokens, description: 'rogue', expirySeconds })).request
   const bx = (): string => cluster.channelBetween('B', 'X')?.id as string
 
   /** A counter of Alice's /metrics, by its labels (0 when absent). */
@@ -49,58 +52,116 @@ describe('a rogue peer that knows the secret', () => {
    * Runs an attack and checks the common promises: refused with `reason`, nothing moved, and on
    * record: the payer's decisions in the event log, early refusals in the metrics.
    */
-  async function refused (attack: () => Promise<{ status: string; reason: string }>, reason: string): Promise<void> {
+  async function refused(attack: () => Promise<{ status: string; reason: string }>, reason: string): Promise<void> {
     const before = moved()
-    const counted = EARLY.includes(reason) ? await metric('tightrope_peer_requests_refused_total', `reason="${reason}"`) : 0
+    const counted = EARLY.includes(reason)
+      ? await metric('tightrope_peer_requests_refused_total', `reason="${reason}"`)
+      : 0
     const result = await attack()
     assert.equal(result.status, 'refused')
     assert.equal(result.reason, reason)
     assert.equal(moved(), before, 'not one satoshi moved')
-    if (EARLY.includes(reason)) assert.ok(await metric('tightrope_peer_requests_refused_total', `reason="${reason}"`) >= counted + 1, `"${reason}" counted`)
-    else await eventually(async () => (await refusals()).includes(reason) ? true : undefined, 5000, `"${reason}" in the event log`)
+    if (EARLY.includes(reason))
+      assert.ok(
+        (await metric('tightrope_peer_requests_refused_total', `reason="${reason}"`)) >= counted + 1,
+        `"${reason}" counted`
+      )
+    else
+      await eventually(
+        async () => ((await refusals()).includes(reason) ? true : undefined),
+        5000,
+        `"${reason}" in the event log`
+      )
   }
 
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
-    const a = await tempDir(); const b = await tempDir(); dirs.push(a, b)
-    alice = await startInstance(instanceConfig(cluster, ['A', 'B'], a.path, { secret: SECRET, settings: { maxTransactionSize: 200_000, maxTransactionsPerPeriod: 3 } }), { log: () => {} })
+    const a = await tempDir()
+    const b = await tempDir()
+    dirs.push(a, b)
+    alice = await startInstance(
+      instanceConfig(cluster, ['A', 'B'], a.path, {
+        secret: SECRET,
+        settings: { maxTransactionSize: 200_000, maxTransactionsPerPeriod: 3 }
+      }),
+      { log: () => {} }
+    )
     bob = await startInstance(instanceConfig(cluster, ['C', 'D', 'E'], b.path, { secret: SECRET }), { log: () => {} })
     x = await LndNode.connect(cluster.connection('X'))
     y = await LndNode.connect(cluster.connection('Y'))
-    rogue = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: alice.swarm?.publicKey as string, claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }] })
-    await eventually(() => [...(alice.swarm?.peers ?? [])].some((p) => p.provenNodes.has(x.identity.publicKey)) ? true : undefined, 10_000, 'the rogue proving X')
+    rogue = await RoguePeer.connect({
+      bootstrap: cluster.bootstrap,
+      secret: SECRET,
+      target: alice.swarm?.publicKey as string,
+      claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }]
+    })
+    await eventually(
+      () => ([...(alice.swarm?.peers ?? [])].some((p) => p.provenNodes.has(x.identity.publicKey)) ? true : undefined),
+      10_000,
+      'the rogue proving X'
+    )
   })
   after(async () => {
     await rogue?.destroy()
-    await x?.stop(); await y?.stop()
-    await alice?.stop(); await bob?.stop()
+    await x?.stop()
+    await y?.stop()
+    await alice?.stop()
+    await bob?.stop()
     await cluster?.stop()
     for (const d of dirs) await d.remove()
   })
 
   it('payInvoice for a channel whose far end it has not proven (Y-A, invoice by Y)', async () => {
-    await refused(async () => rogue.payInvoice({ channelId: cluster.channelBetween('Y', 'A')?.id as string, invoice: await invoiceBy(y, 10_000), tokens: 10_000 }), 'unprovenNode')
+    await refused(
+      async () =>
+        rogue.payInvoice({
+          channelId: cluster.channelBetween('Y', 'A')?.id as string,
+          invoice: await invoiceBy(y, 10_000),
+          tokens: 10_000
+        }),
+      'unprovenNode'
+    )
   })
 
   it('an invoice payable to a third node (over B-X, paying Y)', async () => {
-    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(y, 10_000), tokens: 10_000 }), 'unprovenNode')
+    await refused(
+      async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(y, 10_000), tokens: 10_000 }),
+      'unprovenNode'
+    )
   })
 
-  it('a channel that does not lead to the invoice\'s node (A-C, invoice by X)', async () => {
-    await refused(async () => rogue.payInvoice({ channelId: cluster.channelBetween('A', 'C')?.id as string, invoice: await invoiceBy(x, 10_000), tokens: 10_000 }), 'notChannelPartner')
+  it("a channel that does not lead to the invoice's node (A-C, invoice by X)", async () => {
+    await refused(
+      async () =>
+        rogue.payInvoice({
+          channelId: cluster.channelBetween('A', 'C')?.id as string,
+          invoice: await invoiceBy(x, 10_000),
+          tokens: 10_000
+        }),
+      'notChannelPartner'
+    )
   })
 
   it('an amount that differs from the request', async () => {
-    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 10_000), tokens: 20_000 }), 'amountMismatch')
+    await refused(
+      async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 10_000), tokens: 20_000 }),
+      'amountMismatch'
+    )
   })
 
-  it('an amount over the payer\'s maxTransactionSize', async () => {
-    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 300_000), tokens: 300_000 }), 'maxTransactionSize')
+  it("an amount over the payer's maxTransactionSize", async () => {
+    await refused(
+      async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 300_000), tokens: 300_000 }),
+      'maxTransactionSize'
+    )
   })
 
   it('a request that would take the payer below its balance point', async () => {
     assert.ok(Math.abs(shareOf(cluster, 'B', 'X') - 0.5) < 0.01, 'B-X starts balanced')
-    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 50_000), tokens: 50_000 }), 'belowBalancePoint')
+    await refused(
+      async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 50_000), tokens: 50_000 }),
+      'belowBalancePoint'
+    )
   })
 
   it('an expired invoice', async () => {
@@ -120,24 +181,51 @@ describe('a rogue peer that knows the secret', () => {
       paid.push(invoice)
     }
     const before = moved()
-    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 50_000), tokens: 50_000 }), 'maxTransactionsPerPeriod')
+    await refused(
+      async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 50_000), tokens: 50_000 }),
+      'maxTransactionsPerPeriod'
+    )
     // The same request again on this connection (new sequence number): the hash was paid already.
-    await refused(async () => rogue.payInvoice({ channelId: bx(), invoice: paid[0] as string, tokens: 50_000 }), 'duplicatePayment')
+    await refused(
+      async () => rogue.payInvoice({ channelId: bx(), invoice: paid[0] as string, tokens: 50_000 }),
+      'duplicatePayment'
+    )
     // The very same frame again (same sequence number): dropped before it is even read.
     const requestId = rogue.nextRequestId()
-    const frame = rogue.send(MessageType.payInvoice, encodeWith(payInvoiceCodec, { requestId, channelId: bx(), invoice: paid[1] as string, tokens: 50_000 }))
+    const frame = rogue.send(
+      MessageType.payInvoice,
+      encodeWith(payInvoiceCodec, { requestId, channelId: bx(), invoice: paid[1] as string, tokens: 50_000 })
+    )
     await rogue.waitResult(requestId)
     const dropped: string[] = []
-    const onDrop = (e: { type: string; reason?: string }): void => { if (e.type === 'message_dropped') dropped.push(String(e.reason)) }
+    const onDrop = (e: { type: string; reason?: string }): void => {
+      if (e.type === 'message_dropped') dropped.push(String(e.reason))
+    }
     alice.daemon.events.on('event', onDrop)
     const answersBefore = rogue.results.length
     rogue.sendRaw(frame)
-    await eventually(() => dropped.find((r) => /replayed or reordered/.test(r)), 5000, 'the replayed frame dropped').finally(() => alice.daemon.events.off('event', onDrop))
+    await eventually(
+      () => dropped.find((r) => /replayed or reordered/.test(r)),
+      5000,
+      'the replayed frame dropped'
+    ).finally(() => alice.daemon.events.off('event', onDrop))
     assert.equal(rogue.results.length, answersBefore, 'a replayed frame gets no answer')
     // On a new connection: the ledger still remembers the hash.
-    const again = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: alice.swarm?.publicKey as string, claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }] })
+    const again = await RoguePeer.connect({
+      bootstrap: cluster.bootstrap,
+      secret: SECRET,
+      target: alice.swarm?.publicKey as string,
+      claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }]
+    })
     try {
-      await eventually(() => [...(alice.swarm?.peers ?? [])].filter((p) => p.provenNodes.has(x.identity.publicKey)).length >= 1 ? true : undefined, 10_000, 'the second connection')
+      await eventually(
+        () =>
+          [...(alice.swarm?.peers ?? [])].filter((p) => p.provenNodes.has(x.identity.publicKey)).length >= 1
+            ? true
+            : undefined,
+        10_000,
+        'the second connection'
+      )
       await new Promise((resolve) => setTimeout(resolve, 300))
       const r = await again.payInvoice({ channelId: bx(), invoice: paid[2] as string, tokens: 50_000 })
       assert.equal(r.status, 'refused')
@@ -151,47 +239,79 @@ describe('a rogue peer that knows the secret', () => {
   it('a flood of requests: bounded concurrency, nothing paid beyond the limits, the daemon stays up', async () => {
     const before = moved()
     const invoices = await Promise.all(Array.from({ length: 20 }, () => invoiceBy(x, 10_000)))
-    const results = await Promise.all(invoices.map((invoice) => rogue.payInvoice({ channelId: bx(), invoice, tokens: 10_000 }, 30_000).catch(() => ({ status: 'lost', reason: '' }))))
-    assert.ok(results.every((r) => r.status === 'refused'), results.map((r) => `${r.status}:${r.reason}`).join(','))
+    const results = await Promise.all(
+      invoices.map((invoice) =>
+        rogue
+          .payInvoice({ channelId: bx(), invoice, tokens: 10_000 }, 30_000)
+          .catch(() => ({ status: 'lost', reason: '' }))
+      )
+    )
+    assert.ok(
+      results.every((r) => r.status === 'refused'),
+      results.map((r) => `${r.status}:${r.reason}`).join(',')
+    )
     // The node's budget (4 at once, 12 a minute) is spent by now: the rest is refused at no cost.
-    assert.ok(results.every((r) => ['busy', 'rate', 'maxTransactionsPerPeriod'].includes(r.reason)), results.map((r) => r.reason).join(','))
+    assert.ok(
+      results.every((r) => ['busy', 'rate', 'maxTransactionsPerPeriod'].includes(r.reason)),
+      results.map((r) => r.reason).join(',')
+    )
     assert.ok(results.some((r) => r.reason === 'busy' || r.reason === 'rate'))
     assert.equal(moved(), before)
     assert.equal((await fetch(`${alice.api?.url}/api/status`)).status, 200)
   })
 
   it('truncated, oversized, garbage and replayed frames are dropped and the peer is cut off; an unknown type is ignored, not held against it', async () => {
-    const noisy = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: alice.swarm?.publicKey as string, claims: [] })
+    const noisy = await RoguePeer.connect({
+      bootstrap: cluster.bootstrap,
+      secret: SECRET,
+      target: alice.swarm?.publicKey as string,
+      claims: []
+    })
     try {
       const events: string[] = []
-      const on = (e: { type: string; reason?: string }): void => { if (e.type === 'message_dropped' || e.type === 'peer_dropped') events.push(`${e.type}:${e.reason}`) }
+      const on = (e: { type: string; reason?: string }): void => {
+        if (e.type === 'message_dropped' || e.type === 'peer_dropped') events.push(`${e.type}:${e.reason}`)
+      }
       alice.daemon.events.on('event', on)
       for (let i = 0; i < 10; i++) noisy.send(99 + i, Buffer.from('from a newer version')) // unknown types: ignored
-      noisy.sendRaw(randomBytes(40))                                 // garbage
-      noisy.sendRaw(Buffer.from([1]))                                // truncated
-      noisy.sendRaw(Buffer.alloc(MAX_FRAME + 1))                      // oversized
-      noisy.send(MessageType.payInvoice, Buffer.from([0xff, 0xff]))  // malformed body
+      noisy.sendRaw(randomBytes(40)) // garbage
+      noisy.sendRaw(Buffer.from([1])) // truncated
+      noisy.sendRaw(Buffer.alloc(MAX_FRAME + 1)) // oversized
+      noisy.send(MessageType.payInvoice, Buffer.from([0xff, 0xff])) // malformed body
       await new Promise((resolve) => setTimeout(resolve, 300))
       assert.equal(noisy.closed, false, 'four bad messages and ten unknown types: still connected')
-      noisy.send(MessageType.payInvoice, Buffer.from([0]), 1)        // replayed sequence number: the fifth
-      await eventually(() => events.some((e) => e.startsWith('peer_dropped')) ? true : undefined, 5000, 'the peer dropped')
+      noisy.send(MessageType.payInvoice, Buffer.from([0]), 1) // replayed sequence number: the fifth
+      await eventually(
+        () => (events.some((e) => e.startsWith('peer_dropped')) ? true : undefined),
+        5000,
+        'the peer dropped'
+      )
       alice.daemon.events.off('event', on)
       assert.equal(events.filter((e) => e.startsWith('message_dropped')).length, 5, events.join(' | '))
       assert.ok(!events.some((e) => /unknown message type/.test(e)), 'unknown types do not count')
-      await eventually(() => noisy.closed ? true : undefined, 5000, 'the connection closed')
+      await eventually(() => (noisy.closed ? true : undefined), 5000, 'the connection closed')
     } finally {
       await noisy.destroy()
     }
   })
 
-  it('a hello claiming another operator\'s node proves nothing', async () => {
+  it("a hello claiming another operator's node proves nothing", async () => {
     const c = cluster.connection('C').publicKey
-    const liar = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: SECRET, target: alice.swarm?.publicKey as string, claims: [{ publicKey: c, alias: 'C', sign: (m) => x.signMessage(m) }] })
+    const liar = await RoguePeer.connect({
+      bootstrap: cluster.bootstrap,
+      secret: SECRET,
+      target: alice.swarm?.publicKey as string,
+      claims: [{ publicKey: c, alias: 'C', sign: (m) => x.signMessage(m) }]
+    })
     try {
       await new Promise((resolve) => setTimeout(resolve, 500))
       const liars = [...(alice.swarm?.peers ?? [])].filter((p) => p.remoteKey === liar.conn?.publicKey.toString('hex'))
       assert.ok(liars.every((p) => !p.provenNodes.has(c)))
-      const r = await liar.payInvoice({ channelId: cluster.channelBetween('A', 'C')?.id as string, invoice: await invoiceBy(x, 10_000), tokens: 10_000 })
+      const r = await liar.payInvoice({
+        channelId: cluster.channelBetween('A', 'C')?.id as string,
+        invoice: await invoiceBy(x, 10_000),
+        tokens: 10_000
+      })
       assert.equal(r.reason, 'unprovenNode')
     } finally {
       await liar.destroy()
@@ -200,11 +320,31 @@ describe('a rogue peer that knows the secret', () => {
 
   it('a peer with the wrong secret is dropped at the handshake and gets nothing', async () => {
     const badProofs = await metric('tightrope_unauthenticated_connections_closed_total', 'reason="badProof"')
-    const stranger = await RoguePeer.connect({ bootstrap: cluster.bootstrap, secret: 'not the secret', target: alice.swarm?.publicKey as string, claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }] }).catch(() => undefined)
+    const stranger = await RoguePeer.connect({
+      bootstrap: cluster.bootstrap,
+      secret: 'not the secret',
+      target: alice.swarm?.publicKey as string,
+      claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }]
+    }).catch(() => undefined)
     try {
-      await eventually(async () => await metric('tightrope_unauthenticated_connections_closed_total', 'reason="badProof"') > badProofs ? true : undefined, 10_000, 'the stranger dropped')
+      await eventually(
+        async () =>
+          (await metric('tightrope_unauthenticated_connections_closed_total', 'reason="badProof"')) > badProofs
+            ? true
+            : undefined,
+        10_000,
+        'the stranger dropped'
+      )
       const before = moved()
-      stranger?.send(MessageType.payInvoice, encodeWith(payInvoiceCodec, { requestId: 1, channelId: bx(), invoice: await invoiceBy(x, 10_000), tokens: 10_000 }))
+      stranger?.send(
+        MessageType.payInvoice,
+        encodeWith(payInvoiceCodec, {
+          requestId: 1,
+          channelId: bx(),
+          invoice: await invoiceBy(x, 10_000),
+          tokens: 10_000
+        })
+      )
       await new Promise((resolve) => setTimeout(resolve, 500))
       assert.equal(moved(), before)
       assert.equal(stranger?.results.length ?? 0, 0)
@@ -215,6 +355,10 @@ describe('a rogue peer that knows the secret', () => {
 
   it('after all that, Alice still balances with her honest peer Bob', async () => {
     await push(cluster, 'A', 'C', 1_500_000)
-    await eventually(() => Math.abs(shareOf(cluster, 'A', 'C') - 0.5) <= 0.1 ? true : undefined, 20_000, 'A-C rebalanced by Bob')
+    await eventually(
+      () => (Math.abs(shareOf(cluster, 'A', 'C') - 0.5) <= 0.1 ? true : undefined),
+      20_000,
+      'A-C rebalanced by Bob'
+    )
   })
 })

@@ -21,11 +21,27 @@ describe('the dashboard with api.token, in headless Chromium', () => {
   const urls: string[] = []
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`)
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`
+      )
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: false, control: false })
     dir = await tempDir()
-    instance = await startInstance(instanceConfig(cluster, ['A', 'B'], dir.path, { api: { token: TOKEN } }), { log: () => {}, swarm: false })
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
+    instance = await startInstance(instanceConfig(cluster, ['A', 'B'], dir.path, { api: { token: TOKEN } }), {
+      log: () => {},
+      swarm: false
+    })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync'
+      ]
+    })
     page = await browser.newPage()
     page.on('request', (r) => urls.push(r.url()))
   })
@@ -44,7 +60,10 @@ describe('the dashboard with api.token, in headless Chromium', () => {
     await page.click('#login button')
     // Hidden on submit, shown again when the API answers 401.
     await page.locator('#login').waitFor({ state: 'visible', timeout: 10_000 })
-    assert.ok(urls.some((u) => /\/api\/(events|history|summary)/.test(u)), 'the wrong token was tried')
+    assert.ok(
+      urls.some((u) => /\/api\/(events|history|summary)/.test(u)),
+      'the wrong token was tried'
+    )
     assert.ok(!urls.some((u) => u.includes('/api/stream')), 'no stream for a wrong token')
     await page.fill('#token', TOKEN)
     await page.click('#login button')
@@ -52,7 +71,10 @@ describe('the dashboard with api.token, in headless Chromium', () => {
     const ab = cluster.channelBetween('A', 'B')?.id as string
     await page.locator(`[data-channel="${ab}:A"]`).waitFor({ timeout: 10_000 })
     await page.locator('#events li', { hasText: 'started' }).first().waitFor({ timeout: 10_000 })
-    assert.ok(urls.some((u) => /\/api\/stream\?ticket=[A-Za-z0-9_-]{32}$/.test(u)), urls.join('\n'))
+    assert.ok(
+      urls.some((u) => /\/api\/stream\?ticket=[A-Za-z0-9_-]{32}$/.test(u)),
+      urls.join('\n')
+    )
   })
 
   it('keeps the token for the tab only, and never in a URL', async () => {

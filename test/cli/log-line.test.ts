@@ -7,15 +7,27 @@ const FORGED = 'X\n2026-01-01T00:00:00.000Z payment_succeeded channelId=1x1x1 to
 
 describe('log lines: no value can start a line or a control sequence', () => {
   it('plain tokens stay bare (what operators and scripts grep for)', () => {
-    assert.equal(formatFields({ channelId: '712345x1234x0', node: 'A', tokens: 300000, url: 'http://127.0.0.1:8470', nodes: ['A', 'B'] }),
-      'channelId=712345x1234x0 node=A tokens=300000 url=http://127.0.0.1:8470 nodes=["A","B"]')
+    assert.equal(
+      formatFields({
+        channelId: '712345x1234x0',
+        node: 'A',
+        tokens: 300000,
+        url: 'http://127.0.0.1:8470',
+        nodes: ['A', 'B']
+      }),
+      'channelId=712345x1234x0 node=A tokens=300000 url=http://127.0.0.1:8470 nodes=["A","B"]'
+    )
   })
 
   it('a value with a newline, ESC, spaces or quotes is one quoted, escaped token', () => {
     const line = formatFields({ alias: FORGED, reason: 'bad' })
     assert.ok(!line.includes('\n') && !line.includes('\u001b'), line)
     assert.equal(line, `alias=${JSON.stringify(FORGED)} reason=bad`)
-    assert.deepEqual(JSON.parse(line.slice('alias='.length, line.lastIndexOf(' reason='))), FORGED, 'the value is still readable, exactly')
+    assert.deepEqual(
+      JSON.parse(line.slice('alias='.length, line.lastIndexOf(' reason='))),
+      FORGED,
+      'the value is still readable, exactly'
+    )
     assert.equal(formatValue('two words'), '"two words"')
     assert.equal(formatValue('a=b"c'), '"a=b\\"c"')
     assert.equal(formatValue(''), '""')

@@ -19,10 +19,18 @@ describe('tightrope status and tightrope audit', () => {
     configDir = await writeConfigDir(dir.path, cluster, ['A', 'B'])
     ab = cluster.channelBetween('A', 'B')?.id as string
     daemon = runTightrope(['start', '--config', configDir])
-    await eventually(() => daemon.output().includes(' api_listening ') ? true : undefined, 20_000, 'the API')
+    await eventually(() => (daemon.output().includes(' api_listening ') ? true : undefined), 20_000, 'the API')
     await push(cluster, 'A', 'B', 600_000)
-    await eventually(() => Math.abs(shareOf(cluster, 'A', 'B') - 0.5) <= 0.1 ? true : undefined, 10_000, 'A-B rebalanced')
-    await eventually(() => daemon.output().includes(' rebalanced ') ? true : undefined, 5000, 'the rebalance recorded')
+    await eventually(
+      () => (Math.abs(shareOf(cluster, 'A', 'B') - 0.5) <= 0.1 ? true : undefined),
+      10_000,
+      'A-B rebalanced'
+    )
+    await eventually(
+      () => (daemon.output().includes(' rebalanced ') ? true : undefined),
+      5000,
+      'the rebalance recorded'
+    )
   })
   after(async () => {
     await daemon?.stop('SIGKILL')
@@ -44,7 +52,9 @@ describe('tightrope status and tightrope audit', () => {
     assert.equal(started.code, 0)
     assert.equal(started.output.trim().split('\n').length, 1)
     assert.match(started.output, / started nodes=\["A","B"\]/)
-    const txs = JSON.parse((await runToEnd(['audit', 'transactions', '--config', configDir, '--json', '--channel', ab])).output) as Array<{ role: string; status: string }>
+    const txs = JSON.parse(
+      (await runToEnd(['audit', 'transactions', '--config', configDir, '--json', '--channel', ab])).output
+    ) as Array<{ role: string; status: string }>
     assert.ok(txs.some((t) => t.role === 'requester' && t.status === 'succeeded'))
     assert.ok(txs.some((t) => t.role === 'payer' && t.status === 'succeeded'))
     const csv = (await runToEnd(['audit', 'transactions', '--config', configDir, '--csv'])).output.trim().split('\n')

@@ -20,7 +20,9 @@ describe('a reload: what changes, what waits for a restart', () => {
       limits: { baseSettings: { maxTransactionSize: 5000 }, idSettings: [{ id: 'A', deadzone: 0.2 }] },
       api: { port: 9000 },
       audit: { verboseScreenLogging: true },
-      notifications: [{ url: 'https://hooks.example/path/TOKEN', secret: 'sixteen-chars-secret', events: ['node_lost'] }]
+      notifications: [
+        { url: 'https://hooks.example/path/TOKEN', secret: 'sixteen-chars-secret', events: ['node_lost'] }
+      ]
     })
     const plan = planReload(config(), next)
     assert.deepEqual(plan.applied, [
@@ -35,13 +37,17 @@ describe('a reload: what changes, what waits for a restart', () => {
       { path: 'secret', from: '(secret)', to: '(secret, changed)' }
     ])
     const text = JSON.stringify(plan)
-    for (const secret of ['y'.repeat(24), 'x'.repeat(24), 'TOKEN', 'sixteen-chars-secret', MACAROON]) assert.ok(!text.includes(secret), secret)
+    for (const secret of ['y'.repeat(24), 'x'.repeat(24), 'TOKEN', 'sixteen-chars-secret', MACAROON])
+      assert.ok(!text.includes(secret), secret)
   })
 
   it('new credentials for a node are a change, shown without them', () => {
-    const other = Buffer.from(MACAROON, 'base64'); other.writeUInt8(other.readUInt8(10) ^ 1, 10)
+    const other = Buffer.from(MACAROON, 'base64')
+    other.writeUInt8(other.readUInt8(10) ^ 1, 10)
     const plan = planReload(config(), config({ lightningNodes: [node('127.0.0.1:10009', other.toString('base64'))] }))
-    assert.deepEqual(plan.applied, [{ path: 'lightningNodes[127.0.0.1:10009]', from: 'lnd (credentials)', to: 'lnd (credentials, changed)' }])
+    assert.deepEqual(plan.applied, [
+      { path: 'lightningNodes[127.0.0.1:10009]', from: 'lnd (credentials)', to: 'lnd (credentials, changed)' }
+    ])
   })
 
   it('what a reload puts in force keeps the restart-only sections', () => {

@@ -62,12 +62,27 @@ describe('parseDuration: the forms the original accepted, in ms', () => {
 })
 
 describe('duration helpers', () => {
-  const bare: Array<[unknown, boolean]> = [[60, true], ['60', true], ['1.5', true], ['60s', false], ['soon', false], [true, false]]
+  const bare: Array<[unknown, boolean]> = [
+    [60, true],
+    ['60', true],
+    ['1.5', true],
+    ['60s', false],
+    ['soon', false],
+    [true, false]
+  ]
   for (const [input, expected] of bare) {
     it(`isBareDuration(${JSON.stringify(input)}) is ${expected}`, () => assert.equal(isBareDuration(input), expected))
   }
 
-  const formatted: Array<[number, string]> = [[0, '0s'], [1500, '1500ms'], [60_000, '1m'], [90_000, '90s'], [14_400_000, '4h'], [86_400_000, '1d'], [172_800_000, '2d']]
+  const formatted: Array<[number, string]> = [
+    [0, '0s'],
+    [1500, '1500ms'],
+    [60_000, '1m'],
+    [90_000, '90s'],
+    [14_400_000, '4h'],
+    [86_400_000, '1d'],
+    [172_800_000, '2d']
+  ]
   for (const [ms, text] of formatted) {
     it(`formatDuration(${ms}) is "${text}" and parses back`, () => {
       assert.equal(formatDuration(ms), text)

@@ -22,26 +22,52 @@ export const CERT = Buffer.from(CERT_PEM).toString('base64')
 
 /** A minimal well-formed V2 macaroon: version 2, location "lnd", an identifier, EOS, EOS, 32-byte signature. */
 export const MACAROON_BYTES = Buffer.concat([
-  Buffer.from([2, 1, 3]), Buffer.from('lnd'), Buffer.from([2, 4]), Buffer.from('abcd'), Buffer.from([0, 0, 6, 32]), Buffer.alloc(32, 7)
+  Buffer.from([2, 1, 3]),
+  Buffer.from('lnd'),
+  Buffer.from([2, 4]),
+  Buffer.from('abcd'),
+  Buffer.from([0, 0, 6, 32]),
+  Buffer.alloc(32, 7)
 ])
 export const MACAROON = MACAROON_BYTES.toString('base64')
 
-export const node = (socket = '127.0.0.1:10009'): Record<string, unknown> => ({ type: 'lnd', cert: CERT, macaroon: MACAROON, socket })
+export const node = (socket = '127.0.0.1:10009'): Record<string, unknown> => ({
+  type: 'lnd',
+  cert: CERT,
+  macaroon: MACAROON,
+  socket
+})
 
 /** The original Tightrope's config/default.json, verbatim (with its placeholder node). */
 export const ORIGINAL_DEFAULT_JSON = {
   secret: 'secret',
   lightningNodes: [{ type: 'lnd', cert: '', macaroon: '', socket: '' }],
   announceInterval: 90000,
-  audit: { storage: { path: './storage/' }, transactionHistory: 'transaction-log', eventLog: 'event-log', verboseScreenLogging: false, shouldMask: ['topic', 'publicKey', 'remotePeer', 'paidTo', 'paidBy'] },
+  audit: {
+    storage: { path: './storage/' },
+    transactionHistory: 'transaction-log',
+    eventLog: 'event-log',
+    verboseScreenLogging: false,
+    shouldMask: ['topic', 'publicKey', 'remotePeer', 'paidTo', 'paidBy']
+  },
   limits: {
-    baseSettings: { maxTransactionSize: 1000000, minTimeBetweenPayments: '60s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 20, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 10 },
+    baseSettings: {
+      maxTransactionSize: 1000000,
+      minTimeBetweenPayments: '60s',
+      limitsPeriod: '4h',
+      useRollingLimitsPeriod: true,
+      maxTransactionsPerPeriod: 20,
+      maxAmountPerPeriod: 100000000,
+      balancePoint: 0.5,
+      deadzone: 0.1,
+      refreshRate: 10
+    },
     idSettings: []
   }
 }
 
 /** A complete valid config in the original's format; tests break one field at a time. */
-export function validConfig (): any {
+export function validConfig(): any {
   return {
     secret: 'correct horse battery staple',
     lightningNodes: [node()],
@@ -50,12 +76,12 @@ export function validConfig (): any {
   }
 }
 
-export function problemsOf (raw: unknown): string[] {
+export function problemsOf(raw: unknown): string[] {
   const r = checkConfig(raw)
   return r.ok ? [] : r.problems
 }
 
-export function configErrorOf (fn: () => unknown): ConfigError {
+export function configErrorOf(fn: () => unknown): ConfigError {
   try {
     fn()
   } catch (err) {

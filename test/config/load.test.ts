@@ -48,38 +48,96 @@ describe('loading a directory the way the config package does', () => {
       limits: { baseSettings: { deadzone: 0.2 } }
     })
     await write(dir, 'local-production.json', { api: { host: '127.0.0.2' } })
-    await write(dir, 'local-bob.json', { secret: 'bob\'s own secret, long enough', limits: { idSettings: [{ id: 'B', deadzone: 0.05 }] } })
+    await write(dir, 'local-bob.json', {
+      secret: "bob's own secret, long enough",
+      limits: { idSettings: [{ id: 'B', deadzone: 0.05 }] }
+    })
     await write(dir, 'custom-environment-variables.json', { audit: { storage: { path: 'TR_STORAGE' } } })
   })
 
   // [what, options, check]
   const cases: Array<[string, () => LoadOptions, (c: TightropeConfig) => void]> = [
-    ['objects merge key by key: local.json\'s deadzone, default.json\'s balancePoint', () => ({ dir, env: {} }), (c) => {
-      assert.equal(c.limits.baseSettings.deadzone, 0.2)
-      assert.equal(c.limits.baseSettings.balancePoint, 0.5)
-      assert.equal(c.secret, 'the default secret, long enough')
-    }],
-    ['arrays are replaced, not merged: lightningNodes and shouldMask from local.json only', () => ({ dir, env: {} }), (c) => {
-      assert.deepEqual(c.lightningNodes.map((n) => n.socket), ['10.0.0.3:10009'])
-      assert.deepEqual(c.audit.shouldMask, ['remotePeer'])
-    }],
-    ['the instance (option) adds local-{instance}.json, whose idSettings replace the default ones', () => ({ dir, instance: 'bob', env: {} }), (c) => {
-      assert.equal(c.secret, 'bob\'s own secret, long enough')
-      assert.deepEqual(c.limits.idSettings, [{ id: 'B', deadzone: 0.05 }])
-    }],
-    ['NODE_APP_INSTANCE in the environment does the same', () => ({ dir, env: { NODE_APP_INSTANCE: 'bob' } }), (c) => assert.equal(c.secret, 'bob\'s own secret, long enough')],
-    ['the instance option beats NODE_APP_INSTANCE', () => ({ dir, instance: 'carol', env: { NODE_APP_INSTANCE: 'bob' } }), (c) => assert.equal(c.secret, 'the default secret, long enough')],
-    ['without an instance, local-bob.json is not read', () => ({ dir, env: {} }), (c) => assert.deepEqual(c.limits.idSettings, [{ id: 'A', deadzone: 0.3 }])],
-    ['NODE_ENV adds {NODE_ENV}.json after default.json but before local.json, and local-{NODE_ENV}.json after local.json', () => ({ dir, env: { NODE_ENV: 'production' } }), (c) => {
-      assert.equal(c.api.port, 9000)
-      assert.equal(c.limits.baseSettings.deadzone, 0.2)
-      assert.equal(c.api.host, '127.0.0.2')
-    }],
-    ['NODE_CONFIG (JSON) overrides the files', () => ({ dir, env: { NODE_CONFIG: '{"api":{"port":7000}}' } }), (c) => assert.equal(c.api.port, 7000)],
-    ['custom-environment-variables.json maps variables onto fields', () => ({ dir, env: { TR_STORAGE: '/var/lib/tightrope' } }), (c) => assert.equal(c.audit.storage.path, '/var/lib/tightrope')],
-    ['TIGHTROPE_SECRET overrides every file', () => ({ dir, instance: 'bob', env: { TIGHTROPE_SECRET: 'from the environment, long enough' } }), (c) => assert.equal(c.secret, 'from the environment, long enough')],
-    ['TIGHTROPE_API_TOKEN sets api.token', () => ({ dir, env: { TIGHTROPE_API_TOKEN: 'a-long-enough-token-123' } }), (c) => assert.equal(c.api.token, 'a-long-enough-token-123')],
-    ['NODE_CONFIG_DIR chooses the directory when no dir is given', () => ({ env: { NODE_CONFIG_DIR: dir } }), (c) => assert.deepEqual(c.lightningNodes.map((n) => n.socket), ['10.0.0.3:10009'])]
+    [
+      "objects merge key by key: local.json's deadzone, default.json's balancePoint",
+      () => ({ dir, env: {} }),
+      (c) => {
+        assert.equal(c.limits.baseSettings.deadzone, 0.2)
+        assert.equal(c.limits.baseSettings.balancePoint, 0.5)
+        assert.equal(c.secret, 'the default secret, long enough')
+      }
+    ],
+    [
+      'arrays are replaced, not merged: lightningNodes and shouldMask from local.json only',
+      () => ({ dir, env: {} }),
+      (c) => {
+        assert.deepEqual(
+          c.lightningNodes.map((n) => n.socket),
+          ['10.0.0.3:10009']
+        )
+        assert.deepEqual(c.audit.shouldMask, ['remotePeer'])
+      }
+    ],
+    [
+      'the instance (option) adds local-{instance}.json, whose idSettings replace the default ones',
+      () => ({ dir, instance: 'bob', env: {} }),
+      (c) => {
+        assert.equal(c.secret, "bob's own secret, long enough")
+        assert.deepEqual(c.limits.idSettings, [{ id: 'B', deadzone: 0.05 }])
+      }
+    ],
+    [
+      'NODE_APP_INSTANCE in the environment does the same',
+      () => ({ dir, env: { NODE_APP_INSTANCE: 'bob' } }),
+      (c) => assert.equal(c.secret, "bob's own secret, long enough")
+    ],
+    [
+      'the instance option beats NODE_APP_INSTANCE',
+      () => ({ dir, instance: 'carol', env: { NODE_APP_INSTANCE: 'bob' } }),
+      (c) => assert.equal(c.secret, 'the default secret, long enough')
+    ],
+    [
+      'without an instance, local-bob.json is not read',
+      () => ({ dir, env: {} }),
+      (c) => assert.deepEqual(c.limits.idSettings, [{ id: 'A', deadzone: 0.3 }])
+    ],
+    [
+      'NODE_ENV adds {NODE_ENV}.json after default.json but before local.json, and local-{NODE_ENV}.json after local.json',
+      () => ({ dir, env: { NODE_ENV: 'production' } }),
+      (c) => {
+        assert.equal(c.api.port, 9000)
+        assert.equal(c.limits.baseSettings.deadzone, 0.2)
+        assert.equal(c.api.host, '127.0.0.2')
+      }
+    ],
+    [
+      'NODE_CONFIG (JSON) overrides the files',
+      () => ({ dir, env: { NODE_CONFIG: '{"api":{"port":7000}}' } }),
+      (c) => assert.equal(c.api.port, 7000)
+    ],
+    [
+      'custom-environment-variables.json maps variables onto fields',
+      () => ({ dir, env: { TR_STORAGE: '/var/lib/tightrope' } }),
+      (c) => assert.equal(c.audit.storage.path, '/var/lib/tightrope')
+    ],
+    [
+      'TIGHTROPE_SECRET overrides every file',
+      () => ({ dir, instance: 'bob', env: { TIGHTROPE_SECRET: 'from the environment, long enough' } }),
+      (c) => assert.equal(c.secret, 'from the environment, long enough')
+    ],
+    [
+      'TIGHTROPE_API_TOKEN sets api.token',
+      () => ({ dir, env: { TIGHTROPE_API_TOKEN: 'a-long-enough-token-123' } }),
+      (c) => assert.equal(c.api.token, 'a-long-enough-token-123')
+    ],
+    [
+      'NODE_CONFIG_DIR chooses the directory when no dir is given',
+      () => ({ env: { NODE_CONFIG_DIR: dir } }),
+      (c) =>
+        assert.deepEqual(
+          c.lightningNodes.map((n) => n.socket),
+          ['10.0.0.3:10009']
+        )
+    ]
   ]
   for (const [what, opts, check] of cases) {
     it(what, () => check(load(opts()).config))
@@ -93,7 +151,9 @@ describe('loading a directory the way the config package does', () => {
 
   it('warns when the instance has no file', () => {
     const { warnings } = load({ dir, instance: 'nobody', env: {} })
-    assert.deepEqual(warnings, [`instance "nobody": no file for it in ${dir} (e.g. local-nobody.json), so it loads the same files as no instance`])
+    assert.deepEqual(warnings, [
+      `instance "nobody": no file for it in ${dir} (e.g. local-nobody.json), so it loads the same files as no instance`
+    ])
   })
 
   it('leaves process.env as it was', () => {
@@ -115,8 +175,14 @@ describe('several directories in one process, no global state', () => {
     for (let i = 0; i < 2; i++) {
       const a = load({ dir: alice, env: {} }).config
       const b = load({ dir: bob, env: {} }).config
-      assert.deepEqual([a.secret, a.lightningNodes[0]?.socket, a.api.port], ['alice secret, long enough', '10.0.0.1:1', undefined])
-      assert.deepEqual([b.secret, b.lightningNodes[0]?.socket, b.api.port], ['bob secret, long enough...', '10.0.0.2:2', 8471])
+      assert.deepEqual(
+        [a.secret, a.lightningNodes[0]?.socket, a.api.port],
+        ['alice secret, long enough', '10.0.0.1:1', undefined]
+      )
+      assert.deepEqual(
+        [b.secret, b.lightningNodes[0]?.socket, b.api.port],
+        ['bob secret, long enough...', '10.0.0.2:2', 8471]
+      )
     }
   })
 })
@@ -124,23 +190,43 @@ describe('several directories in one process, no global state', () => {
 describe('loading problems are ConfigErrors with one line each', () => {
   // [what, setup returning the options, the expected problem lines]
   const cases: Array<[string, () => Promise<LoadOptions>, (dir: string) => string[]]> = [
-    ['a missing directory', async () => ({ dir: join(root, 'does-not-exist'), env: {} }), () => [`config directory ${join(root, 'does-not-exist')} does not exist (set NODE_CONFIG_DIR or pass --config DIR)`]],
-    ['an empty TIGHTROPE_SECRET', async () => {
-      const dir = join(root, 'empty-secret')
-      await write(dir, 'default.json', { lightningNodes: [node()] })
-      return { dir, env: { TIGHTROPE_SECRET: '' } }
-    }, () => ['TIGHTROPE_SECRET: expected a value (unset it to use the config file\'s secret)']],
-    ['a short TIGHTROPE_API_TOKEN, named as coming from the environment', async () => {
-      const dir = join(root, 'short-token')
-      await write(dir, 'default.json', { lightningNodes: [node()] })
-      return { dir, env: { TIGHTROPE_API_TOKEN: 'short' } }
-    }, () => ['api.token (from TIGHTROPE_API_TOKEN): expected a token of at least 16 characters']],
-    ['validation problems in the merged files', async () => {
-      const dir = join(root, 'invalid')
-      await write(dir, 'default.json', { lightningNodes: [node()], limits: { baseSettings: { deadzone: 0.1 } } })
-      await write(dir, 'local-x.json', { limits: { idSettings: [{ id: 'A' }, { id: 'B' }, { id: 'C', deadzone: 0.7 }] } })
-      return { dir, instance: 'x', env: {} }
-    }, () => ['limits.idSettings[2].deadzone: expected a number between 0 and 0.5']]
+    [
+      'a missing directory',
+      async () => ({ dir: join(root, 'does-not-exist'), env: {} }),
+      () => [
+        `config directory ${join(root, 'does-not-exist')} does not exist (set NODE_CONFIG_DIR or pass --config DIR)`
+      ]
+    ],
+    [
+      'an empty TIGHTROPE_SECRET',
+      async () => {
+        const dir = join(root, 'empty-secret')
+        await write(dir, 'default.json', { lightningNodes: [node()] })
+        return { dir, env: { TIGHTROPE_SECRET: '' } }
+      },
+      () => ["TIGHTROPE_SECRET: expected a value (unset it to use the config file's secret)"]
+    ],
+    [
+      'a short TIGHTROPE_API_TOKEN, named as coming from the environment',
+      async () => {
+        const dir = join(root, 'short-token')
+        await write(dir, 'default.json', { lightningNodes: [node()] })
+        return { dir, env: { TIGHTROPE_API_TOKEN: 'short' } }
+      },
+      () => ['api.token (from TIGHTROPE_API_TOKEN): expected a token of at least 16 characters']
+    ],
+    [
+      'validation problems in the merged files',
+      async () => {
+        const dir = join(root, 'invalid')
+        await write(dir, 'default.json', { lightningNodes: [node()], limits: { baseSettings: { deadzone: 0.1 } } })
+        await write(dir, 'local-x.json', {
+          limits: { idSettings: [{ id: 'A' }, { id: 'B' }, { id: 'C', deadzone: 0.7 }] }
+        })
+        return { dir, instance: 'x', env: {} }
+      },
+      () => ['limits.idSettings[2].deadzone: expected a number between 0 and 0.5']
+    ]
   ]
   for (const [what, setup, expected] of cases) {
     it(what, async () => {
@@ -156,7 +242,12 @@ describe('loading problems are ConfigErrors with one line each', () => {
     await write(dir, 'local.json', '{ "secret": ')
     const err = configErrorOf(() => load({ dir, env: {} }))
     assert.equal(err.problems.length, 1)
-    assert.match(err.problems[0] as string, new RegExp(`^cannot read the config files in ${dir}: .*${join(dir, 'local.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+    assert.match(
+      err.problems[0] as string,
+      new RegExp(
+        `^cannot read the config files in ${dir}: .*${join(dir, 'local.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`
+      )
+    )
   })
 
   it('malformed NODE_CONFIG is refused instead of ignored', async () => {
@@ -167,24 +258,33 @@ describe('loading problems are ConfigErrors with one line each', () => {
   })
 })
 
-describe('the repository\'s config/default.json', () => {
+describe("the repository's config/default.json", () => {
   it('fails only for want of a node, saying where to add it', () => {
     const err = configErrorOf(() => load({ dir: REPO_CONFIG, env: {} }))
     assert.deepEqual(err.problems, ['lightningNodes: add at least one node in config/local.json'])
     assert.match(err.message, /lightningNodes: add at least one node in config\/local\.json/)
   })
 
-  it('holds the original\'s defaults plus swarm and api, the same as the schema\'s fallbacks', async () => {
+  it("holds the original's defaults plus swarm and api, the same as the schema's fallbacks", async () => {
     const shipped = JSON.parse(await readFile(join(REPO_CONFIG, 'default.json'), 'utf8')) as Record<string, unknown>
     const { lightningNodes, ...originalRest } = ORIGINAL_DEFAULT_JSON
     assert.deepEqual(lightningNodes.length, 1)
     // New settings (payment bounds, retryAt cap) are added to the original's baseSettings.
-    const limits = { ...originalRest.limits, baseSettings: { ...originalRest.limits.baseSettings, paymentTimeout: '60s', cltvLimit: 144, maxRetryWait: '4h' } }
-    assert.deepEqual(shipped, { ...originalRest, limits, lightningNodes: [], swarm: { bootstrap: [] }, api: { host: '127.0.0.1' } })
+    const limits = {
+      ...originalRest.limits,
+      baseSettings: { ...originalRest.limits.baseSettings, paymentTimeout: '60s', cltvLimit: 144, maxRetryWait: '4h' }
+    }
+    assert.deepEqual(shipped, {
+      ...originalRest,
+      limits,
+      lightningNodes: [],
+      swarm: { bootstrap: [] },
+      api: { host: '127.0.0.1' }
+    })
     assert.deepEqual(JSON.parse(JSON.stringify({ ...DEFAULTS, announceInterval: 90000, lightningNodes: [] })), shipped)
   })
 
-  it('an original user\'s local.json, copied over as is, loads on top of it', async () => {
+  it("an original user's local.json, copied over as is, loads on top of it", async () => {
     const dir = join(root, 'migrated')
     await write(dir, 'default.json', await readFile(join(REPO_CONFIG, 'default.json'), 'utf8'))
     await write(dir, 'local.json', {
@@ -193,14 +293,20 @@ describe('the repository\'s config/default.json', () => {
       announceInterval: 60000,
       limits: {
         baseSettings: { maxTransactionsPeriod: '4h', refreshRate: 30 },
-        idSettings: [{ id: 'Alice', deadzone: 0.2 }, { id: 'Alice:712345x1234x0', balancePoint: 0.6 }]
+        idSettings: [
+          { id: 'Alice', deadzone: 0.2 },
+          { id: 'Alice:712345x1234x0', balancePoint: 0.6 }
+        ]
       }
     })
     const { config, warnings } = load({ dir, env: {} })
     assert.equal(config.secret, 'correcthorsebatterystaple')
     assert.equal(config.limits.baseSettings.refreshRate, 30_000)
     assert.equal(config.limits.baseSettings.minTimeBetweenPayments, 60_000)
-    assert.deepEqual(config.limits.idSettings, [{ id: 'Alice', deadzone: 0.2 }, { id: 'Alice:712345x1234x0', balancePoint: 0.6 }])
+    assert.deepEqual(config.limits.idSettings, [
+      { id: 'Alice', deadzone: 0.2 },
+      { id: 'Alice:712345x1234x0', balancePoint: 0.6 }
+    ])
     assert.deepEqual(config.swarm, { bootstrap: [] })
     assert.equal(warnings.length, 1)
     assert.match(warnings[0] as string, /^limits\.baseSettings\.maxTransactionsPeriod: ignored/)

@@ -25,13 +25,43 @@ const limits = validateConfig({
 describe('settings resolution: base < alias < channel id < "alias:channelId"', () => {
   // [alias, channelId, expected values, expected sources]
   const cases: Array<[string, string, Partial<Settings>, Partial<Record<keyof Settings, SettingsLayer>>]> = [
-    ['Carol', '999x1x0', { deadzone: 0.1, maxTransactionSize: 1_000_000, minTimeBetweenPayments: 60_000, balancePoint: 0.5 }, { deadzone: 'base', maxTransactionSize: 'base' }],
-    ['Alice', '999x1x0', { deadzone: 0.3, minTimeBetweenPayments: 600_000, maxTransactionSize: 1_000_000 }, { deadzone: 'alias', minTimeBetweenPayments: 'alias', maxTransactionSize: 'base' }],
-    ['Carol', CH, { deadzone: 0.2, maxTransactionSize: 250_000 }, { deadzone: 'channel', maxTransactionSize: 'channel' }],
+    [
+      'Carol',
+      '999x1x0',
+      { deadzone: 0.1, maxTransactionSize: 1_000_000, minTimeBetweenPayments: 60_000, balancePoint: 0.5 },
+      { deadzone: 'base', maxTransactionSize: 'base' }
+    ],
+    [
+      'Alice',
+      '999x1x0',
+      { deadzone: 0.3, minTimeBetweenPayments: 600_000, maxTransactionSize: 1_000_000 },
+      { deadzone: 'alias', minTimeBetweenPayments: 'alias', maxTransactionSize: 'base' }
+    ],
+    [
+      'Carol',
+      CH,
+      { deadzone: 0.2, maxTransactionSize: 250_000 },
+      { deadzone: 'channel', maxTransactionSize: 'channel' }
+    ],
     // channel id beats alias; the alias still supplies what the channel entry does not set
-    ['Alice', CH, { deadzone: 0.2, maxTransactionSize: 250_000, minTimeBetweenPayments: 600_000, balancePoint: 0.5 }, { deadzone: 'channel', minTimeBetweenPayments: 'alias', balancePoint: 'base' }],
+    [
+      'Alice',
+      CH,
+      { deadzone: 0.2, maxTransactionSize: 250_000, minTimeBetweenPayments: 600_000, balancePoint: 0.5 },
+      { deadzone: 'channel', minTimeBetweenPayments: 'alias', balancePoint: 'base' }
+    ],
     // "alias:channelId" beats channel id, which beats alias
-    ['Bob', CH, { deadzone: 0.05, balancePoint: 0.45, maxTransactionSize: 250_000, minTimeBetweenPayments: 60_000 }, { deadzone: 'alias:channel', balancePoint: 'alias:channel', maxTransactionSize: 'channel', minTimeBetweenPayments: 'base' }],
+    [
+      'Bob',
+      CH,
+      { deadzone: 0.05, balancePoint: 0.45, maxTransactionSize: 250_000, minTimeBetweenPayments: 60_000 },
+      {
+        deadzone: 'alias:channel',
+        balancePoint: 'alias:channel',
+        maxTransactionSize: 'channel',
+        minTimeBetweenPayments: 'base'
+      }
+    ],
     ['Bob', '999x1x0', { deadzone: 0.25, balancePoint: 0.5 }, { deadzone: 'alias', balancePoint: 'base' }]
   ]
   for (const [alias, channelId, values, sources] of cases) {

@@ -14,7 +14,14 @@ describe('a wall-clock step back between pending and succeeded', () => {
   let alice: PayerHarness
   let c: LndNode
   before(async () => {
-    cluster = await SimCluster.start({ scenario: { nodes: [{ alias: 'A' }, { alias: 'C' }], channels: [{ from: 'A', to: 'C', capacity: 2_000_000, fromBalance: 1_400_000 }] }, dht: false, control: false })
+    cluster = await SimCluster.start({
+      scenario: {
+        nodes: [{ alias: 'A' }, { alias: 'C' }],
+        channels: [{ from: 'A', to: 'C', capacity: 2_000_000, fromBalance: 1_400_000 }]
+      },
+      dht: false,
+      control: false
+    })
     alice = await PayerHarness.start(cluster, ['A'])
     c = await LndNode.connect(cluster.connection('C'))
   })
@@ -27,7 +34,14 @@ describe('a wall-clock step back between pending and succeeded', () => {
   it('does not wedge the channel: the next request is paid, and the earlier payment still counts', async () => {
     const ac = cluster.channelBetween('A', 'C')?.id as string
     const a = alice.node('A').identity.publicKey
-    const base = { role: 'payer' as const, channelId: ac, localPublicKey: a, remotePublicKey: c.identity.publicKey, tokens: 30_000, paymentHash: 'ab'.repeat(32) }
+    const base = {
+      role: 'payer' as const,
+      channelId: ac,
+      localPublicKey: a,
+      remotePublicKey: c.identity.publicKey,
+      tokens: 30_000,
+      paymentHash: 'ab'.repeat(32)
+    }
     const now = Date.now()
     await alice.ledger.appendTransaction({ ...base, status: 'pending', fee: 0, at: now - 1000 })
     // Settled after the clock was stepped back an hour.
@@ -36,7 +50,11 @@ describe('a wall-clock step back between pending and succeeded', () => {
     const invoice = await c.createInvoice({ tokens: 50_000, description: 'rebalance', expirySeconds: 600 })
     const r = await alice.ask('A', c, ac, invoice.request, 50_000)
     assert.equal(r.status, 'paid', JSON.stringify(r))
-    assert.equal(cluster.network.paymentLog.filter((p) => p.paymentHash === invoice.paymentHash && p.status === 'SUCCEEDED').length, 1)
+    assert.equal(
+      cluster.network.paymentLog.filter((p) => p.paymentHash === invoice.paymentHash && p.status === 'SUCCEEDED')
+        .length,
+      1
+    )
     assert.equal(await alice.payers.get('A')?.reconcile(), 0, 'nothing is left pending to reconcile')
 
     // The earlier payment still counts against the period limits: with room for one payment of

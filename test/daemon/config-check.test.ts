@@ -16,7 +16,12 @@ describe('tightrope config check', () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: false, control: false })
     dir = await tempDir()
     const ab = cluster.channelBetween('A', 'B')?.id as string
-    configDir = await writeConfigDir(dir.path, cluster, ['A', 'B'], { idSettings: [{ id: 'A', deadzone: 0.2 }, { id: `B:${ab}`, balancePoint: 0.6 }] })
+    configDir = await writeConfigDir(dir.path, cluster, ['A', 'B'], {
+      idSettings: [
+        { id: 'A', deadzone: 0.2 },
+        { id: `B:${ab}`, balancePoint: 0.6 }
+      ]
+    })
   })
   after(async () => {
     await cluster?.stop()
@@ -47,7 +52,10 @@ describe('tightrope config check', () => {
     assert.equal(bad.code, 1)
     assert.match(bad.output, /limits\.baseSettings\.deadzone: expected a number between 0 and 0\.5/)
     const a = cluster.connection('A')
-    await writeFile(join(configDir, 'local-gone.json'), JSON.stringify({ lightningNodes: [{ type: 'lnd', cert: a.cert, macaroon: a.macaroon, socket: '127.0.0.1:1' }] }))
+    await writeFile(
+      join(configDir, 'local-gone.json'),
+      JSON.stringify({ lightningNodes: [{ type: 'lnd', cert: a.cert, macaroon: a.macaroon, socket: '127.0.0.1:1' }] })
+    )
     const gone = await runToEnd(['config', 'check', '--config', configDir, '--instance', 'gone'])
     assert.equal(gone.code, 1)
     assert.match(gone.output, /problem: lightningNodes\[0\] \(127\.0\.0\.1:1\)/)

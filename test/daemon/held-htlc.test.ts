@@ -27,7 +27,11 @@ describe('a partner holding an HTLC it routed through the payer', () => {
     alice = await PayerHarness.start(cluster, ['A', 'A2'])
     c = await LndNode.connect(cluster.connection('C'))
     c2 = await LndNode.connect(cluster.connection('C2'))
-    watch = watchBalancePoint(cluster.network, { balancePoint: 0.5, payers: (a) => a === 'A' || a === 'A2', violate: (v) => violations.push(v) })
+    watch = watchBalancePoint(cluster.network, {
+      balancePoint: 0.5,
+      payers: (a) => a === 'A' || a === 'A2',
+      violate: (v) => violations.push(v)
+    })
   })
   after(async () => {
     watch?.stop()
@@ -49,16 +53,28 @@ describe('a partner holding an HTLC it routed through the payer', () => {
     cluster.addFault({ type: 'hold', from: 'C', to: 'B' })
     const traffic = cluster.pay({ from: 'C', to: 'B', tokens: 300_000 })
     const held = await eventually(() => cluster.network.faults.listHeld()[0], 10_000, 'the HTLC held at B')
-    assert.equal(balanceOf(cluster, ac.id, 'A').local, start.local, 'A\'s local balance does not move while the HTLC is held')
+    assert.equal(
+      balanceOf(cluster, ac.id, 'A').local,
+      start.local,
+      "A's local balance does not move while the HTLC is held"
+    )
     assert.equal(balanceOf(cluster, ac.id, 'A').htlcs, 1)
 
     // 500k fits local + remote (1.4M of 1.7M) but not A's real room.
-    const greedy = await c.createInvoice({ tokens: 500_000, description: `tightrope rebalance ${ac.id}`, expirySeconds: 600 })
+    const greedy = await c.createInvoice({
+      tokens: 500_000,
+      description: `tightrope rebalance ${ac.id}`,
+      expirySeconds: 600
+    })
     const r = await alice.ask('A', c, ac.id, greedy.request, 500_000)
     assert.equal(r.status, 'refused')
     assert.equal(r.status === 'refused' ? r.reason : '', 'belowBalancePoint')
     assert.match(r.status === 'refused' ? r.detail : '', /counting \d+ sats of HTLCs in flight as the partner's/)
-    assert.deepEqual(alice.entries(greedy.paymentHash).map((t) => t.status), ['refused'], 'nothing recorded as paid or pending')
+    assert.deepEqual(
+      alice.entries(greedy.paymentHash).map((t) => t.status),
+      ['refused'],
+      'nothing recorded as paid or pending'
+    )
     assert.equal(cluster.network.node('A').payments.get(greedy.paymentHash), undefined, 'LND was never asked to pay it')
 
     // C fails the held HTLC back: A is exactly where it was.
@@ -71,14 +87,21 @@ describe('a partner holding an HTLC it routed through the payer', () => {
     assert.equal(after.htlcs, 0)
 
     // What A's real room allows is still paid, and leaves A exactly at its balance point.
-    const fair = await c.createInvoice({ tokens: room, description: `tightrope rebalance ${ac.id}`, expirySeconds: 600 })
+    const fair = await c.createInvoice({
+      tokens: room,
+      description: `tightrope rebalance ${ac.id}`,
+      expirySeconds: 600
+    })
     const paid = await alice.ask('A', c, ac.id, fair.request, room)
     assert.equal(paid.status, 'paid')
     const end = balanceOf(cluster, ac.id, 'A')
     assert.equal(end.local, start.local - room)
     assert.ok(end.local * 2 >= end.total, `A at ${end.local} of ${end.total}: not below 0.5`)
-    assert.deepEqual(alice.entries(fair.paymentHash).map((t) => t.status), ['pending', 'succeeded'])
-    assert.deepEqual(violations, [], 'the soak\'s balance-point invariant holds')
+    assert.deepEqual(
+      alice.entries(fair.paymentHash).map((t) => t.status),
+      ['pending', 'succeeded']
+    )
+    assert.deepEqual(violations, [], "the soak's balance-point invariant holds")
     assert.equal(watch?.stats.judged, 1, 'it judged the one payment made')
   })
 
@@ -90,10 +113,14 @@ describe('a partner holding an HTLC it routed through the payer', () => {
     const start = balanceOf(cluster, ac.id, 'A2')
     cluster.addFault({ type: 'hold', from: 'A2', to: 'D2' })
     const traffic = cluster.pay({ from: 'A2', to: 'D2', tokens: 150_000 })
-    const held = await eventually(() => cluster.network.faults.listHeld()[0], 10_000, 'A2\'s HTLC held at D2')
+    const held = await eventually(() => cluster.network.faults.listHeld()[0], 10_000, "A2's HTLC held at D2")
     assert.equal(balanceOf(cluster, ac.id, 'A2').htlcs, 1)
 
-    const inv = await c2.createInvoice({ tokens: 300_000, description: `tightrope rebalance ${ac.id}`, expirySeconds: 600 })
+    const inv = await c2.createInvoice({
+      tokens: 300_000,
+      description: `tightrope rebalance ${ac.id}`,
+      expirySeconds: 600
+    })
     const r = await alice.ask('A2', c2, ac.id, inv.request, 300_000)
     assert.equal(r.status, 'refused')
     assert.equal(r.status === 'refused' ? r.reason : '', 'belowBalancePoint')
@@ -101,8 +128,12 @@ describe('a partner holding an HTLC it routed through the payer', () => {
 
     cluster.network.faults.release(held.id, 'fail')
     assert.equal((await traffic).status, 'FAILED')
-    assert.equal(balanceOf(cluster, ac.id, 'A2').local, start.local, 'A2\'s own HTLC came back')
-    assert.equal(cluster.network.paymentLog.filter((p) => p.from === 'A2' && p.to === 'C2').length, 0, 'A2 paid C2 nothing')
+    assert.equal(balanceOf(cluster, ac.id, 'A2').local, start.local, "A2's own HTLC came back")
+    assert.equal(
+      cluster.network.paymentLog.filter((p) => p.from === 'A2' && p.to === 'C2').length,
+      0,
+      'A2 paid C2 nothing'
+    )
     assert.deepEqual(violations, [])
   })
 })

@@ -15,7 +15,11 @@ describe('the same invoice asked over several channels of one instance', () => {
   let alice: PayerHarness
   let c: LndNode
   before(async () => {
-    cluster = await SimCluster.start({ scenario: { nodes: [{ alias: 'A' }, { alias: 'A2' }, { alias: 'C' }], channels: [] }, dht: false, control: false })
+    cluster = await SimCluster.start({
+      scenario: { nodes: [{ alias: 'A' }, { alias: 'A2' }, { alias: 'C' }], channels: [] },
+      dht: false,
+      control: false
+    })
     alice = await PayerHarness.start(cluster, ['A', 'A2'])
     c = await LndNode.connect(cluster.connection('C'))
   })
@@ -25,10 +29,15 @@ describe('the same invoice asked over several channels of one instance', () => {
     await cluster?.stop()
   })
 
-  const rich = (from: string): string => cluster.openChannel({ from, to: 'C', capacity: 2_000_000, fromBalance: 1_400_000 }).id
+  const rich = (from: string): string =>
+    cluster.openChannel({ from, to: 'C', capacity: 2_000_000, fromBalance: 1_400_000 }).id
 
   it('is paid once: the other requests, at the same moment, are refused as duplicates', async () => {
-    const channels: Array<[string, string]> = [['A', rich('A')], ['A', rich('A')], ['A2', rich('A2')]]
+    const channels: Array<[string, string]> = [
+      ['A', rich('A')],
+      ['A', rich('A')],
+      ['A2', rich('A2')]
+    ]
     const invoice = await c.createInvoice({ tokens: 100_000, description: 'rebalance', expirySeconds: 600 })
     // Slow hops keep the first payment in flight while the others would be checked.
     cluster.network.faults.hopLatencyMs = 100
@@ -38,14 +47,29 @@ describe('the same invoice asked over several channels of one instance', () => {
     assert.deepEqual(results.map((r) => r.status).sort(), ['paid', 'refused', 'refused'])
     for (const r of results) if (r.status === 'refused') assert.equal(r.reason, 'duplicatePayment')
     const truth = cluster.network.paymentLog.filter((p) => p.paymentHash === invoice.paymentHash)
-    assert.deepEqual(truth.map((p) => p.status), ['SUCCEEDED'], 'one payment reached LND, and it succeeded')
-    assert.equal(cluster.network.node('A').payments.list().filter((p) => p.paymentHash === invoice.paymentHash).length + (cluster.network.node('A2').payments.get(invoice.paymentHash) ? 1 : 0), 1, 'one attempt in all of Alice\'s LNDs')
+    assert.deepEqual(
+      truth.map((p) => p.status),
+      ['SUCCEEDED'],
+      'one payment reached LND, and it succeeded'
+    )
+    assert.equal(
+      cluster.network
+        .node('A')
+        .payments.list()
+        .filter((p) => p.paymentHash === invoice.paymentHash).length +
+        (cluster.network.node('A2').payments.get(invoice.paymentHash) ? 1 : 0),
+      1,
+      "one attempt in all of Alice's LNDs"
+    )
     const statuses = alice.entries(invoice.paymentHash).map((t) => t.status)
-    assert.deepEqual(statuses.filter((s) => s !== 'refused'), ['pending', 'succeeded'])
+    assert.deepEqual(
+      statuses.filter((s) => s !== 'refused'),
+      ['pending', 'succeeded']
+    )
     assert.equal(statuses.filter((s) => s === 'refused').length, 2)
   })
 
-  it('records LND\'s refusal of an invoice it already paid as a failed attempt, not a second success', async () => {
+  it("records LND's refusal of an invoice it already paid as a failed attempt, not a second success", async () => {
     const [first, second] = [rich('A'), rich('A')]
     const invoice = await c.createInvoice({ tokens: 50_000, description: 'rebalance', expirySeconds: 600 })
     // Paid by A's LND outside Tightrope (e.g. by hand), so Alice's ledger does not know it.
@@ -55,8 +79,22 @@ describe('the same invoice asked over several channels of one instance', () => {
     const r = await alice.ask('A', c, second, invoice.request, 50_000)
     assert.equal(r.status, 'failed')
     assert.equal(r.status === 'failed' ? r.reason : '', 'alreadyPaid')
-    assert.deepEqual(alice.entries(invoice.paymentHash).map((t) => [t.status, t.reason]), [['pending', undefined], ['failed', 'alreadyPaid']])
-    assert.equal(cluster.network.paymentLog.filter((p) => p.paymentHash === invoice.paymentHash).length, sentBefore, 'LND made no second payment')
-    assert.equal(cluster.channels().find((ch) => ch.id === second)?.fromBalance, 1_400_000, 'nothing left over the second channel')
+    assert.deepEqual(
+      alice.entries(invoice.paymentHash).map((t) => [t.status, t.reason]),
+      [
+        ['pending', undefined],
+        ['failed', 'alreadyPaid']
+      ]
+    )
+    assert.equal(
+      cluster.network.paymentLog.filter((p) => p.paymentHash === invoice.paymentHash).length,
+      sentBefore,
+      'LND made no second payment'
+    )
+    assert.equal(
+      cluster.channels().find((ch) => ch.id === second)?.fromBalance,
+      1_400_000,
+      'nothing left over the second channel'
+    )
   })
 })

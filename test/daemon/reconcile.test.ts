@@ -15,10 +15,15 @@ const table: Array<[string, PaymentState, boolean, ReconcileAction]> = [
   ['still in flight: stays pending (at start)', { status: 'pending' }, true, { kind: 'leave' }],
   ['still in flight: stays pending (while running)', { status: 'pending' }, false, { kind: 'leave' }],
   ['unknown to LND at start: it never happened', { status: 'unknown' }, true, { kind: 'neverInitiated' }],
-  ['unknown to LND while running: maybe being handed to LND now, stays pending', { status: 'unknown' }, false, { kind: 'leave' }]
+  [
+    'unknown to LND while running: maybe being handed to LND now, stays pending',
+    { status: 'unknown' },
+    false,
+    { kind: 'leave' }
+  ]
 ]
 
-describe('the payer\'s reconcile decision', () => {
+describe("the payer's reconcile decision", () => {
   for (const [name, lnd, atStart, action] of table) {
     it(name, () => assert.deepEqual(reconcileAction(lnd, atStart), action))
   }

@@ -1,6 +1,16 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { endedSince, gateAt, gateDetail, IDLE, inFlight, transition, type Phase, type SideEvent, type SideState } from '../../src/daemon/side-state.js'
+import {
+  endedSince,
+  gateAt,
+  gateDetail,
+  IDLE,
+  inFlight,
+  transition,
+  type Phase,
+  type SideEvent,
+  type SideState
+} from '../../src/daemon/side-state.js'
 import { REFUSAL_BACKOFF_MS } from '../../src/policy/retry.js'
 import { MIN, NOON, settings } from '../policy/fixtures.js'
 
@@ -32,7 +42,12 @@ const phaseTable: Array<[string, SideState, SideEvent, Phase]> = [
   ['awaiting + reserve: no second request', awaiting, reserve, awaiting.phase],
   ['invoicing + invoiced', invoicing, invoiced, { kind: 'asking', paymentHash: H, tokens: 500, expiresAt: EXP }],
   ['idle + invoiced: nothing was reserved', idle, invoiced, idle.phase],
-  ['asking + released: the invoice decides now', asking, released, { kind: 'awaiting', paymentHash: H, tokens: 500, expiresAt: EXP }],
+  [
+    'asking + released: the invoice decides now',
+    asking,
+    released,
+    { kind: 'awaiting', paymentHash: H, tokens: 500, expiresAt: EXP }
+  ],
   ['concluded + released: its task concluded it already', concluded, released, concluded.phase],
   ['asking + withdrawn: not recorded, not asked', asking, withdrawn, { kind: 'idle' }],
   ['awaiting + withdrawn: only the asking task withdraws', awaiting, withdrawn, awaiting.phase],
@@ -41,18 +56,29 @@ const phaseTable: Array<[string, SideState, SideEvent, Phase]> = [
   ['awaiting + another hash concluded: not this request', awaiting, concludedOther, awaiting.phase],
   ['idle + concluded (a request recovered from the ledger)', idle, concludedH, idle.phase],
   ['invoicing + failed: no invoice, nothing in flight', invoicing, failed, { kind: 'idle' }],
-  ['asking + failed: the invoice exists and still decides', asking, failed, { kind: 'awaiting', paymentHash: H, tokens: 500, expiresAt: EXP }],
+  [
+    'asking + failed: the invoice exists and still decides',
+    asking,
+    failed,
+    { kind: 'awaiting', paymentHash: H, tokens: 500, expiresAt: EXP }
+  ],
   ['awaiting + failed', awaiting, failed, awaiting.phase],
   ['concluded + failed (recording the outcome failed)', concluded, failed, concluded.phase]
 ]
 
-describe('a channel side\'s request: phases', () => {
+describe("a channel side's request: phases", () => {
   for (const [name, from, event, phase] of phaseTable) {
     it(name, () => assert.deepEqual(transition(from, event, NOON).phase, phase))
   }
 
   it('a whole request, reserved to concluded, then the next one', () => {
-    const events: Array<[SideEvent, Phase['kind']]> = [[reserve, 'invoicing'], [invoiced, 'asking'], [released, 'awaiting'], [concludedH, 'concluded'], [reserve, 'invoicing']]
+    const events: Array<[SideEvent, Phase['kind']]> = [
+      [reserve, 'invoicing'],
+      [invoiced, 'asking'],
+      [released, 'awaiting'],
+      [concludedH, 'concluded'],
+      [reserve, 'invoicing']
+    ]
     let state = IDLE
     for (const [event, kind] of events) {
       state = transition(state, event, NOON)
@@ -61,23 +87,35 @@ describe('a channel side\'s request: phases', () => {
   })
 })
 
-describe('a channel side\'s request: the gate and what it tells', () => {
+describe("a channel side's request: the gate and what it tells", () => {
   it('refused with a usable retryAt: not before it, and why', () => {
-    const next = transition(asking, { type: 'refused', retryAt: NOON + 5 * MIN, reason: 'minTimeBetweenPayments', detail: 'later', settings: s }, NOON)
+    const next = transition(
+      asking,
+      { type: 'refused', retryAt: NOON + 5 * MIN, reason: 'minTimeBetweenPayments', detail: 'later', settings: s },
+      NOON
+    )
     assert.deepEqual(next.gate, { until: NOON + 5 * MIN, reason: 'minTimeBetweenPayments', detail: 'later', at: NOON })
-    assert.equal(next.phase, asking.phase, 'the phase is the task\'s to change')
+    assert.equal(next.phase, asking.phase, "the phase is the task's to change")
     assert.equal(gateAt(next, NOON + 5 * MIN - 1), next.gate)
     assert.equal(gateAt(next, NOON + 5 * MIN), undefined, 'open at until')
     assert.equal(gateDetail(next.gate!), 'refused by peer: minTimeBetweenPayments (later); asking again after 12:05:00')
   })
 
   it('refused with a retryAt weeks away: capped by our maxRetryWait', () => {
-    const next = transition(asking, { type: 'refused', retryAt: NOON + 30 * 86_400_000, reason: 'x', detail: 'y', settings: s }, NOON)
+    const next = transition(
+      asking,
+      { type: 'refused', retryAt: NOON + 30 * 86_400_000, reason: 'x', detail: 'y', settings: s },
+      NOON
+    )
     assert.equal(next.gate?.until, NOON + 30 * MIN)
   })
 
   it('refused without a retryAt: our own backoff', () => {
-    const next = transition(asking, { type: 'refused', retryAt: undefined, reason: 'x', detail: 'y', settings: s }, NOON)
+    const next = transition(
+      asking,
+      { type: 'refused', retryAt: undefined, reason: 'x', detail: 'y', settings: s },
+      NOON
+    )
     assert.equal(next.gate?.until, NOON + Math.max(REFUSAL_BACKOFF_MS, 10 * MIN))
   })
 
@@ -88,14 +126,18 @@ describe('a channel side\'s request: the gate and what it tells', () => {
   })
 
   it('a gate outlives the request it came from', () => {
-    let state = transition(asking, { type: 'refused', retryAt: NOON + 5 * MIN, reason: 'r', detail: 'd', settings: s }, NOON)
+    let state = transition(
+      asking,
+      { type: 'refused', retryAt: NOON + 5 * MIN, reason: 'r', detail: 'd', settings: s },
+      NOON
+    )
     state = transition(state, concludedH, NOON + 1)
     assert.equal(state.phase.kind, 'concluded')
     assert.equal(gateAt(state, NOON + MIN)?.until, NOON + 5 * MIN)
   })
 })
 
-describe('a channel side\'s request: what the rebalancer reads', () => {
+describe("a channel side's request: what the rebalancer reads", () => {
   it('in flight: the reserved slot (no invoice yet), asking and awaiting', () => {
     assert.deepEqual(inFlight(invoicing), { tokens: 500 })
     assert.deepEqual(inFlight(asking), { tokens: 500, paymentHash: H, expiresAt: EXP })

@@ -4,14 +4,18 @@ import { runToEnd } from '../helpers/process.js'
 import { channelBar, summarize } from '../../src/demo/render.js'
 
 describe('tightrope demo --duration', () => {
-  it('runs the spec\'s story and ends with every watched channel inside its deadzone and no fee paid', async () => {
+  it("runs the spec's story and ends with every watched channel inside its deadzone and no fee paid", async () => {
     const r = await runToEnd(['demo', '--duration', '40s', '--json'], {}, 120_000)
     assert.equal(r.code, 0, r.output)
     const summary = JSON.parse(r.output.slice(r.output.indexOf('{'))) as ReturnType<typeof summarize>
     assert.equal(summary.ok, true)
     assert.equal(summary.feesPaidSats, 0)
     assert.ok(summary.rebalances > 0, 'something was rebalanced')
-    assert.deepEqual(summary.channels.map((c) => c.channel).sort(), ['A-B', 'A-C', 'C-D', 'D-E', 'E-B'], 'E-B opened at runtime is watched too')
+    assert.deepEqual(
+      summary.channels.map((c) => c.channel).sort(),
+      ['A-B', 'A-C', 'C-D', 'D-E', 'E-B'],
+      'E-B opened at runtime is watched too'
+    )
     assert.ok(summary.channels.every((c) => c.inside))
   })
 

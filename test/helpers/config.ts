@@ -21,31 +21,83 @@ export interface ConfigOverrides {
  * default.json plus a local.json, exactly as an operator would write them. Tests default to no
  * minimum time between payments and a 1 s safety-net poll.
  */
-export async function writeConfigDir (dir: string, cluster: SimCluster, aliases: string[], o: ConfigOverrides = {}): Promise<string> {
+export async function writeConfigDir(
+  dir: string,
+  cluster: SimCluster,
+  aliases: string[],
+  o: ConfigOverrides = {}
+): Promise<string> {
   const configDir = join(dir, 'config')
   await mkdir(configDir, { recursive: true })
   await writeFile(join(configDir, 'default.json'), await readFile(join(process.cwd(), 'config', 'default.json')))
-  await writeFile(join(configDir, 'local.json'), JSON.stringify({
-    ...(o.secret ? { secret: o.secret } : {}),
-    lightningNodes: aliases.map((a) => { const c = cluster.connection(a); return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
-    audit: { storage: { path: o.storage ?? join(dir, 'storage') }, verboseScreenLogging: o.verbose ?? true },
-    limits: { baseSettings: { minTimeBetweenPayments: '0s', refreshRate: 1, ...o.baseSettings }, idSettings: o.idSettings ?? [] },
-    swarm: { bootstrap: cluster.bootstrap },
-    api: { host: '127.0.0.1', port: 0, ...(o.apiToken ? { token: o.apiToken } : {}), ...(o.apiHost ? { host: o.apiHost } : {}) },
-    ...(o.counterparties ? { counterparties: o.counterparties } : {})
-  }, null, 2))
+  await writeFile(
+    join(configDir, 'local.json'),
+    JSON.stringify(
+      {
+        ...(o.secret ? { secret: o.secret } : {}),
+        lightningNodes: aliases.map((a) => {
+          const c = cluster.connection(a)
+          return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket }
+        }),
+        audit: { storage: { path: o.storage ?? join(dir, 'storage') }, verboseScreenLogging: o.verbose ?? true },
+        limits: {
+          baseSettings: { minTimeBetweenPayments: '0s', refreshRate: 1, ...o.baseSettings },
+          idSettings: o.idSettings ?? []
+        },
+        swarm: { bootstrap: cluster.bootstrap },
+        api: {
+          host: '127.0.0.1',
+          port: 0,
+          ...(o.apiToken ? { token: o.apiToken } : {}),
+          ...(o.apiHost ? { host: o.apiHost } : {})
+        },
+        ...(o.counterparties ? { counterparties: o.counterparties } : {})
+      },
+      null,
+      2
+    )
+  )
   return configDir
 }
 
 /** Settings for in-process test instances: no minimum time between payments, a 1 s poll. */
-export const TEST_SETTINGS = { maxTransactionSize: 1000000, minTimeBetweenPayments: '0s', limitsPeriod: '4h', useRollingLimitsPeriod: true, maxTransactionsPerPeriod: 50, maxAmountPerPeriod: 100000000, balancePoint: 0.5, deadzone: 0.1, refreshRate: 1 }
+export const TEST_SETTINGS = {
+  maxTransactionSize: 1000000,
+  minTimeBetweenPayments: '0s',
+  limitsPeriod: '4h',
+  useRollingLimitsPeriod: true,
+  maxTransactionsPerPeriod: 50,
+  maxAmountPerPeriod: 100000000,
+  balancePoint: 0.5,
+  deadzone: 0.1,
+  refreshRate: 1
+}
 
 /** A validated config for an in-process instance managing some simulated nodes (API on a free port). */
-export function instanceConfig (cluster: SimCluster, aliases: string[], storage: string, o: { secret?: string; settings?: Record<string, unknown>; api?: Record<string, unknown>; verbose?: boolean; shouldMask?: string[]; notifications?: unknown[] } = {}): TightropeConfig {
+export function instanceConfig(
+  cluster: SimCluster,
+  aliases: string[],
+  storage: string,
+  o: {
+    secret?: string
+    settings?: Record<string, unknown>
+    api?: Record<string, unknown>
+    verbose?: boolean
+    shouldMask?: string[]
+    notifications?: unknown[]
+  } = {}
+): TightropeConfig {
   return validateConfig({
     secret: o.secret ?? 'secret',
-    lightningNodes: aliases.map((a) => { const c = cluster.connection(a); return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket } }),
-    audit: { storage: { path: storage }, verboseScreenLogging: o.verbose ?? false, ...(o.shouldMask ? { shouldMask: o.shouldMask } : {}) },
+    lightningNodes: aliases.map((a) => {
+      const c = cluster.connection(a)
+      return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket }
+    }),
+    audit: {
+      storage: { path: storage },
+      verboseScreenLogging: o.verbose ?? false,
+      ...(o.shouldMask ? { shouldMask: o.shouldMask } : {})
+    },
     limits: { baseSettings: { ...TEST_SETTINGS, ...o.settings } },
     swarm: { bootstrap: cluster.bootstrap },
     api: { host: '127.0.0.1', port: 0, ...o.api },

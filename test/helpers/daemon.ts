@@ -23,7 +23,7 @@ export const BASE_SETTINGS: Settings = {
   maxRetryWait: 4 * 3600_000
 }
 
-export async function tempDir (prefix = 'tightrope-'): Promise<{ path: string; remove: () => Promise<void> }> {
+export async function tempDir(prefix = 'tightrope-'): Promise<{ path: string; remove: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix))
   return { path, remove: () => rm(path, { recursive: true, force: true }) }
 }
@@ -35,8 +35,19 @@ export interface TestDaemon {
 }
 
 /** A daemon for some of the simulator's nodes, with its ledger in `storage`. */
-export async function startDaemon (cluster: SimCluster, aliases: string[], storage: string, settings: Partial<Settings> = {}, opts: { dryRun?: boolean } = {}): Promise<TestDaemon> {
-  const ledger = await AuditLog.open({ storagePath: storage, eventLogName: 'event-log', transactionLogName: 'transaction-log', shouldMask: [] })
+export async function startDaemon(
+  cluster: SimCluster,
+  aliases: string[],
+  storage: string,
+  settings: Partial<Settings> = {},
+  opts: { dryRun?: boolean } = {}
+): Promise<TestDaemon> {
+  const ledger = await AuditLog.open({
+    storagePath: storage,
+    eventLogName: 'event-log',
+    transactionLogName: 'transaction-log',
+    shouldMask: []
+  })
   const events: TightropeEvent[] = []
   const resolved = { ...BASE_SETTINGS, ...settings }
   const daemon = await Daemon.start({
@@ -45,14 +56,16 @@ export async function startDaemon (cluster: SimCluster, aliases: string[], stora
     settingsFor: () => resolved,
     refreshRateMs: resolved.refreshRate,
     ...(opts.dryRun ? { dryRun: true } : {}),
-    log: (event) => { events.push(event) }
+    log: (event) => {
+      events.push(event)
+    }
   })
   await daemon.settled() // each node connected (or failed once): tests act on a running daemon
   return { daemon, events }
 }
 
 /** The local share of a channel from `alias`'s side, by the simulator's ground truth. */
-export function shareOf (cluster: SimCluster, a: string, b: string): number {
+export function shareOf(cluster: SimCluster, a: string, b: string): number {
   const ch = cluster.channelBetween(a, b)
   if (!ch) throw new Error(`no channel ${a}-${b}`)
   const [mine, theirs] = ch.from === a ? [ch.fromBalance, ch.toBalance] : [ch.toBalance, ch.fromBalance]
@@ -60,7 +73,7 @@ export function shareOf (cluster: SimCluster, a: string, b: string): number {
 }
 
 /** Moves `tokens` from a to b over their direct channel only (no other path), as traffic would. */
-export async function push (cluster: SimCluster, from: string, to: string, tokens: number): Promise<PaymentTruth> {
+export async function push(cluster: SimCluster, from: string, to: string, tokens: number): Promise<PaymentTruth> {
   const truth = await cluster.pay({ from, to, tokens })
   if (truth.status !== 'SUCCEEDED') throw new Error(`push ${from}->${to} ${tokens} failed: ${truth.failureReason}`)
   return truth

@@ -17,17 +17,36 @@ export class PayerHarness {
   readonly nodes = new Map<string, LndNode>()
   readonly events: Array<{ type: string } & Record<string, unknown>> = []
 
-  private constructor (readonly ledger: AuditLog, private readonly removeDir: () => Promise<void>, private readonly settings: Settings) {}
+  private constructor(
+    readonly ledger: AuditLog,
+    private readonly removeDir: () => Promise<void>,
+    private readonly settings: Settings
+  ) {}
 
-  static async start (cluster: SimCluster, aliases: string[], settings: Partial<Settings> = {}): Promise<PayerHarness> {
+  static async start(cluster: SimCluster, aliases: string[], settings: Partial<Settings> = {}): Promise<PayerHarness> {
     const dir = await tempDir('tightrope-payer-')
-    const ledger = await AuditLog.open({ storagePath: dir.path, eventLogName: 'event-log', transactionLogName: 'transaction-log', shouldMask: [] })
+    const ledger = await AuditLog.open({
+      storagePath: dir.path,
+      eventLogName: 'event-log',
+      transactionLogName: 'transaction-log',
+      shouldMask: []
+    })
     const h = new PayerHarness(ledger, dir.remove, { ...BASE_SETTINGS, ...settings })
     try {
       for (const alias of aliases) {
         const node = await LndNode.connect(cluster.connection(alias))
         h.nodes.set(alias, node)
-        h.payers.set(alias, new PayerService(node, ledger, () => h.settings, (type, fields) => { h.events.push({ type, ...fields }) }))
+        h.payers.set(
+          alias,
+          new PayerService(
+            node,
+            ledger,
+            () => h.settings,
+            (type, fields) => {
+              h.events.push({ type, ...fields })
+            }
+          )
+        )
       }
     } catch (err) {
       await h.stop()
@@ -36,21 +55,31 @@ export class PayerHarness {
     return h
   }
 
-  node (alias: string): LndNode { return this.nodes.get(alias) as LndNode }
+  node(alias: string): LndNode {
+    return this.nodes.get(alias) as LndNode
+  }
 
   /** `requester` (any connected LndNode) asks our `alias` to pay `request` over `channelId`. */
-  ask (alias: string, requester: LndNode, channelId: string, request: string, tokens: number): Promise<PayResponse> {
+  ask(alias: string, requester: LndNode, channelId: string, request: string, tokens: number): Promise<PayResponse> {
     const payer = this.payers.get(alias)
     if (!payer) throw new Error(`no payer for ${alias}`)
-    return payer.handle({ channelId, requesterPublicKey: requester.identity.publicKey, payerPublicKey: this.node(alias).identity.publicKey, request, tokens })
+    return payer.handle({
+      channelId,
+      requesterPublicKey: requester.identity.publicKey,
+      payerPublicKey: this.node(alias).identity.publicKey,
+      request,
+      tokens
+    })
   }
 
   /** The payer entries of one payment hash, in ledger order. */
-  entries (paymentHash: string): TransactionRecord[] {
-    return this.ledger.allTransactions().filter((t) => t.role === 'payer' && t.paymentHash?.toLowerCase() === paymentHash.toLowerCase())
+  entries(paymentHash: string): TransactionRecord[] {
+    return this.ledger
+      .allTransactions()
+      .filter((t) => t.role === 'payer' && t.paymentHash?.toLowerCase() === paymentHash.toLowerCase())
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     for (const node of this.nodes.values()) await node.stop()
     await this.ledger.close()
     await this.removeDir()
@@ -58,7 +87,11 @@ export class PayerHarness {
 }
 
 /** A node's local balance on a channel, by the simulator's ground truth. */
-export function balanceOf (cluster: SimCluster, channelId: string, alias: string): { local: number; total: number; htlcs: number } {
+export function balanceOf(
+  cluster: SimCluster,
+  channelId: string,
+  alias: string
+): { local: number; total: number; htlcs: number } {
   const ch = cluster.channels().find((c) => c.id === channelId)
   if (!ch) throw new Error(`no channel ${channelId}`)
   const local = ch.from === alias ? ch.fromBalance : ch.toBalance

@@ -16,11 +16,18 @@ export interface Running {
 }
 
 /** Starts `tightrope ...args` as its own process; output is collected for assertions and errors. */
-export function runTightrope (args: string[], env: NodeJS.ProcessEnv = {}): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+export function runTightrope(args: string[], env: NodeJS.ProcessEnv = {}): Running {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let out = ''
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString() })
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString()
+  })
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString()
+  })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   return {
     child,
@@ -38,20 +45,31 @@ export function runTightrope (args: string[], env: NodeJS.ProcessEnv = {}): Runn
 }
 
 /** Runs a command to completion and returns its exit code and output. */
-export async function runToEnd (args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+export async function runToEnd(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 60_000
+): Promise<{ code: number | null; output: string }> {
   const r = runTightrope(args, env)
   const code = await new Promise<number | null>((resolve) => {
-    const timer = setTimeout(() => { r.child.kill('SIGKILL') }, timeoutMs)
-    r.child.once('exit', (c) => { clearTimeout(timer); resolve(c) })
+    const timer = setTimeout(() => {
+      r.child.kill('SIGKILL')
+    }, timeoutMs)
+    r.child.once('exit', (c) => {
+      clearTimeout(timer)
+      resolve(c)
+    })
   })
   return { code, output: r.output() }
 }
 
-export async function waitForFile (file: string, timeoutMs = 30_000, running?: Running): Promise<void> {
+export async function waitForFile(file: string, timeoutMs = 30_000, running?: Running): Promise<void> {
   const until = Date.now() + timeoutMs
   while (!existsSync(file)) {
-    if (running && running.child.exitCode !== null) throw new Error(`process exited (${running.child.exitCode}) before writing ${file}:\n${running.output()}`)
-    if (Date.now() > until) throw new Error(`${file} not written within ${timeoutMs} ms${running ? `:\n${running.output()}` : ''}`)
+    if (running && running.child.exitCode !== null)
+      throw new Error(`process exited (${running.child.exitCode}) before writing ${file}:\n${running.output()}`)
+    if (Date.now() > until)
+      throw new Error(`${file} not written within ${timeoutMs} ms${running ? `:\n${running.output()}` : ''}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }

@@ -1,5 +1,5 @@
 /** A small seeded PRNG (mulberry32): the same seed gives the same sequence, so failures reproduce. */
-export function seededRandom (seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
@@ -10,6 +10,6 @@ export function seededRandom (seed: number): () => number {
   }
 }
 
-export function pick<T> (random: () => number, items: readonly T[]): T {
+export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T
 }

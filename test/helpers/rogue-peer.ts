@@ -3,10 +3,23 @@ import Hyperswarm, { type SwarmConnection } from 'hyperswarm'
 import HyperDHT from 'hyperdht'
 import Protomux, { type Channel } from 'protomux'
 import { membershipProof, nodeProofMessage, swarmKeys } from '../../src/swarm/keys.js'
-import { hello as helloCodec, nodesUpdate as nodesCodec, payInvoice as payInvoiceCodec, paymentResult as paymentResultCodec, PROTOCOL, PROTOCOL_VERSION, type NodeClaim, type PaymentResult } from '../../src/swarm/messages.js'
+import {
+  hello as helloCodec,
+  nodesUpdate as nodesCodec,
+  payInvoice as payInvoiceCodec,
+  paymentResult as paymentResultCodec,
+  PROTOCOL,
+  PROTOCOL_VERSION,
+  type NodeClaim,
+  type PaymentResult
+} from '../../src/swarm/messages.js'
 import { decodeEnvelope, decodeWith, encodeEnvelope, encodeWith, MessageType } from '../../src/swarm/envelope.js'
 
-export interface Claim { publicKey: string; alias: string; sign: (message: string) => Promise<string> }
+export interface Claim {
+  publicKey: string
+  alias: string
+  sign: (message: string) => Promise<string>
+}
 
 export interface RogueOptions {
   bootstrap: string[]
@@ -38,10 +51,10 @@ export class RoguePeer {
   private requestId = 1000
   closed = false
 
-  private constructor (private readonly swarm: Hyperswarm) {}
+  private constructor(private readonly swarm: Hyperswarm) {}
 
   /** Connects to one instance by its swarm key and opens the protocol with the given claims. */
-  static async connect (args: RogueOptions): Promise<RoguePeer> {
+  static async connect(args: RogueOptions): Promise<RoguePeer> {
     const dht = new HyperDHT({ bootstrap: args.bootstrap, host: '127.0.0.1', firewalled: false, ephemeral: true })
     const swarm = new Hyperswarm({ dht })
     const rogue = new RoguePeer(swarm)
@@ -51,7 +64,9 @@ export class RoguePeer {
       const timer = setTimeout(() => reject(new Error('rogue peer: no connection')), args.timeoutMs ?? 20_000)
       swarm.on('connection', (conn: SwarmConnection) => {
         conn.on('error', () => {})
-        conn.on('close', () => { rogue.closed = true })
+        conn.on('close', () => {
+          rogue.closed = true
+        })
         rogue.conn = conn
         if (args.mode === 'silent') {
           conn.on('data', (d: Buffer) => rogue.received.push(Buffer.from(d)))
@@ -64,16 +79,32 @@ export class RoguePeer {
           protocol: PROTOCOL,
           handshake: c.buffer,
           messages: [{ encoding: c.buffer, onmessage: (bytes: Uint8Array) => rogue.onMessage(bytes) }],
-          onopen: (theirs: Uint8Array) => { rogue.theirHello = theirs; clearTimeout(timer); resolve() }
+          onopen: (theirs: Uint8Array) => {
+            rogue.theirHello = theirs
+            clearTimeout(timer)
+            resolve()
+          }
         })
         conn.on('data', (d: Buffer) => rogue.received.push(Buffer.from(d)))
         if (!channel) return reject(new Error('rogue peer: no channel'))
         rogue.channel = channel
-        channel.open(encodeWith(helloCodec, { version, agent: 'rogue/1', proof: membershipProof(authKey, conn.handshakeHash, conn.publicKey), nodes: [] }))
+        channel.open(
+          encodeWith(helloCodec, {
+            version,
+            agent: 'rogue/1',
+            proof: membershipProof(authKey, conn.handshakeHash, conn.publicKey),
+            nodes: []
+          })
+        )
         if (version !== PROTOCOL_VERSION || args.mode === 'hello') return
         void (async () => {
           const nodes: NodeClaim[] = []
-          for (const claim of args.claims) nodes.push({ publicKey: claim.publicKey, alias: claim.alias, signature: await claim.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, claim.publicKey)) })
+          for (const claim of args.claims)
+            nodes.push({
+              publicKey: claim.publicKey,
+              alias: claim.alias,
+              signature: await claim.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, claim.publicKey))
+            })
           rogue.send(MessageType.nodes, encodeWith(nodesCodec, { agent: 'rogue/1', nodes }))
           // Right behind the claims, before the victim could have checked them.
           if (args.early) rogue.earlyRequestId = rogue.sendPayInvoice(args.early)
@@ -93,43 +124,55 @@ export class RoguePeer {
   earlyRequestId: number | undefined
 
   /** Sends (another) nodes message with these claims, signed for this session. */
-  async announce (claims: Claim[]): Promise<void> {
+  async announce(claims: Claim[]): Promise<void> {
     const conn = this.conn as SwarmConnection
     const nodes: NodeClaim[] = []
-    for (const claim of claims) nodes.push({ publicKey: claim.publicKey, alias: claim.alias, signature: await claim.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, claim.publicKey)) })
+    for (const claim of claims)
+      nodes.push({
+        publicKey: claim.publicKey,
+        alias: claim.alias,
+        signature: await claim.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, claim.publicKey))
+      })
     this.send(MessageType.nodes, encodeWith(nodesCodec, { agent: 'rogue/1', nodes }))
   }
 
   /** Sends payInvoice without waiting; returns its request id. */
-  sendPayInvoice (args: { channelId: string; invoice: string; tokens: number }): number {
+  sendPayInvoice(args: { channelId: string; invoice: string; tokens: number }): number {
     const requestId = ++this.requestId
     this.send(MessageType.payInvoice, encodeWith(payInvoiceCodec, { requestId, ...args }))
     return requestId
   }
 
-  private onMessage (bytes: Uint8Array): void {
+  private onMessage(bytes: Uint8Array): void {
     try {
       const env = decodeEnvelope(bytes)
       if (env.type === MessageType.paymentResult) this.results.push(decodeWith(paymentResultCodec, env.body))
-    } catch { /* the victim's messages are well formed; ignore anything else */ }
+    } catch {
+      /* the victim's messages are well formed; ignore anything else */
+    }
   }
 
   /** Sends raw bytes as one protocol message (anything at all). */
-  sendRaw (bytes: Uint8Array): void { this.channel?.messages[0]?.send(bytes) }
+  sendRaw(bytes: Uint8Array): void {
+    this.channel?.messages[0]?.send(bytes)
+  }
 
   /** Sends an envelope; `seq` defaults to the next one. Returns the bytes sent (for replays). */
-  send (type: number, body: Uint8Array, seq = ++this.seq): Uint8Array {
+  send(type: number, body: Uint8Array, seq = ++this.seq): Uint8Array {
     const frame = encodeEnvelope({ seq, type, body })
     this.sendRaw(frame)
     return frame
   }
 
   /** Sends payInvoice and waits for the answer. */
-  async payInvoice (args: { channelId: string; invoice: string; tokens: number }, timeoutMs = 15_000): Promise<PaymentResult> {
+  async payInvoice(
+    args: { channelId: string; invoice: string; tokens: number },
+    timeoutMs = 15_000
+  ): Promise<PaymentResult> {
     return this.waitResult(this.sendPayInvoice(args), timeoutMs)
   }
 
-  async waitResult (requestId: number, timeoutMs = 15_000): Promise<PaymentResult> {
+  async waitResult(requestId: number, timeoutMs = 15_000): Promise<PaymentResult> {
     const until = Date.now() + timeoutMs
     for (;;) {
       const r = this.results.find((x) => x.requestId === requestId)
@@ -139,7 +182,11 @@ export class RoguePeer {
     }
   }
 
-  nextRequestId (): number { return ++this.requestId }
+  nextRequestId(): number {
+    return ++this.requestId
+  }
 
-  async destroy (): Promise<void> { await this.swarm.destroy() }
+  async destroy(): Promise<void> {
+    await this.swarm.destroy()
+  }
 }

@@ -4,18 +4,22 @@ import { authenticatedLndGrpc, createInvoice, type AuthenticatedLnd } from 'ligh
 import { SimCluster } from '../../src/sim/cluster.js'
 import { parseScenario, type Scenario } from '../../src/sim/scenario.js'
 
-export function readmeScenario (): Scenario {
+export function readmeScenario(): Scenario {
   return parseScenario(JSON.parse(readFileSync(join(process.cwd(), 'scenarios', 'readme-example.json'), 'utf8')))
 }
 
 /** A real `lightning` client for a simulated node, connected exactly as Tightrope connects. */
-export function lndFor (cluster: SimCluster, alias: string): AuthenticatedLnd {
+export function lndFor(cluster: SimCluster, alias: string): AuthenticatedLnd {
   const c = cluster.connection(alias)
   return authenticatedLndGrpc({ cert: c.cert, macaroon: c.macaroon, socket: c.socket }).lnd
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T> (check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 5000,
+  what = 'condition'
+): Promise<T> {
   const until = Date.now() + timeoutMs
   for (;;) {
     const value = await check()
@@ -26,9 +30,17 @@ export async function eventually<T> (check: () => T | undefined | Promise<T | un
 }
 
 /** Resolves with the first event of a name an emitter emits, or rejects after a timeout. */
-export function nextEvent<T = unknown> (emitter: NodeJS.EventEmitter, name: string, filter: (v: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+export function nextEvent<T = unknown>(
+  emitter: NodeJS.EventEmitter,
+  name: string,
+  filter: (v: T) => boolean = () => true,
+  timeoutMs = 5000
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { emitter.off(name, on); reject(new Error(`no ${name} event within ${timeoutMs} ms`)) }, timeoutMs)
+    const timer = setTimeout(() => {
+      emitter.off(name, on)
+      reject(new Error(`no ${name} event within ${timeoutMs} ms`))
+    }, timeoutMs)
     const on = (v: T): void => {
       if (!filter(v)) return
       clearTimeout(timer)
@@ -40,7 +52,7 @@ export function nextEvent<T = unknown> (emitter: NodeJS.EventEmitter, name: stri
 }
 
 /** How many times a simulated node's LND answered one method (path ends with it, e.g. 'ListChannels'): ground truth. */
-export function lndCalls (cluster: SimCluster, alias: string, method: string): number {
+export function lndCalls(cluster: SimCluster, alias: string, method: string): number {
   let n = 0
   for (const [path, count] of cluster.server(alias).calls) if (path.endsWith(`/${method}`)) n += count
   return n
@@ -51,11 +63,20 @@ export function lndCalls (cluster: SimCluster, alias: string, method: string): n
  * own count of ListChannels calls): to prove that nothing more happens, wait for evaluations, not
  * for a time. Each round adds an invoice on the node (an event, no balance moves).
  */
-export async function moreEvaluations (cluster: SimCluster, alias: string, times = 2, timeoutMs = 15_000): Promise<void> {
+export async function moreEvaluations(
+  cluster: SimCluster,
+  alias: string,
+  times = 2,
+  timeoutMs = 15_000
+): Promise<void> {
   const lnd = lndFor(cluster, alias)
   for (let i = 0; i < times; i++) {
     const from = lndCalls(cluster, alias, 'ListChannels')
     await createInvoice({ lnd, tokens: 1, description: 'test: an event' })
-    await eventually(() => lndCalls(cluster, alias, 'ListChannels') > from ? true : undefined, timeoutMs, `evaluation ${i + 1} of ${times} of ${alias}`)
+    await eventually(
+      () => (lndCalls(cluster, alias, 'ListChannels') > from ? true : undefined),
+      timeoutMs,
+      `evaluation ${i + 1} of ${times} of ${alias}`
+    )
   }
 }

@@ -2,7 +2,15 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { HEARTBEAT_MS, KEEP_MS, MAX_POINTS, MIN_STEP, ShareHistory, pruned, worthKeeping } from '../../src/history/share-history.js'
+import {
+  HEARTBEAT_MS,
+  KEEP_MS,
+  MAX_POINTS,
+  MIN_STEP,
+  ShareHistory,
+  pruned,
+  worthKeeping
+} from '../../src/history/share-history.js'
 import { tempDir } from '../helpers/daemon.js'
 
 describe('share history: which samples become points', () => {
@@ -18,7 +26,16 @@ describe('share history: which samples become points', () => {
 
   it('keeps 7 days and at most MAX_POINTS', () => {
     const now = 10 * KEEP_MS
-    assert.deepEqual(pruned([[now - KEEP_MS - 1, 0.1], [now - 5, 0.2]], now), [[now - 5, 0.2]])
+    assert.deepEqual(
+      pruned(
+        [
+          [now - KEEP_MS - 1, 0.1],
+          [now - 5, 0.2]
+        ],
+        now
+      ),
+      [[now - 5, 0.2]]
+    )
     const many = Array.from({ length: MAX_POINTS + 10 }, (_, i): [number, number] => [now - MAX_POINTS - 10 + i, 0.5])
     assert.equal(pruned(many, now).length, MAX_POINTS)
     assert.deepEqual(pruned(many, now)[0], many[10])
@@ -39,11 +56,21 @@ describe('share history: stored in a real file', () => {
       assert.equal((await stat(file)).mode & 0o777, 0o600)
       const again = await ShareHistory.open(file, 4000)
       assert.deepEqual(again.series(0), [
-        { channelId: '1x1x0', node: 'A', points: [[1000, 0.25], [3000, 0.5]] },
+        {
+          channelId: '1x1x0',
+          node: 'A',
+          points: [
+            [1000, 0.25],
+            [3000, 0.5]
+          ]
+        },
         { channelId: '1x1x0', node: 'B', points: [[3000, 0.75]] }
       ])
       // From a time on: the point before it too, so a line starts at the left edge.
-      assert.deepEqual(again.series(2000)[0]?.points, [[1000, 0.25], [3000, 0.5]])
+      assert.deepEqual(again.series(2000)[0]?.points, [
+        [1000, 0.25],
+        [3000, 0.5]
+      ])
       assert.match(await readFile(file, 'utf8'), /^\{"version":1,/)
       await writeFile(file, '{"version":1,"sides":[{"channelId":1}]} trailing')
       assert.deepEqual((await ShareHistory.open(file)).series(0), [])

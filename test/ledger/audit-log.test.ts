@@ -6,8 +6,12 @@ import type { LedgerDir } from './ledger-dir.js'
 
 describe('AuditLog on real Hypercore files', () => {
   let dir: LedgerDir
-  beforeEach(async () => { dir = await ledgerDir() })
-  afterEach(async () => { await dir.cleanup() })
+  beforeEach(async () => {
+    dir = await ledgerDir()
+  })
+  afterEach(async () => {
+    await dir.cleanup()
+  })
 
   it('reads back events with type and since filters and paging, oldest first with log indexes', async () => {
     const log = await dir.open({ shouldMask: [] })
@@ -18,13 +22,31 @@ describe('AuditLog on real Hypercore files', () => {
 
     const decisions = await log.events({ type: 'decision' })
     assert.equal(decisions.total, 2)
-    assert.deepEqual(decisions.entries.map((e) => [e.index, e.channelId, e.kind]), [[1, '1x1x0', 'event'], [2, '1x2x0', 'event']])
-    assert.deepEqual((await log.events({ since: 3000 })).entries.map((e) => e.type), ['decision', 'stopped'])
-    assert.deepEqual((await log.events({ since: 2500, type: 'decision' })).entries.map((e) => e.index), [2])
+    assert.deepEqual(
+      decisions.entries.map((e) => [e.index, e.channelId, e.kind]),
+      [
+        [1, '1x1x0', 'event'],
+        [2, '1x2x0', 'event']
+      ]
+    )
+    assert.deepEqual(
+      (await log.events({ since: 3000 })).entries.map((e) => e.type),
+      ['decision', 'stopped']
+    )
+    assert.deepEqual(
+      (await log.events({ since: 2500, type: 'decision' })).entries.map((e) => e.index),
+      [2]
+    )
 
     const page = await log.events({ offset: 1, limit: 2 })
     assert.equal(page.total, 4)
-    assert.deepEqual(page.entries.map((e) => [e.index, e.type, e.at]), [[1, 'decision', 2000], [2, 'decision', 3000]])
+    assert.deepEqual(
+      page.entries.map((e) => [e.index, e.type, e.at]),
+      [
+        [1, 'decision', 2000],
+        [2, 'decision', 3000]
+      ]
+    )
     assert.deepEqual((await log.events({ offset: 10 })).entries, [])
     assert.equal((await log.events({ type: 'decision', offset: 1, limit: 5 })).entries[0]?.channelId, '1x2x0')
   })
@@ -49,13 +71,32 @@ describe('AuditLog on real Hypercore files', () => {
 
     const onChannel = await log.transactions({ channelId: '1x1x0' })
     assert.equal(onChannel.total, 3)
-    assert.deepEqual(onChannel.entries.map((e) => [e.index, e.tokens]), [[0, 1], [3, 4], [6, 7]])
+    assert.deepEqual(
+      onChannel.entries.map((e) => [e.index, e.tokens]),
+      [
+        [0, 1],
+        [3, 4],
+        [6, 7]
+      ]
+    )
     const page = await log.transactions({ since: 300, offset: 1, limit: 2 })
     assert.equal(page.total, 5)
-    assert.deepEqual(page.entries.map((e) => e.tokens), [4, 5])
-    assert.deepEqual(log.allTransactions().map((t) => t.tokens), [1, 2, 3, 4, 5, 6, 7])
+    assert.deepEqual(
+      page.entries.map((e) => e.tokens),
+      [4, 5]
+    )
+    assert.deepEqual(
+      log.allTransactions().map((t) => t.tokens),
+      [1, 2, 3, 4, 5, 6, 7]
+    )
     assert.equal(log.allTransactions()[0]?.kind, 'transaction')
-    assert.throws(() => { (log.allTransactions()[0] as { tokens: number }).tokens = 99 }, TypeError, 'ledger entries in memory are frozen')
+    assert.throws(
+      () => {
+        ;(log.allTransactions()[0] as { tokens: number }).tokens = 99
+      },
+      TypeError,
+      'ledger entries in memory are frozen'
+    )
   })
 
   it('keeps order and content across close and reopen, and keeps appending after them', async () => {
@@ -73,22 +114,51 @@ describe('AuditLog on real Hypercore files', () => {
     assert.deepEqual(second.allTransactions(), stored, 'the in-memory ledger after a restart equals the one before')
     assert.equal(await second.appendTransaction(tx(6)), 5)
     assert.equal(await second.appendEvent('after-restart'), 1)
-    assert.deepEqual((await second.events()).entries.map((e) => e.type), ['before-restart', 'after-restart'])
-    assert.deepEqual((await second.transactions()).entries.map((e) => [e.index, e.tokens]), [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5], [5, 6]])
+    assert.deepEqual(
+      (await second.events()).entries.map((e) => e.type),
+      ['before-restart', 'after-restart']
+    )
+    assert.deepEqual(
+      (await second.transactions()).entries.map((e) => [e.index, e.tokens]),
+      [
+        [0, 1],
+        [1, 2],
+        [2, 3],
+        [3, 4],
+        [4, 5],
+        [5, 6]
+      ]
+    )
   })
 
   it('lands every one of many concurrent appends, in call order, with distinct indexes', async () => {
     const log = await dir.open()
     const n = 300
-    const writes = Array.from({ length: n }, (_, i) => i % 2 === 0 ? log.appendTransaction(tx(i)) : log.appendEvent('tick', { i }))
+    const writes = Array.from({ length: n }, (_, i) =>
+      i % 2 === 0 ? log.appendTransaction(tx(i)) : log.appendEvent('tick', { i })
+    )
     const indexes = await Promise.all(writes)
-    assert.deepEqual(indexes.filter((_, i) => i % 2 === 0), Array.from({ length: n / 2 }, (_, k) => k), 'transactions land in call order')
-    assert.deepEqual(indexes.filter((_, i) => i % 2 === 1), Array.from({ length: n / 2 }, (_, k) => k), 'events land in call order')
-    assert.deepEqual(log.allTransactions().map((t) => t.tokens), Array.from({ length: n / 2 }, (_, k) => 2 * k))
+    assert.deepEqual(
+      indexes.filter((_, i) => i % 2 === 0),
+      Array.from({ length: n / 2 }, (_, k) => k),
+      'transactions land in call order'
+    )
+    assert.deepEqual(
+      indexes.filter((_, i) => i % 2 === 1),
+      Array.from({ length: n / 2 }, (_, k) => k),
+      'events land in call order'
+    )
+    assert.deepEqual(
+      log.allTransactions().map((t) => t.tokens),
+      Array.from({ length: n / 2 }, (_, k) => 2 * k)
+    )
     await log.close()
     const reopened = await dir.open()
     assert.equal(reopened.allTransactions().length, n / 2)
-    assert.deepEqual((await reopened.events()).entries.map((e) => e.i), Array.from({ length: n / 2 }, (_, k) => 2 * k + 1))
+    assert.deepEqual(
+      (await reopened.events()).entries.map((e) => e.i),
+      Array.from({ length: n / 2 }, (_, k) => 2 * k + 1)
+    )
   })
 
   it('close waits for queued appends, refuses new ones, and is idempotent', async () => {
@@ -96,7 +166,10 @@ describe('AuditLog on real Hypercore files', () => {
     const writes = Array.from({ length: 100 }, (_, i) => log.appendTransaction(tx(i)))
     const closed = log.close()
     assert.equal(log.close(), closed, 'a second close returns the same promise')
-    await assert.rejects(log.appendEvent('late'), (err: Error) => err.message.includes(join(dir.path, 'storage')) && /closed; entry not written/.test(err.message))
+    await assert.rejects(
+      log.appendEvent('late'),
+      (err: Error) => err.message.includes(join(dir.path, 'storage')) && /closed; entry not written/.test(err.message)
+    )
     await closed
     assert.equal((await Promise.all(writes)).length, 100, 'every append queued before close resolved')
     await log.close()
@@ -130,14 +203,26 @@ describe('AuditLog on real Hypercore files', () => {
     // The visible markers prove the raw scan can see entry text (were the files compressed, the
     // absence checks below would pass for the wrong reason).
     assert.ok(raw.includes('VISIBLE-MARKER-1') && raw.includes('VISIBLE-MARKER-2'), 'entries are readable on disk')
-    assert.ok(raw.includes('029a9a…9a9a'.replace('…', Buffer.from('…').toString('latin1'))), 'the masked form is on disk')
-    for (const forbidden of [publicKey, remotePeer, 'SECRET-MACAROON-1', 'SECRET-PRIVKEY-1', 'SECRET-PREIMAGE-1', 'SECRET-TX-1']) {
+    assert.ok(
+      raw.includes('029a9a…9a9a'.replace('…', Buffer.from('…').toString('latin1'))),
+      'the masked form is on disk'
+    )
+    for (const forbidden of [
+      publicKey,
+      remotePeer,
+      'SECRET-MACAROON-1',
+      'SECRET-PRIVKEY-1',
+      'SECRET-PREIMAGE-1',
+      'SECRET-TX-1'
+    ]) {
       assert.ok(!raw.includes(forbidden), `${forbidden} is not on disk`)
     }
   })
 
   it('never masks the transaction fields limits are computed from, so limits match after a restart', async () => {
-    const log = await dir.open({ shouldMask: ['localPublicKey', 'paymentHash', 'channelId', 'remotePublicKey', 'type'] })
+    const log = await dir.open({
+      shouldMask: ['localPublicKey', 'paymentHash', 'channelId', 'remotePublicKey', 'type']
+    })
     const record = tx(1)
     await log.appendTransaction(record)
     await log.appendEvent('decision', { channelId: '1x1x0' })
@@ -156,8 +241,13 @@ describe('AuditLog on real Hypercore files', () => {
     const log = await dir.open()
     // Hypercore refuses blocks over 15 MiB: a real write failure, without mocking anything.
     const huge = 'x'.repeat(16 * 1024 * 1024)
-    await assert.rejects(log.appendTransaction(tx(1, { detail: huge })), (err: Error) =>
-      err.message.includes(join(dir.path, 'storage')) && /transaction-log\): append failed, entry not written/.test(err.message) && /block size/.test(err.message))
+    await assert.rejects(
+      log.appendTransaction(tx(1, { detail: huge })),
+      (err: Error) =>
+        err.message.includes(join(dir.path, 'storage')) &&
+        /transaction-log\): append failed, entry not written/.test(err.message) &&
+        /block size/.test(err.message)
+    )
     assert.equal(log.allTransactions().length, 0, 'a failed append is not in the in-memory ledger')
     assert.equal(await log.appendTransaction(tx(2)), 0, 'the next append still works and takes the free index')
     await assert.rejects(log.appendEvent('big', { huge }), /event-log\): append failed/)

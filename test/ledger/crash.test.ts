@@ -40,7 +40,9 @@ describe('AuditLog across processes', () => {
     await writeFile(script, CHILD)
     child = spawn(process.execPath, [script, AUDIT_LOG_MODULE, storage], { stdio: ['ignore', 'pipe', 'inherit'] })
     const lines = createInterface({ input: child.stdout! })
-    const exited = once(child, 'exit').then(([code]) => { throw new Error(`child exited early (${String(code)})`) })
+    const exited = once(child, 'exit').then(([code]) => {
+      throw new Error(`child exited early (${String(code)})`)
+    })
     await Promise.race([once(lines, 'line'), exited])
   })
 
@@ -58,7 +60,10 @@ describe('AuditLog across processes', () => {
 
   it('a read-only open works beside the running writer and sees every awaited append', async () => {
     const reader = await dir.open({ readOnly: true })
-    assert.deepEqual(reader.allTransactions().map((t) => t.tokens), Array.from({ length: APPENDS }, (_, i) => i))
+    assert.deepEqual(
+      reader.allTransactions().map((t) => t.tokens),
+      Array.from({ length: APPENDS }, (_, i) => i)
+    )
     assert.equal((await reader.events({ type: 'last-before-crash' })).total, 1)
     assert.equal((await reader.verify()).ok, true)
     await reader.close()
@@ -70,8 +75,14 @@ describe('AuditLog across processes', () => {
     const [, signal] = await once(child, 'exit')
     assert.equal(signal, 'SIGKILL')
     const log = await dir.open()
-    assert.deepEqual(log.allTransactions().map((t) => t.tokens), Array.from({ length: APPENDS }, (_, i) => i))
-    assert.deepEqual((await log.events()).entries.map((e) => e.type), ['last-before-crash'])
+    assert.deepEqual(
+      log.allTransactions().map((t) => t.tokens),
+      Array.from({ length: APPENDS }, (_, i) => i)
+    )
+    assert.deepEqual(
+      (await log.events()).entries.map((e) => e.type),
+      ['last-before-crash']
+    )
     assert.equal(await log.appendEvent('after-crash'), 1)
     assert.equal((await log.verify()).ok, true)
   })

@@ -10,21 +10,21 @@ import type { AuditLogOptions } from '../../src/ledger/audit-log.js'
  */
 export interface LedgerDir {
   path: string
-  open (opts?: Partial<AuditLogOptions>): Promise<AuditLog>
-  cleanup (): Promise<void>
+  open(opts?: Partial<AuditLogOptions>): Promise<AuditLog>
+  cleanup(): Promise<void>
 }
 
-export async function ledgerDir (): Promise<LedgerDir> {
+export async function ledgerDir(): Promise<LedgerDir> {
   const path = await mkdtemp(join(tmpdir(), 'tightrope-ledger-'))
   const opened: AuditLog[] = []
   return {
     path,
-    async open (opts = {}) {
+    async open(opts = {}) {
       const log = await AuditLog.open({ storagePath: join(path, 'storage'), ...opts })
       opened.push(log)
       return log
     },
-    async cleanup () {
+    async cleanup() {
       for (const log of opened) await log.close().catch(() => {})
       await rm(path, { recursive: true, force: true })
     }
@@ -32,7 +32,7 @@ export async function ledgerDir (): Promise<LedgerDir> {
 }
 
 /** Every byte under `dir` as latin1 text, to look for strings on disk whatever file holds them. */
-export async function rawBytes (dir: string): Promise<string> {
+export async function rawBytes(dir: string): Promise<string> {
   let text = ''
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (entry.isFile()) text += (await readFile(join(entry.parentPath, entry.name))).toString('latin1')

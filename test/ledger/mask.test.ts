@@ -17,12 +17,31 @@ describe('maskValue', () => {
 
 describe('isSecretKey', () => {
   const table: Array<[string, boolean]> = [
-    ['secret', true], ['Secret', true], ['macaroon', true], ['MACAROON', true], ['cert', true],
-    ['privateKey', true], ['private_key', true], ['secretKey', true], ['preimage', true], ['seed', true],
-    ['token', true], ['apiToken', true], ['tlsCert', true], ['TLSCert', true], ['adminMacaroonHex', true],
-    ['paymentPreimage', true], ['password', true], ['auth-key', true],
-    ['tokens', false], ['publicKey', false], ['paymentHash', false], ['channelId', false], ['type', false],
-    ['detail', false], ['remotePeer', false]
+    ['secret', true],
+    ['Secret', true],
+    ['macaroon', true],
+    ['MACAROON', true],
+    ['cert', true],
+    ['privateKey', true],
+    ['private_key', true],
+    ['secretKey', true],
+    ['preimage', true],
+    ['seed', true],
+    ['token', true],
+    ['apiToken', true],
+    ['tlsCert', true],
+    ['TLSCert', true],
+    ['adminMacaroonHex', true],
+    ['paymentPreimage', true],
+    ['password', true],
+    ['auth-key', true],
+    ['tokens', false],
+    ['publicKey', false],
+    ['paymentHash', false],
+    ['channelId', false],
+    ['type', false],
+    ['detail', false],
+    ['remotePeer', false]
   ]
   for (const [key, expected] of table) {
     it(`${key} → ${expected ? 'secret' : 'not secret'}`, () => assert.equal(isSecretKey(key), expected))
@@ -31,13 +50,16 @@ describe('isSecretKey', () => {
 
 describe('maskEntry', () => {
   it('masks configured keys at any depth, inside arrays too, and leaves other keys alone', () => {
-    const out = maskEntry({
-      publicKey: PUBKEY,
-      tokens: 5,
-      peers: [{ remotePeer: 'ff'.repeat(32), alias: 'bob' }],
-      nested: { deeper: { paidTo: 'cc'.repeat(32) } },
-      topic: ['dd'.repeat(32), 'ee'.repeat(32)]
-    }, DEFAULT_SHOULD_MASK)
+    const out = maskEntry(
+      {
+        publicKey: PUBKEY,
+        tokens: 5,
+        peers: [{ remotePeer: 'ff'.repeat(32), alias: 'bob' }],
+        nested: { deeper: { paidTo: 'cc'.repeat(32) } },
+        topic: ['dd'.repeat(32), 'ee'.repeat(32)]
+      },
+      DEFAULT_SHOULD_MASK
+    )
     assert.deepEqual(out, {
       publicKey: '02abab…abab',
       tokens: 5,
@@ -48,13 +70,16 @@ describe('maskEntry', () => {
   })
 
   it('redacts secrets at any depth even when shouldMask is empty', () => {
-    const out = maskEntry({
-      type: 'x',
-      macaroon: 'AgEDbG5k',
-      lnd: { cert: '-----BEGIN CERTIFICATE-----', keyPair: { publicKey: 'pk', secretKey: Buffer.from('sk') } },
-      list: [{ preimage: '11'.repeat(32), ok: 1 }],
-      Seed: ['word', 'list']
-    }, [])
+    const out = maskEntry(
+      {
+        type: 'x',
+        macaroon: 'AgEDbG5k',
+        lnd: { cert: '-----BEGIN CERTIFICATE-----', keyPair: { publicKey: 'pk', secretKey: Buffer.from('sk') } },
+        list: [{ preimage: '11'.repeat(32), ok: 1 }],
+        Seed: ['word', 'list']
+      },
+      []
+    )
     assert.deepEqual(out, {
       type: 'x',
       macaroon: REDACTED,
@@ -74,15 +99,18 @@ describe('maskEntry', () => {
     const cyclic: Record<string, unknown> = { a: 1 }
     cyclic.self = cyclic
     const shared = { n: 1 }
-    const out = maskEntry({
-      bytes: Buffer.from([1, 2, 255]),
-      big: 12345678901234567890n,
-      err: new TypeError('boom'),
-      when: new Date(0),
-      fn: () => 1,
-      cyclic,
-      twice: [shared, shared]
-    }, [])
+    const out = maskEntry(
+      {
+        bytes: Buffer.from([1, 2, 255]),
+        big: 12345678901234567890n,
+        err: new TypeError('boom'),
+        when: new Date(0),
+        fn: () => 1,
+        cyclic,
+        twice: [shared, shared]
+      },
+      []
+    )
     assert.deepEqual(out, {
       bytes: '0102ff',
       big: '12345678901234567890',

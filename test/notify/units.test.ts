@@ -10,18 +10,38 @@ import { webhookSignature } from '../../src/notify/webhook.js'
 import { Notifier } from '../../src/notify/notifier.js'
 import { eventually } from '../helpers/sim.js'
 
-const ev = (type: string, fields: Record<string, unknown> = {}): DaemonEvent => ({ type, at: 1_700_000_000_000, ...fields })
+const ev = (type: string, fields: Record<string, unknown> = {}): DaemonEvent => ({
+  type,
+  at: 1_700_000_000_000,
+  ...fields
+})
 
 describe('notifications: which daemon events become which notification', () => {
   const table: Array<[DaemonEvent, string | undefined, string?]> = [
     [ev('started'), 'started'],
     [ev('stopped'), 'stopped'],
     [ev('rebalanced', { channelId: '1x1x0', tokens: 5, paymentHash: 'aa' }), 'rebalanced', 'aa'],
-    [ev('payment_failed', { channelId: '1x1x0', reason: 'FAILURE_REASON_NO_ROUTE' }), 'rebalance_failed', '1x1x0:FAILURE_REASON_NO_ROUTE'],
-    [ev('rebalance_not_done', { channelId: '1x1x0', status: 'expired', reason: 'invoiceExpired' }), 'rebalance_failed', '1x1x0:invoiceExpired'],
-    [ev('rebalance_not_done', { channelId: '1x1x0', status: 'refused', reason: 'maxAmountPerPeriod' }), 'payer_refused_limit', '1x1x0:maxAmountPerPeriod'],
+    [
+      ev('payment_failed', { channelId: '1x1x0', reason: 'FAILURE_REASON_NO_ROUTE' }),
+      'rebalance_failed',
+      '1x1x0:FAILURE_REASON_NO_ROUTE'
+    ],
+    [
+      ev('rebalance_not_done', { channelId: '1x1x0', status: 'expired', reason: 'invoiceExpired' }),
+      'rebalance_failed',
+      '1x1x0:invoiceExpired'
+    ],
+    [
+      ev('rebalance_not_done', { channelId: '1x1x0', status: 'refused', reason: 'maxAmountPerPeriod' }),
+      'payer_refused_limit',
+      '1x1x0:maxAmountPerPeriod'
+    ],
     [ev('rebalance_not_done', { channelId: '1x1x0', status: 'refused', reason: 'belowBalancePoint' }), undefined],
-    [ev('payment_refused', { channelId: '1x1x0', reason: 'minTimeBetweenPayments' }), 'payer_refused_limit', '1x1x0:minTimeBetweenPayments'],
+    [
+      ev('payment_refused', { channelId: '1x1x0', reason: 'minTimeBetweenPayments' }),
+      'payer_refused_limit',
+      '1x1x0:minTimeBetweenPayments'
+    ],
     [ev('payment_refused', { channelId: '1x1x0', reason: 'unknownChannel' }), undefined],
     [ev('statement_disagreement', { counterparty: 'bob' }), 'statement_disagreement', 'bob'],
     [ev('decision', { channelId: '1x1x0' }), undefined],
@@ -42,20 +62,32 @@ describe('notifications: which daemon events become which notification', () => {
 
 describe('notifications: the sentence', () => {
   it('is one line, whatever a peer put in its fields', () => {
-    const n = classify(ev('payment_refused', { channelId: '1x1x0\n2026 payment_succeeded', node: 'A\u001b[2J', reason: 'maxAmountPerPeriod', detail: 'x'.repeat(1000) }))
+    const n = classify(
+      ev('payment_refused', {
+        channelId: '1x1x0\n2026 payment_succeeded',
+        node: 'A\u001b[2J',
+        reason: 'maxAmountPerPeriod',
+        detail: 'x'.repeat(1000)
+      })
+    )
     assert.ok(n)
     const s = sentence(n, 'host')
     // eslint-disable-next-line no-control-regex -- matching control characters is the point
     assert.ok(!/[\u0000-\u001f\u007f]/.test(s), s)
     assert.ok(s.length < 700)
-    assert.match(s, /^Tightrope host: we refused to pay on channel 1x1x0 2026 payment_succeeded \(A \[2J\) because of our limit maxAmountPerPeriod/)
+    assert.match(
+      s,
+      /^Tightrope host: we refused to pay on channel 1x1x0 2026 payment_succeeded \(A \[2J\) because of our limit maxAmountPerPeriod/
+    )
   })
 })
 
 describe('notifications: the webhook signature', () => {
   it('is HMAC-SHA256 over "<timestamp>.<body>" (vector from openssl dgst -sha256 -hmac)', () => {
-    assert.equal(webhookSignature('0123456789abcdef', '1700000000', '{"kind":"started"}'),
-      'sha256=fdecf060a6a06a564ecf39a2a41860a04256fe02ae489648d1197322b939d57e')
+    assert.equal(
+      webhookSignature('0123456789abcdef', '1700000000', '{"kind":"started"}'),
+      'sha256=fdecf060a6a06a564ecf39a2a41860a04256fe02ae489648d1197322b939d57e'
+    )
   })
 })
 
@@ -63,20 +95,37 @@ describe('notifications: the delivery queue', () => {
   it('retries with backoff until the receiver takes it, in order', async () => {
     const got: number[] = []
     let failures = 2
-    const q = new DeliveryQueue<number>({ send: async (n) => { if (n === 1 && failures-- > 0) throw new Error('503'); got.push(n) }, retryDelayMs: () => 5 })
-    q.push(1); q.push(2)
-    await eventually(() => got.length === 2 ? true : undefined, 5000, 'both delivered')
+    const q = new DeliveryQueue<number>({
+      send: async (n) => {
+        if (n === 1 && failures-- > 0) throw new Error('503')
+        got.push(n)
+      },
+      retryDelayMs: () => 5
+    })
+    q.push(1)
+    q.push(2)
+    await eventually(() => (got.length === 2 ? true : undefined), 5000, 'both delivered')
     assert.deepEqual(got, [1, 2])
-    assert.deepEqual({ sent: q.stats.sent, retries: q.stats.retries, failed: q.stats.failed }, { sent: 2, retries: 2, failed: 0 })
+    assert.deepEqual(
+      { sent: q.stats.sent, retries: q.stats.retries, failed: q.stats.failed },
+      { sent: 2, retries: 2, failed: 0 }
+    )
   })
 
   it('push never waits, keeps at most maxQueued (dropping the oldest), and gives up after maxAttempts', async () => {
     const failed: number[] = []
     let release: () => void = () => {}
-    const blocked = new Promise<void>((resolve) => { release = resolve })
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve
+    })
     const q = new DeliveryQueue<number>({
-      send: async (n) => { if (n === 0) await blocked; throw new Error('down') },
-      maxQueued: 3, maxAttempts: 2, retryDelayMs: () => 1,
+      send: async (n) => {
+        if (n === 0) await blocked
+        throw new Error('down')
+      },
+      maxQueued: 3,
+      maxAttempts: 2,
+      retryDelayMs: () => 1,
       onFailure: (n) => failed.push(n)
     })
     const t0 = Date.now()
@@ -85,14 +134,15 @@ describe('notifications: the delivery queue', () => {
     assert.equal(q.stats.queued, 3)
     assert.equal(q.stats.dropped, 6)
     release()
-    await eventually(() => failed.length === 4 ? true : undefined, 5000, 'every item tried and failed')
+    await eventually(() => (failed.length === 4 ? true : undefined), 5000, 'every item tried and failed')
     assert.deepEqual(failed, [0, 7, 8, 9])
     assert.equal(q.stats.failed, 4)
   })
 
   it('stop() delivers what is queued within the grace time, then drops the rest', async () => {
     const q = new DeliveryQueue<number>({ send: () => new Promise(() => {}) }) // a receiver that never answers
-    q.push(1); q.push(2)
+    q.push(1)
+    q.push(2)
     await q.stop(50)
     assert.equal(q.stats.dropped, 1)
   })
@@ -106,7 +156,7 @@ describe('notifications: lost nodes and peers', () => {
     w.handle(ev('node_disconnected', { node: 'B' }))
     w.handle(ev('peer_disconnected', { peer: 'abc' }))
     w.handle(ev('node_reconnected', { node: 'B' }))
-    await eventually(() => lost.length === 2 ? true : undefined, 5000, 'two lost')
+    await eventually(() => (lost.length === 2 ? true : undefined), 5000, 'two lost')
     await new Promise((resolve) => setTimeout(resolve, 60)) // B's wait would have ended by now
     w.stop()
     assert.deepEqual(lost.sort(), ['node_lost:A', 'peer_lost:abc'])
@@ -114,15 +164,22 @@ describe('notifications: lost nodes and peers', () => {
 })
 
 describe('notifications: a receiver that is down', () => {
-  it('costs the daemon nothing and is reported without the URL\'s path or the bot token', async () => {
-    const server = createServer((_req, res) => { res.statusCode = 401; res.end(JSON.stringify({ ok: false, description: 'Unauthorized: 123456:SECRETSECRETSECRETSECRET' })) })
+  it("costs the daemon nothing and is reported without the URL's path or the bot token", async () => {
+    const server = createServer((_req, res) => {
+      res.statusCode = 401
+      res.end(JSON.stringify({ ok: false, description: 'Unauthorized: 123456:SECRETSECRETSECRETSECRET' }))
+    })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const port = (server.address() as AddressInfo).port
     const events: Array<Record<string, unknown>> = []
     const notifier = new Notifier({
       targets: [
         { url: 'http://127.0.0.1:1/hooks/TOKENINPATH', events: ['started'], minTokens: 0 },
-        { telegram: { botToken: '123456:SECRETSECRETSECRETSECRET', chatId: '42', apiUrl: `http://127.0.0.1:${port}` }, events: ['started'], minTokens: 0 }
+        {
+          telegram: { botToken: '123456:SECRETSECRETSECRETSECRET', chatId: '42', apiUrl: `http://127.0.0.1:${port}` },
+          events: ['started'],
+          minTokens: 0
+        }
       ],
       instance: 'test',
       emit: (type, fields) => events.push({ type, ...fields }),
@@ -130,11 +187,17 @@ describe('notifications: a receiver that is down', () => {
     })
     try {
       notifier.handle(ev('started'))
-      await eventually(() => events.length === 2 ? true : undefined, 10_000, 'both deliveries to fail for good')
+      await eventually(() => (events.length === 2 ? true : undefined), 10_000, 'both deliveries to fail for good')
       const text = JSON.stringify(events)
       assert.ok(!text.includes('TOKENINPATH') && !text.includes('SECRETSECRET'), text)
       assert.deepEqual(events.map((e) => e.target).sort(), ['telegram chat 42', 'webhook http://127.0.0.1:1'])
-      assert.deepEqual(notifier.stats().map((s) => [s.sent, s.failed, s.retries]), [[0, 1, 4], [0, 1, 4]])
+      assert.deepEqual(
+        notifier.stats().map((s) => [s.sent, s.failed, s.retries]),
+        [
+          [0, 1, 4],
+          [0, 1, 4]
+        ]
+      )
     } finally {
       await notifier.stop()
       server.close()

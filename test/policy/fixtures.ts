@@ -11,7 +11,7 @@ export const NOON = Date.UTC(2024, 2, 10, 12)
 export const PAYER_KEY = '02' + 'a'.repeat(64)
 export const REQUESTER_KEY = '03' + 'b'.repeat(64)
 
-export function settings (over: Partial<Settings> = {}): Settings {
+export function settings(over: Partial<Settings> = {}): Settings {
   return {
     maxTransactionSize: 100_000,
     minTimeBetweenPayments: MIN,
@@ -29,7 +29,7 @@ export function settings (over: Partial<Settings> = {}): Settings {
   }
 }
 
-export function channel (over: Partial<ChannelView> = {}): ChannelView {
+export function channel(over: Partial<ChannelView> = {}): ChannelView {
   return {
     id: '123x1x0',
     localPublicKey: PAYER_KEY,
@@ -47,7 +47,7 @@ export function channel (over: Partial<ChannelView> = {}): ChannelView {
 }
 
 /** The same channel seen from the other end. */
-export function mirror (ch: ChannelView): ChannelView {
+export function mirror(ch: ChannelView): ChannelView {
   return {
     ...ch,
     localPublicKey: ch.remotePublicKey,
@@ -62,7 +62,7 @@ export function mirror (ch: ChannelView): ChannelView {
 }
 
 /** A distinct 32-byte hex payment hash per n. */
-export function hash (n: number): string {
+export function hash(n: number): string {
   return n.toString(16).padStart(64, '0')
 }
 
@@ -70,7 +70,7 @@ export function hash (n: number): string {
 /** Like Partial, but a field may be set to undefined on purpose (a record or invoice missing it). */
 export type Loose<T> = { [K in keyof T]?: T[K] | undefined }
 
-export function rec (over: Partial<TransactionRecord> = {}): TransactionRecord {
+export function rec(over: Partial<TransactionRecord> = {}): TransactionRecord {
   return {
     kind: 'transaction',
     at: NOON - HOUR,

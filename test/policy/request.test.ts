@@ -7,7 +7,7 @@ import { localShare, tokensAtOrBelow } from '../../src/policy/share.js'
 import { channel, hash, MIN, mirror, NOON, settings } from './fixtures.js'
 
 /** The requester's view: it is the poorer (local) side. */
-function poor (local: number, remote: number, over: Partial<ChannelView> = {}): ChannelView {
+function poor(local: number, remote: number, over: Partial<ChannelView> = {}): ChannelView {
   return channel({ localBalance: local, remoteBalance: remote, capacity: local + remote, ...over })
 }
 
@@ -20,12 +20,37 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'inactive channel, even when poor', input: { channel: poor(10_000, 90_000, { isActive: false }) }, expect: { action: 'none', reason: 'inactive' } },
-  { name: 'zero capacity', input: { channel: poor(0, 0, { capacity: 0, localReserve: 0, remoteReserve: 0 }) }, expect: { action: 'none', reason: 'empty' } },
-  { name: 'zero balances, with reserves set', input: { channel: poor(0, 0) }, expect: { action: 'none', reason: 'empty' } },
-  { name: 'inside the deadzone', input: { channel: poor(45_000, 55_000) }, expect: { action: 'none', reason: 'balanced' } },
-  { name: 'exactly on the threshold (40%)', input: { channel: poor(40_000, 60_000) }, expect: { action: 'none', reason: 'balanced' } },
-  { name: 'one sat below the threshold', input: { channel: poor(39_999, 60_001) }, expect: { action: 'request', tokens: 10_001, reason: 'outOfBalance' }, absent: ['cappedBy'] },
+  {
+    name: 'inactive channel, even when poor',
+    input: { channel: poor(10_000, 90_000, { isActive: false }) },
+    expect: { action: 'none', reason: 'inactive' }
+  },
+  {
+    name: 'zero capacity',
+    input: { channel: poor(0, 0, { capacity: 0, localReserve: 0, remoteReserve: 0 }) },
+    expect: { action: 'none', reason: 'empty' }
+  },
+  {
+    name: 'zero balances, with reserves set',
+    input: { channel: poor(0, 0) },
+    expect: { action: 'none', reason: 'empty' }
+  },
+  {
+    name: 'inside the deadzone',
+    input: { channel: poor(45_000, 55_000) },
+    expect: { action: 'none', reason: 'balanced' }
+  },
+  {
+    name: 'exactly on the threshold (40%)',
+    input: { channel: poor(40_000, 60_000) },
+    expect: { action: 'none', reason: 'balanced' }
+  },
+  {
+    name: 'one sat below the threshold',
+    input: { channel: poor(39_999, 60_001) },
+    expect: { action: 'request', tokens: 10_001, reason: 'outOfBalance' },
+    absent: ['cappedBy']
+  },
   {
     name: 'exactly on a threshold that floating point puts above it (0.8 - 0.1)',
     input: { channel: poor(70_000, 30_000), settings: settings({ balancePoint: 0.8, deadzone: 0.1 }) },
@@ -67,7 +92,8 @@ const cases: Case[] = [
   {
     name: 'remote reserve exactly allows the full amount',
     input: { channel: poor(1_000, 9_000, { remoteReserve: 5_000 }) },
-    expect: { action: 'request', tokens: 4_000 }, absent: ['cappedBy']
+    expect: { action: 'request', tokens: 4_000 },
+    absent: ['cappedBy']
   },
   {
     name: 'remote reserve caps the request',
@@ -104,7 +130,12 @@ const cases: Case[] = [
     input: { channel: poor(49_000, 51_000), settings: settings({ deadzone: 0 }) },
     expect: { action: 'request', tokens: 1_000 }
   },
-  { name: 'a request in flight', input: { channel: poor(10_000, 90_000), inFlight: true }, expect: { action: 'wait', reason: 'inFlight' }, absent: ['until'] },
+  {
+    name: 'a request in flight',
+    input: { channel: poor(10_000, 90_000), inFlight: true },
+    expect: { action: 'wait', reason: 'inFlight' },
+    absent: ['until']
+  },
   {
     name: 'minTimeBetweenPayments not yet elapsed',
     input: { channel: poor(10_000, 90_000), lastAttemptAt: NOON - MIN + 1 },
@@ -121,14 +152,26 @@ const cases: Case[] = [
     expect: { action: 'none', reason: 'invalidSettings' }
   },
   // order: permanent conditions before timing ones
-  { name: 'inactive wins over in flight', input: { channel: poor(10_000, 90_000, { isActive: false }), inFlight: true }, expect: { action: 'none', reason: 'inactive' } },
-  { name: 'balanced wins over minTime', input: { channel: poor(50_000, 50_000), lastAttemptAt: NOON }, expect: { action: 'none', reason: 'balanced' } },
+  {
+    name: 'inactive wins over in flight',
+    input: { channel: poor(10_000, 90_000, { isActive: false }), inFlight: true },
+    expect: { action: 'none', reason: 'inactive' }
+  },
+  {
+    name: 'balanced wins over minTime',
+    input: { channel: poor(50_000, 50_000), lastAttemptAt: NOON },
+    expect: { action: 'none', reason: 'balanced' }
+  },
   {
     name: 'tooSmall wins over minTime',
     input: { channel: poor(200, 800, { localReserve: 0, remoteReserve: 0 }), lastAttemptAt: NOON },
     expect: { action: 'none', reason: 'tooSmall' }
   },
-  { name: 'in flight wins over minTime', input: { channel: poor(10_000, 90_000), inFlight: true, lastAttemptAt: NOON }, expect: { action: 'wait', reason: 'inFlight' } }
+  {
+    name: 'in flight wins over minTime',
+    input: { channel: poor(10_000, 90_000), inFlight: true, lastAttemptAt: NOON },
+    expect: { action: 'wait', reason: 'inFlight' }
+  }
 ]
 
 test('decideRequest: table', () => {
@@ -144,7 +187,7 @@ test('decideRequest: table', () => {
 })
 
 /** Moves `tokens` from remote to local, as a settled payment would. */
-function settle (ch: ChannelView, tokens: number): ChannelView {
+function settle(ch: ChannelView, tokens: number): ChannelView {
   return { ...ch, localBalance: ch.localBalance + tokens, remoteBalance: ch.remoteBalance - tokens }
 }
 
@@ -154,7 +197,12 @@ test('requests land at the balance point, never across, so neither side asks bac
     { bp: 0.3, other: 0.7 },
     { bp: 0.45, other: 0.55 }
   ]
-  const starts = [[0, 100_000], [1_234, 98_767], [10_000, 90_001], [29_999, 70_000]] as const
+  const starts = [
+    [0, 100_000],
+    [1_234, 98_767],
+    [10_000, 90_001],
+    [29_999, 70_000]
+  ] as const
   for (const { bp, other } of sides) {
     for (const deadzone of [0, 0.05, 0.1]) {
       for (const [local, remote] of starts) {
@@ -166,12 +214,22 @@ test('requests land at the balance point, never across, so neither side asks bac
         if (first.action !== 'request') {
           // only starts already at (or within a sat of) the point, or too close to bother, skip the request
           assert.ok(first.reason === 'balanced' || first.reason === 'tooSmall', `${label}: ${JSON.stringify(first)}`)
-          assert.ok(tokensAtOrBelow(local + remote, bp) - local < MIN_REQUEST_TOKENS, `${label}: skipped a real shortfall`)
+          assert.ok(
+            tokensAtOrBelow(local + remote, bp) - local < MIN_REQUEST_TOKENS,
+            `${label}: skipped a real shortfall`
+          )
           continue
         }
         // the payer, with the complementary balance point, accepts it
         const pay = checkPayRequest({
-          invoice: { destination: ch.localPublicKey, paymentHash: hash(7), tokens: first.tokens, expiresAt: NOON + MIN, network: 'regtest', cltvDelta: 18 },
+          invoice: {
+            destination: ch.localPublicKey,
+            paymentHash: hash(7),
+            tokens: first.tokens,
+            expiresAt: NOON + MIN,
+            network: 'regtest',
+            cltvDelta: 18
+          },
           requestedTokens: first.tokens,
           channel: mirror(ch),
           settings: theirs,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { MIN_RETRY_WAIT_MS, REFUSAL_BACKOFF_MS, retryNotBefore } from '../../src/policy/retry.js'
 import { DAY, HOUR, MIN, NOON, settings } from './fixtures.js'
 
-test('retryNotBefore: a payer\'s retryAt is honoured only within [now + 1 s, now + maxRetryWait]', () => {
+test("retryNotBefore: a payer's retryAt is honoured only within [now + 1 s, now + maxRetryWait]", () => {
   const s = settings({ maxRetryWait: 4 * HOUR, minTimeBetweenPayments: MIN })
   const cases: Array<[string, unknown, number]> = [
     ['within the cap', NOON + 10 * MIN, NOON + 10 * MIN],
@@ -17,5 +17,9 @@ test('retryNotBefore: a payer\'s retryAt is honoured only within [now + 1 s, now
     ['Infinity: our own backoff', Number.POSITIVE_INFINITY, NOON + REFUSAL_BACKOFF_MS]
   ]
   for (const [name, retryAt, expected] of cases) assert.equal(retryNotBefore(retryAt, NOON, s), expected, name)
-  assert.equal(retryNotBefore(undefined, NOON, settings({ minTimeBetweenPayments: HOUR })), NOON + HOUR, 'our minTimeBetweenPayments when longer than the backoff')
+  assert.equal(
+    retryNotBefore(undefined, NOON, settings({ minTimeBetweenPayments: HOUR })),
+    NOON + HOUR,
+    'our minTimeBetweenPayments when longer than the backoff'
+  )
 })

@@ -1,6 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { localShare, movableTotal, payerView, requesterView, tokensAtOrAbove, tokensAtOrBelow } from '../../src/policy/share.js'
+import {
+  localShare,
+  movableTotal,
+  payerView,
+  requesterView,
+  tokensAtOrAbove,
+  tokensAtOrBelow
+} from '../../src/policy/share.js'
 import { channel, mirror } from './fixtures.js'
 
 test('localShare: local / (local + remote), safe for empty channels', () => {
@@ -13,9 +20,22 @@ test('localShare: local / (local + remote), safe for empty channels', () => {
     { name: 'zero balances', ch: channel({ localBalance: 0, remoteBalance: 0 }), share: 0.5 },
     { name: 'negative balance is treated as empty', ch: channel({ localBalance: -5, remoteBalance: 100 }), share: 0 },
     // capacity includes commit fee and anchors: using it would read 45% here for an even split
-    { name: 'capacity ignored', ch: channel({ capacity: 100_000, localBalance: 45_000, remoteBalance: 45_000 }), share: 0.5 },
+    {
+      name: 'capacity ignored',
+      ch: channel({ capacity: 100_000, localBalance: 45_000, remoteBalance: 45_000 }),
+      share: 0.5
+    },
     // our own decision to ask counts HTLCs in flight as ours: (40k + 20k) / 100k
-    { name: 'in-flight counted as ours', ch: channel({ localBalance: 40_000, remoteBalance: 40_000, incomingHtlcTokens: 5_000, outgoingHtlcTokens: 15_000 }), share: 0.6 }
+    {
+      name: 'in-flight counted as ours',
+      ch: channel({
+        localBalance: 40_000,
+        remoteBalance: 40_000,
+        incomingHtlcTokens: 5_000,
+        outgoingHtlcTokens: 15_000
+      }),
+      share: 0.6
+    }
   ]
   for (const c of cases) {
     const s = localShare(c.ch)
@@ -40,17 +60,34 @@ test('localShare: both ends of a channel agree (shares sum to 1)', () => {
 
 test('payerView / requesterView: HTLCs in flight count against whoever decides, and the two ends stay complementary', () => {
   // A partner routed 200k through us and holds it: it is in neither balance.
-  const ch = channel({ capacity: 2_000_000, localBalance: 1_400_000, remoteBalance: 400_000, incomingHtlcTokens: 200_000 })
-  assert.deepEqual(payerView(ch), { local: 1_400_000, total: 2_000_000, inFlight: 200_000 }, 'the held HTLC is the partner\'s')
+  const ch = channel({
+    capacity: 2_000_000,
+    localBalance: 1_400_000,
+    remoteBalance: 400_000,
+    incomingHtlcTokens: 200_000
+  })
+  assert.deepEqual(
+    payerView(ch),
+    { local: 1_400_000, total: 2_000_000, inFlight: 200_000 },
+    "the held HTLC is the partner's"
+  )
   assert.deepEqual(requesterView(ch), { local: 1_600_000, total: 2_000_000, inFlight: 200_000 })
   const out = channel({ localBalance: 30_000, remoteBalance: 60_000, outgoingHtlcTokens: 10_000 })
   assert.equal(payerView(out).local, 30_000, 'an outgoing HTLC is already gone')
   assert.equal(requesterView(out).local, 40_000, 'and may still come back to the requester')
-  for (const c of [ch, out, channel({ localBalance: 1, remoteBalance: 2, incomingHtlcTokens: 3, outgoingHtlcTokens: 4 })]) {
+  for (const c of [
+    ch,
+    out,
+    channel({ localBalance: 1, remoteBalance: 2, incomingHtlcTokens: 3, outgoingHtlcTokens: 4 })
+  ]) {
     const payer = payerView(c)
     const requester = requesterView(mirror(c))
     assert.equal(payer.total, requester.total, 'both ends count the same funds')
-    assert.equal(payer.local + requester.local, payer.total, 'the requester counts as its own exactly what the payer does not')
+    assert.equal(
+      payer.local + requester.local,
+      payer.total,
+      'the requester counts as its own exactly what the payer does not'
+    )
   }
 })
 

@@ -6,7 +6,13 @@ import { join } from 'node:path'
 import { getChannels, getWalletInfo, authenticatedLndGrpc } from 'lightning'
 import { runTightrope, runToEnd, waitForFile, type Running } from '../helpers/process.js'
 
-interface NodeEntry { alias: string; publicKey: string; socket: string; cert: string; macaroon: string }
+interface NodeEntry {
+  alias: string
+  publicKey: string
+  socket: string
+  cert: string
+  macaroon: string
+}
 
 describe('tightrope sim start (own process) and its control API', () => {
   let dir: string
@@ -29,7 +35,10 @@ describe('tightrope sim start (own process) and its control API', () => {
   })
 
   const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
-    const res = await fetch(url + path, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) })
+    const res = await fetch(url + path, {
+      method,
+      ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {})
+    })
     return { status: res.status, json: await res.json() }
   }
 
@@ -70,9 +79,17 @@ describe('tightrope sim start (own process) and its control API', () => {
     assert.equal((await api('POST', '/nodes/D/offline')).status, 200)
     const offline = (await api('GET', '/nodes')).json.find((n: any) => n.alias === 'D')
     assert.equal(offline.online, false)
-    assert.ok((await api('GET', '/channels')).json.filter((c: any) => c.from === 'D' || c.to === 'D').every((c: any) => !c.active))
+    assert.ok(
+      (await api('GET', '/channels')).json
+        .filter((c: any) => c.from === 'D' || c.to === 'D')
+        .every((c: any) => !c.active)
+    )
     assert.equal((await api('POST', '/nodes/D/online')).status, 200)
-    assert.ok((await api('GET', '/channels')).json.filter((c: any) => c.from === 'D' || c.to === 'D').every((c: any) => c.active))
+    assert.ok(
+      (await api('GET', '/channels')).json
+        .filter((c: any) => c.from === 'D' || c.to === 'D')
+        .every((c: any) => c.active)
+    )
 
     const fault = await api('POST', '/faults', { type: 'fail', from: 'C', reason: 'FAILURE_REASON_NO_ROUTE' })
     assert.equal(fault.json.kind, 'fail')
@@ -117,7 +134,10 @@ describe('tightrope sim start refuses a bad scenario', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tightrope-scn-'))
     try {
       const file = join(dir, 'bad.json')
-      await writeFile(file, JSON.stringify({ nodes: [{ alias: 'A' }], channels: [{ from: 'A', to: 'Z', capacity: 100000 }] }))
+      await writeFile(
+        file,
+        JSON.stringify({ nodes: [{ alias: 'A' }], channels: [{ from: 'A', to: 'Z', capacity: 100000 }] })
+      )
       const r = await runToEnd(['sim', 'start', '--scenario', file, '--dir', dir])
       assert.equal(r.code, 1)
       assert.match(r.output, /channels\[0\]\.to: no node with alias "Z"/)

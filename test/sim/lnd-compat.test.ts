@@ -1,9 +1,23 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  createInvoice, decodePaymentRequest, getChannel, getChannelBalance, getChannels, getInvoice, getPayment,
-  getPayments, getWalletInfo, pay, signMessage, subscribeToChannels, subscribeToForwards, subscribeToInvoice,
-  subscribeToInvoices, verifyMessage, type AuthenticatedLnd
+  createInvoice,
+  decodePaymentRequest,
+  getChannel,
+  getChannelBalance,
+  getChannels,
+  getInvoice,
+  getPayment,
+  getPayments,
+  getWalletInfo,
+  pay,
+  signMessage,
+  subscribeToChannels,
+  subscribeToForwards,
+  subscribeToInvoice,
+  subscribeToInvoices,
+  verifyMessage,
+  type AuthenticatedLnd
 } from 'lightning'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { eventually, lndFor, nextEvent, readmeScenario } from '../helpers/sim.js'
@@ -24,10 +38,16 @@ describe('simulator speaks LND to the lightning client', () => {
     B = lndFor(cluster, 'B')
     C = lndFor(cluster, 'C')
   })
-  after(async () => { await cluster?.stop() })
+  after(async () => {
+    await cluster?.stop()
+  })
 
   const errorOf = async (p: Promise<unknown>): Promise<unknown[]> => {
-    try { await p } catch (err) { return err as unknown[] }
+    try {
+      await p
+    } catch (err) {
+      return err as unknown[]
+    }
     assert.fail('expected the call to fail')
   }
   const detailsOf = (err: unknown[]): string => String((err[2] as { err?: { details?: string } })?.err?.details ?? '')
@@ -53,11 +73,14 @@ describe('simulator speaks LND to the lightning client', () => {
     assert.equal(ch.is_active, true)
   })
 
-  it('GetChanInfo: graph edge, and LND\'s 404 for an unknown channel', async () => {
+  it("GetChanInfo: graph edge, and LND's 404 for an unknown channel", async () => {
     const ab = cluster.channelBetween('A', 'B')
     const edge = await getChannel({ lnd: A, id: ab?.id as string })
     assert.equal(edge.capacity, 2000000)
-    assert.deepEqual(edge.policies.map((p) => p.public_key).sort(), [cluster.connection('A').publicKey, cluster.connection('B').publicKey].sort())
+    assert.deepEqual(
+      edge.policies.map((p) => p.public_key).sort(),
+      [cluster.connection('A').publicKey, cluster.connection('B').publicKey].sort()
+    )
     const err = await errorOf(getChannel({ lnd: A, id: '999x1x0' }))
     assert.deepEqual(err.slice(0, 2), [404, 'FullChannelDetailsNotFound'])
   })
@@ -65,7 +88,10 @@ describe('simulator speaks LND to the lightning client', () => {
   it('ChannelBalance sums the channels', async () => {
     const { channels } = await getChannels({ lnd: C })
     const balance = await getChannelBalance({ lnd: C })
-    assert.equal(balance.channel_balance, channels.reduce((s, c) => s + c.local_balance, 0))
+    assert.equal(
+      balance.channel_balance,
+      channels.reduce((s, c) => s + c.local_balance, 0)
+    )
   })
 
   it('AddInvoice, LookupInvoice and DecodePayReq agree on a real regtest BOLT11', async () => {
@@ -90,7 +116,10 @@ describe('simulator speaks LND to the lightning client', () => {
     const paid = await pay({ lnd: A, request: invoice.request, outgoing_channel: ab.id, max_fee: 0, max_paths: 1 })
     assert.equal(paid.is_confirmed, true)
     assert.equal(paid.fee, 0)
-    assert.deepEqual(paid.hops.map((h) => h.channel), [ab.id])
+    assert.deepEqual(
+      paid.hops.map((h) => h.channel),
+      [ab.id]
+    )
     const after = (await getChannels({ lnd: A })).channels.find((c) => c.id === ab.id)
     const afterB = (await getChannels({ lnd: B })).channels.find((c) => c.id === ab.id)
     assert.equal((before?.local_balance ?? 0) - (after?.local_balance ?? 0), 50000)
@@ -115,7 +144,7 @@ describe('simulator speaks LND to the lightning client', () => {
     assert.deepEqual(err.slice(0, 2), [404, 'SentPaymentNotFound'])
   })
 
-  it('an expired invoice fails with LND\'s error', async () => {
+  it("an expired invoice fails with LND's error", async () => {
     const invoice = await createInvoice({ lnd: B, tokens: 100, expires_at: new Date(Date.now() + 1000).toISOString() })
     await new Promise((resolve) => setTimeout(resolve, 1500))
     const err = await errorOf(pay({ lnd: A, request: invoice.request, max_fee: 0 }))
@@ -148,7 +177,13 @@ describe('simulator speaks LND to the lightning client', () => {
     const invoice = await createInvoice({ lnd: B })
     const without = await errorOf(pay({ lnd: A, request: invoice.request, max_fee: 0 }))
     assert.equal(detailsOf(without), 'amount must be specified when paying a zero amount invoice')
-    const paid = await pay({ lnd: A, request: invoice.request, tokens: 4321, max_fee: 0, outgoing_channel: cluster.channelBetween('A', 'B')?.id as string })
+    const paid = await pay({
+      lnd: A,
+      request: invoice.request,
+      tokens: 4321,
+      max_fee: 0,
+      outgoing_channel: cluster.channelBetween('A', 'B')?.id as string
+    })
     assert.equal(paid.tokens, 4321)
     assert.equal((await getInvoice({ lnd: B, id: invoice.id })).received, 4321)
   })
@@ -157,7 +192,12 @@ describe('simulator speaks LND to the lightning client', () => {
     // A pays D; D's peers are C, E and X. Forcing the last hop through X must route via X.
     const D = lndFor(cluster, 'D')
     const invoice = await createInvoice({ lnd: D, tokens: 1500 })
-    const paid = await pay({ lnd: A, request: invoice.request, max_fee: 100, incoming_peer: cluster.connection('X').publicKey })
+    const paid = await pay({
+      lnd: A,
+      request: invoice.request,
+      max_fee: 100,
+      incoming_peer: cluster.connection('X').publicKey
+    })
     const last = paid.hops[paid.hops.length - 1]
     assert.equal(last?.channel, cluster.channelBetween('X', 'D')?.id)
   })
@@ -175,11 +215,24 @@ describe('simulator speaks LND to the lightning client', () => {
     const sub = subscribeToForwards({ lnd: A })
     const subB = subscribeToForwards({ lnd: B })
     try {
-      const sent = nextEvent<{ is_send: boolean; is_confirmed: boolean }>(sub, 'forward', (e) => e.is_send && e.is_confirmed)
-      const received = nextEvent<{ is_receive: boolean; is_confirmed: boolean }>(subB, 'forward', (e) => e.is_receive && e.is_confirmed)
+      const sent = nextEvent<{ is_send: boolean; is_confirmed: boolean }>(
+        sub,
+        'forward',
+        (e) => e.is_send && e.is_confirmed
+      )
+      const received = nextEvent<{ is_receive: boolean; is_confirmed: boolean }>(
+        subB,
+        'forward',
+        (e) => e.is_receive && e.is_confirmed
+      )
       await new Promise((resolve) => setTimeout(resolve, 100))
       const invoice = await createInvoice({ lnd: B, tokens: 2000 })
-      await pay({ lnd: A, request: invoice.request, outgoing_channel: cluster.channelBetween('A', 'B')?.id as string, max_fee: 0 })
+      await pay({
+        lnd: A,
+        request: invoice.request,
+        outgoing_channel: cluster.channelBetween('A', 'B')?.id as string,
+        max_fee: 0
+      })
       assert.equal((await sent).is_send, true)
       assert.equal((await received).is_receive, true)
     } finally {
@@ -194,9 +247,18 @@ describe('simulator speaks LND to the lightning client', () => {
     const all = subscribeToInvoices({ lnd: B })
     try {
       const confirmedSingle = nextEvent<{ is_confirmed: boolean }>(single, 'invoice_updated', (i) => i.is_confirmed)
-      const confirmedAll = nextEvent<{ id: string; is_confirmed: boolean }>(all, 'invoice_updated', (i) => i.id === invoice.id && i.is_confirmed)
+      const confirmedAll = nextEvent<{ id: string; is_confirmed: boolean }>(
+        all,
+        'invoice_updated',
+        (i) => i.id === invoice.id && i.is_confirmed
+      )
       await new Promise((resolve) => setTimeout(resolve, 100))
-      await pay({ lnd: A, request: invoice.request, outgoing_channel: cluster.channelBetween('A', 'B')?.id as string, max_fee: 0 })
+      await pay({
+        lnd: A,
+        request: invoice.request,
+        outgoing_channel: cluster.channelBetween('A', 'B')?.id as string,
+        max_fee: 0
+      })
       assert.equal((await confirmedSingle).is_confirmed, true)
       assert.equal((await confirmedAll).id, invoice.id)
     } finally {
@@ -208,14 +270,19 @@ describe('simulator speaks LND to the lightning client', () => {
   it('channel events: open, inactive when the peer goes offline, active again, closed', async () => {
     const sub = subscribeToChannels({ lnd: A })
     // The client cancels the stream once no listener is left: keep one for the whole test.
-    for (const name of ['channel_opened', 'channel_active_changed', 'channel_closed', 'channel_opening']) sub.on(name, () => {})
+    for (const name of ['channel_opened', 'channel_active_changed', 'channel_closed', 'channel_opening'])
+      sub.on(name, () => {})
     try {
       await new Promise((resolve) => setTimeout(resolve, 100))
       const opened = nextEvent<{ id: string; partner_public_key: string }>(sub, 'channel_opened')
       const ae = cluster.openChannel({ from: 'A', to: 'E', capacity: 1_000_000 })
       assert.equal((await opened).id, ae.id)
 
-      const inactive = nextEvent<{ is_active: boolean; transaction_id: string }>(sub, 'channel_active_changed', (e) => !e.is_active)
+      const inactive = nextEvent<{ is_active: boolean; transaction_id: string }>(
+        sub,
+        'channel_active_changed',
+        (e) => !e.is_active
+      )
       await cluster.setOnline('E', false)
       assert.equal((await inactive).transaction_id, ae.channelPoint.split(':')[0])
       // grpc-js appends the last error to "No connection established", so the client reports a
@@ -257,33 +324,70 @@ describe('simulator speaks LND to the lightning client', () => {
     cluster.addFault({ type: 'hold', from: 'A', to: 'B' })
     const invoice = await createInvoice({ lnd: B, tokens: 6000 })
     const paying = errorOf(pay({ lnd: A, request: invoice.request, outgoing_channel: ab, max_fee: 0 }))
-    const held = await eventually(() => cluster.network.faults.listHeld().find((h) => h.paymentHash === invoice.id), 5000, 'the held payment')
+    const held = await eventually(
+      () => cluster.network.faults.listHeld().find((h) => h.paymentHash === invoice.id),
+      5000,
+      'the held payment'
+    )
     const fromA = (await getChannels({ lnd: A })).channels.find((c) => c.id === ab)
     const fromB = (await getChannels({ lnd: B })).channels.find((c) => c.id === ab)
-    assert.deepEqual(fromA?.pending_payments.map((p) => [p.id, p.is_outgoing, p.tokens]), [[invoice.id, true, 6000]])
-    assert.deepEqual(fromB?.pending_payments.map((p) => [p.id, p.is_outgoing, p.tokens]), [[invoice.id, false, 6000]])
+    assert.deepEqual(
+      fromA?.pending_payments.map((p) => [p.id, p.is_outgoing, p.tokens]),
+      [[invoice.id, true, 6000]]
+    )
+    assert.deepEqual(
+      fromB?.pending_payments.map((p) => [p.id, p.is_outgoing, p.tokens]),
+      [[invoice.id, false, 6000]]
+    )
     cluster.network.faults.release(held.id, 'fail')
     assert.deepEqual((await paying).slice(0, 2), [503, 'PaymentRejectedByDestination'])
     const after = cluster.channelBetween('A', 'B')
-    assert.deepEqual([after?.fromBalance, after?.toBalance, after?.pendingHtlcs], [before?.fromBalance, before?.toBalance, 0])
+    assert.deepEqual(
+      [after?.fromBalance, after?.toBalance, after?.pendingHtlcs],
+      [before?.fromBalance, before?.toBalance, 0]
+    )
   })
 
-  it('cltv_limit as LND: too small for the invoice\'s final delta + 3 is no route, above 2016 is refused', async () => {
+  it("cltv_limit as LND: too small for the invoice's final delta + 3 is no route, above 2016 is refused", async () => {
     const ab = cluster.channelBetween('A', 'B')?.id as string
     const invoice = await createInvoice({ lnd: B, tokens: 7000 })
     const height = (await getWalletInfo({ lnd: A })).current_block_height
-    const tight = await errorOf(pay({ lnd: A, request: invoice.request, outgoing_channel: ab, max_fee: 0, max_timeout_height: height + 83 }))
-    assert.deepEqual(tight.slice(0, 2), [503, 'PaymentPathfindingFailedToFindPossibleRoute'], 'cltv limit 83 should be greater than 83')
-    const huge = await errorOf(pay({ lnd: A, request: invoice.request, outgoing_channel: ab, max_fee: 0, max_timeout_height: height + 3000 }))
-    assert.match(String((huge[2] as { err?: { details?: string } })?.err?.details), /total time lock of 3000 exceeds max allowed 2016/)
-    const ok = await pay({ lnd: A, request: invoice.request, outgoing_channel: ab, max_fee: 0, max_timeout_height: height + 84 })
+    const tight = await errorOf(
+      pay({ lnd: A, request: invoice.request, outgoing_channel: ab, max_fee: 0, max_timeout_height: height + 83 })
+    )
+    assert.deepEqual(
+      tight.slice(0, 2),
+      [503, 'PaymentPathfindingFailedToFindPossibleRoute'],
+      'cltv limit 83 should be greater than 83'
+    )
+    const huge = await errorOf(
+      pay({ lnd: A, request: invoice.request, outgoing_channel: ab, max_fee: 0, max_timeout_height: height + 3000 })
+    )
+    assert.match(
+      String((huge[2] as { err?: { details?: string } })?.err?.details),
+      /total time lock of 3000 exceeds max allowed 2016/
+    )
+    const ok = await pay({
+      lnd: A,
+      request: invoice.request,
+      outgoing_channel: ab,
+      max_fee: 0,
+      max_timeout_height: height + 84
+    })
     assert.equal(ok.is_confirmed, true)
   })
 
   it('a payment forced to fail reports the chosen failure reason', async () => {
     cluster.addFault({ type: 'fail', from: 'A', reason: 'FAILURE_REASON_TIMEOUT' })
     const invoice = await createInvoice({ lnd: B, tokens: 5000 })
-    const err = await errorOf(pay({ lnd: A, request: invoice.request, outgoing_channel: cluster.channelBetween('A', 'B')?.id as string, max_fee: 0 }))
+    const err = await errorOf(
+      pay({
+        lnd: A,
+        request: invoice.request,
+        outgoing_channel: cluster.channelBetween('A', 'B')?.id as string,
+        max_fee: 0
+      })
+    )
     assert.deepEqual(err.slice(0, 2), [503, 'PaymentAttemptsTimedOut'])
   })
 
@@ -292,11 +396,14 @@ describe('simulator speaks LND to the lightning client', () => {
     const wrong = authenticatedLndGrpcFor(a.cert, cluster.connection('B').macaroon, a.socket)
     const err = await errorOf(getWalletInfo({ lnd: wrong }))
     assert.equal(err[1], 'GetWalletInfoErr')
-    assert.match(String((err[2] as { err?: { details?: string } })?.err?.details), /verification failed|signature mismatch/)
+    assert.match(
+      String((err[2] as { err?: { details?: string } })?.err?.details),
+      /verification failed|signature mismatch/
+    )
   })
 })
 
 import { authenticatedLndGrpc } from 'lightning'
-function authenticatedLndGrpcFor (cert: string, macaroon: string, socket: string): AuthenticatedLnd {
+function authenticatedLndGrpcFor(cert: string, macaroon: string, socket: string): AuthenticatedLnd {
   return authenticatedLndGrpc({ cert, macaroon, socket }).lnd
 }

@@ -10,7 +10,7 @@ const PAYMENTS = Number(process.env.SIM_PROPERTY_PAYMENTS ?? 3000)
 const PARALLEL = 100
 
 /** Each node's total funds over all its channels, msat (what fees and payments move between nodes). */
-function nodeFunds (cluster: SimCluster): Map<string, number> {
+function nodeFunds(cluster: SimCluster): Map<string, number> {
   const totals = new Map<string, number>()
   for (const ch of cluster.network.channels.values()) {
     for (const side of [0, 1] as const) {
@@ -23,8 +23,12 @@ function nodeFunds (cluster: SimCluster): Map<string, number> {
 
 describe(`property: ${PAYMENTS} random payments, ${PARALLEL} at a time (seed ${SEED})`, () => {
   let cluster: SimCluster
-  before(async () => { cluster = await SimCluster.start({ scenario: readmeScenario(), dht: false, control: false }) })
-  after(async () => { await cluster?.stop() })
+  before(async () => {
+    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: false, control: false })
+  })
+  after(async () => {
+    await cluster?.stop()
+  })
 
   it('conserves every channel, never goes negative, settles or fails each payment once, and fees add up', async () => {
     const random = seededRandom(SEED)
@@ -34,7 +38,11 @@ describe(`property: ${PAYMENTS} random payments, ${PARALLEL} at a time (seed ${S
     let violations = 0
     const watchdog = setInterval(() => {
       for (const ch of cluster.network.channels.values()) {
-        try { ch.checkInvariants() } catch { violations++ }
+        try {
+          ch.checkInvariants()
+        } catch {
+          violations++
+        }
       }
     }, 5)
     try {
@@ -47,7 +55,7 @@ describe(`property: ${PAYMENTS} random payments, ${PARALLEL} at a time (seed ${S
           const tokens = random() < 0.05 ? 6_000_000 : 1 + Math.floor(random() * 200_000)
           return cluster.pay({ from, to, tokens })
         })
-        results.push(...await Promise.all(batch))
+        results.push(...(await Promise.all(batch)))
       }
     } finally {
       clearInterval(watchdog)
@@ -68,24 +76,34 @@ describe(`property: ${PAYMENTS} random payments, ${PARALLEL} at a time (seed ${S
     assert.equal(logged.length, PAYMENTS, 'one final record per payment')
     const succeeded = results.filter((r) => r.status === 'SUCCEEDED')
     assert.ok(succeeded.length > PAYMENTS / 2, `most payments succeed (${succeeded.length})`)
-    assert.ok(results.some((r) => r.status === 'FAILED'), 'some payments fail')
+    assert.ok(
+      results.some((r) => r.status === 'FAILED'),
+      'some payments fail'
+    )
 
     // The payee's invoice agrees with the payer's outcome.
     for (const r of results) {
       const invoice = cluster.network.node(r.to).invoices.get(r.paymentHash)
-      assert.equal(invoice?.state === 'SETTLED', r.status === 'SUCCEEDED', `invoice ${r.paymentHash} state matches ${r.status}`)
+      assert.equal(
+        invoice?.state === 'SETTLED',
+        r.status === 'SUCCEEDED',
+        `invoice ${r.paymentHash} state matches ${r.status}`
+      )
     }
 
     // Money only moved as the settled routes say: payer -(amount+fee), payee +amount, hops +fee.
     const expected = new Map(startFunds)
-    const add = (alias: string, msat: number): void => { expected.set(alias, (expected.get(alias) ?? 0) + msat) }
+    const add = (alias: string, msat: number): void => {
+      expected.set(alias, (expected.get(alias) ?? 0) + msat)
+    }
     for (const r of succeeded) {
       const record = cluster.network.node(r.from).payments.get(r.paymentHash)
       const attempt = record?.htlcs.find((h) => h.status === 'SUCCEEDED')
       assert.ok(attempt, `payment ${r.paymentHash} has its settled attempt`)
       add(r.from, -attempt.route.totalAmtMsat)
       for (const hop of attempt.route.hops) add(cluster.network.node(hop.pubKey).alias, hop.htlcAmountMsat)
-      for (const hop of attempt.route.hops.slice(0, -1)) add(cluster.network.node(hop.pubKey).alias, -hop.amtToForwardMsat)
+      for (const hop of attempt.route.hops.slice(0, -1))
+        add(cluster.network.node(hop.pubKey).alias, -hop.amtToForwardMsat)
       assert.equal(attempt.route.totalAmtMsat - r.amountMsat, r.feeMsat)
     }
     assert.deepEqual(nodeFunds(cluster), expected)

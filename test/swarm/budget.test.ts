@@ -25,13 +25,17 @@ describe('request budget', () => {
   it('counts per node across callers and per instance, and frees slots on release', () => {
     let now = 0
     const budget = new RequestBudget(LIMITS, () => now)
-    const a1 = budget.take('a'); const a2 = budget.take('a')
+    const a1 = budget.take('a')
+    const a2 = budget.take('a')
     assert.ok(a1.ok && a2.ok)
     assert.equal((budget.take('a') as { reason: string }).reason, 'busy', 'two at once for node a')
     const b1 = budget.take('b')
     assert.ok(b1.ok)
     assert.equal((budget.take('c') as { reason: string }).reason, 'busy', 'three at once in all')
-    if (a1.ok) { a1.release(); a1.release() } // a second release changes nothing
+    if (a1.ok) {
+      a1.release()
+      a1.release()
+    } // a second release changes nothing
     const a3 = budget.take('a')
     assert.ok(a3.ok)
     if (a2.ok) a2.release()
@@ -53,7 +57,10 @@ describe('tally', () => {
     tally.add('peer2', 'unprovenNode')
     const until = Date.now() + 5000
     while (flushed.length < 2 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10))
-    assert.deepEqual(flushed.sort(), [['peer1', { rate: 25, busy: 25 }], ['peer2', { unprovenNode: 1 }]])
+    assert.deepEqual(flushed.sort(), [
+      ['peer1', { rate: 25, busy: 25 }],
+      ['peer2', { unprovenNode: 1 }]
+    ])
     tally.add('peer1', 'busy')
     assert.equal(flushed.length, 2, 'within the window: not yet')
     tally.stop()

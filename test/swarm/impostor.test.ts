@@ -24,21 +24,45 @@ describe('an instance that claims a Lightning node it does not control', () => {
 
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
-    const b = await tempDir(); const m = await tempDir(); dirs.push(b, m)
-    bob = await startInstance(instanceConfig(cluster, ['C', 'D', 'E'], b.path, { secret: SECRET, verbose: true, settings: { maxTransactionsPerPeriod: 20 } }), { logFormat: 'json', log: (l) => { const e = parseEventLine(l); if (e) events.push(e) } })
+    const b = await tempDir()
+    const m = await tempDir()
+    dirs.push(b, m)
+    bob = await startInstance(
+      instanceConfig(cluster, ['C', 'D', 'E'], b.path, {
+        secret: SECRET,
+        verbose: true,
+        settings: { maxTransactionsPerPeriod: 20 }
+      }),
+      {
+        logFormat: 'json',
+        log: (l) => {
+          const e = parseEventLine(l)
+          if (e) events.push(e)
+        }
+      }
+    )
     // Mallory knows the secret and runs node X, but claims Alice's node A (signing with X's key).
     x = await LndNode.connect(cluster.connection('X'))
     const a = cluster.connection('A')
     const host: SwarmHost = {
       ourNodes: () => [{ publicKey: a.publicKey, alias: 'A', sign: (m: string) => x.signMessage(m) }],
       verify: (m, s) => x.verifyMessage(m, s),
-      handlePayRequest: async (r) => ({ kind: 'notOurs', reason: 'unknownChannel', detail: `none of our nodes has channel ${r.channelId}` }),
+      handlePayRequest: async (r) => ({
+        kind: 'notOurs',
+        reason: 'unknownChannel',
+        detail: `none of our nodes has channel ${r.channelId}`
+      }),
       peersChanged: () => {},
       addRemotePayers: () => {},
       emit: () => {},
       onEvent: () => () => {}
     }
-    mallory = await ClusterSwarm.start({ secret: SECRET, bootstrap: cluster.bootstrap, keyFile: join(m.path, 'key'), host })
+    mallory = await ClusterSwarm.start({
+      secret: SECRET,
+      bootstrap: cluster.bootstrap,
+      keyFile: join(m.path, 'key'),
+      host
+    })
   })
   after(async () => {
     await mallory?.stop()
@@ -50,12 +74,23 @@ describe('an instance that claims a Lightning node it does not control', () => {
 
   it('is refused: the claim is logged and the node is not attributed to it', async () => {
     const a = cluster.connection('A').publicKey
-    const refused = await eventually(() => events.find((e) => e.type === 'node_claim_refused' && e.node === a), 20_000, 'the refused claim')
-    await eventually(() => events.find((e) => e.type === 'peer_authenticated'), 5000, 'the peer itself (it knows the secret) to be admitted')
+    const refused = await eventually(
+      () => events.find((e) => e.type === 'node_claim_refused' && e.node === a),
+      20_000,
+      'the refused claim'
+    )
+    await eventually(
+      () => events.find((e) => e.type === 'peer_authenticated'),
+      5000,
+      'the peer itself (it knows the secret) to be admitted'
+    )
     const peers = [...(bob.swarm?.peers ?? [])].filter((p) => p.authenticated)
     assert.equal(peers.length, 1)
     assert.equal(peers[0]?.provenNodes.size, 0, 'no node proven')
     assert.equal(bob.daemon.payerFor(a), undefined, 'nobody may ask Bob to pay on behalf of A')
-    assert.equal(refused.type === 'node_claim_refused' && refused.reason, 'signature does not prove control of that node')
+    assert.equal(
+      refused.type === 'node_claim_refused' && refused.reason,
+      'signature does not prove control of that node'
+    )
   })
 })

@@ -8,33 +8,50 @@ import { writeConfigDir, type ConfigOverrides } from '../helpers/config.js'
 import { runTightrope, type Running } from '../helpers/process.js'
 
 const SECRET = 'correcthorsebatterystaple-for-tests'
-const inside = (cluster: SimCluster, a: string, b: string): true | undefined => Math.abs(shareOf(cluster, a, b) - 0.5) <= 0.1 ? true : undefined
+const inside = (cluster: SimCluster, a: string, b: string): true | undefined =>
+  Math.abs(shareOf(cluster, a, b) - 0.5) <= 0.1 ? true : undefined
 
 /** Starts `tightrope start` for some nodes in its own process; stopped and cleaned up by `after`. */
-async function operator (cluster: SimCluster, aliases: string[], o: ConfigOverrides, cleanup: Array<() => Promise<unknown>>): Promise<{ proc: Running; restart: (signal?: NodeJS.Signals) => Promise<Running> }> {
+async function operator(
+  cluster: SimCluster,
+  aliases: string[],
+  o: ConfigOverrides,
+  cleanup: Array<() => Promise<unknown>>
+): Promise<{ proc: Running; restart: (signal?: NodeJS.Signals) => Promise<Running> }> {
   const dir = await tempDir('tightrope-op-')
   const configDir = await writeConfigDir(dir.path, cluster, aliases, o)
   const state = { proc: runTightrope(['start', '--config', configDir]) }
-  cleanup.push(async () => { await state.proc.stop(); await dir.remove() })
-  await eventually(() => state.proc.output().includes(' started ') ? true : undefined, 30_000, `${aliases.join(',')} to start:\n${state.proc.output()}`)
+  cleanup.push(async () => {
+    await state.proc.stop()
+    await dir.remove()
+  })
+  await eventually(
+    () => (state.proc.output().includes(' started ') ? true : undefined),
+    30_000,
+    `${aliases.join(',')} to start:\n${state.proc.output()}`
+  )
   return {
-    get proc () { return state.proc },
+    get proc() {
+      return state.proc
+    },
     restart: async (signal: NodeJS.Signals = 'SIGTERM') => {
       const code = await state.proc.stop(signal)
       if (signal === 'SIGTERM') assert.equal(code, 0)
       state.proc = runTightrope(['start', '--config', configDir])
-      await eventually(() => state.proc.output().includes(' started ') ? true : undefined, 30_000, 'restart')
+      await eventually(() => (state.proc.output().includes(' started ') ? true : undefined), 30_000, 'restart')
       return state.proc
     }
   }
 }
 
 /** Rebalancing payments: between the two ends of one channel, not made by the test's own pushes. */
-function rebalancesOn (cluster: SimCluster, pushes: Set<string>, a: string, b: string): PaymentTruth[] {
-  return cluster.network.paymentLog.filter((p) => !pushes.has(p.paymentHash) && ((p.from === a && p.to === b) || (p.from === b && p.to === a)))
+function rebalancesOn(cluster: SimCluster, pushes: Set<string>, a: string, b: string): PaymentTruth[] {
+  return cluster.network.paymentLog.filter(
+    (p) => !pushes.has(p.paymentHash) && ((p.from === a && p.to === b) || (p.from === b && p.to === a))
+  )
 }
 
-describe('the spec\'s story: Alice (A, B) and Bob (C, D, E), each in its own process, same secret', () => {
+describe("the spec's story: Alice (A, B) and Bob (C, D, E), each in its own process, same secret", () => {
   let cluster: SimCluster
   const cleanup: Array<() => Promise<unknown>> = []
   const pushes = new Set<string>()
@@ -53,27 +70,64 @@ describe('the spec\'s story: Alice (A, B) and Bob (C, D, E), each in its own pro
     await cluster?.stop()
   })
 
-  it('the instances find each other and each proves its nodes that are the other\'s channel partners', async () => {
-    await eventually(() => alice.output().includes('peer_authenticated') && bob.output().includes('peer_authenticated') ? true : undefined, 20_000, 'mutual authentication')
+  it("the instances find each other and each proves its nodes that are the other's channel partners", async () => {
+    await eventually(
+      () =>
+        alice.output().includes('peer_authenticated') && bob.output().includes('peer_authenticated') ? true : undefined,
+      20_000,
+      'mutual authentication'
+    )
     // A-C is the only channel between them at start (E-B opens later): C and A are proven, and only they.
-    const proven = (out: string, alias: string): boolean => new RegExp(`(peer_authenticated|node_proven) .*"?alias"?[:=]"?${alias}\\b`).test(out)
-    await eventually(() => proven(alice.output(), 'C') && proven(bob.output(), 'A') ? true : undefined, 10_000, 'A and C proven')
+    const proven = (out: string, alias: string): boolean =>
+      new RegExp(`(peer_authenticated|node_proven) .*"?alias"?[:=]"?${alias}\\b`).test(out)
+    await eventually(
+      () => (proven(alice.output(), 'C') && proven(bob.output(), 'A') ? true : undefined),
+      10_000,
+      'A and C proven'
+    )
     assert.ok(!proven(alice.output(), 'D') && !proven(alice.output(), 'E'), 'D and E cost Alice no VerifyMessage')
     assert.ok(!proven(bob.output(), 'B'), 'B costs Bob no VerifyMessage')
   })
 
   it('A-B, C-D, D-E and A-C, each pushed out of balance, come back inside their deadzone', async () => {
-    for (const [from, to] of [['A', 'B'], ['C', 'D'], ['E', 'D'], ['A', 'C']] as const) {
+    for (const [from, to] of [
+      ['A', 'B'],
+      ['C', 'D'],
+      ['E', 'D'],
+      ['A', 'C']
+    ] as const) {
       const capacity = cluster.channelBetween(from, to)?.capacity as number
       pushes.add((await push(cluster, from, to, Math.round(capacity * 0.3))).paymentHash)
       assert.ok(!inside(cluster, from, to), `${from}-${to} pushed out`)
     }
-    for (const [a, b] of [['A', 'B'], ['C', 'D'], ['D', 'E'], ['A', 'C']] as const) {
-      await eventually(() => inside(cluster, a, b), 20_000, `${a}-${b} back inside its deadzone`).catch((err: Error) => {
-        throw new Error(`${err.message}\nalice:\n${alice.output().split('\n').filter((l) => /refus|not_done|error|request/.test(l)).join('\n')}\nbob:\n${bob.output().split('\n').filter((l) => /refus|not_done|error|payment_/.test(l)).join('\n')}`)
-      })
+    for (const [a, b] of [
+      ['A', 'B'],
+      ['C', 'D'],
+      ['D', 'E'],
+      ['A', 'C']
+    ] as const) {
+      await eventually(() => inside(cluster, a, b), 20_000, `${a}-${b} back inside its deadzone`).catch(
+        (err: Error) => {
+          throw new Error(
+            `${err.message}\nalice:\n${alice
+              .output()
+              .split('\n')
+              .filter((l) => /refus|not_done|error|request/.test(l))
+              .join('\n')}\nbob:\n${bob
+              .output()
+              .split('\n')
+              .filter((l) => /refus|not_done|error|payment_/.test(l))
+              .join('\n')}`
+          )
+        }
+      )
     }
-    for (const [a, b] of [['A', 'B'], ['C', 'D'], ['D', 'E'], ['A', 'C']] as const) {
+    for (const [a, b] of [
+      ['A', 'B'],
+      ['C', 'D'],
+      ['D', 'E'],
+      ['A', 'C']
+    ] as const) {
       const id = cluster.channelBetween(a, b)?.id
       const paid = rebalancesOn(cluster, pushes, a, b)
       assert.ok(paid.length >= 1, `${a}-${b} was rebalanced`)
@@ -98,8 +152,22 @@ describe('the spec\'s story: Alice (A, B) and Bob (C, D, E), each in its own pro
     const ac = cluster.channelBetween('A', 'C')?.id as string
     const before = alice.output().length
     bob = await bobOp.restart('SIGKILL')
-    await eventually(() => alice.output().slice(before).includes(`channel_unwatched channelId=${ac} node=A`) ? true : undefined, 30_000, 'A-C unwatched while Bob was gone')
-    await eventually(() => alice.output().slice(before).match(new RegExp(`channel_watched channelId=${ac} node=A`)) ? true : undefined, 30_000, 'A-C watched again')
+    await eventually(
+      () => (alice.output().slice(before).includes(`channel_unwatched channelId=${ac} node=A`) ? true : undefined),
+      30_000,
+      'A-C unwatched while Bob was gone'
+    )
+    await eventually(
+      () =>
+        alice
+          .output()
+          .slice(before)
+          .match(new RegExp(`channel_watched channelId=${ac} node=A`))
+          ? true
+          : undefined,
+      30_000,
+      'A-C watched again'
+    )
     pushes.add((await push(cluster, 'A', 'C', 1_500_000)).paymentHash)
     await eventually(() => inside(cluster, 'A', 'C'), 20_000, 'A-C balanced after Bob returned')
   })
@@ -119,8 +187,15 @@ describe('different secrets: the instances never talk and A-C is never touched',
     const bob = (await operator(cluster, ['C', 'D', 'E'], { secret: 'bob-only-secret-7654321' }, cleanup)).proc
     const pushed = await push(cluster, 'A', 'C', 1_500_000)
     await new Promise((resolve) => setTimeout(resolve, 4000))
-    for (const out of [alice.output(), bob.output()]) assert.doesNotMatch(out, /peer_(authenticated|dropped)|message_dropped|payment_/)
-    assert.equal(cluster.network.paymentLog.filter((p) => p.paymentHash !== pushed.paymentHash && ((p.from === 'C' && p.to === 'A') || (p.from === 'A' && p.to === 'C'))).length, 0)
+    for (const out of [alice.output(), bob.output()])
+      assert.doesNotMatch(out, /peer_(authenticated|dropped)|message_dropped|payment_/)
+    assert.equal(
+      cluster.network.paymentLog.filter(
+        (p) =>
+          p.paymentHash !== pushed.paymentHash && ((p.from === 'C' && p.to === 'A') || (p.from === 'A' && p.to === 'C'))
+      ).length,
+      0
+    )
     assert.ok(!inside(cluster, 'A', 'C'), 'A-C stays where the push left it')
   })
 })
@@ -137,20 +212,46 @@ describe('payer-side limits hold across instances and across a restart of the pa
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
     const pushes = new Set<string>()
     // Alice asks for at most what Bob pays per payment, so that his count limit is what stops him.
-    const alice = (await operator(cluster, ['A', 'B'], { secret: SECRET, baseSettings: { maxTransactionSize: 50_000 } }, cleanup)).proc
-    const bobOp = await operator(cluster, ['C', 'D', 'E'], { secret: SECRET, baseSettings: { maxTransactionSize: 50_000, maxTransactionsPerPeriod: 2 } }, cleanup)
-    await eventually(() => alice.output().includes('peer_authenticated') ? true : undefined, 20_000, 'authentication')
+    const alice = (
+      await operator(cluster, ['A', 'B'], { secret: SECRET, baseSettings: { maxTransactionSize: 50_000 } }, cleanup)
+    ).proc
+    const bobOp = await operator(
+      cluster,
+      ['C', 'D', 'E'],
+      { secret: SECRET, baseSettings: { maxTransactionSize: 50_000, maxTransactionsPerPeriod: 2 } },
+      cleanup
+    )
+    await eventually(() => (alice.output().includes('peer_authenticated') ? true : undefined), 20_000, 'authentication')
     pushes.add((await push(cluster, 'A', 'C', 1_500_000)).paymentHash)
-    await eventually(() => bobOp.proc.output().includes('reason=maxTransactionsPerPeriod') ? true : undefined, 20_000, 'Bob refusing for maxTransactionsPerPeriod')
+    await eventually(
+      () => (bobOp.proc.output().includes('reason=maxTransactionsPerPeriod') ? true : undefined),
+      20_000,
+      'Bob refusing for maxTransactionsPerPeriod'
+    )
     const paid = rebalancesOn(cluster, pushes, 'A', 'C')
     assert.equal(paid.length, 2)
     for (const p of paid) assert.ok(p.amountMsat <= 50_000_000)
-    await eventually(() => /rebalance_not_done .*reason=maxTransactionsPerPeriod/.test(alice.output()) ? true : undefined, 10_000, 'Alice to learn why').catch((err: Error) => {
-      throw new Error(`${err.message}\nalice:\n${alice.output().split('\n').filter((l) => /512x2x0|peer_|error/.test(l) && !/channel_watched/.test(l)).slice(-15).join('\n')}`)
+    await eventually(
+      () => (/rebalance_not_done .*reason=maxTransactionsPerPeriod/.test(alice.output()) ? true : undefined),
+      10_000,
+      'Alice to learn why'
+    ).catch((err: Error) => {
+      throw new Error(
+        `${err.message}\nalice:\n${alice
+          .output()
+          .split('\n')
+          .filter((l) => /512x2x0|peer_|error/.test(l) && !/channel_watched/.test(l))
+          .slice(-15)
+          .join('\n')}`
+      )
     })
 
     const bob = await bobOp.restart()
-    await eventually(() => bob.output().includes('reason=maxTransactionsPerPeriod') ? true : undefined, 30_000, 'the restarted Bob still refusing')
+    await eventually(
+      () => (bob.output().includes('reason=maxTransactionsPerPeriod') ? true : undefined),
+      30_000,
+      'the restarted Bob still refusing'
+    )
     assert.equal(rebalancesOn(cluster, pushes, 'A', 'C').length, 2, 'no payment after the restart')
   })
 })

@@ -32,26 +32,56 @@ describe('key derivation', () => {
 
 describe('messages', () => {
   it('round-trip', () => {
-    const h = { version: 3, agent: '', proof: Buffer.alloc(32, 7), nodes: [{ publicKey: '02'.padEnd(66, 'a'), alias: 'A', signature: 'd'.repeat(104) }] }
+    const h = {
+      version: 3,
+      agent: '',
+      proof: Buffer.alloc(32, 7),
+      nodes: [{ publicKey: '02'.padEnd(66, 'a'), alias: 'A', signature: 'd'.repeat(104) }]
+    }
     assert.deepEqual(decodeWith(hello, encodeWith(hello, h)), h)
     const p = { requestId: 7, channelId: '512x1x0', invoice: 'lnbcrt1...', tokens: 50000 }
     assert.deepEqual(decodeWith(payInvoice, encodeWith(payInvoice, p)), p)
-    const r = { requestId: 7, channelId: '512x1x0', paymentId: 'ab'.repeat(32), confirmed: true, confirmedAt: new Date(0).toISOString(), status: 'paid', reason: '', detail: '', retryAt: 0 }
+    const r = {
+      requestId: 7,
+      channelId: '512x1x0',
+      paymentId: 'ab'.repeat(32),
+      confirmed: true,
+      confirmedAt: new Date(0).toISOString(),
+      status: 'paid',
+      reason: '',
+      detail: '',
+      retryAt: 0
+    }
     assert.deepEqual(decodeWith(paymentResult, encodeWith(paymentResult, r)), r)
   })
   it('refuse anything over its bounds, truncated, or with trailing bytes', () => {
-    const tooMany = { version: 3, agent: 'x', proof: Buffer.alloc(32), nodes: Array.from({ length: MAX_NODES + 1 }, () => ({ publicKey: 'a', alias: 'b', signature: 'c' })) }
+    const tooMany = {
+      version: 3,
+      agent: 'x',
+      proof: Buffer.alloc(32),
+      nodes: Array.from({ length: MAX_NODES + 1 }, () => ({ publicKey: 'a', alias: 'b', signature: 'c' }))
+    }
     assert.throws(() => decodeWith(hello, encodeWith(hello, tooMany)), /nodes: 65 entries, at most 64/)
-    const longInvoice = encodeWith(payInvoice, { requestId: 1, channelId: '1x1x1', invoice: 'x'.repeat(3000), tokens: 1 })
+    const longInvoice = encodeWith(payInvoice, {
+      requestId: 1,
+      channelId: '1x1x1',
+      invoice: 'x'.repeat(3000),
+      tokens: 1
+    })
     assert.throws(() => decodeWith(payInvoice, longInvoice), /invoice longer than 2048/)
     const ok = encodeWith(payInvoice, { requestId: 1, channelId: '1x1x1', invoice: 'lnbc', tokens: 1 })
     assert.throws(() => decodeWith(payInvoice, ok.subarray(0, ok.length - 2)))
     assert.throws(() => decodeWith(payInvoice, Buffer.concat([ok, Buffer.from([0])])), /trailing bytes/)
   })
   it('bound strings by their UTF-8 bytes as written, and cut ours to fit without splitting a character', () => {
-    const withChannel = (channelId: string): Uint8Array => encodeWith(payInvoice, { requestId: 1, channelId, invoice: 'lnbc', tokens: 1 })
+    const withChannel = (channelId: string): Uint8Array =>
+      encodeWith(payInvoice, { requestId: 1, channelId, invoice: 'lnbc', tokens: 1 })
     assert.equal(decodeWith(payInvoice, withChannel('x'.repeat(32))).channelId.length, 32)
-    assert.throws(() => decodeWith(payInvoice, withChannel('é'.repeat(17))), /channelId longer than 32 bytes/, '17 characters, 34 bytes')
+    assert.throws(
+      () => decodeWith(payInvoice, withChannel('é'.repeat(17))),
+      /channelId longer than 32 bytes/,
+      '17 characters, 34 bytes'
+    )
     assert.equal(truncateUtf8('é'.repeat(40), 64), 'é'.repeat(32))
     assert.equal(truncateUtf8('aé', 2), 'a')
   })
@@ -92,7 +122,14 @@ describe('swarm key pair', () => {
 describe('frame size', () => {
   it('fits the largest nodes message (64 claims at their bounds)', async () => {
     const { nodesUpdate, MAX_NODES: n } = await import('../../src/swarm/messages.js')
-    const biggest = { agent: 'a'.repeat(64), nodes: Array.from({ length: n }, () => ({ publicKey: '02'.padEnd(66, 'f'), alias: 'x'.repeat(64), signature: 's'.repeat(140) })) }
+    const biggest = {
+      agent: 'a'.repeat(64),
+      nodes: Array.from({ length: n }, () => ({
+        publicKey: '02'.padEnd(66, 'f'),
+        alias: 'x'.repeat(64),
+        signature: 's'.repeat(140)
+      }))
+    }
     const frame = encodeEnvelope({ seq: 2 ** 40, type: 3, body: encodeWith(nodesUpdate, biggest) })
     assert.ok(frame.length <= MAX_FRAME, `${frame.length} bytes`)
     assert.deepEqual(decodeWith(nodesUpdate, decodeEnvelope(frame).body), biggest)

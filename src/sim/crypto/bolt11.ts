@@ -14,7 +14,12 @@ export const INVOICE_FEATURE_BITS = [8, 14, 17]
 
 export type InvoiceNetwork = 'regtest' | 'testnet' | 'bitcoin' | 'signet'
 /** chaincfg's names, which LND puts in its wrong-network error. */
-const LND_NETWORK_NAME: Record<InvoiceNetwork, string> = { regtest: 'regtest', testnet: 'testnet3', bitcoin: 'mainnet', signet: 'signet' }
+const LND_NETWORK_NAME: Record<InvoiceNetwork, string> = {
+  regtest: 'regtest',
+  testnet: 'testnet3',
+  bitcoin: 'mainnet',
+  signet: 'signet'
+}
 
 export interface EncodeInvoiceArgs {
   privateKey: Uint8Array
@@ -57,21 +62,24 @@ const LND_FIELD_ORDER = [1, 13, 23, 27, 24, 6, 9, 3, 20, 19, 16, 5]
 const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
 
 /** 5-bit words to bytes, zero-padding the last byte, as BOLT11 hashes them. */
-function wordsToBytes (words: number[]): Buffer {
+function wordsToBytes(words: number[]): Buffer {
   const out: number[] = []
   let acc = 0
   let bits = 0
   for (const w of words) {
     acc = ((acc << 5) | w) & 0xfff
     bits += 5
-    if (bits >= 8) { bits -= 8; out.push((acc >> bits) & 0xff) }
+    if (bits >= 8) {
+      bits -= 8
+      out.push((acc >> bits) & 0xff)
+    }
   }
   if (bits > 0) out.push((acc << (8 - bits)) & 0xff)
   return Buffer.from(out)
 }
 
 /** Splits the words after the timestamp into tagged fields: type, 10-bit length, data. */
-function taggedFields (words: number[]): Array<{ type: number; words: number[] }> {
+function taggedFields(words: number[]): Array<{ type: number; words: number[] }> {
   const fields = []
   for (let i = TIMESTAMP_WORDS; i + 3 <= words.length;) {
     const len = (words[i + 1] as number) * 32 + (words[i + 2] as number)
@@ -81,7 +89,7 @@ function taggedFields (words: number[]): Array<{ type: number; words: number[] }
   return fields
 }
 
-export function encodeInvoice (args: EncodeInvoiceArgs): string {
+export function encodeInvoice(args: EncodeInvoiceArgs): string {
   const destination = Buffer.from(secp256k1.getPublicKey(args.privateKey, true)).toString('hex')
   const mtokens = BigInt(args.mtokens)
   const unsigned = createUnsignedRequest({
@@ -102,9 +110,12 @@ export function encodeInvoice (args: EncodeInvoiceArgs): string {
   const fields = taggedFields(unsigned.tags).filter((f) => f.type !== TAG.DESTINATION)
   fields.sort((a, b) => LND_FIELD_ORDER.indexOf(a.type) - LND_FIELD_ORDER.indexOf(b.type))
   for (const f of fields) tags.push(f.type, f.words.length >> 5, f.words.length & 31, ...f.words)
-  const hash = createHash('sha256').update(Buffer.concat([Buffer.from(unsigned.hrp, 'ascii'), wordsToBytes(tags)])).digest()
+  const hash = createHash('sha256')
+    .update(Buffer.concat([Buffer.from(unsigned.hrp, 'ascii'), wordsToBytes(tags)]))
+    .digest()
   const sig = secp256k1.sign(hash, args.privateKey, { prehash: false, lowS: true, format: 'compact' })
-  return createSignedRequest({ destination, hrp: unsigned.hrp, signature: Buffer.from(sig).toString('hex'), tags }).request
+  return createSignedRequest({ destination, hrp: unsigned.hrp, signature: Buffer.from(sig).toString('hex'), tags })
+    .request
 }
 
 /**
@@ -113,7 +124,7 @@ export function encodeInvoice (args: EncodeInvoiceArgs): string {
  * Anything the `invoices` parser refuses (checksum, prefix, signature, lengths) throws
  * `invalid payment request: <its reason>`.
  */
-export function decodeInvoice (request: string, opts: { network?: InvoiceNetwork } = {}): DecodedInvoice {
+export function decodeInvoice(request: string, opts: { network?: InvoiceNetwork } = {}): DecodedInvoice {
   const network = opts.network ?? 'regtest'
   if (typeof request !== 'string' || request.length === 0) throw new Error('invalid payment request: empty')
   if (request.length > 7089) throw new Error('invoice is too large') // zpay32.ErrInvoiceTooLarge
@@ -123,16 +134,19 @@ export function decodeInvoice (request: string, opts: { network?: InvoiceNetwork
   } catch (err) {
     throw new Error(`invalid payment request: ${(err as Error).message}`)
   }
-  if (parsed.network !== network) throw new Error(`invoice not for current active network '${LND_NETWORK_NAME[network]}'`)
+  if (parsed.network !== network)
+    throw new Error(`invoice not for current active network '${LND_NETWORK_NAME[network]}'`)
   // The checksum held, so the data part can be read straight from the string.
   const lower = request.toLowerCase()
   const words = [...lower.slice(lower.lastIndexOf('1') + 1, -6)].map((c) => BECH32.indexOf(c))
   const fields = taggedFields(words.slice(0, -SIGNATURE_WORDS))
   const has = (type: number): boolean => fields.some((f) => f.type === type)
   const n = fields.find((f) => f.type === TAG.DESTINATION && f.words.length === 53)
-  if (n && wordsToBytes(n.words).subarray(0, 33).toString('hex') !== parsed.destination) throw new Error('invalid invoice signature')
+  if (n && wordsToBytes(n.words).subarray(0, 33).toString('hex') !== parsed.destination)
+    throw new Error('invalid invoice signature')
   if (has(TAG.DESCRIPTION) && has(TAG.DESCRIPTION_HASH)) throw new Error('both description and description hash set')
-  if (!has(TAG.DESCRIPTION) && !has(TAG.DESCRIPTION_HASH)) throw new Error('neither description nor description hash set')
+  if (!has(TAG.DESCRIPTION) && !has(TAG.DESCRIPTION_HASH))
+    throw new Error('neither description nor description hash set')
   const createdAt = new Date(parsed.created_at)
   const expiresAt = new Date(parsed.expires_at)
   return {
@@ -143,7 +157,9 @@ export function decodeInvoice (request: string, opts: { network?: InvoiceNetwork
     createdAt,
     expiresAt,
     expirySeconds: Math.round((expiresAt.getTime() - createdAt.getTime()) / 1000),
-    ...(parsed.description_hash ? { descriptionHash: parsed.description_hash } : { description: parsed.description ?? '' }),
+    ...(parsed.description_hash
+      ? { descriptionHash: parsed.description_hash }
+      : { description: parsed.description ?? '' }),
     cltvDelta: parsed.cltv_delta,
     features: parsed.features.map((f) => f.bit).sort((a, b) => a - b),
     network: parsed.network

@@ -7,11 +7,11 @@ export interface NodeKey {
   publicKey: string
 }
 
-function fromPrivate (privateKey: Uint8Array): NodeKey {
+function fromPrivate(privateKey: Uint8Array): NodeKey {
   return { privateKey, publicKey: Buffer.from(secp256k1.getPublicKey(privateKey, true)).toString('hex') }
 }
 
-export function generateNodeKey (): NodeKey {
+export function generateNodeKey(): NodeKey {
   return fromPrivate(secp256k1.utils.randomSecretKey())
 }
 
@@ -20,7 +20,7 @@ export function generateNodeKey (): NodeKey {
  * apart from any other SHA256 of the same seed; the counter skips the (astronomically rare) hash
  * that is zero or not below the curve order.
  */
-export function nodeKeyFromSeed (seed: string): NodeKey {
+export function nodeKeyFromSeed(seed: string): NodeKey {
   for (let i = 0; ; i++) {
     const candidate = createHash('sha256').update(`tightrope-sim node key/${i}/${seed}`).digest()
     if (secp256k1.utils.isValidSecretKey(candidate)) return fromPrivate(new Uint8Array(candidate))

@@ -19,7 +19,7 @@ type Check = (arg: string, ctx: CaveatContext) => string | undefined
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
 
 /** Nanoseconds since the epoch, as Go keeps them (JS dates stop at milliseconds). */
-function rfc3339Nanos (arg: string): bigint | undefined {
+function rfc3339Nanos(arg: string): bigint | undefined {
   const m = RFC3339.exec(arg)
   const whole = m ? Date.parse(arg.replace(m[7] ?? '', '')) : NaN
   if (!m || Number.isNaN(whole)) return undefined
@@ -29,24 +29,28 @@ function rfc3339Nanos (arg: string): bigint | undefined {
 const timeBefore: Check = (arg, ctx) => {
   const t = rfc3339Nanos(arg)
   // Go's time.Parse error names the layout element that failed; we can only name the first one.
-  if (t === undefined) return `parsing time ${goQuote(arg)} as "2006-01-02T15:04:05.999999999Z07:00": cannot parse ${goQuote(arg)} as "2006"`
+  if (t === undefined)
+    return `parsing time ${goQuote(arg)} as "2006-01-02T15:04:05.999999999Z07:00": cannot parse ${goQuote(arg)} as "2006"`
   return BigInt(ctx.now.getTime()) * 1_000_000n < t ? undefined : 'macaroon has expired'
 }
 
 const PEER_MISSING = 'unable to get peer info from context'
-const family = (ip: string): 'ipv4' | 'ipv6' => isIP(ip) === 6 ? 'ipv6' : 'ipv4'
+const family = (ip: string): 'ipv4' | 'ipv6' => (isIP(ip) === 6 ? 'ipv6' : 'ipv4')
 
 const ipAddr: Check = (arg, ctx) => {
   if (ctx.peerAddress === undefined) return PEER_MISSING
   if (isIP(ctx.peerAddress) === 0) return 'unable to parse peer address'
   const rule = new BlockList()
   if (isIP(arg) !== 0) rule.addAddress(arg, family(arg))
-  return isIP(arg) !== 0 && rule.check(ctx.peerAddress, family(ctx.peerAddress)) ? undefined : 'macaroon locked to different IP address'
+  return isIP(arg) !== 0 && rule.check(ctx.peerAddress, family(ctx.peerAddress))
+    ? undefined
+    : 'macaroon locked to different IP address'
 }
 
 const ipRange: Check = (arg, ctx) => {
   if (ctx.peerAddress === undefined) return PEER_MISSING
-  if (isIP(ctx.peerAddress) === 0) return `unable to parse peer address: address ${ctx.peerAddress}: missing port in address`
+  if (isIP(ctx.peerAddress) === 0)
+    return `unable to parse peer address: address ${ctx.peerAddress}: missing port in address`
   const [net, bits, extra] = arg.split('/')
   const prefix = Number(bits)
   const max = isIP(net ?? '') === 6 ? 128 : 32
@@ -66,7 +70,7 @@ const CHECKS: Record<string, Check> = {
 }
 
 /** Returns the bakery's error for a caveat that does not hold, or undefined when it holds. */
-export function checkFirstPartyCaveat (caveat: Buffer, ctx: CaveatContext): string | undefined {
+export function checkFirstPartyCaveat(caveat: Buffer, ctx: CaveatContext): string | undefined {
   const cav = caveat.toString('utf8')
   const quoted = goQuote(caveat)
   if (cav === '') return `cannot parse caveat ${quoted}: empty caveat`

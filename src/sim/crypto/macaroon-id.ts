@@ -7,38 +7,53 @@
  * behaves like Go's protobuf runtime: unknown fields skipped, last scalar wins, malformed input is
  * `proto: cannot parse invalid wire-format data`.
  */
-export interface Permission { entity: string; action: string }
-export interface MacaroonId { nonce: Buffer; storageId: Buffer; ops: Array<{ entity: string; actions: string[] }> }
+export interface Permission {
+  entity: string
+  action: string
+}
+export interface MacaroonId {
+  nonce: Buffer
+  storageId: Buffer
+  ops: Array<{ entity: string; actions: string[] }>
+}
 
 export const ID_VERSION = 3
 const WIRE_ERROR = 'proto: cannot parse invalid wire-format data'
 
-function varint (n: number): Buffer {
+function varint(n: number): Buffer {
   const out: number[] = []
-  while (n > 127) { out.push((n & 127) | 128); n = Math.floor(n / 128) }
+  while (n > 127) {
+    out.push((n & 127) | 128)
+    n = Math.floor(n / 128)
+  }
   out.push(n)
   return Buffer.from(out)
 }
 const field = (num: number, data: Uint8Array): Buffer => Buffer.concat([varint(num * 8 + 2), varint(data.length), data])
 
 /** bakery.CanonicalOps: sorted by entity then action, duplicates removed. */
-export function canonicalPermissions (perms: Permission[]): Permission[] {
-  const sorted = [...perms].sort((a, b) => a.entity === b.entity ? cmp(a.action, b.action) : cmp(a.entity, b.entity))
+export function canonicalPermissions(perms: Permission[]): Permission[] {
+  const sorted = [...perms].sort((a, b) => (a.entity === b.entity ? cmp(a.action, b.action) : cmp(a.entity, b.entity)))
   return sorted.filter((p, i) => i === 0 || p.entity !== sorted[i - 1]?.entity || p.action !== sorted[i - 1]?.action)
 }
 const cmp = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b)) // Go compares bytes
 
-export function encodeMacaroonId (id: { nonce: Buffer; storageId: Buffer; permissions: Permission[] }): Buffer {
+export function encodeMacaroonId(id: { nonce: Buffer; storageId: Buffer; permissions: Permission[] }): Buffer {
   const grouped: Array<{ entity: string; actions: string[] }> = []
   for (const p of canonicalPermissions(id.permissions)) {
     const last = grouped[grouped.length - 1]
     if (last && last.entity === p.entity) last.actions.push(p.action)
     else grouped.push({ entity: p.entity, actions: [p.action] })
   }
-  const ops = grouped.map((op) => field(3, Buffer.concat([
-    op.entity ? field(1, Buffer.from(op.entity)) : Buffer.alloc(0),
-    ...op.actions.map((a) => field(2, Buffer.from(a)))
-  ])))
+  const ops = grouped.map((op) =>
+    field(
+      3,
+      Buffer.concat([
+        op.entity ? field(1, Buffer.from(op.entity)) : Buffer.alloc(0),
+        ...op.actions.map((a) => field(2, Buffer.from(a)))
+      ])
+    )
+  )
   return Buffer.concat([
     Buffer.from([ID_VERSION]),
     id.nonce.length ? field(1, id.nonce) : Buffer.alloc(0),
@@ -51,9 +66,11 @@ export function encodeMacaroonId (id: { nonce: Buffer; storageId: Buffer; permis
 
 class Reader {
   pos = 0
-  constructor (readonly buf: Buffer) {}
-  get done (): boolean { return this.pos >= this.buf.length }
-  varint (): number {
+  constructor(readonly buf: Buffer) {}
+  get done(): boolean {
+    return this.pos >= this.buf.length
+  }
+  varint(): number {
     let value = 0
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.buf.length) throw new Error(WIRE_ERROR)
@@ -66,14 +83,14 @@ class Reader {
     }
     throw new Error(WIRE_ERROR)
   }
-  take (n: number): Buffer {
+  take(n: number): Buffer {
     if (n > this.buf.length - this.pos) throw new Error(WIRE_ERROR)
     const out = this.buf.subarray(this.pos, this.pos + n)
     this.pos += n
     return out
   }
   /** Next field: its number, wire type and (for length-delimited) its bytes; skips the value otherwise. */
-  next (): { num: number; type: number; data?: Buffer } {
+  next(): { num: number; type: number; data?: Buffer } {
     const tag = this.varint()
     const num = Math.floor(tag / 8)
     const type = tag % 8
@@ -87,7 +104,7 @@ class Reader {
     return { num, type }
   }
   /** A group's fields up to the end-group tag with the same number. */
-  private skipGroup (num: number): void {
+  private skipGroup(num: number): void {
     for (;;) {
       const start = this.pos
       const tag = this.varint()
@@ -102,7 +119,7 @@ class Reader {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
-function text (b: Buffer): string {
+function text(b: Buffer): string {
   try {
     return utf8.decode(b)
   } catch {
@@ -111,7 +128,7 @@ function text (b: Buffer): string {
 }
 
 /** Decodes the protobuf after the version byte. */
-export function decodeMacaroonId (body: Buffer): MacaroonId {
+export function decodeMacaroonId(body: Buffer): MacaroonId {
   const id: MacaroonId = { nonce: Buffer.alloc(0), storageId: Buffer.alloc(0), ops: [] }
   for (const r = new Reader(body); !r.done;) {
     const { num, data } = r.next()

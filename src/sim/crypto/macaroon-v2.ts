@@ -9,8 +9,18 @@ import { parseMacaroonV1 } from './macaroon-v1.js'
  * then sig = HMAC(sig, caveat) per first-party caveat. Parse errors carry the library's words,
  * because LND returns them to the client unchanged.
  */
-export interface Caveat { id: Buffer; vid?: Buffer; location?: string }
-export interface Macaroon { version: 1 | 2; location: string; id: Buffer; caveats: Caveat[]; signature: Buffer }
+export interface Caveat {
+  id: Buffer
+  vid?: Buffer
+  location?: string
+}
+export interface Macaroon {
+  version: 1 | 2
+  location: string
+  id: Buffer
+  caveats: Caveat[]
+  signature: Buffer
+}
 
 const FIELD = { EOS: 0, LOCATION: 1, IDENTIFIER: 2, VID: 4, SIGNATURE: 6 } as const
 
@@ -18,11 +28,11 @@ const hmac = (key: Uint8Array, data: Uint8Array): Buffer => createHmac('sha256',
 /** makeKey: libmacaroons turns any root key into a 32-byte HMAC key this way. */
 const derivedKey = (rootKey: Uint8Array): Buffer => hmac(Buffer.from('macaroons-key-generator'), rootKey)
 
-export function newMacaroon (rootKey: Uint8Array, id: Buffer, location: string): Macaroon {
+export function newMacaroon(rootKey: Uint8Array, id: Buffer, location: string): Macaroon {
   return { version: 2, location, id, caveats: [], signature: hmac(derivedKey(rootKey), id) }
 }
 
-export function addFirstPartyCaveat (m: Macaroon, condition: string): Macaroon {
+export function addFirstPartyCaveat(m: Macaroon, condition: string): Macaroon {
   const id = Buffer.from(condition)
   return { ...m, caveats: [...m.caveats, { id }], signature: hmac(m.signature, id) }
 }
@@ -32,32 +42,38 @@ export function addFirstPartyCaveat (m: Macaroon, condition: string): Macaroon {
  * VerifySignature). Third-party caveats would need discharges and secretbox decryption, which the
  * simulator never issues: their vid cannot be opened, so they fail with the library's message.
  */
-export function verifySignature (m: Macaroon, rootKey: Uint8Array): Buffer[] {
+export function verifySignature(m: Macaroon, rootKey: Uint8Array): Buffer[] {
   let sig = hmac(derivedKey(rootKey), m.id)
   const conditions: Buffer[] = []
   m.caveats.forEach((cav, i) => {
     if (cav.vid && cav.vid.length > 0) {
-      throw new Error(`failed to decrypt caveat ${i} signature: ${cav.vid.length < 24 + 16 ? 'message too short' : 'decryption failure'}`)
+      throw new Error(
+        `failed to decrypt caveat ${i} signature: ${cav.vid.length < 24 + 16 ? 'message too short' : 'decryption failure'}`
+      )
     }
     sig = hmac(sig, cav.id)
     conditions.push(cav.id)
   })
-  if (m.signature.length !== sig.length || !timingSafeEqual(sig, m.signature)) throw new Error('signature mismatch after caveat verification')
+  if (m.signature.length !== sig.length || !timingSafeEqual(sig, m.signature))
+    throw new Error('signature mismatch after caveat verification')
   return conditions
 }
 
 // --- binary encoding ---
 
-function varint (n: number): Buffer {
+function varint(n: number): Buffer {
   const out: number[] = []
-  while (n > 127) { out.push((n & 127) | 128); n = Math.floor(n / 128) }
+  while (n > 127) {
+    out.push((n & 127) | 128)
+    n = Math.floor(n / 128)
+  }
   out.push(n)
   return Buffer.from(out)
 }
 const packet = (field: number, data: Uint8Array): Buffer => Buffer.concat([varint(field), varint(data.length), data])
 const EOS = Buffer.from([FIELD.EOS])
 
-export function serializeMacaroon (m: Macaroon): Buffer {
+export function serializeMacaroon(m: Macaroon): Buffer {
   const parts: Buffer[] = [Buffer.from([2])]
   if (m.location) parts.push(packet(FIELD.LOCATION, Buffer.from(m.location)))
   parts.push(packet(FIELD.IDENTIFIER, m.id), EOS)
@@ -72,7 +88,7 @@ export function serializeMacaroon (m: Macaroon): Buffer {
 }
 
 /** macaroon.UnmarshalBinary: V2, or V1 when the first byte is an ASCII hex digit; trailing bytes are ignored. */
-export function parseMacaroon (data: Uint8Array): Macaroon {
+export function parseMacaroon(data: Uint8Array): Macaroon {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
   if (buf.length === 0) throw new Error('empty macaroon data')
   if (buf[0] === 2) {
@@ -92,9 +108,12 @@ export function parseMacaroon (data: Uint8Array): Macaroon {
   throw new Error('cannot determine data format of binary-encoded macaroon')
 }
 
-interface Packet { field: number; data: Buffer }
+interface Packet {
+  field: number
+  data: Buffer
+}
 
-function parseV2 (buf: Buffer): Macaroon {
+function parseV2(buf: Buffer): Macaroon {
   let pos = 1
   /** Go's binary.Uvarint plus the library's 31-bit limit. */
   const readVarint = (): number => {
@@ -133,13 +152,19 @@ function parseV2 (buf: Buffer): Macaroon {
   }
   let header = readSection()
   let location = ''
-  if (header[0]?.field === FIELD.LOCATION) { location = header[0].data.toString('utf8'); header = header.slice(1) }
+  if (header[0]?.field === FIELD.LOCATION) {
+    location = header[0].data.toString('utf8')
+    header = header.slice(1)
+  }
   if (header.length !== 1 || header[0]?.field !== FIELD.IDENTIFIER) throw new Error('invalid macaroon header')
   const id = header[0].data
   const caveats: Caveat[] = []
   for (let section = readSection(); section.length > 0; section = readSection()) {
     const cav: Caveat = { id: Buffer.alloc(0) }
-    if (section[0]?.field === FIELD.LOCATION) { cav.location = section[0].data.toString('utf8'); section = section.slice(1) }
+    if (section[0]?.field === FIELD.LOCATION) {
+      cav.location = section[0].data.toString('utf8')
+      section = section.slice(1)
+    }
     if (section[0]?.field !== FIELD.IDENTIFIER) throw new Error('no identifier in caveat')
     cav.id = section[0].data
     section = section.slice(1)

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { goHexDecode } from './go-format.js'
 import { checkFirstPartyCaveat, type CaveatContext } from './macaroon-caveats.js'
 import { decodeMacaroonId, encodeMacaroonId, ID_VERSION, type MacaroonId, type Permission } from './macaroon-id.js'
-import { addFirstPartyCaveat, newMacaroon, parseMacaroon, serializeMacaroon, verifySignature, type Macaroon } from './macaroon-v2.js'
+import {
+  addFirstPartyCaveat,
+  newMacaroon,
+  parseMacaroon,
+  serializeMacaroon,
+  verifySignature,
+  type Macaroon
+} from './macaroon-v2.js'
 import { hasPermissions, PERMISSION_DENIED, REQUIRED_PERMISSIONS, unknownMethodMessage } from './permissions.js'
 
 /**
@@ -18,7 +25,14 @@ import { hasPermissions, PERMISSION_DENIED, REQUIRED_PERMISSIONS, unknownMethodM
  *   caveats       `caveat "..." not satisfied: ...`
  *   permissions   `permission denied`
  */
-export { ADMIN_PERMISSIONS, REQUIRED_PERMISSIONS, PERMISSION_DENIED, permissionDeniedMessage, hasPermissions, unknownMethodMessage } from './permissions.js'
+export {
+  ADMIN_PERMISSIONS,
+  REQUIRED_PERMISSIONS,
+  PERMISSION_DENIED,
+  permissionDeniedMessage,
+  hasPermissions,
+  unknownMethodMessage
+} from './permissions.js'
 export type { Permission } from './macaroon-id.js'
 export type { CaveatContext } from './macaroon-caveats.js'
 
@@ -29,16 +43,20 @@ const LOCATION = 'lnd'
 export type MacaroonCheck = { ok: true; permissions: Permission[] } | { ok: false; error: string }
 
 /** A V2 macaroon granting `permissions`, optionally restricted by first-party caveats (e.g. 'time-before <RFC 3339>'). */
-export function mintMacaroon (args: { rootKey: Uint8Array; permissions: Permission[]; caveats?: string[] }): Buffer {
+export function mintMacaroon(args: { rootKey: Uint8Array; permissions: Permission[]; caveats?: string[] }): Buffer {
   if (args.permissions.length === 0) throw new Error('cannot mint a macaroon associated with no operations')
-  const id = encodeMacaroonId({ nonce: randomBytes(16), storageId: Buffer.from(DEFAULT_ROOT_KEY_ID), permissions: args.permissions })
+  const id = encodeMacaroonId({
+    nonce: randomBytes(16),
+    storageId: Buffer.from(DEFAULT_ROOT_KEY_ID),
+    permissions: args.permissions
+  })
   let mac = newMacaroon(args.rootKey, id, LOCATION)
   for (const caveat of args.caveats ?? []) mac = addFirstPartyCaveat(mac, caveat)
   return serializeMacaroon(mac)
 }
 
 /** LND's RawMacaroonFromContext + hex decoding: `values` are the request's `macaroon` metadata entries. */
-export function macaroonFromMetadata (values: string[]): { ok: true; bytes: Buffer } | { ok: false; error: string } {
+export function macaroonFromMetadata(values: string[]): { ok: true; bytes: Buffer } | { ok: false; error: string } {
   if (values.length !== 1) return { ok: false, error: `expected 1 macaroon, got ${values.length}` }
   try {
     return { ok: true, bytes: goHexDecode(values[0] as string) }
@@ -48,7 +66,11 @@ export function macaroonFromMetadata (values: string[]): { ok: true; bytes: Buff
 }
 
 /** Everything CheckMacAuth checks except the permissions, which are returned for the caller to match. */
-export function verifyMacaroon (bytes: Uint8Array, rootKey: Uint8Array, ctx: Partial<CaveatContext> = {}): MacaroonCheck {
+export function verifyMacaroon(
+  bytes: Uint8Array,
+  rootKey: Uint8Array,
+  ctx: Partial<CaveatContext> = {}
+): MacaroonCheck {
   let mac: Macaroon
   try {
     mac = parseMacaroon(bytes)
@@ -63,9 +85,13 @@ export function verifyMacaroon (bytes: Uint8Array, rootKey: Uint8Array, ctx: Par
   } catch (err) {
     return { ok: false, error: `cannot retrieve macaroon: cannot unmarshal macaroon id: ${(err as Error).message}` }
   }
-  if (id.ops.length === 0 || id.ops[0]?.actions.length === 0) return { ok: false, error: 'cannot retrieve macaroon: no operations found in macaroon' }
+  if (id.ops.length === 0 || id.ops[0]?.actions.length === 0)
+    return { ok: false, error: 'cannot retrieve macaroon: no operations found in macaroon' }
   if (id.storageId.toString('utf8') !== DEFAULT_ROOT_KEY_ID) {
-    return { ok: false, error: `cannot retrieve macaroon: cannot get macaroon: root key with id ${id.storageId.toString('utf8')} doesn't exist` }
+    return {
+      ok: false,
+      error: `cannot retrieve macaroon: cannot get macaroon: root key with id ${id.storageId.toString('utf8')} doesn't exist`
+    }
   }
   let conditions: Buffer[]
   try {
@@ -73,7 +99,10 @@ export function verifyMacaroon (bytes: Uint8Array, rootKey: Uint8Array, ctx: Par
   } catch (err) {
     return { ok: false, error: `verification failed: ${(err as Error).message}` }
   }
-  const context: CaveatContext = { now: ctx.now ?? new Date(), ...(ctx.peerAddress !== undefined ? { peerAddress: ctx.peerAddress } : {}) }
+  const context: CaveatContext = {
+    now: ctx.now ?? new Date(),
+    ...(ctx.peerAddress !== undefined ? { peerAddress: ctx.peerAddress } : {})
+  }
   for (const condition of conditions) {
     const failure = checkFirstPartyCaveat(condition, context)
     if (failure !== undefined) return { ok: false, error: failure }
@@ -85,7 +114,12 @@ export function verifyMacaroon (bytes: Uint8Array, rootKey: Uint8Array, ctx: Par
  * The whole of LND's check for one call (rpcperms checkMacaroon): a method LND has no permissions
  * for, then the macaroon, then the method's permissions (or the macaroon's `uri:<method>`).
  */
-export function authorizeCall (fullMethod: string, metadataValues: string[], rootKey: Uint8Array, ctx: Partial<CaveatContext> = {}): MacaroonCheck {
+export function authorizeCall(
+  fullMethod: string,
+  metadataValues: string[],
+  rootKey: Uint8Array,
+  ctx: Partial<CaveatContext> = {}
+): MacaroonCheck {
   const required = REQUIRED_PERMISSIONS[fullMethod]
   if (!required) return { ok: false, error: unknownMethodMessage(fullMethod) }
   const found = macaroonFromMetadata(metadataValues)

@@ -10,11 +10,24 @@ export type { Permission }
 const ops = (entity: string, ...actions: string[]): Permission[] => actions.map((action) => ({ entity, action }))
 
 export const ADMIN_PERMISSIONS: Permission[] = [
-  ...ops('onchain', 'read'), ...ops('offchain', 'read'), ...ops('address', 'read'), ...ops('message', 'read'),
-  ...ops('peers', 'read'), ...ops('info', 'read'), ...ops('invoices', 'read'), ...ops('signer', 'read'), ...ops('macaroon', 'read'),
-  ...ops('onchain', 'write'), ...ops('offchain', 'write'), ...ops('address', 'write'), ...ops('message', 'write'),
-  ...ops('peers', 'write'), ...ops('info', 'write'), ...ops('invoices', 'write'),
-  ...ops('signer', 'generate'), ...ops('macaroon', 'generate', 'write')
+  ...ops('onchain', 'read'),
+  ...ops('offchain', 'read'),
+  ...ops('address', 'read'),
+  ...ops('message', 'read'),
+  ...ops('peers', 'read'),
+  ...ops('info', 'read'),
+  ...ops('invoices', 'read'),
+  ...ops('signer', 'read'),
+  ...ops('macaroon', 'read'),
+  ...ops('onchain', 'write'),
+  ...ops('offchain', 'write'),
+  ...ops('address', 'write'),
+  ...ops('message', 'write'),
+  ...ops('peers', 'write'),
+  ...ops('info', 'write'),
+  ...ops('invoices', 'write'),
+  ...ops('signer', 'generate'),
+  ...ops('macaroon', 'generate', 'write')
 ]
 
 /** Keyed by the full gRPC method path, as LND's interceptor looks them up. */
@@ -58,13 +71,14 @@ export const PERMISSION_DENIED = 'permission denied'
 export const permissionDeniedMessage = PERMISSION_DENIED
 
 /** LND's interceptor (rpcperms/interceptor.go) for a method missing from its tables. */
-export const unknownMethodMessage = (fullMethod: string): string => `${fullMethod}: unknown permissions required for method`
+export const unknownMethodMessage = (fullMethod: string): string =>
+  `${fullMethod}: unknown permissions required for method`
 
 /**
  * LND's CheckMacAuth: every required op must be granted, or else the macaroon must carry the
  * special permission `uri:<full method>` (bakery ops entity "uri", action the method path).
  */
-export function hasPermissions (granted: Permission[], required: Permission[], fullMethod?: string): boolean {
+export function hasPermissions(granted: Permission[], required: Permission[], fullMethod?: string): boolean {
   const has = (e: string, a: string): boolean => granted.some((g) => g.entity === e && g.action === a)
   if (required.every((r) => has(r.entity, r.action))) return true
   return fullMethod !== undefined && has('uri', fullMethod)

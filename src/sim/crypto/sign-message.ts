@@ -12,7 +12,7 @@ const PREFIX = Buffer.from('Lightning Signed Message:')
 
 const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest()
 
-function digest (msg: Uint8Array, singleHash = false): Uint8Array {
+function digest(msg: Uint8Array, singleHash = false): Uint8Array {
   const once = sha256(Buffer.concat([PREFIX, msg]))
   return new Uint8Array(singleHash ? once : sha256(once))
 }
@@ -22,10 +22,14 @@ function digest (msg: Uint8Array, singleHash = false): Uint8Array {
  * does not send empty bytes, so LND sees a nil message. `singleHash` is SignMessageRequest.single_hash
  * (LND then signs SHA256 once; VerifyMessage always uses the double hash).
  */
-export function signMessage (privateKey: Uint8Array, msg: Uint8Array, opts: { singleHash?: boolean } = {}): string {
+export function signMessage(privateKey: Uint8Array, msg: Uint8Array, opts: { singleHash?: boolean } = {}): string {
   if (msg.length === 0) throw new Error('need a message to sign')
   // noble's 'recovered' format is [recid, r, s]; recid already accounts for the low-S flip.
-  const sig = secp256k1.sign(digest(msg, opts.singleHash), privateKey, { prehash: false, lowS: true, format: 'recovered' })
+  const sig = secp256k1.sign(digest(msg, opts.singleHash), privateKey, {
+    prehash: false,
+    lowS: true,
+    format: 'recovered'
+  })
   const out = new Uint8Array(65)
   out[0] = 27 + 4 + (sig[0] as number)
   out.set(sig.subarray(1), 1)
@@ -40,7 +44,7 @@ export function signMessage (privateKey: Uint8Array, msg: Uint8Array, opts: { si
  * LND additionally reports valid=false when that key is not an active node of its graph, which is
  * for the caller (it has the graph) to decide.
  */
-export function verifyMessage (msg: Uint8Array, signature: string): { valid: boolean; pubkey: string } {
+export function verifyMessage(msg: Uint8Array, signature: string): { valid: boolean; pubkey: string } {
   if (msg.length === 0) throw new Error('need a message to verify')
   let sig: Uint8Array
   try {

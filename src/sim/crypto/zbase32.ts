@@ -10,7 +10,7 @@ const DECODE = new Int16Array(256).fill(-1)
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i
 const BYTES_FOR_CHARS = [0, 1, 1, 2, 2, 3, 4, 4, 5]
 
-export function zbase32Encode (bytes: Uint8Array): string {
+export function zbase32Encode(bytes: Uint8Array): string {
   let out = ''
   let buffer = 0
   let bits = 0
@@ -27,7 +27,7 @@ export function zbase32Encode (bytes: Uint8Array): string {
 }
 
 /** Throws `illegal z-base-32 data at input byte N` (tv42/zbase32's CorruptInputError) on a foreign character. */
-export function zbase32Decode (text: string): Uint8Array {
+export function zbase32Decode(text: string): Uint8Array {
   const input = Buffer.from(text, 'utf8') // Go indexes the string's bytes, not its characters
   const out: number[] = []
   for (let start = 0; start < input.length; start += 8) {
@@ -39,7 +39,13 @@ export function zbase32Decode (text: string): Uint8Array {
       block[j] = value
     }
     const [d0, d1, d2, d3, d4, d5, d6, d7] = block as [number, number, number, number, number, number, number, number]
-    const quantum = [d0 << 3 | d1 >> 2, d1 << 6 | d2 << 1 | d3 >> 4, d3 << 4 | d4 >> 1, d4 << 7 | d5 << 2 | d6 >> 3, d6 << 5 | d7]
+    const quantum = [
+      (d0 << 3) | (d1 >> 2),
+      (d1 << 6) | (d2 << 1) | (d3 >> 4),
+      (d3 << 4) | (d4 >> 1),
+      (d4 << 7) | (d5 << 2) | (d6 >> 3),
+      (d6 << 5) | d7
+    ]
     for (const byte of quantum.slice(0, BYTES_FOR_CHARS[chars])) out.push(byte & 0xff)
   }
   return Uint8Array.from(out)

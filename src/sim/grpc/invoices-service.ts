@@ -6,7 +6,7 @@ import { notFound, toStatus, unknown } from './rpc-error.js'
 import type { SimInvoice } from '../model/invoices.js'
 
 /** LND sends the invoice's current state at once, then every change; an unknown hash stays silent. */
-function subscribeSingleInvoice (req: { r_hash: Buffer }, call: ServerWritableStream<any, any>, ctx: ServiceContext) {
+function subscribeSingleInvoice(req: { r_hash: Buffer }, call: ServerWritableStream<any, any>, ctx: ServiceContext) {
   let hash: string
   try {
     hash = paymentHashFrom(req.r_hash)
@@ -22,10 +22,12 @@ function subscribeSingleInvoice (req: { r_hash: Buffer }, call: ServerWritableSt
     if (inv.state === 'SETTLED' || inv.state === 'CANCELED') call.end()
   }
   ctx.node.invoices.on('update', onUpdate)
-  return () => { ctx.node.invoices.off('update', onUpdate) }
+  return () => {
+    ctx.node.invoices.off('update', onUpdate)
+  }
 }
 
-function cancelInvoice (req: { payment_hash: Buffer }, ctx: ServiceContext) {
+function cancelInvoice(req: { payment_hash: Buffer }, ctx: ServiceContext) {
   const invoice = ctx.node.invoices.get(paymentHashFrom(req.payment_hash))
   if (!invoice) throw notFound('unable to locate invoice')
   if (invoice.state === 'SETTLED') throw unknown('invoice already settled')

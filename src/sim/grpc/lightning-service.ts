@@ -13,14 +13,16 @@ const MAX_EXPIRY = 365 * 24 * 3600
 
 const aliasOf = (ctx: ServiceContext, pub: string): string => ctx.network.nodes.get(pub)?.alias ?? ''
 
-function ownChannels (ctx: ServiceContext) {
+function ownChannels(ctx: ServiceContext) {
   return [...ctx.network.channelsOf(ctx.node.publicKey)]
 }
 
-function getInfo (_req: unknown, ctx: ServiceContext) {
+function getInfo(_req: unknown, ctx: ServiceContext) {
   const channels = ownChannels(ctx)
   const active = channels.filter((c) => c.active).length
-  const peers = new Set(channels.filter((c) => ctx.network.isOnline(c.peerOf(ctx.node.publicKey))).map((c) => c.peerOf(ctx.node.publicKey)))
+  const peers = new Set(
+    channels.filter((c) => ctx.network.isOnline(c.peerOf(ctx.node.publicKey))).map((c) => c.peerOf(ctx.node.publicKey))
+  )
   return {
     version: LND_VERSION,
     commit_hash: 'v0.20.1-beta',
@@ -45,8 +47,12 @@ function getInfo (_req: unknown, ctx: ServiceContext) {
   }
 }
 
-function listChannels (req: { active_only: boolean; inactive_only: boolean; public_only: boolean; private_only: boolean; peer: Buffer }, ctx: ServiceContext) {
-  if (req.active_only && req.inactive_only) throw unknown('either `active_only` or `inactive_only` can be set, but not both')
+function listChannels(
+  req: { active_only: boolean; inactive_only: boolean; public_only: boolean; private_only: boolean; peer: Buffer },
+  ctx: ServiceContext
+) {
+  if (req.active_only && req.inactive_only)
+    throw unknown('either `active_only` or `inactive_only` can be set, but not both')
   const peer = req.peer?.length ? req.peer.toString('hex') : ''
   const now = Date.now()
   const me = ctx.node.publicKey
@@ -59,14 +65,17 @@ function listChannels (req: { active_only: boolean; inactive_only: boolean; publ
   return { channels }
 }
 
-function getChanInfo (req: { chan_id: string }, ctx: ServiceContext) {
+function getChanInfo(req: { chan_id: string }, ctx: ServiceContext) {
   const channel = ctx.network.channels.get(req.chan_id)
   if (!channel) throw unknown('edge not found')
   return edgeToRpc(channel)
 }
 
-function channelBalance (_req: unknown, ctx: ServiceContext) {
-  let local = 0; let remote = 0; let inMsat = 0; let outMsat = 0
+function channelBalance(_req: unknown, ctx: ServiceContext) {
+  let local = 0
+  let remote = 0
+  let inMsat = 0
+  let outMsat = 0
   for (const c of ownChannels(ctx)) {
     const side = c.sideOf(ctx.node.publicKey)
     local += c.balance(side)
@@ -87,15 +96,29 @@ function channelBalance (_req: unknown, ctx: ServiceContext) {
   }
 }
 
-function addInvoice (req: { memo: string; r_preimage: Buffer; value: string; value_msat: string; description_hash: Buffer; expiry: string; cltv_expiry: string; private: boolean }, ctx: ServiceContext) {
+function addInvoice(
+  req: {
+    memo: string
+    r_preimage: Buffer
+    value: string
+    value_msat: string
+    description_hash: Buffer
+    expiry: string
+    cltv_expiry: string
+    private: boolean
+  },
+  ctx: ServiceContext
+) {
   const value = Number(req.value)
   const valueMsat = Number(req.value_msat)
   if (value !== 0 && valueMsat !== 0) throw unknown('value and value_msat are mutually exclusive')
   if (req.memo.length > MAX_MEMO) throw unknown(`memo too large: ${req.memo.length} bytes (maxsize=${MAX_MEMO})`)
   const expiry = Number(req.expiry)
   if (expiry > MAX_EXPIRY) throw unknown(`expiry of ${expiry} seconds is greater than max allowed`)
-  if (req.r_preimage.length !== 0 && req.r_preimage.length !== 32) throw unknown(`payment preimage must be exactly 32 bytes, is ${req.r_preimage.length}`)
-  if (req.description_hash.length !== 0 && req.description_hash.length !== 32) throw unknown(`description hash is ${req.description_hash.length} bytes, must be 32`)
+  if (req.r_preimage.length !== 0 && req.r_preimage.length !== 32)
+    throw unknown(`payment preimage must be exactly 32 bytes, is ${req.r_preimage.length}`)
+  if (req.description_hash.length !== 0 && req.description_hash.length !== 32)
+    throw unknown(`description hash is ${req.description_hash.length} bytes, must be 32`)
   try {
     const invoice = ctx.node.invoices.add({
       valueMsat: valueMsat || value * 1000,
@@ -119,14 +142,23 @@ function addInvoice (req: { memo: string; r_preimage: Buffer; value: string; val
   }
 }
 
-function lookupInvoice (req: { r_hash_str: string; r_hash: Buffer }, ctx: ServiceContext) {
+function lookupInvoice(req: { r_hash_str: string; r_hash: Buffer }, ctx: ServiceContext) {
   const hash = paymentHashFrom(req.r_hash, req.r_hash_str)
   const invoice = ctx.node.invoices.get(hash)
   if (!invoice) throw notFound('unable to locate invoice')
   return invoiceToRpc(invoice)
 }
 
-function listPayments (req: { include_incomplete: boolean; index_offset: string; max_payments: string; reversed: boolean; count_total_payments: boolean }, ctx: ServiceContext) {
+function listPayments(
+  req: {
+    include_incomplete: boolean
+    index_offset: string
+    max_payments: string
+    reversed: boolean
+    count_total_payments: boolean
+  },
+  ctx: ServiceContext
+) {
   const all = ctx.node.payments.list().filter((p) => req.include_incomplete || p.status === 'SUCCEEDED')
   const max = Number(req.max_payments) || 100
   const offset = Number(req.index_offset)
@@ -141,7 +173,7 @@ function listPayments (req: { include_incomplete: boolean; index_offset: string;
   }
 }
 
-function signMessageRpc (req: { msg: Buffer; single_hash: boolean }, ctx: ServiceContext) {
+function signMessageRpc(req: { msg: Buffer; single_hash: boolean }, ctx: ServiceContext) {
   if (req.single_hash) throw invalid('single_hash signing is not supported by the simulator')
   try {
     return { signature: signMessage(ctx.node.privateKey, req.msg) }
@@ -150,7 +182,7 @@ function signMessageRpc (req: { msg: Buffer; single_hash: boolean }, ctx: Servic
   }
 }
 
-function verifyMessageRpc (req: { msg: Buffer; signature: string }, ctx: ServiceContext) {
+function verifyMessageRpc(req: { msg: Buffer; signature: string }, ctx: ServiceContext) {
   let result: { valid: boolean; pubkey: string }
   try {
     result = verifyMessage(req.msg, req.signature)
@@ -162,33 +194,50 @@ function verifyMessageRpc (req: { msg: Buffer; signature: string }, ctx: Service
   return { valid: ctx.network.hasNode(result.pubkey), pubkey: result.pubkey }
 }
 
-function subscribeInvoices (req: { add_index: string; settle_index: string }, call: ServerWritableStream<any, any>, ctx: ServiceContext) {
+function subscribeInvoices(
+  req: { add_index: string; settle_index: string },
+  call: ServerWritableStream<any, any>,
+  ctx: ServiceContext
+) {
   const addIndex = Number(req.add_index)
   const settleIndex = Number(req.settle_index)
   if (addIndex > 0 || settleIndex > 0) {
     for (const inv of ctx.node.invoices.list()) {
       if (addIndex > 0 && inv.addIndex > addIndex) call.write(invoiceToRpc(inv))
     }
-    const settled = ctx.node.invoices.list().filter((i) => settleIndex > 0 && i.settleIndex > settleIndex).sort((a, b) => a.settleIndex - b.settleIndex)
+    const settled = ctx.node.invoices
+      .list()
+      .filter((i) => settleIndex > 0 && i.settleIndex > settleIndex)
+      .sort((a, b) => a.settleIndex - b.settleIndex)
     for (const inv of settled) call.write(invoiceToRpc(inv))
   }
   const onUpdate = (inv: SimInvoice): void => {
     if (inv.state === 'OPEN' || inv.state === 'SETTLED') call.write(invoiceToRpc(inv))
   }
   ctx.node.invoices.on('update', onUpdate)
-  return () => { ctx.node.invoices.off('update', onUpdate) }
+  return () => {
+    ctx.node.invoices.off('update', onUpdate)
+  }
 }
 
-function subscribeChannelEvents (_req: unknown, call: ServerWritableStream<any, any>, ctx: ServiceContext) {
+function subscribeChannelEvents(_req: unknown, call: ServerWritableStream<any, any>, ctx: ServiceContext) {
   const me = ctx.node.publicKey
   const onEvent = (e: ChannelEvent): void => {
     call.write(channelEventToRpc(e, e.channel.sideOf(me), aliasOf(ctx, e.channel.peerOf(me)), Date.now()))
     if (e.type === 'closed') {
-      call.write({ type: 'FULLY_RESOLVED_CHANNEL', fully_resolved_channel: { funding_txid_bytes: Buffer.from(e.channel.txid, 'hex').reverse(), output_index: e.channel.vout } })
+      call.write({
+        type: 'FULLY_RESOLVED_CHANNEL',
+        fully_resolved_channel: {
+          funding_txid_bytes: Buffer.from(e.channel.txid, 'hex').reverse(),
+          output_index: e.channel.vout
+        }
+      })
     }
   }
   ctx.node.events.on('channel', onEvent)
-  return () => { ctx.node.events.off('channel', onEvent) }
+  return () => {
+    ctx.node.events.off('channel', onEvent)
+  }
 }
 
 export const lightningService: ServiceImpl = {

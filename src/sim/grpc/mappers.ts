@@ -31,7 +31,7 @@ export const NODE_FEATURES = {
   23: { name: 'anchors-zero-fee-htlc-tx', is_required: false, is_known: true }
 }
 
-function constraints (ch: SimChannel) {
+function constraints(ch: SimChannel) {
   return {
     csv_delay: CSV_DELAY,
     chan_reserve_sat: String(ch.reserve),
@@ -42,7 +42,7 @@ function constraints (ch: SimChannel) {
   }
 }
 
-export function channelToRpc (ch: SimChannel, side: Side, peerAlias: string, now: number) {
+export function channelToRpc(ch: SimChannel, side: Side, peerAlias: string, now: number) {
   const other = (1 - side) as Side
   const lifetime = String(Math.floor((now - ch.openedAt) / 1000))
   return {
@@ -94,7 +94,7 @@ export function channelToRpc (ch: SimChannel, side: Side, peerAlias: string, now
   }
 }
 
-function policyToRpc (ch: SimChannel, side: Side) {
+function policyToRpc(ch: SimChannel, side: Side) {
   const p = ch.policies[side]
   return {
     time_lock_delta: p.timeLockDelta,
@@ -108,7 +108,7 @@ function policyToRpc (ch: SimChannel, side: Side) {
 }
 
 /** The graph edge GetChanInfo returns: node1 is the lexically smaller key, as in LND. */
-export function edgeToRpc (ch: SimChannel) {
+export function edgeToRpc(ch: SimChannel) {
   const first: Side = ch.nodes[0] < ch.nodes[1] ? 0 : 1
   const second = (1 - first) as Side
   return {
@@ -123,7 +123,7 @@ export function edgeToRpc (ch: SimChannel) {
   }
 }
 
-export function invoiceToRpc (inv: SimInvoice) {
+export function invoiceToRpc(inv: SimInvoice) {
   return {
     memo: inv.memo,
     r_preimage: hex(inv.preimage),
@@ -165,7 +165,7 @@ export function invoiceToRpc (inv: SimInvoice) {
   }
 }
 
-function hopToRpc (hop: Hop, isLast: boolean, paymentAddr: string | undefined, totalMsat: number) {
+function hopToRpc(hop: Hop, isLast: boolean, paymentAddr: string | undefined, totalMsat: number) {
   return {
     chan_id: hop.chanId,
     chan_capacity: String(hop.chanCapacity),
@@ -182,7 +182,7 @@ function hopToRpc (hop: Hop, isLast: boolean, paymentAddr: string | undefined, t
   }
 }
 
-function attemptToRpc (a: HtlcAttempt, paymentAddr: string | undefined, valueMsat: number) {
+function attemptToRpc(a: HtlcAttempt, paymentAddr: string | undefined, valueMsat: number) {
   const hops = a.route.hops
   return {
     attempt_id: String(a.attemptId),
@@ -198,12 +198,14 @@ function attemptToRpc (a: HtlcAttempt, paymentAddr: string | undefined, valueMsa
     },
     attempt_time_ns: a.attemptTimeNs,
     resolve_time_ns: a.resolveTimeNs,
-    failure: a.failure ? { code: a.failure.code, failure_source_index: a.failure.sourceIndex, htlc_msat: '0', height: 0 } : null,
+    failure: a.failure
+      ? { code: a.failure.code, failure_source_index: a.failure.sourceIndex, htlc_msat: '0', height: 0 }
+      : null,
     preimage: a.status === 'SUCCEEDED' ? hex(a.preimage) : Buffer.alloc(0)
   }
 }
 
-export function paymentToRpc (p: PaymentRecord, paymentAddr?: string) {
+export function paymentToRpc(p: PaymentRecord, paymentAddr?: string) {
   return {
     payment_hash: p.paymentHash,
     value: sat(p.valueMsat),
@@ -223,37 +225,45 @@ export function paymentToRpc (p: PaymentRecord, paymentAddr?: string) {
   }
 }
 
-export function channelEventToRpc (e: ChannelEvent, side: Side, peerAlias: string, now: number) {
+export function channelEventToRpc(e: ChannelEvent, side: Side, peerAlias: string, now: number) {
   const point = { funding_txid_bytes: txidBytes(e.channel.txid), output_index: e.channel.vout }
   switch (e.type) {
-    case 'pending': return { type: 'PENDING_OPEN_CHANNEL', pending_open_channel: { txid: txidBytes(e.channel.txid), output_index: e.channel.vout } }
-    case 'open': return { type: 'OPEN_CHANNEL', open_channel: channelToRpc(e.channel, side, peerAlias, now) }
-    case 'active': return { type: 'ACTIVE_CHANNEL', active_channel: point }
-    case 'inactive': return { type: 'INACTIVE_CHANNEL', inactive_channel: point }
-    case 'closed': return {
-      type: 'CLOSED_CHANNEL',
-      closed_channel: {
-        channel_point: e.channel.channelPoint,
-        chan_id: e.channel.chanId,
-        chain_hash: '06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f',
-        closing_tx_hash: e.channel.txid.split('').reverse().join(''),
-        remote_pubkey: e.channel.nodes[1 - side],
-        capacity: String(e.channel.capacity),
-        close_height: 0,
-        settled_balance: String(e.channel.balance(side)),
-        time_locked_balance: '0',
-        close_type: 'COOPERATIVE_CLOSE',
-        open_initiator: side === 0 ? 'INITIATOR_LOCAL' : 'INITIATOR_REMOTE',
-        close_initiator: 'INITIATOR_LOCAL',
-        resolutions: [],
-        alias_scids: [],
-        zero_conf_confirmed_scid: '0'
+    case 'pending':
+      return {
+        type: 'PENDING_OPEN_CHANNEL',
+        pending_open_channel: { txid: txidBytes(e.channel.txid), output_index: e.channel.vout }
       }
-    }
+    case 'open':
+      return { type: 'OPEN_CHANNEL', open_channel: channelToRpc(e.channel, side, peerAlias, now) }
+    case 'active':
+      return { type: 'ACTIVE_CHANNEL', active_channel: point }
+    case 'inactive':
+      return { type: 'INACTIVE_CHANNEL', inactive_channel: point }
+    case 'closed':
+      return {
+        type: 'CLOSED_CHANNEL',
+        closed_channel: {
+          channel_point: e.channel.channelPoint,
+          chan_id: e.channel.chanId,
+          chain_hash: '06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f',
+          closing_tx_hash: e.channel.txid.split('').reverse().join(''),
+          remote_pubkey: e.channel.nodes[1 - side],
+          capacity: String(e.channel.capacity),
+          close_height: 0,
+          settled_balance: String(e.channel.balance(side)),
+          time_locked_balance: '0',
+          close_type: 'COOPERATIVE_CLOSE',
+          open_initiator: side === 0 ? 'INITIATOR_LOCAL' : 'INITIATOR_REMOTE',
+          close_initiator: 'INITIATOR_LOCAL',
+          resolutions: [],
+          alias_scids: [],
+          zero_conf_confirmed_scid: '0'
+        }
+      }
   }
 }
 
-export function htlcEventToRpc (e: HtlcEvent) {
+export function htlcEventToRpc(e: HtlcEvent) {
   const base = {
     incoming_channel_id: e.incomingChanId,
     outgoing_channel_id: e.outgoingChanId,
@@ -269,10 +279,23 @@ export function htlcEventToRpc (e: HtlcEvent) {
     outgoing_amt_msat: String(e.info.outgoingAmtMsat)
   }
   switch (e.kind) {
-    case 'forward': return { ...base, forward_event: { info } }
-    case 'forward_fail': return { ...base, forward_fail_event: {} }
-    case 'settle': return { ...base, settle_event: { preimage: e.preimage ? hex(e.preimage) : Buffer.alloc(0) } }
-    case 'link_fail': return { ...base, link_fail_event: { info, wire_failure: 'TEMPORARY_CHANNEL_FAILURE', failure_detail: 'NO_DETAIL', failure_string: e.failureString ?? '' } }
-    case 'final': return { ...base, final_htlc_event: { settled: e.settled ?? false, offchain: true } }
+    case 'forward':
+      return { ...base, forward_event: { info } }
+    case 'forward_fail':
+      return { ...base, forward_fail_event: {} }
+    case 'settle':
+      return { ...base, settle_event: { preimage: e.preimage ? hex(e.preimage) : Buffer.alloc(0) } }
+    case 'link_fail':
+      return {
+        ...base,
+        link_fail_event: {
+          info,
+          wire_failure: 'TEMPORARY_CHANNEL_FAILURE',
+          failure_detail: 'NO_DETAIL',
+          failure_string: e.failureString ?? ''
+        }
+      }
+    case 'final':
+      return { ...base, final_htlc_event: { settled: e.settled ?? false, offchain: true } }
   }
 }

@@ -3,7 +3,7 @@ import { INVOICE_FEATURES } from './mappers.js'
 import { unknown } from './rpc-error.js'
 
 /** Decodes a BOLT11 request as LND does for this regtest node, or fails with LND's kind of message. */
-export function decodeForNode (payReq: string): DecodedInvoice {
+export function decodeForNode(payReq: string): DecodedInvoice {
   let decoded: DecodedInvoice
   try {
     decoded = decodeInvoice(payReq)
@@ -14,7 +14,7 @@ export function decodeForNode (payReq: string): DecodedInvoice {
   return decoded
 }
 
-export function decodePayReq (payReq: string) {
+export function decodePayReq(payReq: string) {
   const d = decodeForNode(payReq)
   const msat = BigInt(d.mtokens)
   return {
@@ -35,7 +35,7 @@ export function decodePayReq (payReq: string) {
 }
 
 /** LND takes a payment hash as bytes, or as hex in the deprecated string field. */
-export function paymentHashFrom (bytes: Buffer, str?: string): string {
+export function paymentHashFrom(bytes: Buffer, str?: string): string {
   const hash = bytes.length ? bytes : Buffer.from(str ?? '', 'hex')
   if (hash.length !== 32) throw unknown(`payment hash must be exactly 32 bytes, is ${hash.length}`)
   return hash.toString('hex')

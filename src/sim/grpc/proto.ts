@@ -10,7 +10,14 @@ import * as protoLoader from '@grpc/proto-loader'
 const require = createRequire(import.meta.url)
 export const PROTOS_DIR = join(dirname(require.resolve('lightning/package.json')), 'grpc', 'protos')
 
-const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [PROTOS_DIR] }
+const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTOS_DIR]
+}
 
 export interface LndServices {
   lightning: grpc.ServiceDefinition
@@ -20,10 +27,16 @@ export interface LndServices {
 
 let cached: LndServices | undefined
 
-export function loadLndServices (): LndServices {
+export function loadLndServices(): LndServices {
   if (cached) return cached
-  const def = protoLoader.loadSync(['lightning.proto', 'router.proto', 'invoices.proto'].map((f) => join(PROTOS_DIR, f)), LOADER_OPTIONS)
-  const pkg = grpc.loadPackageDefinition(def) as unknown as Record<string, Record<string, { service: grpc.ServiceDefinition }>>
+  const def = protoLoader.loadSync(
+    ['lightning.proto', 'router.proto', 'invoices.proto'].map((f) => join(PROTOS_DIR, f)),
+    LOADER_OPTIONS
+  )
+  const pkg = grpc.loadPackageDefinition(def) as unknown as Record<
+    string,
+    Record<string, { service: grpc.ServiceDefinition }>
+  >
   const service = (ns: string, name: string): grpc.ServiceDefinition => {
     const s = pkg[ns]?.[name]?.service
     if (!s) throw new Error(`service ${ns}.${name} missing from LND protos in ${PROTOS_DIR}`)

@@ -48,17 +48,20 @@ export interface ChannelInit {
 }
 
 export class ChannelError extends Error {
-  constructor (readonly code: 'insufficientBalance' | 'tooManyHtlcs' | 'belowMinHtlc' | 'inactive', message: string) {
+  constructor(
+    readonly code: 'insufficientBalance' | 'tooManyHtlcs' | 'belowMinHtlc' | 'inactive',
+    message: string
+  ) {
     super(message)
   }
 }
 
-export function reserveFor (capacity: number): number {
+export function reserveFor(capacity: number): number {
   return Math.max(Math.floor(capacity / 100), DUST_LIMIT_SAT)
 }
 
-export function commitFeeFor (nonDustHtlcs: number): number {
-  return Math.floor(FEE_PER_KW * (BASE_COMMIT_WEIGHT + HTLC_WEIGHT * nonDustHtlcs) / 1000)
+export function commitFeeFor(nonDustHtlcs: number): number {
+  return Math.floor((FEE_PER_KW * (BASE_COMMIT_WEIGHT + HTLC_WEIGHT * nonDustHtlcs)) / 1000)
 }
 
 export class SimChannel {
@@ -79,7 +82,7 @@ export class SimChannel {
   closed = false
   private nextHtlcIndex = 0
 
-  constructor (init: ChannelInit) {
+  constructor(init: ChannelInit) {
     this.chanId = init.chanId
     this.txid = init.txid
     this.vout = init.vout
@@ -90,44 +93,54 @@ export class SimChannel {
     this.openedAt = init.openedAt
     const opener = (init.openerBalance + commitFeeFor(0) + ANCHORS_SAT) * 1000
     if (init.openerBalance < 0 || opener > init.capacity * 1000) {
-      throw new RangeError(`channel ${init.chanId}: opener balance ${init.openerBalance} does not fit capacity ${init.capacity} after commit fee ${commitFeeFor(0)} and anchors ${ANCHORS_SAT}`)
+      throw new RangeError(
+        `channel ${init.chanId}: opener balance ${init.openerBalance} does not fit capacity ${init.capacity} after commit fee ${commitFeeFor(0)} and anchors ${ANCHORS_SAT}`
+      )
     }
     this.funds = [opener, init.capacity * 1000 - opener]
   }
 
-  get channelPoint (): string { return `${this.txid}:${this.vout}` }
+  get channelPoint(): string {
+    return `${this.txid}:${this.vout}`
+  }
 
-  sideOf (publicKey: string): Side {
+  sideOf(publicKey: string): Side {
     if (this.nodes[0] === publicKey) return 0
     if (this.nodes[1] === publicKey) return 1
     throw new Error(`node ${publicKey} is not on channel ${this.chanId}`)
   }
 
-  peerOf (publicKey: string): string { return this.nodes[1 - this.sideOf(publicKey)] as string }
+  peerOf(publicKey: string): string {
+    return this.nodes[1 - this.sideOf(publicKey)] as string
+  }
 
-  nonDustHtlcs (): number {
+  nonDustHtlcs(): number {
     let n = 0
     for (const h of this.htlcs.values()) if (h.amountMsat >= DUST_LIMIT_SAT * 1000) n++
     return n
   }
 
-  commitFee (): number { return commitFeeFor(this.nonDustHtlcs()) }
-  commitWeight (): number { return BASE_COMMIT_WEIGHT + HTLC_WEIGHT * this.nonDustHtlcs() }
+  commitFee(): number {
+    return commitFeeFor(this.nonDustHtlcs())
+  }
+  commitWeight(): number {
+    return BASE_COMMIT_WEIGHT + HTLC_WEIGHT * this.nonDustHtlcs()
+  }
 
   /** LND's local_balance for a side, in sats. */
-  balance (side: Side): number {
+  balance(side: Side): number {
     const sat = Math.floor(this.funds[side] / 1000)
     return side === 0 ? sat - this.commitFee() - ANCHORS_SAT : sat
   }
 
   /** Sum of HTLCs offered by a side, msat. */
-  offeredMsat (side: Side): number {
+  offeredMsat(side: Side): number {
     let sum = 0
     for (const h of this.htlcs.values()) if (h.from === side) sum += h.amountMsat
     return sum
   }
 
-  pendingMsat (): number {
+  pendingMsat(): number {
     let sum = 0
     for (const h of this.htlcs.values()) sum += h.amountMsat
     return sum
@@ -137,7 +150,7 @@ export class SimChannel {
    * What a side can add as a new outgoing HTLC, msat (LND's availableCommitmentBalance):
    * the opener keeps a buffer for the fee of a commitment with two more HTLCs at twice the fee rate.
    */
-  spendableMsat (side: Side): number {
+  spendableMsat(side: Side): number {
     let avail = this.funds[side] - this.reserve * 1000
     if (side === 0) {
       avail -= ANCHORS_SAT * 1000
@@ -146,13 +159,18 @@ export class SimChannel {
     return Math.max(0, avail)
   }
 
-  addHtlc (from: Side, amountMsat: number, paymentHash: string, expirationHeight: number): Htlc {
+  addHtlc(from: Side, amountMsat: number, paymentHash: string, expirationHeight: number): Htlc {
     if (!this.active || this.closed) throw new ChannelError('inactive', `channel ${this.chanId} is not active`)
     if (!Number.isSafeInteger(amountMsat) || amountMsat <= 0) throw new RangeError(`invalid HTLC amount ${amountMsat}`)
-    if (amountMsat < this.policies[from].minHtlcMsat) throw new ChannelError('belowMinHtlc', `HTLC ${amountMsat} msat below min_htlc`)
-    if (this.htlcs.size >= MAX_ACCEPTED_HTLCS) throw new ChannelError('tooManyHtlcs', `channel ${this.chanId} has ${this.htlcs.size} HTLCs in flight`)
+    if (amountMsat < this.policies[from].minHtlcMsat)
+      throw new ChannelError('belowMinHtlc', `HTLC ${amountMsat} msat below min_htlc`)
+    if (this.htlcs.size >= MAX_ACCEPTED_HTLCS)
+      throw new ChannelError('tooManyHtlcs', `channel ${this.chanId} has ${this.htlcs.size} HTLCs in flight`)
     if (amountMsat > this.spendableMsat(from)) {
-      throw new ChannelError('insufficientBalance', `channel ${this.chanId}: ${amountMsat} msat exceeds spendable ${this.spendableMsat(from)} msat`)
+      throw new ChannelError(
+        'insufficientBalance',
+        `channel ${this.chanId}: ${amountMsat} msat exceeds spendable ${this.spendableMsat(from)} msat`
+      )
     }
     const htlc: Htlc = { index: this.nextHtlcIndex++, from, amountMsat, paymentHash, expirationHeight }
     this.funds[from] -= amountMsat
@@ -162,7 +180,7 @@ export class SimChannel {
   }
 
   /** The receiving side claims the HTLC: its amount moves to the other side. */
-  settleHtlc (index: number): Htlc {
+  settleHtlc(index: number): Htlc {
     const htlc = this.takeHtlc(index)
     const to = (1 - htlc.from) as Side
     this.funds[to] += htlc.amountMsat
@@ -172,13 +190,13 @@ export class SimChannel {
   }
 
   /** The HTLC is failed back: its amount returns to the side that offered it. */
-  failHtlc (index: number): Htlc {
+  failHtlc(index: number): Htlc {
     const htlc = this.takeHtlc(index)
     this.funds[htlc.from] += htlc.amountMsat
     return htlc
   }
 
-  private takeHtlc (index: number): Htlc {
+  private takeHtlc(index: number): Htlc {
     const htlc = this.htlcs.get(index)
     if (!htlc) throw new Error(`channel ${this.chanId} has no HTLC ${index}`)
     this.htlcs.delete(index)
@@ -187,26 +205,28 @@ export class SimChannel {
   }
 
   /** Conservation: what the channel holds never changes. */
-  checkInvariants (): void {
+  checkInvariants(): void {
     const total = this.funds[0] + this.funds[1] + this.pendingMsat()
-    if (total !== this.capacity * 1000) throw new Error(`channel ${this.chanId} conservation broken: ${total} != ${this.capacity * 1000}`)
-    if (this.funds[0] < 0 || this.funds[1] < 0) throw new Error(`channel ${this.chanId} negative funds ${this.funds.join(',')}`)
+    if (total !== this.capacity * 1000)
+      throw new Error(`channel ${this.chanId} conservation broken: ${total} != ${this.capacity * 1000}`)
+    if (this.funds[0] < 0 || this.funds[1] < 0)
+      throw new Error(`channel ${this.chanId} negative funds ${this.funds.join(',')}`)
   }
 }
 
 /** Short channel id: height << 40 | tx index << 16 | output index, as a decimal string. */
-export function shortChannelId (height: number, txIndex: number, vout: number): string {
+export function shortChannelId(height: number, txIndex: number, vout: number): string {
   return ((BigInt(height) << 40n) | (BigInt(txIndex) << 16n) | BigInt(vout)).toString()
 }
 
 /** The "HxTxO" form that the `lightning` client (and so Tightrope and its config) uses. */
-export function formatChannelId (chanId: string): string {
+export function formatChannelId(chanId: string): string {
   const n = BigInt(chanId)
   return `${n >> 40n}x${(n >> 16n) & 0xffffffn}x${n & 0xffffn}`
 }
 
 /** Accepts either the decimal chan_id or the "HxTxO" form; returns the decimal chan_id. */
-export function parseChannelId (id: string): string {
+export function parseChannelId(id: string): string {
   const m = /^(\d+)x(\d+)x(\d+)$/.exec(id)
   if (m) return shortChannelId(Number(m[1]), Number(m[2]), Number(m[3]))
   if (/^\d+$/.test(id)) return BigInt(id).toString()

@@ -9,9 +9,7 @@ export interface FaultMatch {
   count?: number
 }
 
-export type FaultRuleInput =
-  | (FaultMatch & { kind: 'fail'; reason: FailureReason })
-  | (FaultMatch & { kind: 'hold' })
+export type FaultRuleInput = (FaultMatch & { kind: 'fail'; reason: FailureReason }) | (FaultMatch & { kind: 'hold' })
 
 export type FaultRule = FaultRuleInput & { id: string }
 
@@ -40,15 +38,17 @@ export class Faults {
   private readonly held = new Map<string, { info: HeldPayment; release: (how: HoldOutcome) => void }>()
   private counter = 0
 
-  addRule (rule: FaultRuleInput): FaultRule {
+  addRule(rule: FaultRuleInput): FaultRule {
     const full = { ...rule, id: `fault-${++this.counter}` } as FaultRule
     this.rules.push(full)
     return full
   }
 
-  listRules (): readonly FaultRule[] { return this.rules }
+  listRules(): readonly FaultRule[] {
+    return this.rules
+  }
 
-  clear (): void {
+  clear(): void {
     this.rules = []
     this.hopLatencyMs = 0
     this.rpcLatencyMs.clear()
@@ -56,13 +56,15 @@ export class Faults {
   }
 
   /** The latency to inject before a node answers an RPC; `method` is the gRPC method's name. */
-  rpcLatency (alias: string, method: string): number {
+  rpcLatency(alias: string, method: string): number {
     return this.methodLatencyMs.get(`${alias} ${method}`) ?? this.rpcLatencyMs.get(alias) ?? 0
   }
 
   /** The first rule of a kind matching a payment, consumed by one use. */
-  take (kind: FaultRule['kind'], from: string[], to: string[]): FaultRule | undefined {
-    const rule = this.rules.find((r) => r.kind === kind && (!r.from || from.includes(r.from)) && (!r.to || to.includes(r.to)))
+  take(kind: FaultRule['kind'], from: string[], to: string[]): FaultRule | undefined {
+    const rule = this.rules.find(
+      (r) => r.kind === kind && (!r.from || from.includes(r.from)) && (!r.to || to.includes(r.to))
+    )
     if (!rule) return undefined
     const left = (rule.count ?? 1) - 1
     if (left <= 0) this.rules = this.rules.filter((r) => r !== rule)
@@ -70,18 +72,22 @@ export class Faults {
     return rule
   }
 
-  hold (info: Omit<HeldPayment, 'id' | 'heldAt'>): { id: string; released: Promise<HoldOutcome> } {
+  hold(info: Omit<HeldPayment, 'id' | 'heldAt'>): { id: string; released: Promise<HoldOutcome> } {
     const id = `held-${++this.counter}`
     let release!: (how: HoldOutcome) => void
-    const released = new Promise<HoldOutcome>((resolve) => { release = resolve })
+    const released = new Promise<HoldOutcome>((resolve) => {
+      release = resolve
+    })
     this.held.set(id, { info: { ...info, id, heldAt: Date.now() }, release })
     return { id, released }
   }
 
-  listHeld (): HeldPayment[] { return [...this.held.values()].map((h) => h.info) }
+  listHeld(): HeldPayment[] {
+    return [...this.held.values()].map((h) => h.info)
+  }
 
   /** Lets a held payment go on: 'settle' (default) as if never held, 'fail' failed back by the payee. */
-  release (id: string, how: HoldOutcome = 'settle'): boolean {
+  release(id: string, how: HoldOutcome = 'settle'): boolean {
     const h = this.held.get(id)
     if (!h) return false
     this.held.delete(id)
@@ -89,7 +95,7 @@ export class Faults {
     return true
   }
 
-  releaseAll (how: HoldOutcome = 'settle'): number {
+  releaseAll(how: HoldOutcome = 'settle'): number {
     const ids = [...this.held.keys()]
     for (const id of ids) this.release(id, how)
     return ids.length

@@ -53,7 +53,12 @@ export const MIN_CLTV_EXPIRY = 18
 export const MAX_CLTV_EXPIRY = 65535
 
 export class InvoiceError extends Error {
-  constructor (readonly grpcCode: number, message: string) { super(message) }
+  constructor(
+    readonly grpcCode: number,
+    message: string
+  ) {
+    super(message)
+  }
 }
 
 /**
@@ -66,10 +71,13 @@ export class InvoiceStore extends EventEmitter {
   private settleCount = 0
   private readonly timers = new Set<NodeJS.Timeout>()
 
-  constructor (private readonly privateKey: Uint8Array) { super() }
+  constructor(private readonly privateKey: Uint8Array) {
+    super()
+  }
 
-  add (args: AddInvoiceArgs): SimInvoice {
-    if (!Number.isSafeInteger(args.valueMsat) || args.valueMsat < 0) throw new InvoiceError(2, 'payment of negative value is not allowed')
+  add(args: AddInvoiceArgs): SimInvoice {
+    if (!Number.isSafeInteger(args.valueMsat) || args.valueMsat < 0)
+      throw new InvoiceError(2, 'payment of negative value is not allowed')
     if (args.cltvExpiry !== 0 && (args.cltvExpiry < MIN_CLTV_EXPIRY || args.cltvExpiry > MAX_CLTV_EXPIRY)) {
       throw new InvoiceError(2, `CLTV delta of ${args.cltvExpiry} is too low, minimum is ${MIN_CLTV_EXPIRY}`)
     }
@@ -117,11 +125,15 @@ export class InvoiceStore extends EventEmitter {
     return invoice
   }
 
-  get (paymentHash: string): SimInvoice | undefined { return this.byHash.get(paymentHash) }
+  get(paymentHash: string): SimInvoice | undefined {
+    return this.byHash.get(paymentHash)
+  }
 
-  list (): readonly SimInvoice[] { return this.ordered }
+  list(): readonly SimInvoice[] {
+    return this.ordered
+  }
 
-  isExpired (invoice: SimInvoice, now: number): boolean {
+  isExpired(invoice: SimInvoice, now: number): boolean {
     return now >= (invoice.creationDate + invoice.expiry) * 1000
   }
 
@@ -129,16 +141,19 @@ export class InvoiceStore extends EventEmitter {
    * The payee side of an arriving HTLC: LND accepts only an OPEN, unexpired invoice paid at least
    * its value, and answers anything else with INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS.
    */
-  canAccept (paymentHash: string, amtMsat: number, now: number): SimInvoice | undefined {
+  canAccept(paymentHash: string, amtMsat: number, now: number): SimInvoice | undefined {
     const invoice = this.byHash.get(paymentHash)
     if (!invoice || invoice.state !== 'OPEN') return undefined
-    if (this.isExpired(invoice, now)) { this.cancel(invoice); return undefined }
+    if (this.isExpired(invoice, now)) {
+      this.cancel(invoice)
+      return undefined
+    }
     if (amtMsat < invoice.valueMsat) return undefined
     if (invoice.valueMsat > 0 && amtMsat > 2 * invoice.valueMsat) return undefined
     return invoice
   }
 
-  settle (invoice: SimInvoice, htlc: Omit<InvoiceHtlc, 'state' | 'resolveTime'>, now: number): void {
+  settle(invoice: SimInvoice, htlc: Omit<InvoiceHtlc, 'state' | 'resolveTime'>, now: number): void {
     invoice.htlcs.push({ ...htlc, state: 'SETTLED', resolveTime: Math.floor(now / 1000) })
     invoice.state = 'SETTLED'
     invoice.amtPaidMsat = htlc.amtMsat
@@ -147,25 +162,28 @@ export class InvoiceStore extends EventEmitter {
     this.emit('update', invoice)
   }
 
-  cancel (invoice: SimInvoice): void {
+  cancel(invoice: SimInvoice): void {
     if (invoice.state === 'SETTLED' || invoice.state === 'CANCELED') return
     invoice.state = 'CANCELED'
     this.emit('update', invoice)
   }
 
-  close (): void {
+  close(): void {
     for (const t of this.timers) clearTimeout(t)
     this.timers.clear()
   }
 
   /** LND cancels an open invoice once it expires; SubscribeSingleInvoice watchers see it. */
-  private scheduleExpiry (invoice: SimInvoice, now: number): void {
+  private scheduleExpiry(invoice: SimInvoice, now: number): void {
     const ms = (invoice.creationDate + invoice.expiry) * 1000 - now
     if (ms > 2 ** 31 - 1) return
-    const timer = setTimeout(() => {
-      this.timers.delete(timer)
-      if (invoice.state === 'OPEN') this.cancel(invoice)
-    }, Math.max(0, ms))
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer)
+        if (invoice.state === 'OPEN') this.cancel(invoice)
+      },
+      Math.max(0, ms)
+    )
     timer.unref()
     this.timers.add(timer)
   }

@@ -18,8 +18,7 @@ export interface SimNode {
   events: EventEmitter
 }
 
-export type ChannelEvent =
-  | { type: 'pending' | 'open' | 'closed' | 'active' | 'inactive'; channel: SimChannel }
+export type ChannelEvent = { type: 'pending' | 'open' | 'closed' | 'active' | 'inactive'; channel: SimChannel }
 
 export interface HtlcEvent {
   eventType: 'SEND' | 'RECEIVE' | 'FORWARD'
@@ -61,7 +60,7 @@ export interface OpenChannelArgs {
 }
 
 /** With no balance given, a channel starts with equal local and remote balances. */
-export function balancedOpenerBalance (capacity: number): number {
+export function balancedOpenerBalance(capacity: number): number {
   return Math.floor((capacity - commitFeeFor(0) - ANCHORS_SAT) / 2)
 }
 
@@ -89,7 +88,7 @@ export class SimNetwork {
   private readonly channelsByNode = new Map<string, Set<SimChannel>>()
   private txCounter = 0
 
-  addNode (args: { alias: string; color: string; key: NodeKey }): SimNode {
+  addNode(args: { alias: string; color: string; key: NodeKey }): SimNode {
     if (this.byAlias.has(args.alias)) throw new Error(`node alias "${args.alias}" is used twice`)
     const node: SimNode = {
       alias: args.alias,
@@ -108,21 +107,27 @@ export class SimNetwork {
     return node
   }
 
-  node (aliasOrKey: string): SimNode {
+  node(aliasOrKey: string): SimNode {
     const node = this.byAlias.get(aliasOrKey) ?? this.nodes.get(aliasOrKey)
     if (!node) throw new Error(`unknown node "${aliasOrKey}"`)
     return node
   }
 
-  hasNode (aliasOrKey: string): boolean { return this.byAlias.has(aliasOrKey) || this.nodes.has(aliasOrKey) }
+  hasNode(aliasOrKey: string): boolean {
+    return this.byAlias.has(aliasOrKey) || this.nodes.has(aliasOrKey)
+  }
 
-  channelsOf (publicKey: string): Iterable<SimChannel> { return this.channelsByNode.get(publicKey) ?? [] }
+  channelsOf(publicKey: string): Iterable<SimChannel> {
+    return this.channelsByNode.get(publicKey) ?? []
+  }
 
   isOnline = (publicKey: string): boolean => this.nodes.get(publicKey)?.online ?? false
 
-  blockHash (): string { return createHash('sha256').update(`simulated block ${this.blockHeight}`).digest('hex') }
+  blockHash(): string {
+    return createHash('sha256').update(`simulated block ${this.blockHeight}`).digest('hex')
+  }
 
-  openChannel (args: OpenChannelArgs): SimChannel {
+  openChannel(args: OpenChannelArgs): SimChannel {
     const a = this.node(args.from)
     const b = this.node(args.to)
     if (a === b) throw new Error('a channel needs two different nodes')
@@ -156,10 +161,11 @@ export class SimNetwork {
     return channel
   }
 
-  closeChannel (chanId: string): SimChannel {
+  closeChannel(chanId: string): SimChannel {
     const channel = this.channels.get(chanId)
     if (!channel) throw new Error(`unknown channel ${chanId}`)
-    if (channel.htlcs.size > 0) throw new Error(`channel ${chanId} has ${channel.htlcs.size} HTLCs in flight; close it when they resolve`)
+    if (channel.htlcs.size > 0)
+      throw new Error(`channel ${chanId} has ${channel.htlcs.size} HTLCs in flight; close it when they resolve`)
     channel.closed = true
     channel.active = false
     this.channels.delete(chanId)
@@ -170,7 +176,7 @@ export class SimNetwork {
   }
 
   /** A node going offline turns its channels inactive at its peers, and back when it returns. */
-  setOnline (aliasOrKey: string, online: boolean): void {
+  setOnline(aliasOrKey: string, online: boolean): void {
     const node = this.node(aliasOrKey)
     if (node.online === online) return
     node.online = online
@@ -182,24 +188,25 @@ export class SimNetwork {
     }
   }
 
-  tellBoth (channel: SimChannel, event: ChannelEvent): void {
+  tellBoth(channel: SimChannel, event: ChannelEvent): void {
     for (const pub of channel.nodes) {
       const node = this.nodes.get(pub)
       if (node?.online) node.events.emit('channel', event)
     }
   }
 
-  emitHtlc (publicKey: string, event: HtlcEvent): void {
+  emitHtlc(publicKey: string, event: HtlcEvent): void {
     const node = this.nodes.get(publicKey)
     if (node?.online) node.events.emit('htlc', event)
   }
 
-  recordPayment (truth: PaymentTruth): void {
+  recordPayment(truth: PaymentTruth): void {
     this.paymentLog.push(truth)
-    if (this.paymentLog.length > PAYMENT_LOG_LIMIT) this.paymentLog.splice(0, this.paymentLog.length - PAYMENT_LOG_LIMIT)
+    if (this.paymentLog.length > PAYMENT_LOG_LIMIT)
+      this.paymentLog.splice(0, this.paymentLog.length - PAYMENT_LOG_LIMIT)
   }
 
-  close (): void {
+  close(): void {
     this.faults.releaseAll()
     for (const node of this.nodes.values()) node.invoices.close()
   }

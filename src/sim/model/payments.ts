@@ -12,8 +12,13 @@ export type FailureReason =
   | 'FAILURE_REASON_CANCELED'
 
 export const FAILURE_REASONS: readonly FailureReason[] = [
-  'FAILURE_REASON_NONE', 'FAILURE_REASON_TIMEOUT', 'FAILURE_REASON_NO_ROUTE', 'FAILURE_REASON_ERROR',
-  'FAILURE_REASON_INCORRECT_PAYMENT_DETAILS', 'FAILURE_REASON_INSUFFICIENT_BALANCE', 'FAILURE_REASON_CANCELED'
+  'FAILURE_REASON_NONE',
+  'FAILURE_REASON_TIMEOUT',
+  'FAILURE_REASON_NO_ROUTE',
+  'FAILURE_REASON_ERROR',
+  'FAILURE_REASON_INCORRECT_PAYMENT_DETAILS',
+  'FAILURE_REASON_INSUFFICIENT_BALANCE',
+  'FAILURE_REASON_CANCELED'
 ]
 
 export interface HtlcAttempt {
@@ -46,7 +51,12 @@ export const ZERO_PREIMAGE = '0'.repeat(64)
 
 /** Error LND returns from SendPaymentV2 before the stream starts. */
 export class PaymentRequestError extends Error {
-  constructor (readonly grpcCode: number, message: string) { super(message) }
+  constructor(
+    readonly grpcCode: number,
+    message: string
+  ) {
+    super(message)
+  }
 }
 
 /**
@@ -59,21 +69,36 @@ export class PaymentStore extends EventEmitter {
   private readonly ordered: PaymentRecord[] = []
   private attemptCounter = 0
 
-  constructor () {
+  constructor() {
     super()
     this.setMaxListeners(0)
   }
 
-  get (hash: string): PaymentRecord | undefined { return this.byHash.get(hash) }
-  list (): readonly PaymentRecord[] { return this.ordered }
+  get(hash: string): PaymentRecord | undefined {
+    return this.byHash.get(hash)
+  }
+  list(): readonly PaymentRecord[] {
+    return this.ordered
+  }
 
   /** Registers a new attempt (LND's InitPayment), refusing what LND refuses. */
-  init (args: { paymentHash: string; paymentRequest: string; valueMsat: number; destination: string; nowNs: string }): PaymentRecord {
+  init(args: {
+    paymentHash: string
+    paymentRequest: string
+    valueMsat: number
+    destination: string
+    nowNs: string
+  }): PaymentRecord {
     const existing = this.byHash.get(args.paymentHash)
     if (existing?.status === 'SUCCEEDED') throw new PaymentRequestError(6, 'invoice is already paid')
     if (existing?.status === 'IN_FLIGHT') throw new PaymentRequestError(6, 'payment is in transition')
     if (existing) {
-      Object.assign(existing, { status: 'IN_FLIGHT', failureReason: 'FAILURE_REASON_NONE', valueMsat: args.valueMsat, feeMsat: 0 })
+      Object.assign(existing, {
+        status: 'IN_FLIGHT',
+        failureReason: 'FAILURE_REASON_NONE',
+        valueMsat: args.valueMsat,
+        feeMsat: 0
+      })
       this.emit('update', existing)
       return existing
     }
@@ -96,7 +121,7 @@ export class PaymentStore extends EventEmitter {
     return record
   }
 
-  addAttempt (record: PaymentRecord, route: Route, nowNs: string): HtlcAttempt {
+  addAttempt(record: PaymentRecord, route: Route, nowNs: string): HtlcAttempt {
     const attempt: HtlcAttempt = {
       attemptId: ++this.attemptCounter,
       status: 'IN_FLIGHT',
@@ -110,7 +135,7 @@ export class PaymentStore extends EventEmitter {
     return attempt
   }
 
-  succeed (record: PaymentRecord, attempt: HtlcAttempt, preimage: string, nowNs: string): void {
+  succeed(record: PaymentRecord, attempt: HtlcAttempt, preimage: string, nowNs: string): void {
     attempt.status = 'SUCCEEDED'
     attempt.resolveTimeNs = nowNs
     attempt.preimage = preimage
@@ -121,14 +146,25 @@ export class PaymentStore extends EventEmitter {
   }
 
   /** One HTLC attempt failed; the payment itself goes on (another route may be tried). */
-  failAttempt (record: PaymentRecord, attempt: HtlcAttempt, failure: NonNullable<HtlcAttempt['failure']>, nowNs: string): void {
+  failAttempt(
+    record: PaymentRecord,
+    attempt: HtlcAttempt,
+    failure: NonNullable<HtlcAttempt['failure']>,
+    nowNs: string
+  ): void {
     attempt.status = 'FAILED'
     attempt.resolveTimeNs = nowNs
     attempt.failure = failure
     this.emit('update', record)
   }
 
-  fail (record: PaymentRecord, reason: FailureReason, nowNs: string, attempt?: HtlcAttempt, failure?: HtlcAttempt['failure']): void {
+  fail(
+    record: PaymentRecord,
+    reason: FailureReason,
+    nowNs: string,
+    attempt?: HtlcAttempt,
+    failure?: HtlcAttempt['failure']
+  ): void {
     if (attempt) {
       attempt.status = 'FAILED'
       attempt.resolveTimeNs = nowNs

@@ -39,32 +39,45 @@ export interface RouteQuery {
 /** LND pads the final CLTV delta by 3 blocks so an HTLC survives blocks mined while it travels. */
 export const BLOCK_PADDING = 3
 
-export type RouteResult = { route: Route } | { error: 'FAILURE_REASON_NO_ROUTE' | 'FAILURE_REASON_INSUFFICIENT_BALANCE' }
+export type RouteResult =
+  { route: Route } | { error: 'FAILURE_REASON_NO_ROUTE' | 'FAILURE_REASON_INSUFFICIENT_BALANCE' }
 
 /** Fee a forwarding node charges for an amount, from its policy on the outgoing channel. */
-export function forwardingFee (ch: SimChannel, side: Side, amountMsat: number): number {
+export function forwardingFee(ch: SimChannel, side: Side, amountMsat: number): number {
   const p = ch.policies[side]
-  return p.feeBaseMsat + Math.floor(amountMsat * p.feeRatePpm / 1_000_000)
+  return p.feeBaseMsat + Math.floor((amountMsat * p.feeRatePpm) / 1_000_000)
 }
 
-interface Label { amountMsat: number; cltv: number; hops: number; next?: { node: string; channel: SimChannel } }
+interface Label {
+  amountMsat: number
+  cltv: number
+  hops: number
+  next?: { node: string; channel: SimChannel }
+}
 
 /**
  * Cheapest single-part route, searched backwards from the destination (as LND does), so that every
  * hop's amount already includes the fees of the hops after it. Channels are usable only while
  * active with both ends online; every hop must fit the sending side's spendable balance.
  */
-export function findRoute (channelsOf: (pub: string) => Iterable<SimChannel>, isOnline: (pub: string) => boolean, q: RouteQuery): RouteResult {
+export function findRoute(
+  channelsOf: (pub: string) => Iterable<SimChannel>,
+  isOnline: (pub: string) => boolean,
+  q: RouteQuery
+): RouteResult {
   const allowedFirst = q.outgoingChanIds && q.outgoingChanIds.length > 0 ? new Set(q.outgoingChanIds) : undefined
   let sourceSpendable = 0
   for (const ch of channelsOf(q.source)) {
-    if (usable(ch, isOnline) && (!allowedFirst || allowedFirst.has(ch.chanId))) sourceSpendable += ch.spendableMsat(ch.sideOf(q.source))
+    if (usable(ch, isOnline) && (!allowedFirst || allowedFirst.has(ch.chanId)))
+      sourceSpendable += ch.spendableMsat(ch.sideOf(q.source))
   }
   if (sourceSpendable < q.amountMsat) return { error: 'FAILURE_REASON_INSUFFICIENT_BALANCE' }
   if (q.source === q.destination) return { error: 'FAILURE_REASON_NO_ROUTE' }
 
   const maxHops = q.maxHops ?? 20
-  const labels = new Map<string, Label>([[q.destination, { amountMsat: q.amountMsat, cltv: q.finalCltvDelta, hops: 0 }]])
+  const labels = new Map<string, Label>([
+    [q.destination, { amountMsat: q.amountMsat, cltv: q.finalCltvDelta, hops: 0 }]
+  ])
   const done = new Set<string>()
   for (;;) {
     const current = cheapestOpen(labels, done)
@@ -96,11 +109,11 @@ export function findRoute (channelsOf: (pub: string) => Iterable<SimChannel>, is
   }
 }
 
-function usable (ch: SimChannel, isOnline: (pub: string) => boolean): boolean {
+function usable(ch: SimChannel, isOnline: (pub: string) => boolean): boolean {
   return ch.active && !ch.closed && isOnline(ch.nodes[0]) && isOnline(ch.nodes[1])
 }
 
-function cheapestOpen (labels: Map<string, Label>, done: Set<string>): [string, Label] | undefined {
+function cheapestOpen(labels: Map<string, Label>, done: Set<string>): [string, Label] | undefined {
   let best: [string, Label] | undefined
   for (const entry of labels) {
     if (done.has(entry[0])) continue
@@ -109,14 +122,14 @@ function cheapestOpen (labels: Map<string, Label>, done: Set<string>): [string, 
   return best
 }
 
-function buildRoute (q: RouteQuery, labels: Map<string, Label>): Route {
+function buildRoute(q: RouteQuery, labels: Map<string, Label>): Route {
   const hops: Hop[] = []
   let label = labels.get(q.source) as Label
   const totalAmtMsat = label.amountMsat
   while (label.next) {
     const { node, channel } = label.next
     const arriving = labels.get(node) as Label
-    const onward = arriving.next ? labels.get(arriving.next.node) as Label : undefined
+    const onward = arriving.next ? (labels.get(arriving.next.node) as Label) : undefined
     // LND's hop: amt_to_forward is what this hop passes on (or receives, for the last one); fee is
     // what it keeps; expiry is the CLTV of the HTLC it passes on.
     const amtToForwardMsat = onward ? onward.amountMsat : arriving.amountMsat
@@ -132,5 +145,10 @@ function buildRoute (q: RouteQuery, labels: Map<string, Label>): Route {
     })
     label = arriving
   }
-  return { hops, totalAmtMsat, totalFeesMsat: totalAmtMsat - q.amountMsat, totalTimeLock: q.blockHeight + (labels.get(q.source) as Label).cltv }
+  return {
+    hops,
+    totalAmtMsat,
+    totalFeesMsat: totalAmtMsat - q.amountMsat,
+    totalTimeLock: q.blockHeight + (labels.get(q.source) as Label).cltv
+  }
 }

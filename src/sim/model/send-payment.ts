@@ -25,26 +25,41 @@ export interface SendPaymentArgs {
 const MAX_ROUTE_ATTEMPTS = 5
 
 /** Go's time.Time default format, which LND's error strings print. */
-function goTime (ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000 UTC')
+function goTime(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' +0000 UTC')
 }
 
-export function nowNs (): string { return (BigInt(Date.now()) * 1_000_000n).toString() }
+export function nowNs(): string {
+  return (BigInt(Date.now()) * 1_000_000n).toString()
+}
 
-const sleep = (ms: number): Promise<void> => ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve()
+const sleep = (ms: number): Promise<void> =>
+  ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve()
 
 /**
  * LND's SendPaymentV2: checks the request the way LND does before anything moves (errors thrown
  * as PaymentRequestError), registers the payment with the node's control tower, then routes and
  * executes it in the background. Progress is observed through `source.payments` 'update' events.
  */
-export function sendPayment (network: SimNetwork, source: SimNode, args: SendPaymentArgs): PaymentRecord {
-  if (Date.now() >= args.expiresAt) throw new PaymentRequestError(2, `invoice expired. Valid until ${goTime(args.expiresAt)}`)
-  if (args.invoiceMsat > 0 && args.amtMsat > 0) throw new PaymentRequestError(2, 'amount must not be specified when paying a non-zero amount invoice')
-  if (args.invoiceMsat === 0 && args.amtMsat === 0) throw new PaymentRequestError(2, 'amount must be specified when paying a zero amount invoice')
+export function sendPayment(network: SimNetwork, source: SimNode, args: SendPaymentArgs): PaymentRecord {
+  if (Date.now() >= args.expiresAt)
+    throw new PaymentRequestError(2, `invoice expired. Valid until ${goTime(args.expiresAt)}`)
+  if (args.invoiceMsat > 0 && args.amtMsat > 0)
+    throw new PaymentRequestError(2, 'amount must not be specified when paying a non-zero amount invoice')
+  if (args.invoiceMsat === 0 && args.amtMsat === 0)
+    throw new PaymentRequestError(2, 'amount must be specified when paying a zero amount invoice')
   if (args.timeoutSeconds <= 0) throw new PaymentRequestError(2, 'timeout_seconds must be specified')
   const valueMsat = args.invoiceMsat || args.amtMsat
-  const record = source.payments.init({ paymentHash: args.paymentHash, paymentRequest: args.paymentRequest, valueMsat, destination: args.destination, nowNs: nowNs() })
+  const record = source.payments.init({
+    paymentHash: args.paymentHash,
+    paymentRequest: args.paymentRequest,
+    valueMsat,
+    destination: args.destination,
+    nowNs: nowNs()
+  })
   void execute(network, source, record, args, valueMsat).catch((err: unknown) => {
     // A bug in the simulator must not leave the payment hanging: fail it and say why.
     console.error('[sim] payment execution failed:', err)
@@ -53,10 +68,16 @@ export function sendPayment (network: SimNetwork, source: SimNode, args: SendPay
   return record
 }
 
-async function execute (network: SimNetwork, source: SimNode, record: PaymentRecord, args: SendPaymentArgs, valueMsat: number): Promise<void> {
+async function execute(
+  network: SimNetwork,
+  source: SimNode,
+  record: PaymentRecord,
+  args: SendPaymentArgs,
+  valueMsat: number
+): Promise<void> {
   const deadline = Date.now() + args.timeoutSeconds * 1000
   const dest = network.nodes.get(args.destination)
-  const names = (n: SimNode | undefined, key: string): string[] => n ? [n.alias, n.publicKey] : [key]
+  const names = (n: SimNode | undefined, key: string): string[] => (n ? [n.alias, n.publicKey] : [key])
   const forced = network.faults.take('fail', names(source, source.publicKey), names(dest, args.destination))
   let lastError: FailureReason = 'FAILURE_REASON_NO_ROUTE'
   for (let attempt = 0; attempt < MAX_ROUTE_ATTEMPTS && Date.now() < deadline; attempt++) {
@@ -71,24 +92,48 @@ async function execute (network: SimNetwork, source: SimNode, record: PaymentRec
       ...(args.lastHopPubkey ? { lastHopPubkey: args.lastHopPubkey } : {}),
       ...(args.cltvLimit ? { cltvLimit: args.cltvLimit } : {})
     })
-    if ('error' in found) { lastError = found.error; break }
+    if ('error' in found) {
+      lastError = found.error
+      break
+    }
     const htlcAttempt = source.payments.addAttempt(record, found.route, nowNs())
     const locked = await lockHtlcs(network, source, found.route, args.paymentHash)
     if (!locked.ok) {
       // A hop's balance changed since the route was found (concurrent payments): retry another.
       await unwind(network, source, locked.added, 'fail')
-      source.payments.failAttempt(record, htlcAttempt, { code: 'TEMPORARY_CHANNEL_FAILURE', sourceIndex: locked.added.length }, nowNs())
+      source.payments.failAttempt(
+        record,
+        htlcAttempt,
+        { code: 'TEMPORARY_CHANNEL_FAILURE', sourceIndex: locked.added.length },
+        nowNs()
+      )
       lastError = 'FAILURE_REASON_NO_ROUTE'
       continue
     }
-    await finish(network, source, record, htlcAttempt, found.route, locked.added, args, forced?.kind === 'fail' ? forced.reason : undefined)
+    await finish(
+      network,
+      source,
+      record,
+      htlcAttempt,
+      found.route,
+      locked.added,
+      args,
+      forced?.kind === 'fail' ? forced.reason : undefined
+    )
     return
   }
   conclude(network, source, record, { reason: Date.now() >= deadline ? 'FAILURE_REASON_TIMEOUT' : lastError })
 }
 
 /** Marks the payment final in the node's store and in the network's ground truth. */
-function conclude (network: SimNetwork, source: SimNode, record: PaymentRecord, outcome: { preimage: string; attempt: HtlcAttempt } | { reason: FailureReason; attempt?: HtlcAttempt; failure?: HtlcAttempt['failure'] }): void {
+function conclude(
+  network: SimNetwork,
+  source: SimNode,
+  record: PaymentRecord,
+  outcome:
+    | { preimage: string; attempt: HtlcAttempt }
+    | { reason: FailureReason; attempt?: HtlcAttempt; failure?: HtlcAttempt['failure'] }
+): void {
   const attempt = outcome.attempt
   const succeeded = 'preimage' in outcome
   // Ground truth first: whoever reacts to the store's update can already read it.
@@ -107,10 +152,19 @@ function conclude (network: SimNetwork, source: SimNode, record: PaymentRecord, 
   else source.payments.fail(record, outcome.reason, nowNs(), attempt, outcome.failure)
 }
 
-interface Locked { channel: SimChannel; htlcIndex: number; sender: string }
+interface Locked {
+  channel: SimChannel
+  htlcIndex: number
+  sender: string
+}
 
 /** Adds the HTLC on every hop in order, as the onion travels; stops at the first hop that refuses. */
-async function lockHtlcs (network: SimNetwork, source: SimNode, route: Route, paymentHash: string): Promise<{ ok: boolean; added: Locked[] }> {
+async function lockHtlcs(
+  network: SimNetwork,
+  source: SimNode,
+  route: Route,
+  paymentHash: string
+): Promise<{ ok: boolean; added: Locked[] }> {
   const added: Locked[] = []
   let sender = source.publicKey
   for (const hop of route.hops) {
@@ -145,7 +199,16 @@ async function lockHtlcs (network: SimNetwork, source: SimNode, route: Route, pa
   return { ok: true, added }
 }
 
-async function finish (network: SimNetwork, source: SimNode, record: PaymentRecord, attempt: HtlcAttempt, route: Route, added: Locked[], args: SendPaymentArgs, forcedReason?: FailureReason): Promise<void> {
+async function finish(
+  network: SimNetwork,
+  source: SimNode,
+  record: PaymentRecord,
+  attempt: HtlcAttempt,
+  route: Route,
+  added: Locked[],
+  args: SendPaymentArgs,
+  forcedReason?: FailureReason
+): Promise<void> {
   const dest = network.node(args.destination)
   const last = route.hops[route.hops.length - 1]
   const lastLocked = added[added.length - 1]
@@ -153,45 +216,81 @@ async function finish (network: SimNetwork, source: SimNode, record: PaymentReco
   const hold = network.faults.take('hold', [source.alias, source.publicKey], [dest.alias, dest.publicKey])
   // Held at the destination, as a hold invoice would: the HTLCs stay IN_FLIGHT on every hop
   // (both ends list them in pending_htlcs) until the payee settles or fails them back.
-  const heldOutcome = hold ? await network.faults.hold({ paymentHash: args.paymentHash, from: source.alias, to: dest.alias }).released : undefined
+  const heldOutcome = hold
+    ? await network.faults.hold({ paymentHash: args.paymentHash, from: source.alias, to: dest.alias }).released
+    : undefined
   if (heldOutcome === 'fail') {
     await unwind(network, source, added, 'fail')
-    conclude(network, source, record, { reason: 'FAILURE_REASON_INCORRECT_PAYMENT_DETAILS', attempt, failure: { code: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', sourceIndex: route.hops.length } })
+    conclude(network, source, record, {
+      reason: 'FAILURE_REASON_INCORRECT_PAYMENT_DETAILS',
+      attempt,
+      failure: { code: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', sourceIndex: route.hops.length }
+    })
     return
   }
   if (forcedReason) {
     await unwind(network, source, added, 'fail')
-    conclude(network, source, record, { reason: forcedReason, attempt, failure: { code: 'TEMPORARY_CHANNEL_FAILURE', sourceIndex: 1 } })
+    conclude(network, source, record, {
+      reason: forcedReason,
+      attempt,
+      failure: { code: 'TEMPORARY_CHANNEL_FAILURE', sourceIndex: 1 }
+    })
     return
   }
   const invoice = dest.online ? dest.invoices.canAccept(args.paymentHash, last.amtToForwardMsat, Date.now()) : undefined
   if (!invoice) {
     await unwind(network, source, added, 'fail')
-    conclude(network, source, record, { reason: 'FAILURE_REASON_INCORRECT_PAYMENT_DETAILS', attempt, failure: { code: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', sourceIndex: route.hops.length } })
+    conclude(network, source, record, {
+      reason: 'FAILURE_REASON_INCORRECT_PAYMENT_DETAILS',
+      attempt,
+      failure: { code: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', sourceIndex: route.hops.length }
+    })
     return
   }
-  dest.invoices.settle(invoice, {
-    chanId: lastLocked.channel.chanId,
-    htlcIndex: lastLocked.htlcIndex,
-    amtMsat: last.amtToForwardMsat,
-    acceptHeight: network.blockHeight,
-    acceptTime: Math.floor(Date.now() / 1000),
-    expiryHeight: last.htlcExpiry
-  }, Date.now())
+  dest.invoices.settle(
+    invoice,
+    {
+      chanId: lastLocked.channel.chanId,
+      htlcIndex: lastLocked.htlcIndex,
+      amtMsat: last.amtToForwardMsat,
+      acceptHeight: network.blockHeight,
+      acceptTime: Math.floor(Date.now() / 1000),
+      expiryHeight: last.htlcExpiry
+    },
+    Date.now()
+  )
   network.emitHtlc(dest.publicKey, {
-    eventType: 'RECEIVE', kind: 'settle', incomingChanId: lastLocked.channel.chanId, outgoingChanId: '0',
-    incomingHtlcId: lastLocked.htlcIndex, outgoingHtlcId: 0, timestampNs: nowNs(), preimage: invoice.preimage
+    eventType: 'RECEIVE',
+    kind: 'settle',
+    incomingChanId: lastLocked.channel.chanId,
+    outgoingChanId: '0',
+    incomingHtlcId: lastLocked.htlcIndex,
+    outgoingHtlcId: 0,
+    timestampNs: nowNs(),
+    preimage: invoice.preimage
   })
   network.emitHtlc(dest.publicKey, {
-    eventType: 'RECEIVE', kind: 'final', incomingChanId: lastLocked.channel.chanId, outgoingChanId: '0',
-    incomingHtlcId: lastLocked.htlcIndex, outgoingHtlcId: 0, timestampNs: nowNs(), settled: true
+    eventType: 'RECEIVE',
+    kind: 'final',
+    incomingChanId: lastLocked.channel.chanId,
+    outgoingChanId: '0',
+    incomingHtlcId: lastLocked.htlcIndex,
+    outgoingHtlcId: 0,
+    timestampNs: nowNs(),
+    settled: true
   })
   await unwind(network, source, added, 'settle', invoice.preimage)
   conclude(network, source, record, { preimage: invoice.preimage, attempt })
 }
 
 /** Resolves the locked HTLCs backwards from the destination: settled with the preimage, or failed. */
-async function unwind (network: SimNetwork, source: SimNode, added: Locked[], how: 'settle' | 'fail', preimage?: string): Promise<void> {
+async function unwind(
+  network: SimNetwork,
+  source: SimNode,
+  added: Locked[],
+  how: 'settle' | 'fail',
+  preimage?: string
+): Promise<void> {
   for (let i = added.length - 1; i >= 0; i--) {
     await sleep(network.faults.hopLatencyMs)
     const l = added[i] as Locked

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { createSignedRequest, createUnsignedRequest, parsePaymentRequest } from 'invoices'
-import { decodeInvoice, encodeInvoice, INVOICE_FEATURE_BITS, type EncodeInvoiceArgs } from '../../../src/sim/crypto/bolt11.js'
+import {
+  decodeInvoice,
+  encodeInvoice,
+  INVOICE_FEATURE_BITS,
+  type EncodeInvoiceArgs
+} from '../../../src/sim/crypto/bolt11.js'
 import { nodeKeyFromSeed } from '../../../src/sim/crypto/keys.js'
 
 const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
@@ -21,7 +26,7 @@ const base: EncodeInvoiceArgs = {
 }
 
 /** The tagged fields' one-letter names, in order, read straight from the bech32 data part. */
-function fieldLetters (request: string): string[] {
+function fieldLetters(request: string): string[] {
   const words = [...request.slice(request.lastIndexOf('1') + 1, -6)].map((c) => BECH32.indexOf(c)).slice(0, -104)
   const letters = []
   for (let i = 7; i < words.length;) {
@@ -33,7 +38,7 @@ function fieldLetters (request: string): string[] {
 }
 
 /** Replaces one data character and recomputes a valid bech32 checksum, so only the signature can tell. */
-function tamperKeepingChecksum (request: string, index: number): string {
+function tamperKeepingChecksum(request: string, index: number): string {
   const sep = request.lastIndexOf('1')
   const hrp = request.slice(0, sep)
   const data = [...request.slice(sep + 1, -6)].map((c) => BECH32.indexOf(c))
@@ -69,20 +74,34 @@ describe('BOLT11 invoices as LND AddInvoice writes them', () => {
     assert.equal(parsed.created_at, '2026-11-24T10:00:00.000Z')
     assert.equal(parsed.expires_at, '2026-11-24T13:00:00.000Z')
     const features = parsed.features.map((f) => [f.bit, f.is_required]).sort((a, b) => Number(a[0]) - Number(b[0]))
-    assert.deepEqual(features, [[8, true], [14, true], [17, false]])
+    assert.deepEqual(features, [
+      [8, true],
+      [14, true],
+      [17, false]
+    ])
   })
 
-  it('have LND\'s hrp, fields and field order: p d c x s 9 and never n', () => {
+  it("have LND's hrp, fields and field order: p d c x s 9 and never n", () => {
     assert.match(request, /^lnbcrt12340n1/)
     assert.deepEqual(fieldLetters(request), ['p', 'd', 'c', 'x', 's', '9'])
-    const hashed = encodeInvoice({ ...(({ description: _d, ...rest }) => rest)(base), descriptionHash: 'ab'.repeat(32) })
+    const hashed = encodeInvoice({
+      ...(({ description: _d, ...rest }) => rest)(base),
+      descriptionHash: 'ab'.repeat(32)
+    })
     assert.deepEqual(fieldLetters(hashed), ['p', 'h', 'c', 'x', 's', '9'])
     assert.equal(parsePaymentRequest({ request: hashed }).description_hash, 'ab'.repeat(32))
-    assert.deepEqual(fieldLetters(encodeInvoice({ ...base, description: '' })), ['p', 'd', 'c', 'x', 's', '9'], 'empty memo still writes d')
+    assert.deepEqual(
+      fieldLetters(encodeInvoice({ ...base, description: '' })),
+      ['p', 'd', 'c', 'x', 's', '9'],
+      'empty memo still writes d'
+    )
   })
 
   it('write the amount in the shortest unit, and none at all for zero-amount invoices', () => {
-    const hrpFor = (mtokens: number | bigint): string => { const r = encodeInvoice({ ...base, mtokens }); return r.slice(0, r.lastIndexOf('1')) }
+    const hrpFor = (mtokens: number | bigint): string => {
+      const r = encodeInvoice({ ...base, mtokens })
+      return r.slice(0, r.lastIndexOf('1'))
+    }
     assert.equal(hrpFor(0), 'lnbcrt')
     assert.equal(hrpFor(0n), 'lnbcrt')
     assert.equal(hrpFor(100_000_000_000), 'lnbcrt1')
@@ -134,14 +153,32 @@ describe('BOLT11 invoices as LND AddInvoice writes them', () => {
     // Built with the invoices package directly, which can write an `n` field and both d and h.
     const other = nodeKeyFromSeed('someone else')
     const build = (n: string, extra: { description?: string; description_hash?: string }): string => {
-      const unsigned = createUnsignedRequest({ ...extra, destination: n, features: [{ bit: 8 }, { bit: 14 }], id: base.paymentHash, network: 'regtest', payment: base.paymentAddr })
+      const unsigned = createUnsignedRequest({
+        ...extra,
+        destination: n,
+        features: [{ bit: 8 }, { bit: 14 }],
+        id: base.paymentHash,
+        network: 'regtest',
+        payment: base.paymentAddr
+      })
       const sig = secp256k1.sign(Buffer.from(unsigned.hash, 'hex'), key.privateKey, { prehash: false })
-      return createSignedRequest({ destination: key.publicKey, hrp: unsigned.hrp, signature: Buffer.from(sig).toString('hex'), tags: unsigned.tags }).request
+      return createSignedRequest({
+        destination: key.publicKey,
+        hrp: unsigned.hrp,
+        signature: Buffer.from(sig).toString('hex'),
+        tags: unsigned.tags
+      }).request
     }
-    assert.equal(decodeInvoice(build(key.publicKey, { description: 'x' })).destination, key.publicKey, 'an n field naming the signer is fine')
+    assert.equal(
+      decodeInvoice(build(key.publicKey, { description: 'x' })).destination,
+      key.publicKey,
+      'an n field naming the signer is fine'
+    )
     const lying = build(other.publicKey, { description: 'x' })
     assert.equal(parsePaymentRequest({ request: lying }).destination, key.publicKey, 'the client parser ignores n')
     assert.throws(() => decodeInvoice(lying), { message: 'invalid invoice signature' })
-    assert.throws(() => decodeInvoice(build(key.publicKey, { description: 'x', description_hash: 'cd'.repeat(32) })), { message: 'both description and description hash set' })
+    assert.throws(() => decodeInvoice(build(key.publicKey, { description: 'x', description_hash: 'cd'.repeat(32) })), {
+      message: 'both description and description hash set'
+    })
   })
 })

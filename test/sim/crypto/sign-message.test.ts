@@ -12,14 +12,19 @@ const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest(
 const prefixed = (m: Uint8Array): Buffer => Buffer.concat([Buffer.from('Lightning Signed Message:'), m])
 
 /** OpenSSL (node:crypto) as an independent judge: does (r, s) verify for this key over sha256(data)? */
-function opensslVerifies (publicKeyHex: string, data: Uint8Array, rs: Uint8Array): boolean {
+function opensslVerifies(publicKeyHex: string, data: Uint8Array, rs: Uint8Array): boolean {
   const point = secp256k1.Point.fromHex(publicKeyHex).toBytes(false)
-  const jwk = { kty: 'EC', crv: 'secp256k1', x: Buffer.from(point.subarray(1, 33)).toString('base64url'), y: Buffer.from(point.subarray(33)).toString('base64url') }
+  const jwk = {
+    kty: 'EC',
+    crv: 'secp256k1',
+    x: Buffer.from(point.subarray(1, 33)).toString('base64url'),
+    y: Buffer.from(point.subarray(33)).toString('base64url')
+  }
   return verify('sha256', data, { key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, rs)
 }
 
 /** Re-encodes a signature with one byte changed. */
-function withByte (signature: string, index: number, value: number): string {
+function withByte(signature: string, index: number, value: number): string {
   const bytes = zbase32Decode(signature)
   bytes[index] = value
   return zbase32Encode(bytes)
@@ -71,7 +76,7 @@ describe('LND VerifyMessage', () => {
   it('recovers some other key for a tampered message or signature', () => {
     const tampered = verifyMessage(Buffer.from('tightrope says hI'), sig)
     assert.notEqual(tampered.pubkey, key.publicKey)
-    const flipped = withByte(sig, 40, zbase32Decode(sig)[40] as number ^ 1)
+    const flipped = withByte(sig, 40, (zbase32Decode(sig)[40] as number) ^ 1)
     assert.notEqual(verifyMessage(msg, flipped).pubkey, key.publicKey)
   })
 
@@ -95,7 +100,11 @@ describe('LND VerifyMessage', () => {
   })
 
   it("throws LND's error for text that is not zbase32", () => {
-    assert.throws(() => verifyMessage(msg, 'not-zbase32!'), { message: 'failed to decode signature: illegal z-base-32 data at input byte 3' })
-    assert.throws(() => verifyMessage(msg, sig.slice(0, 50) + 'l' + sig.slice(51)), { message: 'failed to decode signature: illegal z-base-32 data at input byte 50' })
+    assert.throws(() => verifyMessage(msg, 'not-zbase32!'), {
+      message: 'failed to decode signature: illegal z-base-32 data at input byte 3'
+    })
+    assert.throws(() => verifyMessage(msg, sig.slice(0, 50) + 'l' + sig.slice(51)), {
+      message: 'failed to decode signature: illegal z-base-32 data at input byte 50'
+    })
   })
 })

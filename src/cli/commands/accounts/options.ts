@@ -17,10 +17,19 @@ Options:
   -h, --help       this help
 `
 
-export interface AccountsOptions extends ConfigFlags { since?: number; url?: string; format: 'table' | 'json' | 'csv' }
+export interface AccountsOptions extends ConfigFlags {
+  since?: number
+  url?: string
+  format: 'table' | 'json' | 'csv'
+}
 
-export function parseAccounts (argv: string[], now = Date.now()): AccountsOptions | 'help' {
-  const { values } = parseFlags(argv, { since: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' } })
+export function parseAccounts(argv: string[], now = Date.now()): AccountsOptions | 'help' {
+  const { values } = parseFlags(argv, {
+    since: { type: 'string' },
+    url: { type: 'string' },
+    json: { type: 'boolean' },
+    csv: { type: 'boolean' }
+  })
   if (values.help) return 'help'
   if (values.json && values.csv) throw new UsageError('--json and --csv: choose one')
   return {

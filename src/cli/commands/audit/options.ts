@@ -28,21 +28,34 @@ export interface AuditOptions extends ConfigFlags {
   verify: boolean
 }
 
-export function parseAudit (argv: string[], now = Date.now()): AuditOptions | 'help' {
-  const { values, positionals } = parseFlags(argv, {
-    since: { type: 'string' }, type: { type: 'string' }, channel: { type: 'string' }, limit: { type: 'string' },
-    json: { type: 'boolean' }, csv: { type: 'boolean' }, verify: { type: 'boolean' }
-  }, true)
+export function parseAudit(argv: string[], now = Date.now()): AuditOptions | 'help' {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      since: { type: 'string' },
+      type: { type: 'string' },
+      channel: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+      csv: { type: 'boolean' },
+      verify: { type: 'boolean' }
+    },
+    true
+  )
   if (values.help) return 'help'
   const log = positionals[0]
-  if (log !== 'events' && log !== 'transactions') throw new UsageError(`expected "events" or "transactions", got ${log ? `"${log}"` : 'nothing'}`)
+  if (log !== 'events' && log !== 'transactions')
+    throw new UsageError(`expected "events" or "transactions", got ${log ? `"${log}"` : 'nothing'}`)
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`)
   if (values.json && values.csv) throw new UsageError('--json and --csv: choose one')
   const since = values.since !== undefined ? parseSince(values.since, now) : undefined
   const limit = values.limit === undefined ? 1000 : Number(values.limit)
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError(`--limit: expected a whole number from 1 to 100000, got "${values.limit}"`)
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
+    throw new UsageError(`--limit: expected a whole number from 1 to 100000, got "${values.limit}"`)
   return {
-    log, limit, verify: values.verify ?? false,
+    log,
+    limit,
+    verify: values.verify ?? false,
     format: values.json ? 'json' : values.csv ? 'csv' : 'lines',
     ...(since !== undefined ? { since } : {}),
     ...(values.type ? { type: values.type } : {}),
@@ -52,7 +65,7 @@ export function parseAudit (argv: string[], now = Date.now()): AuditOptions | 'h
 }
 
 /** --since: an ISO 8601 date, or a duration back from now ("1h", "2d"); ms since epoch. */
-export function parseSince (value: string, now: number): number {
+export function parseSince(value: string, now: number): number {
   const back = parseDuration(value, 1000)
   const at = Date.parse(value)
   if (/[smhd]$/.test(value) && back.ok) return now - back.ms

@@ -5,12 +5,18 @@ import type { Settings } from '../../../config/types.js'
 import { LndNode } from '../../../lightning/lnd-node.js'
 import type { ConfigCheckOptions } from './options.js'
 
-interface SideReport { node: string; channelId: string; partner: string; settings: Settings; sources: Record<string, string> }
+interface SideReport {
+  node: string
+  channelId: string
+  partner: string
+  settings: Settings
+  sources: Record<string, string>
+}
 
 const DURATIONS = new Set(['minTimeBetweenPayments', 'limitsPeriod', 'refreshRate', 'paymentTimeout', 'maxRetryWait'])
-const show = (k: string, v: unknown): string => DURATIONS.has(k) ? formatDuration(v as number) : String(v)
+const show = (k: string, v: unknown): string => (DURATIONS.has(k) ? formatDuration(v as number) : String(v))
 
-export async function configCheck (opts: ConfigCheckOptions): Promise<void> {
+export async function configCheck(opts: ConfigCheckOptions): Promise<void> {
   const config = loadConfigFromFlags(opts)
   const sides: SideReport[] = []
   const problems: string[] = []
@@ -20,7 +26,10 @@ export async function configCheck (opts: ConfigCheckOptions): Promise<void> {
       try {
         node = await LndNode.connect(creds)
         for (const ch of await node.getChannels()) {
-          const { settings, sources } = resolveWithSources(config.limits, { alias: node.identity.alias, channelId: ch.id })
+          const { settings, sources } = resolveWithSources(config.limits, {
+            alias: node.identity.alias,
+            channelId: ch.id
+          })
           sides.push({ node: node.identity.alias, channelId: ch.id, partner: ch.remotePublicKey, settings, sources })
         }
       } catch (err) {
@@ -31,14 +40,31 @@ export async function configCheck (opts: ConfigCheckOptions): Promise<void> {
     }
   }
   if (opts.json) {
-    console.log(JSON.stringify({ valid: true, baseSettings: config.limits.baseSettings, idSettings: config.limits.idSettings, channels: sides, problems }, null, 2))
+    console.log(
+      JSON.stringify(
+        {
+          valid: true,
+          baseSettings: config.limits.baseSettings,
+          idSettings: config.limits.idSettings,
+          channels: sides,
+          problems
+        },
+        null,
+        2
+      )
+    )
   } else {
-    console.log(`configuration is valid: ${config.lightningNodes.length} node(s), ${config.limits.idSettings.length} override(s), swarm ${config.swarm.bootstrap.length ? `bootstrap ${config.swarm.bootstrap.join(', ')}` : 'on the public DHT'}`)
+    console.log(
+      `configuration is valid: ${config.lightningNodes.length} node(s), ${config.limits.idSettings.length} override(s), swarm ${config.swarm.bootstrap.length ? `bootstrap ${config.swarm.bootstrap.join(', ')}` : 'on the public DHT'}`
+    )
     console.log('\nbase settings:')
     for (const [k, v] of Object.entries(config.limits.baseSettings)) console.log(`  ${k.padEnd(26)} ${show(k, v)}`)
     for (const side of sides) {
       console.log(`\n${side.node} on ${side.channelId} (partner ${side.partner.slice(0, 16)}…):`)
-      for (const [k, v] of Object.entries(side.settings)) console.log(`  ${k.padEnd(26)} ${show(k, v).padEnd(12)} ${side.sources[k] === 'base' ? '' : `from ${side.sources[k]}`}`)
+      for (const [k, v] of Object.entries(side.settings))
+        console.log(
+          `  ${k.padEnd(26)} ${show(k, v).padEnd(12)} ${side.sources[k] === 'base' ? '' : `from ${side.sources[k]}`}`
+        )
     }
     for (const p of problems) console.error(`problem: ${p}`)
   }

@@ -16,9 +16,12 @@ Options:
 Exit codes: 0 valid (and every node reachable), 1 invalid or a node unreachable, 2 bad usage.
 `
 
-export interface ConfigCheckOptions extends ConfigFlags { offline: boolean; json: boolean }
+export interface ConfigCheckOptions extends ConfigFlags {
+  offline: boolean
+  json: boolean
+}
 
-export function parseConfigCheck (argv: string[]): ConfigCheckOptions | 'help' {
+export function parseConfigCheck(argv: string[]): ConfigCheckOptions | 'help' {
   const { values } = parseFlags(argv, { offline: { type: 'boolean' }, json: { type: 'boolean' } })
   if (values.help) return 'help'
   return { ...configFlags(values), offline: values.offline ?? false, json: values.json ?? false }

@@ -21,15 +21,19 @@ Options:
 Exit codes: 0 reloaded, 1 invalid config, no daemon, or no confirmation in time, 2 bad usage.
 `
 
-export interface ConfigReloadOptions extends ConfigFlags { json: boolean; timeoutMs: number }
+export interface ConfigReloadOptions extends ConfigFlags {
+  json: boolean
+  timeoutMs: number
+}
 
-export function parseConfigReload (argv: string[]): ConfigReloadOptions | 'help' {
+export function parseConfigReload(argv: string[]): ConfigReloadOptions | 'help' {
   const { values } = parseFlags(argv, { json: { type: 'boolean' }, timeout: { type: 'string' } })
   if (values.help) return 'help'
   let timeoutMs = 30_000
   if (values.timeout !== undefined) {
     const d = parseDuration(values.timeout, 1000)
-    if (!d.ok || d.ms < 1000 || d.ms > 600_000) throw new UsageError(`--timeout: expected a duration from 1s to 10m, got ${JSON.stringify(values.timeout)}`)
+    if (!d.ok || d.ms < 1000 || d.ms > 600_000)
+      throw new UsageError(`--timeout: expected a duration from 1s to 10m, got ${JSON.stringify(values.timeout)}`)
     timeoutMs = d.ms
   }
   return { ...configFlags(values), json: values.json ?? false, timeoutMs }

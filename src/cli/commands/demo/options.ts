@@ -19,12 +19,26 @@ Options:
   -h, --help     this help
 `
 
-export interface DemoOptions { durationMs?: number; seed: number; json: boolean }
+export interface DemoOptions {
+  durationMs?: number
+  seed: number
+  json: boolean
+}
 
-export function parseDemo (argv: string[]): DemoOptions | 'help' {
+export function parseDemo(argv: string[]): DemoOptions | 'help' {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, options: { duration: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false })
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        duration: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' }
+      },
+      strict: true,
+      allowPositionals: false
+    })
   } catch (err) {
     throw new UsageError((err as Error).message)
   }
@@ -37,6 +51,7 @@ export function parseDemo (argv: string[]): DemoOptions | 'help' {
     durationMs = d.ms
   }
   const seed = parsed.values.seed === undefined ? 20261124 : Number(parsed.values.seed)
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a whole number, got "${parsed.values.seed}"`)
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new UsageError(`--seed: expected a whole number, got "${parsed.values.seed}"`)
   return { ...(durationMs !== undefined ? { durationMs } : {}), seed, json: parsed.values.json ?? false }
 }

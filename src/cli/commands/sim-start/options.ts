@@ -25,7 +25,7 @@ export interface SimStartOptions {
   dht: boolean
 }
 
-export function parseSimStart (argv: string[]): SimStartOptions | 'help' {
+export function parseSimStart(argv: string[]): SimStartOptions | 'help' {
   let parsed
   try {
     parsed = parseArgs({

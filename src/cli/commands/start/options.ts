@@ -20,12 +20,16 @@ Options:
 Environment: TIGHTROPE_SECRET overrides the config's secret.
 `
 
-export interface StartOptions extends ConfigFlags { dryRun: boolean; logFormat: LogFormat }
+export interface StartOptions extends ConfigFlags {
+  dryRun: boolean
+  logFormat: LogFormat
+}
 
-export function parseStart (argv: string[]): StartOptions | 'help' {
+export function parseStart(argv: string[]): StartOptions | 'help' {
   const { values } = parseFlags(argv, { 'dry-run': { type: 'boolean' }, 'log-format': { type: 'string' } })
   if (values.help) return 'help'
   const logFormat = values['log-format'] ?? 'text'
-  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}, got ${JSON.stringify(logFormat)}`)
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat))
+    throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}, got ${JSON.stringify(logFormat)}`)
   return { ...configFlags(values), dryRun: values['dry-run'] ?? false, logFormat: logFormat as LogFormat }
 }

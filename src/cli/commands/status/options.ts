@@ -14,9 +14,12 @@ Options:
   -h, --help                      this help
 `
 
-export interface StatusOptions extends ConfigFlags { url?: string; json: boolean }
+export interface StatusOptions extends ConfigFlags {
+  url?: string
+  json: boolean
+}
 
-export function parseStatus (argv: string[]): StatusOptions | 'help' {
+export function parseStatus(argv: string[]): StatusOptions | 'help' {
   const { values } = parseFlags(argv, { url: { type: 'string' }, json: { type: 'boolean' } })
   if (values.help) return 'help'
   return { ...configFlags(values), ...(values.url ? { url: values.url } : {}), json: values.json ?? false }
