@@ -27,7 +27,7 @@ const PUBLIC = {
   notify: ['notifier'],
   accounts: ['service', 'panel', 'settings'],
   history: ['share-history', 'sampler'],
-  api: ['server', 'status'],
+  api: ['server', 'status', 'ports'],
   app: ['instance', 'swarm-host']
 }
 
