@@ -18,19 +18,15 @@ describe('tightrope status and tightrope audit', () => {
     dir = await tempDir()
     configDir = await writeConfigDir(dir.path, cluster, ['A', 'B'])
     ab = cluster.channelBetween('A', 'B')?.id as string
-    daemon = runTightrope(['start', '--config', configDir])
-    await eventually(() => (daemon.output().includes(' api_listening ') ? true : undefined), 20_000, 'the API')
+    daemon = runTightrope(['start', '--config', configDir, '--log-format', 'json'])
+    await eventually(() => daemon.events().find((e) => e.type === 'api_listening'), 20_000, 'the API')
     await push(cluster, 'A', 'B', 600_000)
     await eventually(
       () => (Math.abs(shareOf(cluster, 'A', 'B') - 0.5) <= 0.1 ? true : undefined),
       10_000,
       'A-B rebalanced'
     )
-    await eventually(
-      () => (daemon.output().includes(' rebalanced ') ? true : undefined),
-      5000,
-      'the rebalance recorded'
-    )
+    await eventually(() => daemon.events().find((e) => e.type === 'rebalanced'), 5000, 'the rebalance recorded')
   })
   after(async () => {
     await daemon?.stop('SIGKILL')

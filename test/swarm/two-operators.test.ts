@@ -6,8 +6,22 @@ import { eventually, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf, tempDir } from '../helpers/daemon.js'
 import { writeConfigDir, type ConfigOverrides } from '../helpers/config.js'
 import { runTightrope, type Running } from '../helpers/process.js'
+import type { TightropeEvent } from '../../src/core/events.js'
+import { eventLine } from '../../src/daemon/log-line.js'
 
 const SECRET = 'correcthorsebatterystaple-for-tests'
+const START = ['start', '--log-format', 'json', '--config']
+const has = (proc: Running, match: (e: TightropeEvent) => boolean): true | undefined =>
+  proc.events().some(match) ? true : undefined
+const started = (e: TightropeEvent): boolean => e.type === 'started'
+const authenticated = (e: TightropeEvent): boolean => e.type === 'peer_authenticated'
+/** The events matching, as text lines (for a failure's message). */
+const shown = (proc: Running, match: (e: TightropeEvent) => boolean): string =>
+  proc
+    .events()
+    .filter(match)
+    .map((e) => eventLine(e, 'text'))
+    .join('\n')
 const inside = (cluster: SimCluster, a: string, b: string): true | undefined =>
   Math.abs(shareOf(cluster, a, b) - 0.5) <= 0.1 ? true : undefined
 
@@ -20,16 +34,12 @@ async function operator(
 ): Promise<{ proc: Running; restart: (signal?: NodeJS.Signals) => Promise<Running> }> {
   const dir = await tempDir('tightrope-op-')
   const configDir = await writeConfigDir(dir.path, cluster, aliases, o)
-  const state = { proc: runTightrope(['start', '--config', configDir]) }
+  const state = { proc: runTightrope([...START, configDir]) }
   cleanup.push(async () => {
     await state.proc.stop()
     await dir.remove()
   })
-  await eventually(
-    () => (state.proc.output().includes(' started ') ? true : undefined),
-    30_000,
-    `${aliases.join(',')} to start:\n${state.proc.output()}`
-  )
+  await eventually(() => has(state.proc, started), 30_000, `${aliases.join(',')} to start:\n${state.proc.output()}`)
   return {
     get proc() {
       return state.proc
@@ -37,8 +47,8 @@ async function operator(
     restart: async (signal: NodeJS.Signals = 'SIGTERM') => {
       const code = await state.proc.stop(signal)
       if (signal === 'SIGTERM') assert.equal(code, 0)
-      state.proc = runTightrope(['start', '--config', configDir])
-      await eventually(() => (state.proc.output().includes(' started ') ? true : undefined), 30_000, 'restart')
+      state.proc = runTightrope([...START, configDir])
+      await eventually(() => has(state.proc, started), 30_000, 'restart')
       return state.proc
     }
   }
@@ -72,21 +82,22 @@ describe("the spec's story: Alice (A, B) and Bob (C, D, E), each in its own proc
 
   it("the instances find each other and each proves its nodes that are the other's channel partners", async () => {
     await eventually(
-      () =>
-        alice.output().includes('peer_authenticated') && bob.output().includes('peer_authenticated') ? true : undefined,
+      () => (has(alice, authenticated) && has(bob, authenticated) ? true : undefined),
       20_000,
       'mutual authentication'
     )
     // A-C is the only channel between them at start (E-B opens later): C and A are proven, and only they.
-    const proven = (out: string, alias: string): boolean =>
-      new RegExp(`(peer_authenticated|node_proven) .*"?alias"?[:=]"?${alias}\\b`).test(out)
-    await eventually(
-      () => (proven(alice.output(), 'C') && proven(bob.output(), 'A') ? true : undefined),
-      10_000,
-      'A and C proven'
-    )
-    assert.ok(!proven(alice.output(), 'D') && !proven(alice.output(), 'E'), 'D and E cost Alice no VerifyMessage')
-    assert.ok(!proven(bob.output(), 'B'), 'B costs Bob no VerifyMessage')
+    const proven = (proc: Running, alias: string): boolean =>
+      proc
+        .events()
+        .some(
+          (e) =>
+            (e.type === 'node_proven' && e.alias === alias) ||
+            (e.type === 'peer_authenticated' && e.nodes.some((n) => n.alias === alias))
+        )
+    await eventually(() => (proven(alice, 'C') && proven(bob, 'A') ? true : undefined), 10_000, 'A and C proven')
+    assert.ok(!proven(alice, 'D') && !proven(alice, 'E'), 'D and E cost Alice no VerifyMessage')
+    assert.ok(!proven(bob, 'B'), 'B costs Bob no VerifyMessage')
   })
 
   it('A-B, C-D, D-E and A-C, each pushed out of balance, come back inside their deadzone', async () => {
@@ -109,15 +120,7 @@ describe("the spec's story: Alice (A, B) and Bob (C, D, E), each in its own proc
       await eventually(() => inside(cluster, a, b), 20_000, `${a}-${b} back inside its deadzone`).catch(
         (err: Error) => {
           throw new Error(
-            `${err.message}\nalice:\n${alice
-              .output()
-              .split('\n')
-              .filter((l) => /refus|not_done|error|request/.test(l))
-              .join('\n')}\nbob:\n${bob
-              .output()
-              .split('\n')
-              .filter((l) => /refus|not_done|error|payment_/.test(l))
-              .join('\n')}`
+            `${err.message}\nalice:\n${shown(alice, (e) => /refus|not_done|error|request/.test(e.type))}\nbob:\n${shown(bob, (e) => /refus|not_done|error|payment_/.test(e.type))}`
           )
         }
       )
@@ -145,26 +148,22 @@ describe("the spec's story: Alice (A, B) and Bob (C, D, E), each in its own proc
     const paid = rebalancesOn(cluster, pushes, 'E', 'B')
     assert.ok(paid.length >= 1)
     for (const p of paid) assert.deepEqual(p.chanIds, [eb.id])
-    assert.match(alice.output(), new RegExp(`channel_watched channelId=${eb.id} node=B`))
+    assert.ok(has(alice, (e) => e.type === 'channel_watched' && e.channelId === eb.id && e.node === 'B'))
   })
 
   it('when Bob vanishes his channels are dropped; when he returns they are watched and balanced again', async () => {
     const ac = cluster.channelBetween('A', 'C')?.id as string
-    const before = alice.output().length
+    const before = alice.events().length
+    const since = (match: (e: TightropeEvent) => boolean): true | undefined =>
+      alice.events().slice(before).some(match) ? true : undefined
     bob = await bobOp.restart('SIGKILL')
     await eventually(
-      () => (alice.output().slice(before).includes(`channel_unwatched channelId=${ac} node=A`) ? true : undefined),
+      () => since((e) => e.type === 'channel_unwatched' && e.channelId === ac && e.node === 'A'),
       30_000,
       'A-C unwatched while Bob was gone'
     )
     await eventually(
-      () =>
-        alice
-          .output()
-          .slice(before)
-          .match(new RegExp(`channel_watched channelId=${ac} node=A`))
-          ? true
-          : undefined,
+      () => since((e) => e.type === 'channel_watched' && e.channelId === ac && e.node === 'A'),
       30_000,
       'A-C watched again'
     )
@@ -187,8 +186,11 @@ describe('different secrets: the instances never talk and A-C is never touched',
     const bob = (await operator(cluster, ['C', 'D', 'E'], { secret: 'bob-only-secret-7654321' }, cleanup)).proc
     const pushed = await push(cluster, 'A', 'C', 1_500_000)
     await new Promise((resolve) => setTimeout(resolve, 4000))
-    for (const out of [alice.output(), bob.output()])
-      assert.doesNotMatch(out, /peer_(authenticated|dropped)|message_dropped|payment_/)
+    for (const proc of [alice, bob])
+      assert.ok(
+        !proc.events().some((e) => /^(peer_(authenticated|dropped)|message_dropped|payment_)/.test(e.type)),
+        shown(proc, () => true)
+      )
     assert.equal(
       cluster.network.paymentLog.filter(
         (p) =>
@@ -221,10 +223,10 @@ describe('payer-side limits hold across instances and across a restart of the pa
       { secret: SECRET, baseSettings: { maxTransactionSize: 50_000, maxTransactionsPerPeriod: 2 } },
       cleanup
     )
-    await eventually(() => (alice.output().includes('peer_authenticated') ? true : undefined), 20_000, 'authentication')
+    await eventually(() => has(alice, authenticated), 20_000, 'authentication')
     pushes.add((await push(cluster, 'A', 'C', 1_500_000)).paymentHash)
     await eventually(
-      () => (bobOp.proc.output().includes('reason=maxTransactionsPerPeriod') ? true : undefined),
+      () => has(bobOp.proc, (e) => e.type === 'payment_refused' && e.reason === 'maxTransactionsPerPeriod'),
       20_000,
       'Bob refusing for maxTransactionsPerPeriod'
     )
@@ -232,23 +234,18 @@ describe('payer-side limits hold across instances and across a restart of the pa
     assert.equal(paid.length, 2)
     for (const p of paid) assert.ok(p.amountMsat <= 50_000_000)
     await eventually(
-      () => (/rebalance_not_done .*reason=maxTransactionsPerPeriod/.test(alice.output()) ? true : undefined),
+      () => has(alice, (e) => e.type === 'rebalance_not_done' && e.reason === 'maxTransactionsPerPeriod'),
       10_000,
       'Alice to learn why'
     ).catch((err: Error) => {
       throw new Error(
-        `${err.message}\nalice:\n${alice
-          .output()
-          .split('\n')
-          .filter((l) => /512x2x0|peer_|error/.test(l) && !/channel_watched/.test(l))
-          .slice(-15)
-          .join('\n')}`
+        `${err.message}\nalice:\n${shown(alice, (e) => e.type !== 'channel_watched' && (/peer_|error/.test(e.type) || ('channelId' in e && e.channelId === '512x2x0')))}`
       )
     })
 
     const bob = await bobOp.restart()
     await eventually(
-      () => (bob.output().includes('reason=maxTransactionsPerPeriod') ? true : undefined),
+      () => has(bob, (e) => e.type === 'payment_refused' && e.reason === 'maxTransactionsPerPeriod'),
       30_000,
       'the restarted Bob still refusing'
     )
