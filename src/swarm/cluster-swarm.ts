@@ -3,7 +3,7 @@ import HyperDHT from 'hyperdht'
 import { swarmKeys, type SwarmKeys } from './keys.js'
 import { loadSwarmKeyPair } from './key-pair.js'
 import { PeerConnection } from './peer-connection.js'
-import type { PayInvoice, PaymentResult } from './messages.js'
+import { toPaymentResult, type PayInvoice, type PaymentResult } from './messages.js'
 import { DEFAULT_BUDGET, RequestBudget, type BudgetLimits } from './budget.js'
 import { Tally } from './tally.js'
 import type { SwarmHost } from './host.js'
@@ -235,17 +235,8 @@ export class ClusterSwarm {
    * connection). Which of our nodes has the channel comes from the channels we watch (no RPC).
    */
   private async onPayInvoice(peer: PeerConnection, request: PayInvoice, invoice: InvoiceFacts): Promise<PaymentResult> {
-    const answer = (r: PayResponse): PaymentResult => ({
-      requestId: request.requestId,
-      channelId: request.channelId,
-      paymentId: r.status === 'paid' ? r.paymentHash : invoice.paymentHash,
-      confirmed: r.status === 'paid',
-      confirmedAt: r.status === 'paid' ? new Date().toISOString() : '',
-      status: r.status,
-      reason: r.status === 'refused' || r.status === 'failed' ? r.reason : '',
-      detail: r.status === 'refused' ? r.detail.slice(0, 500) : '',
-      retryAt: r.status === 'refused' ? (r.retryAt ?? 0) : 0
-    })
+    const answer = (r: PayResponse): PaymentResult =>
+      toPaymentResult(request, r, r.status === 'paid' ? r.paymentHash : invoice.paymentHash)
     const justProven = peer.provenSince(invoice.destination) > Date.now() - JUST_PROVEN_MS
     const outcome = await this.opts.host.handlePayRequest({
       channelId: request.channelId,

@@ -1,4 +1,5 @@
 import c from 'compact-encoding'
+import type { PayResponse } from '../core/payment.js'
 
 /**
  * The wire format (docs/protocol.md), version 3, on the Protomux channel named 'tightrope/v2' (the
@@ -114,6 +115,28 @@ export interface PaymentResult {
   detail: string
   /** ms since epoch when asking again could succeed; 0 when not applicable. */
   retryAt: number
+}
+
+/**
+ * The one way a payer's answer becomes a paymentResult message: `paymentId` is the payment hash
+ * when known ('' for a request refused before its invoice was read).
+ */
+export function toPaymentResult(
+  request: { requestId: number; channelId: string },
+  r: PayResponse,
+  paymentId: string
+): PaymentResult {
+  return {
+    requestId: request.requestId,
+    channelId: request.channelId,
+    paymentId,
+    confirmed: r.status === 'paid',
+    confirmedAt: r.status === 'paid' ? new Date().toISOString() : '',
+    status: r.status,
+    reason: r.status === 'refused' || r.status === 'failed' ? r.reason : '',
+    detail: r.status === 'refused' ? r.detail.slice(0, 500) : '',
+    retryAt: r.status === 'refused' ? (r.retryAt ?? 0) : 0
+  }
 }
 
 /** Who we are, sent once the peer's membership proof verified: our software and our nodes. */

@@ -16,6 +16,7 @@ import {
   PROTOCOL,
   PROTOCOL_VERSION,
   statementKey as statementKeyCodec,
+  toPaymentResult,
   truncateUtf8,
   type NodeClaim,
   type NodesUpdate,
@@ -25,7 +26,7 @@ import {
 } from './messages.js'
 import { decodeWith, encodeEnvelope, encodeWith, MessageType, parseFrame } from './envelope.js'
 import type { RequestBudget } from './budget.js'
-import type { PayResponse } from '../core/payment.js'
+import { refused, type PayResponse } from '../core/payment.js'
 import type { EventSink } from '../core/events.js'
 import { errorDetails } from '../lightning/lnd-node.js'
 import { decodeInvoice, type InvoiceFacts } from '../lightning/decode-invoice.js'
@@ -344,17 +345,7 @@ export class PeerConnection extends EventEmitter {
   private async onPayInvoice(request: PayInvoice): Promise<void> {
     const refuse = (reason: EarlyRefusal, detail: string, retryAt = 0): void => {
       this.opts.onEarlyRefusal(this, reason)
-      this.reply({
-        requestId: request.requestId,
-        channelId: request.channelId,
-        paymentId: '',
-        confirmed: false,
-        confirmedAt: '',
-        status: 'refused',
-        reason,
-        detail,
-        retryAt
-      })
+      this.reply(toPaymentResult(request, refused(reason, detail, retryAt), ''))
     }
     const decoded = decodeInvoice(request.invoice)
     if (!decoded.ok) return refuse('invalidInvoice', `the invoice does not decode: ${decoded.reason}`.slice(0, 500))
@@ -370,17 +361,7 @@ export class PeerConnection extends EventEmitter {
       if (this.closed) return
       this.reply(await this.opts.onPayInvoice(this, request, decoded.invoice))
     } catch (err) {
-      this.reply({
-        requestId: request.requestId,
-        channelId: request.channelId,
-        paymentId: '',
-        confirmed: false,
-        confirmedAt: '',
-        status: 'refused',
-        reason: 'internalError',
-        detail: errorDetails(err).slice(0, 400),
-        retryAt: 0
-      })
+      this.reply(toPaymentResult(request, refused('internalError', errorDetails(err).slice(0, 400)), ''))
     } finally {
       slot.release()
     }
