@@ -104,15 +104,13 @@ const routes: Array<[string, RegExp, Route]> = [
     'GET',
     /^\/nodes$/,
     (c) =>
-      c
-        .connections()
-        .map((n) => ({
-          alias: n.alias,
-          publicKey: n.publicKey,
-          socket: n.socket,
-          online: c.network.node(n.alias).online,
-          rpcCalls: c.server(n.alias).totalCalls()
-        }))
+      c.connections().map((n) => ({
+        alias: n.alias,
+        publicKey: n.publicKey,
+        socket: n.socket,
+        online: c.network.node(n.alias).online,
+        rpcCalls: c.server(n.alias).totalCalls()
+      }))
   ],
   [
     'POST',
