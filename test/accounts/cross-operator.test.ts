@@ -3,9 +3,8 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { existsSync } from 'node:fs'
 import Corestore from 'corestore'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '../helpers/browser.js'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { loadSwarmKeyPair } from '../../src/swarm/key-pair.js'
 import type { AccountsReport, CounterpartyReport } from '../../src/accounts/service.js'
@@ -358,20 +357,7 @@ describe('accounts across operators: Alice (A, B) and Bob (C, D, E), each its ow
   })
 
   it("the dashboard's accounts panel shows Bob, the net and the disagreement", async () => {
-    const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-    if (!existsSync(chromiumPath))
-      throw new Error(`no Chromium at ${chromiumPath}: install Debian's chromium or set CHROMIUM_PATH`)
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    })
+    const browser = await launchChromium()
     try {
       const page = await browser.newPage()
       const { url } = JSON.parse(await readFile(join(alice.storage, 'api.json'), 'utf8')) as { url: string }

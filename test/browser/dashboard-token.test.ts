@@ -1,14 +1,13 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from '../helpers/browser.js'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { instanceConfig } from '../helpers/config.js'
 import { startInstance, type Instance } from '../../src/app/instance.js'
 import { readmeScenario } from '../helpers/sim.js'
 import { tempDir } from '../helpers/daemon.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const TOKEN = 'dashboard-token-0123456789'
 
 /** The dashboard of an API that wants a token: asked for in the page, never put in a URL. */
@@ -21,27 +20,13 @@ describe('the dashboard with api.token, in headless Chromium', () => {
   const urls: string[] = []
 
   before(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`
-      )
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: false, control: false })
     dir = await tempDir()
     instance = await startInstance(instanceConfig(cluster, ['A', 'B'], dir.path, { api: { token: TOKEN } }), {
       log: () => {},
       swarm: false
     })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    })
+    browser = await launchChromium()
     page = await browser.newPage()
     page.on('request', (r) => urls.push(r.url()))
   })

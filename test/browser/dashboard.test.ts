@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from '../helpers/browser.js'
 import { DemoCluster } from '../../src/demo/demo-cluster.js'
 import { eventually } from '../helpers/sim.js'
 import { push } from '../helpers/daemon.js'
@@ -17,7 +18,6 @@ declare const document: {
 const failedRequests: string[] = []
 declare const window: { innerWidth: number }
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 // Set UPDATE_SCREENSHOT=1 to refresh docs/dashboard.png from the real page.
 const SHOTS = process.env.UPDATE_SCREENSHOT ? join(process.cwd(), 'docs') : undefined
 
@@ -28,24 +28,9 @@ describe('the dashboard in headless Chromium, on the demo cluster', () => {
   let shots: string
 
   before(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`
-      )
     shots = SHOTS ?? (await mkdtemp(join(tmpdir(), 'tightrope-shots-')))
     demo = await DemoCluster.start({})
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
     // Every request the page makes must succeed (the icon included) and stay on the daemon.
     page.on('requestfailed', (r) => {
