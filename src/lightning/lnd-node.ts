@@ -9,7 +9,6 @@ import {
   getInvoice,
   getPayment,
   getWalletInfo,
-  pay,
   signMessage,
   subscribeToChannels,
   subscribeToForwards,
@@ -21,6 +20,7 @@ import { parsePaymentRequest } from 'invoices'
 import { backoffMs, sleep } from './backoff.js'
 import { toChannelView, type ClientChannel } from './map-channel.js'
 import { networkOfChains } from './network.js'
+import { payOnce } from './pay-once.js'
 import type { CreatedInvoice, DirectPayment, InvoiceState, LightningNode, NodeIdentity, PaymentState } from './types.js'
 import type { ChannelView } from './channel-view.js'
 
@@ -243,7 +243,7 @@ export class LndNode extends EventEmitter implements LightningNode {
       return { status: 'failed', reason: `blockHeightUnavailable: ${errorDetails(err)}` } // nothing was sent
     }
     const paying = this.call('pay', () =>
-      pay({
+      payOnce({
         lnd: this.lnd,
         request: payment.request,
         outgoing_channel: payment.channelId,
