@@ -493,14 +493,11 @@ export class Daemon {
     for (const t of this.pending.values()) clearTimeout(t)
     this.pending.clear()
     await Promise.allSettled([...this.evaluating.values(), ...this.connecting])
-    let timer: NodeJS.Timeout | undefined
-    const gaveUp = await Promise.race([
-      this.rebalancer.idle().then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), STOP_GRACE_MS)
-      })
-    ])
-    clearTimeout(timer)
+    // Our requests, and the payments our payers make for peers, get the same grace.
+    const gaveUp = !(await withGrace(
+      Promise.all([this.rebalancer.idle(), ...[...this.payers.values()].map((p) => p.idle())]),
+      STOP_GRACE_MS
+    ))
     if (gaveUp)
       this.emit('stopping_with_work_in_flight', {
         detail: 'payments still in flight are recorded as pending and will be settled from LND at the next start'
@@ -511,14 +508,17 @@ export class Daemon {
   }
 }
 
-/** `work`, given at most `ms` (the rest is left to finish on its own). */
-async function withGrace(work: Promise<unknown>, ms: number): Promise<void> {
+/** `work`, given at most `ms` (the rest is left to finish on its own): true when it finished. */
+async function withGrace(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
-  await Promise.race([
-    work,
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, ms)
-    })
-  ])
-  clearTimeout(timer)
+  try {
+    return await Promise.race([
+      work.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms)
+      })
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
 }

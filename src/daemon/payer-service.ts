@@ -278,6 +278,7 @@ export class PayerService {
       ...(entry.counterparty !== undefined ? { counterparty: entry.counterparty } : {})
     }
     if (action.kind === 'neverInitiated') {
+      this.lookedUp.delete(paymentHash)
       await this.ledger.appendTransaction({ ...base, status: 'failed', paymentHash, reason: 'neverInitiated' })
     } else {
       await this.record(base, paymentHash, action.outcome)

@@ -81,6 +81,9 @@ export class Rebalancer {
         })
         state = await node.getInvoiceState(entry.paymentHash)
       }
+      // Still payable (LND did not cancel it): concluding now would let a late payment arrive
+      // unrecorded. The node's join fails and is tried again, which withdraws it again.
+      if (state === 'open') throw new Error(`cannot withdraw open invoice ${entry.paymentHash} from before the restart`)
       await this.conclude(
         node,
         entry.channelId,
@@ -336,6 +339,9 @@ export class Rebalancer {
       /* the state read next decides the outcome */
     })
     const after = await node.getInvoiceState(invoice.paymentHash)
+    // Not withdrawn (LND did not cancel it): it may still be paid, so it stays in flight and its
+    // own state decides, as for a 'pending' answer.
+    if (after === 'open') return
     await this.conclude(
       node,
       side.channelId,
@@ -361,6 +367,21 @@ export class Rebalancer {
         paymentHash: f.paymentHash
       })
       return true
+    }
+    if (state === 'open' && Date.now() >= f.expiresAt) {
+      // Expired by our clock; LND's may be behind. Withdraw it and believe only LND's answer.
+      await node.cancelInvoice(f.paymentHash).catch(() => {
+        /* the state read next decides */
+      })
+      const after = await node.getInvoiceState(f.paymentHash)
+      if (after === 'settled') {
+        await this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, {
+          status: 'paid',
+          paymentHash: f.paymentHash
+        })
+        return true
+      }
+      if (after === 'open') return false // still payable: asked again at the next evaluation
     }
     if (state === 'canceled' || Date.now() >= f.expiresAt) {
       await this.conclude(node, side.channelId, side.remotePublicKey, f.tokens, f.paymentHash, {

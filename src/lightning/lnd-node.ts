@@ -20,7 +20,7 @@ import { parsePaymentRequest } from 'invoices'
 import { backoffMs, sleep } from './backoff.js'
 import { toChannelView, type ClientChannel } from './map-channel.js'
 import { networkOfChains } from './network.js'
-import { payOnce } from './pay-once.js'
+import { failureName, payOnce } from './pay-once.js'
 import type { CreatedInvoice, DirectPayment, InvoiceState, LightningNode, NodeIdentity, PaymentState } from './types.js'
 import type { ChannelView } from './channel-view.js'
 
@@ -81,6 +81,9 @@ const REFUSED_AS_DUPLICATE: ReadonlyArray<[RegExp, string]> = [
   [/payment is in transition/, 'paymentInTransition'],
   [/payment already exists/, 'paymentInTransition']
 ]
+
+/** The longest any single LND call may take (the payment excepted: see payDirect). */
+const RPC_TIMEOUT_MS = 30_000
 
 /** How long we wait for LND to say where a payment stands once we stopped waiting for it to end. */
 const STATE_QUERY_MS = 5000
@@ -275,7 +278,8 @@ export class LndNode extends EventEmitter implements LightningNode {
     const details = errorDetails(err)
     const duplicate = REFUSED_AS_DUPLICATE.find(([pattern]) => pattern.test(details))
     if (duplicate !== undefined) return { status: 'failed', reason: duplicate[1] }
-    const state = await this.getPaymentState(hash).catch(() => ({ status: 'unknown' as const }))
+    // LND not answering where the payment stands: it stays pending, and reconciliation asks again.
+    const state = await this.getPaymentState(hash).catch(() => ({ status: 'pending' as const }))
     if (state.status === 'unknown' && !isConnectionError(err) && name === 'UnexpectedPaymentError') {
       return { status: 'failed', reason: details }
     }
@@ -293,19 +297,8 @@ export class LndNode extends EventEmitter implements LightningNode {
           channels: p.payment.hops.map((h) => h.channel)
         }
       }
-      if (p.is_failed) {
-        const f = p.failed
-        const reason = f?.is_insufficient_balance
-          ? 'InsufficientBalance'
-          : f?.is_invalid_payment
-            ? 'PaymentRejectedByDestination'
-            : f?.is_route_not_found
-              ? 'RouteNotFound'
-              : f?.is_pathfinding_timeout
-                ? 'PathfindingTimeout'
-                : 'Failed'
-        return { status: 'failed', reason }
-      }
+      // Named as a live payment's failure is (pay-once.ts), so the ledger says the same either way.
+      if (p.is_failed) return { status: 'failed', reason: failureName(p.failed ?? {}) }
       return { status: 'pending' }
     } catch (err) {
       if (errorName(err) === 'SentPaymentNotFound') return { status: 'unknown' }
@@ -341,7 +334,9 @@ export class LndNode extends EventEmitter implements LightningNode {
   private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
     const started = performance.now()
     try {
-      const result = await fn()
+      // Every call is bounded: an LND that stops answering must not hold a channel's lock (or a
+      // payment's) for ever. The payment itself is bounded by payDirect (paymentTimeout).
+      const result = method === 'pay' ? await fn() : await bounded(fn(), RPC_TIMEOUT_MS, undefined, `LND ${method}`)
       this.emit('rpc', { method, ms: performance.now() - started, ok: true })
       return result
     } catch (err) {

@@ -9,6 +9,8 @@ import { refuse, type PayRefusal } from './payer-types.js'
 export interface NetFlow {
   at: number
   tokens: number
+  /** A payment of ours still in flight: it counts until it ends, however old (it never leaves). */
+  inFlight?: true
 }
 
 export interface NetUsage {
@@ -25,16 +27,18 @@ export interface NetUsage {
 /**
  * What we paid one counterparty minus what it paid us within `window`, from our ledger only.
  * Paid: our payer attempts for it whose current state is pending or succeeded (a payment in flight
- * may still succeed, so it counts until known to have failed). Received: our requests it paid,
- * i.e. our invoice settled ('succeeded'). A payment counts at the time of its current state.
+ * may still succeed, so it counts until known to have failed, whenever it started: a payee can hold
+ * it for up to cltvLimit blocks, longer than the period). Received: our requests it paid, i.e. our
+ * invoice settled ('succeeded'). A concluded payment counts at the time of its current state.
  */
 export function netUsage(records: readonly TransactionRecord[], counterparty: string, window: PeriodWindow): NetUsage {
   const owner = counterpartyByHash(records)
   const inWindow = (r: TransactionRecord): boolean => r.at >= window.start && r.at < window.end
   const flows: NetFlow[] = []
   for (const [hash, r] of latestByHash(records, 'payer')) {
-    if (owner.get(hash) === counterparty && (r.status === 'pending' || r.status === 'succeeded') && inWindow(r))
-      flows.push({ at: r.at, tokens: r.tokens })
+    if (owner.get(hash) !== counterparty) continue
+    if (r.status === 'pending') flows.push({ at: r.at, tokens: r.tokens, inFlight: true })
+    else if (r.status === 'succeeded' && inWindow(r)) flows.push({ at: r.at, tokens: r.tokens })
   }
   for (const [hash, r] of latestByHash(records, 'requester')) {
     if (owner.get(hash) === counterparty && r.status === 'succeeded' && inWindow(r))
@@ -67,6 +71,7 @@ export function checkNetOutflow(
     else {
       let net = usage.net
       for (const f of usage.flows) {
+        if (f.inFlight) continue // leaves only when it ends, not with time
         net -= f.tokens
         if (net + tokens <= cap) {
           retryAt = f.at + settings.limitsPeriod

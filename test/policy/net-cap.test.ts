@@ -36,6 +36,12 @@ test('netUsage: what counts towards the net paid to one counterparty', () => {
       received: 0
     },
     {
+      name: 'a payment still in flight counts however long ago it started (a held HTLC)',
+      records: [paid(1, 10_000, NOON - 30 * HOUR, 'pending')],
+      paid: 10_000,
+      received: 0
+    },
+    {
       name: 'a pending payment that failed does not',
       records: [paid(1, 10_000, NOON - 2 * HOUR, 'pending'), paid(1, 10_000, NOON - HOUR, 'failed')],
       paid: 0,
