@@ -102,6 +102,10 @@ export class StatementBook {
    * the first key a counterparty ever sent is followed; another one is reported as history rewritten.
    */
   async follow(counterparty: string, key: Buffer, conn: SwarmConnection): Promise<void> {
+    // Our own statement sent back would read as theirs with every direction flipped, and, saved as
+    // their first key, keep their real one from ever being followed: never follow one of ours.
+    const { core: mine } = await this.ourCore(counterparty)
+    if (mine.key.equals(key) || [...this.ours.values()].some((m) => m.core.key.equals(key))) return
     const hex = key.toString('hex')
     const known = this.keys[counterparty]
     if (known !== undefined && known !== hex) {

@@ -151,9 +151,10 @@ export class ClusterSwarm {
       /* see the comment: 'close' cleans up */
     }) // duplicate-connection and reset errors are normal; 'close' handles cleanup
     if (this.unauthenticated >= MAX_UNAUTHENTICATED) {
-      this.strangersGone.add('strangers', 'tooManyUnauthenticated')
-      conn.destroy()
-      return
+      // The oldest waiting connection makes room: refusing newcomers instead would let a stranger
+      // holding 16 silent connections keep every member out; this way it must outpace them.
+      const oldest = [...this.peers].find((p) => !p.authenticated && !p.closed)
+      oldest?.drop('too many connections waiting to authenticate', 'tooManyUnauthenticated')
     }
     const host = this.opts.host
     const peer = new PeerConnection({

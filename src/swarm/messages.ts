@@ -134,7 +134,7 @@ export function toPaymentResult(
     confirmedAt: r.status === 'paid' ? new Date().toISOString() : '',
     status: r.status,
     reason: r.status === 'refused' || r.status === 'failed' ? r.reason : '',
-    detail: r.status === 'refused' ? r.detail.slice(0, 500) : '',
+    detail: r.status === 'refused' ? truncateUtf8(r.detail, MAX_TEXT) : '', // the bound is in UTF-8 bytes
     retryAt: r.status === 'refused' ? (r.retryAt ?? 0) : 0
   }
 }
