@@ -27,7 +27,7 @@ export interface Instance {
   /**
    * Takes over a new, already validated config: limits (base and id settings, refreshRate
    * included), notifications and the list of nodes apply at once; what only start reads (secret,
-   * swarm, api, audit) is reported as needing a restart and left as it is. Requests in flight
+   * swarm, api, audit, counterparties) is reported as needing a restart and left as it is. Requests in flight
    * finish under the settings they started with. Recorded as a `config_reloaded` event.
    */
   reload(next: TightropeConfig): Promise<ReloadPlan>

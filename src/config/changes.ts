@@ -1,5 +1,5 @@
 import { isSecretKey } from '../core/secret-keys.js'
-import type { NotificationTarget } from './notifications.js'
+import { targetLabels, type NotificationTarget } from './notifications.js'
 import type { TightropeConfig } from './types.js'
 
 /** One difference between two configs, with values as an operator may see them (never a secret). */
@@ -30,10 +30,8 @@ const leaf = (key: string, v: unknown): Leaf => {
   return { raw, shown: isSecretKey(key) ? '(secret)' : raw }
 }
 
-function targetLabel(t: NotificationTarget): string {
-  // A webhook's path or query may hold a token: its origin names it well enough.
-  const what = 'telegram' in t ? `telegram chat ${t.telegram.chatId}` : `webhook ${new URL(t.url).origin}`
-  return `${what} (${t.events.join(', ')}${t.minTokens > 0 ? `; minTokens ${t.minTokens}` : ''})`
+function targetLabel(t: NotificationTarget, label: string): string {
+  return `${label} (${t.events.join(', ')}${t.minTokens > 0 ? `; minTokens ${t.minTokens}` : ''})`
 }
 
 /** Leaves of a config by path. Lists become keyed entries so an edit is one change. */
@@ -57,7 +55,10 @@ function flatten(config: TightropeConfig): Map<string, Leaf> {
   for (const n of lightningNodes)
     out.set(`lightningNodes[${n.socket}]`, { raw: JSON.stringify(n), shown: `${n.type} (credentials)` })
   // A target is known by what it shows; its secret (or the URL's path) is compared, never shown.
-  for (const t of notifications) out.set(`notifications[${targetLabel(t)}]`, { raw: JSON.stringify(t), shown: 'on' })
+  const labels = targetLabels(notifications)
+  notifications.forEach((t, i) =>
+    out.set(`notifications[${targetLabel(t, labels[i] ?? '')}]`, { raw: JSON.stringify(t), shown: 'on' })
+  )
   return out
 }
 

@@ -53,7 +53,7 @@ export function loadConfig(opts: LoadOptions = {}): TightropeConfig {
       JSON.parse(env.NODE_CONFIG)
     } catch (err) {
       problems.push(
-        `NODE_CONFIG: expected JSON (it overrides the config files), got an error: ${(err as Error).message}`
+        `NODE_CONFIG: expected JSON (it overrides the config files), got an error: ${withoutQuotedText((err as Error).message)}`
       )
     }
   }
@@ -63,7 +63,10 @@ export function loadConfig(opts: LoadOptions = {}): TightropeConfig {
   try {
     raw = loadConfigFiles(source, { ...env, NODE_APP_INSTANCE: instance || undefined })
   } catch (err) {
-    throw new ConfigError([`cannot read the config files in ${source}: ${(err as Error).message}`], source)
+    throw new ConfigError(
+      [`cannot read the config files in ${source}: ${withoutQuotedText((err as Error).message)}`],
+      source
+    )
   }
   if (instance && !hasInstanceFile(dirs, instance)) {
     onWarning(
@@ -136,4 +139,15 @@ function annotateEnv(line: string, fromEnv: Map<string, string>): string {
 /** Whether any file in the directories is for this instance ({anything}-{instance}.{ext}). */
 function hasInstanceFile(dirs: string[], instance: string): boolean {
   return dirs.some((d) => readdirSync(d).some((f) => parse(f).name.endsWith(`-${instance}`)))
+}
+
+/**
+ * A JSON syntax error quotes the text around the error (`Unexpected token 'a', ..."secret": abc"...
+ * is not valid JSON`), which may be part of a secret or macaroon: these messages reach the audit
+ * log (a refused reload) and the terminal, so only the error's kind and position are kept.
+ */
+export function withoutQuotedText(message: string): string {
+  return message
+    .replace(/, "[\s\S]*" is not valid JSON/, ' (the text around it is not shown)')
+    .replace(/\.\.\."[\s\S]*?"\.\.\./g, '...')
 }

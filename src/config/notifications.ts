@@ -36,12 +36,18 @@ export interface TelegramTarget extends NotificationFilter {
 }
 export type NotificationTarget = WebhookTarget | TelegramTarget
 
-const HTTP_URL = 'expected an http:// or https:// URL'
+const HTTP_URL = 'expected an http:// or https:// URL without user:password@ (a webhook signs with "secret" instead)'
 const httpUrl = z.string({ error: HTTP_URL }).refine(
   (s) => {
     try {
       const u = new URL(s)
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== ''
+      // user:password@ in a URL: fetch refuses it, and it would be a secret in a URL (use `secret`).
+      return (
+        (u.protocol === 'http:' || u.protocol === 'https:') &&
+        u.hostname !== '' &&
+        u.username === '' &&
+        u.password === ''
+      )
     } catch {
       return false // not a URL at all: the message says what is expected
     }
@@ -122,3 +128,15 @@ export const notificationsSchema = z
     { error: 'expected a list of notification targets' }
   )
   .prefault([])
+
+/**
+ * How each target is named in logs, metrics and reload reports: a webhook by its URL's origin (its
+ * path or query may hold a token), a chat by its id; " #n" (its position) when two would share a
+ * name, so each stays one metric series and one reload entry.
+ */
+export function targetLabels(targets: readonly NotificationTarget[]): string[] {
+  const base = targets.map((t) =>
+    'telegram' in t ? `telegram chat ${t.telegram.chatId}` : `webhook ${new URL(t.url).origin}`
+  )
+  return base.map((label, i) => (base.indexOf(label) !== base.lastIndexOf(label) ? `${label} #${i + 1}` : label))
+}

@@ -41,6 +41,8 @@ const key = (channelId: string, node: string): string => `${channelId}\u0000${no
 export class ShareHistory {
   private readonly sides = new Map<string, SideSeries>()
   private dirty = false
+  /** Saves run one after another (the minute's save and stop's may overlap on the same file). */
+  private saving: Promise<void> = Promise.resolve()
 
   private constructor(private readonly file: string) {}
 
@@ -92,13 +94,26 @@ export class ShareHistory {
   }
 
   /** Written whole, then renamed: a crash leaves the previous file. */
-  async save(now = Date.now()): Promise<void> {
+  save(now = Date.now()): Promise<void> {
+    const run = this.saving.then(() => this.saveNow(now))
+    this.saving = run.catch(() => {
+      /* the caller of this save gets the error; the next save tries again */
+    })
+    return run
+  }
+
+  private async saveNow(now: number): Promise<void> {
     if (!this.dirty) return
     this.dirty = false
-    const sides = [...this.sides.values()].map((s) => ({ ...s, points: pruned(s.points, now) }))
-    await mkdir(dirname(this.file), { recursive: true })
-    const tmp = `${this.file}.${process.pid}.tmp`
-    await writeFile(tmp, JSON.stringify({ version: FILE_VERSION, sides }), { mode: 0o600 })
-    await rename(tmp, this.file)
+    try {
+      const sides = [...this.sides.values()].map((s) => ({ ...s, points: pruned(s.points, now) }))
+      await mkdir(dirname(this.file), { recursive: true })
+      const tmp = `${this.file}.${process.pid}.tmp`
+      await writeFile(tmp, JSON.stringify({ version: FILE_VERSION, sides }), { mode: 0o600 })
+      await rename(tmp, this.file)
+    } catch (err) {
+      this.dirty = true // not saved: the next save writes it
+      throw err
+    }
   }
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { EventSink } from '../core/events.js'
-import type { NotificationTarget, TelegramTarget } from '../config/notifications.js'
+import { targetLabels, type NotificationTarget, type TelegramTarget } from '../config/notifications.js'
 import { classify, type DaemonEvent, type Notification } from './classify.js'
 import { DeliveryQueue, type DeliveryStats } from './delivery-queue.js'
 import { LostWatch } from './lost-watch.js'
 import { sentence } from './sentence.js'
-import { telegramLabel, telegramSender } from './telegram.js'
-import { webhookLabel, webhookSender } from './webhook.js'
+import { telegramSender } from './telegram.js'
+import { webhookSender } from './webhook.js'
 
 /** The same notification (kind + key, e.g. a channel and reason) is sent at most once in this time. */
 export const THROTTLE_MS = 60_000
@@ -59,18 +59,19 @@ export class Notifier {
 
   constructor(private readonly opts: NotifierOptions) {
     this.lost = new LostWatch((n) => this.dispatch(n), opts.lostAfterMs)
-    this.targets = opts.targets.map((config) => this.target(config))
+    const labels = targetLabels(opts.targets)
+    this.targets = opts.targets.map((config, i) => this.target(config, labels[i] ?? ''))
   }
 
-  private target(config: NotificationTarget): Target {
-    const label = isTelegram(config) ? telegramLabel(config) : webhookLabel(config)
-    const queue = new DeliveryQueue<Outgoing>({
+  private target(config: NotificationTarget, label: string): Target {
+    const t: Target = { label, config, queue: undefined as unknown as DeliveryQueue<Outgoing> }
+    t.queue = new DeliveryQueue<Outgoing>({
       send: deliverer(config),
       ...(this.opts.retryDelayMs ? { retryDelayMs: this.opts.retryDelayMs } : {}),
       onFailure: (n, err) =>
-        this.opts.emit('notification_failed', { target: label, notification: n.kind, error: (err as Error).message })
+        this.opts.emit('notification_failed', { target: t.label, notification: n.kind, error: (err as Error).message })
     })
-    return { label, config, queue }
+    return t
   }
 
   /**
@@ -81,7 +82,12 @@ export class Notifier {
     const same = (a: NotificationTarget, b: NotificationTarget): boolean => JSON.stringify(a) === JSON.stringify(b)
     const kept = this.targets.filter((t) => targets.some((c) => same(c, t.config)))
     for (const t of this.targets) if (!kept.includes(t)) void t.queue.stop(STOP_GRACE_MS)
-    this.targets = targets.map((c) => kept.find((t) => same(c, t.config)) ?? this.target(c))
+    const labels = targetLabels(targets)
+    this.targets = targets.map((c, i) => {
+      const t = kept.find((k) => same(c, k.config)) ?? this.target(c, labels[i] ?? '')
+      t.label = labels[i] ?? t.label
+      return t
+    })
   }
 
   /** One daemon event in; zero or more notifications out. Never throws. */

@@ -37,7 +37,3 @@ export function telegramSender(target: TelegramTarget): (text: string) => Promis
     }
   }
 }
-
-export function telegramLabel(target: TelegramTarget): string {
-  return `telegram chat ${target.telegram.chatId}`
-}

@@ -42,8 +42,3 @@ export function webhookSender(target: WebhookTarget): (payload: object) => Promi
     if (!res.ok) throw new Error(`answered HTTP ${res.status}`)
   }
 }
-
-/** How a webhook target is named in logs and metrics: its origin only (a path may hold a token). */
-export function webhookLabel(target: WebhookTarget): string {
-  return `webhook ${new URL(target.url).origin}`
-}

@@ -250,6 +250,19 @@ describe('loading problems are ConfigErrors with one line each', () => {
     )
   })
 
+  it('broken JSON beside a secret does not quote the secret (the message reaches the audit log on a reload)', async () => {
+    const dir = join(root, 'broken-secret')
+    await write(dir, 'default.json', { lightningNodes: [node()] })
+    const secret = 'do-not-show-this-secret-value-0123456789'
+    await write(dir, 'local.json', `{ "lightningNodes": [], "secret": ${secret} }`)
+    const err = configErrorOf(() => load({ dir, env: { NODE_CONFIG: `{ "secret": ${secret} }` } }))
+    assert.ok(err.problems.length >= 1)
+    assert.ok(!err.message.includes(secret.slice(0, 12)), err.message)
+    const fileErr = configErrorOf(() => load({ dir, env: {} }))
+    assert.match(fileErr.problems[0] as string, /^cannot read the config files in /)
+    assert.ok(!fileErr.message.includes(secret.slice(0, 12)), fileErr.message)
+  })
+
   it('malformed NODE_CONFIG is refused instead of ignored', async () => {
     const dir = join(root, 'node-config')
     await write(dir, 'default.json', { lightningNodes: [node()] })

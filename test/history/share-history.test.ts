@@ -72,6 +72,27 @@ describe('share history: stored in a real file', () => {
         [3000, 0.5]
       ])
       assert.match(await readFile(file, 'utf8'), /^\{"version":1,/)
+      // A bad side is skipped, a good one kept; a file that is not JSON at all starts afresh.
+      await writeFile(
+        file,
+        JSON.stringify({
+          version: 1,
+          sides: [
+            { channelId: 1 },
+            {
+              channelId: '2x2x0',
+              node: 'A',
+              points: [
+                [5, 0.5],
+                ['x', 1]
+              ]
+            }
+          ]
+        })
+      )
+      assert.deepEqual((await ShareHistory.open(file, 10)).series(0), [
+        { channelId: '2x2x0', node: 'A', points: [[5, 0.5]] }
+      ])
       await writeFile(file, '{"version":1,"sides":[{"channelId":1}]} trailing')
       assert.deepEqual((await ShareHistory.open(file)).series(0), [])
     } finally {
