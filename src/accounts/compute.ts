@@ -1,6 +1,7 @@
 import type { TransactionRecord } from '../ledger/types.js'
 import { latestByHash } from '../policy/history.js'
 import { counterpartyByHash } from '../policy/counterparty.js'
+import { perLength } from '../policy/ledger-index.js'
 import type { Flows, StatementEntry } from './types.js'
 
 const emptyFlows = (): Flows => ({ paidSats: 0, paidCount: 0, receivedSats: 0, receivedCount: 0, netSats: 0 })
@@ -22,7 +23,12 @@ function add(f: Flows, e: StatementEntry): void {
  * succeeded or failed. Requester: our invoice settled (succeeded), or the request ended otherwise
  * after the counterparty was asked (failed, expired). Refusals and payments in flight are not in it.
  */
-export function concludedPayments(records: readonly TransactionRecord[]): Map<string, StatementEntry[]> {
+export function concludedPayments(records: readonly TransactionRecord[]): ReadonlyMap<string, StatementEntry[]> {
+  // Once per ledger length: the accounts tick asks every 2 s, the ledger grows far more slowly.
+  return perLength(records, 'concludedPayments', () => computeConcluded(records))
+}
+
+function computeConcluded(records: readonly TransactionRecord[]): Map<string, StatementEntry[]> {
   const owner = counterpartyByHash(records)
   const out = new Map<string, Array<StatementEntry & { order: number }>>()
   const order = new Map<TransactionRecord, number>()
@@ -76,6 +82,14 @@ export interface Account {
  * received, total and per channel, those concluded at or after `since` (ms; all when undefined).
  */
 export function computeAccounts(records: readonly TransactionRecord[], since?: number): Map<string, Account> {
+  if (since !== undefined) return accountsSince(records, since)
+  // The whole span is asked for on every accounts tick: computed once per ledger length, and each
+  // caller gets its own copy (the report adds the configured counterparties to it).
+  const all = perLength(records, 'accounts', () => accountsSince(records, undefined))
+  return new Map([...all].map(([k, a]) => [k, structuredClone(a)]))
+}
+
+function accountsSince(records: readonly TransactionRecord[], since: number | undefined): Map<string, Account> {
   const out = new Map<string, Account>()
   const accountOf = (key: string): Account => {
     let a = out.get(key)

@@ -4,9 +4,8 @@ import type { CounterpartyConfig, Settings, TightropeConfig } from '../config/ty
 import type { TransactionRecord } from '../ledger/types.js'
 import type { EventSink } from '../core/events.js'
 import { computeAccounts, concludedPayments } from './compute.js'
-import { buildReport, type AccountsReport } from './report.js'
+import { buildReport, type AccountsReport, type ReportInput } from './report.js'
 import { StatementBook } from './statements.js'
-import { settingsForCounterparty } from './settings.js'
 
 export type { AccountsReport, CounterpartyReport } from './report.js'
 
@@ -18,8 +17,8 @@ export interface AccountsOptions {
   ledger: { allTransactions(): readonly TransactionRecord[] }
   book: StatementBook
   counterparties: readonly CounterpartyConfig[]
-  /** Settings for a counterparty's cap (baseSettings with its own maxNetOutflowPerPeriod). */
-  settingsFor: (counterparty: string) => Settings
+  /** The settings the payer applies to a counterparty's requests (see ReportInput.settingsFor). */
+  settingsFor: ReportInput['settingsFor']
   emit: EventSink
   /** The daemon's event stream: a payment's conclusion writes the statements at once. */
   events: {
@@ -44,6 +43,8 @@ interface Live {
 export class AccountsService {
   private readonly live = new Map<string, Live>()
   private readonly flagged = new Set<string>()
+  /** Ledger length whose concluded payments the statements have. */
+  private recordedLength = -1
   private timer: NodeJS.Timeout | undefined
   private ticking: Promise<void> | undefined
   private again = false
@@ -110,8 +111,12 @@ export class AccountsService {
   private async tick(): Promise<void> {
     const { book } = this.opts
     const records = this.opts.ledger.allTransactions()
-    const concluded = concludedPayments(records)
-    for (const [cp, entries] of concluded) await book.record(cp, entries)
+    // Statements take only what concluded since the last tick: nothing to do while the ledger is as it was.
+    if (records.length !== this.recordedLength) {
+      const length = records.length
+      for (const [cp, entries] of concludedPayments(records)) await book.record(cp, entries)
+      this.recordedLength = length
+    }
     const known = this.known(records)
     for (const [cp, l] of this.live) {
       if (!known.has(cp) || this.stopped) continue
@@ -169,14 +174,15 @@ export async function startAccounts(args: {
   ledger: AccountsOptions['ledger']
   daemon: { emit: EventSink; events: AccountsOptions['events'] }
   storagePath: string
+  /** What the payer applies (the app's, so the report shows the cap in force, reloads included). */
+  settingsFor: AccountsOptions['settingsFor']
 }): Promise<AccountsService> {
   const { config } = args
   return new AccountsService({
     ledger: args.ledger,
     book: await StatementBook.open(join(args.storagePath, 'statements')),
     counterparties: config.counterparties,
-    settingsFor: (counterparty) =>
-      settingsForCounterparty(config.limits.baseSettings, config.counterparties, counterparty),
+    settingsFor: args.settingsFor,
     emit: args.daemon.emit,
     events: args.daemon.events
   })

@@ -10,13 +10,21 @@ export function intParam(q: URLSearchParams, name: string, def: number, min: num
   return n
 }
 
-/** `since` as ms since epoch or an ISO 8601 date. */
-export function timeParam(q: URLSearchParams, name: string): number | undefined {
+/** `since` as ms since epoch or an ISO 8601 date; outside [min, max] (when given) is refused. */
+export function timeParam(
+  q: URLSearchParams,
+  name: string,
+  bounds: { min?: number; max?: number; why?: string } = {}
+): number | undefined {
   const raw = q.get(name)
   if (raw === null || raw === '') return undefined
   const n = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw)
   if (!Number.isFinite(n))
     throw new BadRequest(`${name}: expected an ISO 8601 date or milliseconds since 1970, got "${raw}"`)
+  if ((bounds.min !== undefined && n < bounds.min) || (bounds.max !== undefined && n > bounds.max)) {
+    const range = `${new Date(bounds.min ?? 0).toISOString()} to ${new Date(bounds.max ?? 8.64e15).toISOString()}`
+    throw new BadRequest(`${name}: expected a time from ${range}${bounds.why ? ` (${bounds.why})` : ''}, got "${raw}"`)
+  }
   return n
 }
 

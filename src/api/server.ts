@@ -8,10 +8,10 @@ import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard.js'
 import { bearerMatches, hostProblem } from './access.js'
 import { StreamTickets } from './tickets.js'
 import { buildHealth } from './health.js'
-import { ledgerTotals } from './totals.js'
+import { ledgerTotals, succeededSince } from './totals.js'
 import { eventText } from './event-text.js'
 import { ASSETS } from './assets.js'
-import type { ShareHistory } from '../history/share-history.js'
+import { KEEP_MS, type ShareHistory } from '../history/share-history.js'
 import type { AccountsService } from '../accounts/service.js'
 import { renderAccountsMetrics } from './accounts-metrics.js'
 
@@ -33,6 +33,12 @@ export interface ApiOptions {
 }
 
 const DAY_MS = 24 * 3600_000
+/**
+ * How far apart a browser's clock and ours, or two stamps of our ledger across a clock step, may
+ * be: /api/history's `since` may be this much older than the 7 days kept or ahead of now.
+ */
+const CLOCK_SLACK_MS = DAY_MS
+const HISTORY_SINCE_MS = KEEP_MS + CLOCK_SLACK_MS
 
 const STATUS_PUSH_MS = 1000
 
@@ -195,11 +201,19 @@ async function handle({ opts, streams, tickets }: Context, req: IncomingMessage,
         return json(200, page)
       }
       case '/api/history': {
-        const since = timeParam(q, 'since') ?? Date.now() - DAY_MS
-        const rebalances = opts.ledger
-          .allTransactions()
-          .filter((t) => t.status === 'succeeded' && t.at >= since)
-          .map((t) => ({ at: t.at, channelId: t.channelId, role: t.role, tokens: t.tokens }))
+        const now = Date.now()
+        const since =
+          timeParam(q, 'since', {
+            min: now - HISTORY_SINCE_MS,
+            max: now + CLOCK_SLACK_MS,
+            why: 'the history is kept 7 days'
+          }) ?? now - DAY_MS
+        const rebalances = succeededSince(opts.ledger.allTransactions(), since, CLOCK_SLACK_MS).map((t) => ({
+          at: t.at,
+          channelId: t.channelId,
+          role: t.role,
+          tokens: t.tokens
+        }))
         return json(200, { since, sides: opts.history?.series(since) ?? [], rebalances })
       }
       case '/api/summary':

@@ -1,5 +1,5 @@
 import type { TransactionRecord } from '../ledger/types.js'
-import { latestByHash } from '../policy/history.js'
+import { indexOf, type StatusSums } from '../policy/ledger-index.js'
 
 /** What the ledger says this instance did, in totals (the dashboard's summary and /metrics). */
 export interface LedgerTotals {
@@ -14,19 +14,42 @@ export interface LedgerTotals {
   refusals: Record<string, number>
 }
 
+/** From the ledger's index: kept as entries are appended, so no pass over the ledger per call. */
 export function ledgerTotals(transactions: readonly TransactionRecord[]): LedgerTotals {
-  const requester = [...latestByHash(transactions, 'requester').values()]
-  const rebalances = { succeeded: 0, refused: 0, failed: 0, expired: 0 }
-  for (const r of requester) if (r.status in rebalances) rebalances[r.status as keyof typeof rebalances]++
-  const paid = [...latestByHash(transactions, 'payer').values()].filter((t) => t.status === 'succeeded')
-  const refusals: Record<string, number> = {}
-  for (const t of transactions)
-    if (t.role === 'payer' && t.status === 'refused' && t.reason) refusals[t.reason] = (refusals[t.reason] ?? 0) + 1
+  const index = indexOf(transactions)
+  const sums = (role: TransactionRecord['role'], status: TransactionRecord['status']): StatusSums =>
+    index.byStatus[role].get(status) ?? { count: 0, tokens: 0, fee: 0 }
+  const count = (status: TransactionRecord['status']): number => sums('requester', status).count
   return {
-    rebalances,
-    paidSats: paid.reduce((s, t) => s + t.tokens, 0),
-    receivedSats: requester.filter((t) => t.status === 'succeeded').reduce((s, t) => s + t.tokens, 0),
-    feesPaidSats: paid.reduce((s, t) => s + (t.fee ?? 0), 0),
-    refusals
+    rebalances: {
+      succeeded: count('succeeded'),
+      refused: count('refused'),
+      failed: count('failed'),
+      expired: count('expired')
+    },
+    paidSats: sums('payer', 'succeeded').tokens,
+    receivedSats: sums('requester', 'succeeded').tokens,
+    feesPaidSats: sums('payer', 'succeeded').fee,
+    refusals: Object.fromEntries(index.refusals)
   }
+}
+
+/**
+ * Succeeded entries stamped at or after `since`, oldest first, read from the newest back: the
+ * ledger is in append order, so the walk stops at the first entry older than `since` by more than
+ * `slack` (a clock stepped back by less still has its entries found) instead of reading a year.
+ */
+export function succeededSince(
+  transactions: readonly TransactionRecord[],
+  since: number,
+  slack: number
+): TransactionRecord[] {
+  const succeeded = indexOf(transactions).succeeded
+  const out: TransactionRecord[] = []
+  for (let i = succeeded.length - 1; i >= 0; i--) {
+    const t = succeeded[i] as TransactionRecord
+    if (t.at < since - slack) break
+    if (t.at >= since) out.push(t)
+  }
+  return out.reverse()
 }

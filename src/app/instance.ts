@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path'
 import { rename, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import type { TightropeConfig } from '../config/schema.js'
+import type { Settings } from '../config/types.js'
 import { resolveSettings } from '../config/resolve.js'
 import { settingsForCounterparty } from '../accounts/settings.js'
 import { startAccounts, type AccountsService } from '../accounts/service.js'
@@ -92,15 +93,13 @@ export async function startInstance(
     instance: hostname(),
     emit: (type, fields) => emit(type, fields)
   })
+  // What the payer applies to a request: the channel side's settings, a counterparty's own cap.
+  const settingsFor = (alias: string, channelId: string, counterparty?: string): Settings =>
+    settingsForCounterparty(resolveSettings(current.limits, { alias, channelId }), current.counterparties, counterparty)
   const daemon = await Daemon.start({
     nodes: config.lightningNodes,
     ledger,
-    settingsFor: (alias, channelId, counterparty) =>
-      settingsForCounterparty(
-        resolveSettings(current.limits, { alias, channelId }),
-        current.counterparties,
-        counterparty
-      ),
+    settingsFor,
     refreshRateMs: config.limits.baseSettings.refreshRate,
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(opts.pollOnly ? { pollOnly: true } : {}), // benchmark only
@@ -114,7 +113,17 @@ export async function startInstance(
     throw err
   })
   emit = daemon.emit
-  const accounts = await startAccounts({ config, ledger, daemon, storagePath }).catch(async (err: unknown) => {
+  const accounts = await startAccounts({
+    config,
+    ledger,
+    daemon,
+    storagePath,
+    // The accounts report shows the cap the payer applies on each channel with the counterparty.
+    settingsFor: (counterparty, side) =>
+      side === undefined
+        ? settingsForCounterparty(current.limits.baseSettings, current.counterparties, counterparty)
+        : settingsFor(daemon.nodes.get(side.localPublicKey)?.identity.alias ?? '', side.channelId, counterparty)
+  }).catch(async (err: unknown) => {
     await daemon.stop()
     await notifier.stop()
     throw err

@@ -254,7 +254,8 @@ export class PayerService {
   async reconcile(): Promise<number> {
     let settled = 0
     const me = this.node.identity.publicKey
-    for (const entry of latestByHash(this.ledger.allTransactions(), 'payer').values()) {
+    // A copy: the index's map changes as the outcomes found here are appended.
+    for (const entry of [...latestByHash(this.ledger.allTransactions(), 'payer').values()]) {
       if (entry.status !== 'pending' || entry.localPublicKey !== me || !entry.paymentHash) continue
       // Under the channel's lock, and only if still pending: a payment being made right now
       // records its own outcome.

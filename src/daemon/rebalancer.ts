@@ -15,7 +15,7 @@ import {
   type SideState
 } from './side-state.js'
 import type { EventSink, Ledger, PayerLink, PayResponse, SettingsFor } from './ports.js'
-import { requestSlotFree } from './request-slots.js'
+import { requestSlotFree, REQUEST_SLOTS } from './request-slots.js'
 
 /** What the daemon knows and decided about one side of one watched channel. */
 export interface ChannelSide {
@@ -25,7 +25,11 @@ export interface ChannelSide {
   remotePublicKey: string
   share: number
   settings: Settings
-  decision: RequestDecision | { action: 'wait'; reason: 'peerRefused'; until: number; detail: string }
+  decision:
+    | RequestDecision
+    | { action: 'wait'; reason: 'peerRefused'; until: number; detail: string }
+    /** It would ask, but its node (or the instance) has as many requests out as a payer admits. */
+    | { action: 'wait'; reason: 'requestSlot'; detail: string }
   /** The request's phase and the gate on the next one: changed only by transition() (side-state.ts). */
   state: SideState
   lastAttemptAt?: number
@@ -68,7 +72,8 @@ export class Rebalancer {
     for (const r of records)
       if (r.role === 'requester' && r.status === 'requested') lastAsked.set(key(r.localPublicKey, r.channelId), r.at)
     this.lastAsked = lastAsked
-    for (const entry of latestByHash(records, 'requester').values()) {
+    // A copy: the index's map changes as the conclusions found here are appended.
+    for (const entry of [...latestByHash(records, 'requester').values()]) {
       if (entry.status !== 'requested' || !entry.paymentHash) continue
       const node = nodes.find((n) => n.identity.publicKey === entry.localPublicKey)
       if (!node) continue
@@ -114,13 +119,10 @@ export class Rebalancer {
         this.opts.reevaluate?.(node)
         continue
       }
-      this.decide(side, channel, now)
-      if (side.decision.action === 'request') {
-        const id = node.identity.publicKey
-        if (requestSlotFree({ node: this.asking.get(id) ?? 0, total: this.running.size }))
-          this.start(node, side, side.decision.tokens, payer)
-        else this.waitingForSlot.add(node) // evaluated again when a request ends
-      }
+      const asking = { node: this.asking.get(node.identity.publicKey) ?? 0, total: this.running.size }
+      this.decide(side, channel, now, requestSlotFree(asking) ? undefined : asking)
+      if (side.decision.action === 'request') this.start(node, side, side.decision.tokens, payer)
+      else if (side.decision.reason === 'requestSlot') this.waitingForSlot.add(node) // evaluated again when a request ends
     }
     for (const [k, side] of this.sides) {
       if (side.localPublicKey === node.identity.publicKey && !seen.has(k) && inFlight(side.state) === undefined) {
@@ -188,8 +190,16 @@ export class Rebalancer {
     return side
   }
 
-  /** Share and decision always come from the same view of the channel (the status shows both). */
-  private decide(side: ChannelSide, channel: ChannelView, now: number): void {
+  /**
+   * Share and decision always come from the same view of the channel (the status shows both).
+   * `slotsTaken`: set when no request slot is free (requests out for this node and in all).
+   */
+  private decide(
+    side: ChannelSide,
+    channel: ChannelView,
+    now: number,
+    slotsTaken?: { node: number; total: number }
+  ): void {
     const before = side.decision
     side.share = localShare(channel)
     let decision: ChannelSide['decision'] = decideRequest({
@@ -202,6 +212,14 @@ export class Rebalancer {
     const gate = gateAt(side.state, now)
     if (decision.action === 'request' && gate !== undefined) {
       decision = { action: 'wait', reason: 'peerRefused', until: gate.until, detail: gateDetail(gate) }
+    } else if (decision.action === 'request' && slotsTaken !== undefined) {
+      decision = {
+        action: 'wait',
+        reason: 'requestSlot',
+        detail:
+          `for a request slot to ask for ${decision.tokens} sats (requests out: ${slotsTaken.node} of ` +
+          `${REQUEST_SLOTS.perNode} for this node, ${slotsTaken.total} of ${REQUEST_SLOTS.total} in all)`
+      }
     }
     side.decision = decision
     if (before.action !== decision.action || before.reason !== decision.reason) {

@@ -20,9 +20,6 @@ export const notPaidBefore: PayCheck = ({ invoice, records }) => {
 
 /** At most one payment in flight per channel: the balances we checked assume no other. */
 export const nothingPending: PayCheck = (input) => {
-  if (input.paymentInFlight === true) {
-    return refuse('paymentPending', `a payment on channel ${input.channel.id} is already under way`)
-  }
   const pending = pendingPayments(input.records, keyOf(input))
   const first = pending[0]
   if (first === undefined) return undefined

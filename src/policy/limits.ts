@@ -1,6 +1,6 @@
 import type { Settings } from '../config/types.js'
 import type { TransactionRecord } from '../ledger/types.js'
-import { type ChannelKey, latestPerHash, payerRecords } from './history.js'
+import { type ChannelKey, sideStates } from './history.js'
 
 export const DAY_MS = 86_400_000
 
@@ -68,7 +68,7 @@ export interface PeriodUsage {
  * settlement; that keeps it in a rolling window slightly longer, never shorter.
  */
 export function periodUsage(records: readonly TransactionRecord[], key: ChannelKey, window: PeriodWindow): PeriodUsage {
-  const payments = latestPerHash(payerRecords(records, key))
+  const payments = sideStates(records, key)
     .filter((r) => (r.status === 'pending' || r.status === 'succeeded') && r.at >= window.start && r.at < window.end)
     .sort((a, b) => a.at - b.at)
     .map((r): CountedPayment => ({

@@ -1,7 +1,6 @@
 import type { Settings } from '../config/types.js'
 import type { TransactionRecord } from '../ledger/types.js'
-import { counterpartyByHash } from './counterparty.js'
-import { latestByHash } from './history.js'
+import { indexOf } from './ledger-index.js'
 import type { PeriodWindow } from './limits.js'
 import { refuse, type PayRefusal } from './payer-types.js'
 
@@ -32,22 +31,25 @@ export interface NetUsage {
  * invoice settled ('succeeded'). A concluded payment counts at the time of its current state.
  */
 export function netUsage(records: readonly TransactionRecord[], counterparty: string, window: PeriodWindow): NetUsage {
-  const owner = counterpartyByHash(records)
+  const index = indexOf(records)
   const inWindow = (r: TransactionRecord): boolean => r.at >= window.start && r.at < window.end
-  const flows: NetFlow[] = []
-  for (const [hash, r] of latestByHash(records, 'payer')) {
-    if (owner.get(hash) !== counterparty) continue
-    if (r.status === 'pending') flows.push({ at: r.at, tokens: r.tokens, inFlight: true })
-    else if (r.status === 'succeeded' && inWindow(r)) flows.push({ at: r.at, tokens: r.tokens })
+  // Only this counterparty's payments are looked at; sorted as a pass over the ledger would have
+  // them: by time, then ours before theirs, then in ledger order of each payment's first state.
+  const flows: Array<NetFlow & { rank: number }> = []
+  const payerRank = index.order.payer.size
+  for (const hash of index.hashesOf.get(counterparty) ?? []) {
+    const r = index.latest.payer.get(hash)
+    const rank = index.order.payer.get(hash) ?? 0
+    if (r?.status === 'pending') flows.push({ at: r.at, tokens: r.tokens, inFlight: true, rank })
+    else if (r?.status === 'succeeded' && inWindow(r)) flows.push({ at: r.at, tokens: r.tokens, rank })
+    const q = index.latest.requester.get(hash)
+    if (q?.status === 'succeeded' && inWindow(q))
+      flows.push({ at: q.at, tokens: -q.tokens, rank: payerRank + (index.order.requester.get(hash) ?? 0) })
   }
-  for (const [hash, r] of latestByHash(records, 'requester')) {
-    if (owner.get(hash) === counterparty && r.status === 'succeeded' && inWindow(r))
-      flows.push({ at: r.at, tokens: -r.tokens })
-  }
-  flows.sort((a, b) => a.at - b.at)
+  flows.sort((x, y) => x.at - y.at || x.rank - y.rank)
   const paid = flows.reduce((s, f) => s + Math.max(0, f.tokens), 0)
   const received = flows.reduce((s, f) => s - Math.min(0, f.tokens), 0)
-  return { paid, received, net: paid - received, flows }
+  return { paid, received, net: paid - received, flows: flows.map(({ rank: _r, ...f }) => f) }
 }
 
 /**

@@ -53,11 +53,6 @@ export interface PayRequestInput {
   /** The payer's own transaction log. */
   records: readonly TransactionRecord[]
   now: number
-  /**
-   * The daemon already has a payment under way on this channel that may not be in the ledger
-   * yet (e.g. between deciding and appending the 'pending' entry).
-   */
-  paymentInFlight?: boolean
   /** The network the payer's node runs on. When given, the invoice must name the same one. */
   network?: string
   /** The peer instance (swarm key) asking, for a cross-operator payment: its net cap applies. */

@@ -63,11 +63,6 @@ export function requesterView(ch: ChannelView): SideView {
   }
 }
 
-/** The funds that can move on the channel: local + remote + HTLCs in flight. */
-export function movableTotal(ch: ChannelView): number {
-  return payerView(ch).total
-}
-
 /**
  * The local side's fraction of the movable funds in the requester's view (what our own decision to
  * ask uses, and what the status shows), in [0, 1]. Without HTLCs in flight: local / (local + remote),
@@ -75,7 +70,7 @@ export function movableTotal(ch: ChannelView): number {
  *
  * An empty channel (zero capacity or zero balances) has no poorer side; it returns 0.5 so that
  * both ends still agree (0.5 + 0.5 == 1) and nothing divides by zero. Deciders must test
- * movableTotal() === 0 themselves rather than rely on this neutral value.
+ * requesterView(ch).total === 0 themselves rather than rely on this neutral value.
  */
 export function localShare(ch: ChannelView): number {
   const v = requesterView(ch)

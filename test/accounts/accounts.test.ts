@@ -295,3 +295,30 @@ test('buildReport: configured counterparties too, names, the cap in use, the sta
   assert.equal(carol?.cap.maxNetOutflowPerPeriod, 5)
   assert.deepEqual([carol?.connected, carol?.statement.shared, carol?.statement.agrees], [false, false, false])
 })
+
+test('buildReport: the cap in force is the one the payer applies on the channels with it, the lowest when they differ', () => {
+  const records = [paid(1, 1_000, 'succeeded', BOB, '1x1x0'), paid(2, 2_000, 'succeeded', BOB, '2x1x0')]
+  const capOn: Record<string, number | undefined> = { '1x1x0': 50_000, '2x1x0': 20_000 }
+  const report = (caps: Record<string, number | undefined>): ReturnType<typeof buildReport> =>
+    buildReport({
+      records,
+      now: NOON,
+      counterparties: [],
+      // The base settings (no side) have no cap: only idSettings per channel set one.
+      settingsFor: (_cp, side) => {
+        const cap = side === undefined ? undefined : caps[side.channelId]
+        return settings(cap === undefined ? {} : { maxNetOutflowPerPeriod: cap })
+      },
+      statementOf: () => ({ shared: false, entries: [], problems: [], length: 0 }),
+      liveNodes: () => undefined
+    })
+  const differ = report(capOn).counterparties[0]?.cap
+  assert.equal(differ?.maxNetOutflowPerPeriod, 20_000, 'the lowest binds first')
+  assert.deepEqual(differ?.byChannel, { '1x1x0': 50_000, '2x1x0': 20_000 })
+  assert.equal(differ?.usedSats, 3_000)
+  const same = report({ '1x1x0': 7_000, '2x1x0': 7_000 }).counterparties[0]?.cap
+  assert.equal(same?.maxNetOutflowPerPeriod, 7_000, 'not the base (unset)')
+  assert.equal(same?.byChannel, undefined)
+  const oneUncapped = report({ '1x1x0': 9_000 }).counterparties[0]?.cap
+  assert.deepEqual(oneUncapped?.byChannel, { '1x1x0': 9_000, '2x1x0': null })
+})

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { periodUsage, periodWindow } from '../../src/policy/limits.js'
 import { checkPeriodLimits } from '../../src/policy/period-limits.js'
-import { latestPerHash, lastPaymentAt } from '../../src/policy/history.js'
+import { sideStates, lastPaymentAt } from '../../src/policy/history.js'
 import { DAY, hash, HOUR, NOON, PAYER_KEY, rec, REQUESTER_KEY, settings } from './fixtures.js'
 
 const KEY = { channelId: '123x1x0', localPublicKey: PAYER_KEY }
@@ -265,7 +265,7 @@ test('history helpers: latest per hash and last payment time', () => {
     rec({ paymentHash: hash(3), status: 'failed', at: 300 }),
     (({ paymentHash: _none, ...noHash }) => noHash)(rec({ status: 'pending', at: 50 }))
   ]
-  const latest = latestPerHash(records)
+  const latest = sideStates(records, KEY)
   assert.equal(
     latest.length,
     3,
@@ -282,7 +282,7 @@ test('a refused replay of a paid invoice does not un-count the payment from the 
     rec({ paymentHash: hash(7), status: 'succeeded', at: 110, tokens: 50_000 }),
     rec({ paymentHash: hash(7), status: 'refused', at: 500, tokens: 50_000 })
   ]
-  const latest = latestPerHash(records)
+  const latest = sideStates(records, KEY)
   assert.equal(latest.length, 1)
   assert.equal(latest[0]?.status, 'succeeded')
 })

@@ -228,7 +228,6 @@ const cases: Case[] = [
     input: { records: [rec({ paymentHash: hash(5), status: 'pending', at: NOON - 2 * DAY })] },
     reason: 'paymentPending'
   },
-  { name: 'the daemon has a payment under way', input: { paymentInFlight: true }, reason: 'paymentPending' },
   {
     // The clock stepped back an hour between 'pending' and 'succeeded': the later entry is the state.
     name: 'a payment that settled after the clock stepped back is not pending',
