@@ -164,6 +164,9 @@ describe("the daemon's HTTP API", () => {
       ['/api/events?limit=0', /limit: expected a whole number from 1 to 1000/],
       ['/api/events?offset=-1', /offset/],
       ['/api/events?since=yesterday', /since: expected an ISO 8601 date/],
+      // The history is kept 7 days: further back (or days ahead) is a mistake, not a year to read.
+      ['/api/history?since=0', /since: expected a time from .* \(the history is kept 7 days\)/],
+      [`/api/history?since=${Date.now() + 3 * 86_400_000}`, /since: expected a time from/],
       ['/api/nothing', /no such endpoint/]
     ] as const) {
       const r = await get(path)
