@@ -71,7 +71,9 @@ export function watchBalancePoint(
       if (recent.some((v) => v.local - amount >= floorOf(v.total, opts.balancePoint))) return
       const last = recent[recent.length - 1] as Seen
       opts.violate(
-        `${node.alias} paid ${amount} over ${channelId}: in every view of the last ${VIEW_WINDOW_MS / 1000} s it leaves the payer below its balance point (latest: ${last.local - amount} of ${last.total} sats, ${last.inFlight} in flight, floor ${floorOf(last.total, opts.balancePoint)})`
+        `${node.alias} paid ${amount} over ${channelId}: in every view of the last ` +
+          `${VIEW_WINDOW_MS / 1000} s it leaves the payer below its balance point (latest: ` +
+          `${last.local - amount} of ${last.total} sats, ${last.inFlight} in flight, floor ${floorOf(last.total, opts.balancePoint)})`
       )
     }
     node.events.on('channels_listed', onListed)

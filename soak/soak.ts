@@ -212,7 +212,8 @@ try {
           const p = truth.get(hash)
           if (!p || p.status !== 'SUCCEEDED' || p.amountMsat !== t.tokens * 1000)
             violate(
-              `${name}'s ledger says ${hash.slice(0, 12)} paid ${t.tokens}, the network says ${p ? `${p.status} ${p.amountMsat / 1000}` : 'nothing'}`
+              `${name}'s ledger says ${hash.slice(0, 12)} paid ${t.tokens}, ` +
+                `the network says ${p ? `${p.status} ${p.amountMsat / 1000}` : 'nothing'}`
             )
         }
         if (t.status === 'pending') violate(`${name}'s ledger leaves ${hash.slice(0, 12)} pending`)

@@ -16,11 +16,14 @@ export const ACCOUNTS_PANEL_JS = `
     $('accounts').innerHTML = r.counterparties.map((c) => {
       const st = c.statement
       const verdict = !st.shared ? 'no statement yet' : st.agrees ? 'statement agrees' : st.problems.length + ' disagreement(s)'
-      const cap = c.cap.maxNetOutflowPerPeriod === undefined ? 'no cap' : 'cap ' + sat(c.cap.usedSats) + ' of ' + sat(c.cap.maxNetOutflowPerPeriod)
+      const cap = c.cap.maxNetOutflowPerPeriod === undefined
+        ? 'no cap'
+        : 'cap ' + sat(c.cap.usedSats) + ' of ' + sat(c.cap.maxNetOutflowPerPeriod)
       return '<div class="card" data-counterparty="' + esc(c.counterparty) + '" data-agrees="' + st.agrees + '">' +
         '<div class="row"><span class="title">' + esc(c.name || c.counterparty.slice(0, 12) + '…') + '</span>' +
         '<span class="pill ' + (st.agrees ? 'on' : st.shared ? 'off' : '') + '">' + esc(verdict) + '</span></div>' +
-        '<div class="share">paid ' + sat(c.total.paidSats) + ' (' + c.total.paidCount + ') · received ' + sat(c.total.receivedSats) + ' (' + c.total.receivedCount + ') · net ' + sat(c.total.netSats) + '</div>' +
+        '<div class="share">paid ' + sat(c.total.paidSats) + ' (' + c.total.paidCount + ') · received ' +
+          sat(c.total.receivedSats) + ' (' + c.total.receivedCount + ') · net ' + sat(c.total.netSats) + '</div>' +
         '<div class="next">' + esc(cap) + '</div>' +
         st.problems.slice(0, 5).map((p) => '<div class="next">' + esc(p.kind) + ': ' + esc(p.detail) + '</div>').join('') + '</div>'
     }).join('')

@@ -188,7 +188,9 @@ export class StatementBook {
     if (core.length > this.limits.entries || core.byteLength > this.limits.bytes) {
       t.problems.push({
         kind: 'invalid',
-        detail: `their statement has ${core.length} entries (${core.byteLength} bytes), more than we read (${this.limits.entries}, ${this.limits.bytes} bytes)`
+        detail:
+          `their statement has ${core.length} entries (${core.byteLength} bytes), more ` +
+          `than we read (${this.limits.entries}, ${this.limits.bytes} bytes)`
       })
       return
     }

@@ -32,7 +32,10 @@ export function hostProblem(
   const configured = configuredHost.toLowerCase()
   if (isLoopbackHost(name) || name === configured || name === `[${configured}]`) return undefined
   if (WILDCARD.has(configured) && hasToken) return undefined
-  return `Host ${JSON.stringify(hostHeader.slice(0, 100))} is not this API's (${configuredHost}, localhost or a loopback address): refused against DNS rebinding`
+  return (
+    `Host ${JSON.stringify(hostHeader.slice(0, 100))} is not this API's ` +
+    `(${configuredHost}, localhost or a loopback address): refused against DNS rebinding`
+  )
 }
 
 /** Whether the Authorization header carries the token (constant-time comparison). */

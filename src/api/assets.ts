@@ -15,7 +15,11 @@ const once = (load: () => Buffer): (() => Buffer) => {
 }
 
 /** The tab icon: a tightrope between two posts (browsers ask for /favicon.ico on their own). */
-const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0f1419"/><path d="M6 8v18M26 8v18" stroke="#8b96a5" stroke-width="3" stroke-linecap="round"/><path d="M6 12q10 6 20 0" fill="none" stroke="#4fb3ff" stroke-width="2.5"/><circle cx="16" cy="12" r="3" fill="#3fb950"/></svg>`
+const FAVICON =
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" ` +
+  `height="32" rx="6" fill="#0f1419"/><path d="M6 8v18M26 8v18" stroke="#8b96a5" ` +
+  `stroke-width="3" stroke-linecap="round"/><path d="M6 12q10 6 20 0" fill="none" ` +
+  `stroke="#4fb3ff" stroke-width="2.5"/><circle cx="16" cy="12" r="3" fill="#3fb950"/></svg>`
 
 const icon: Asset = { type: 'image/svg+xml', body: () => FAVICON }
 

@@ -21,12 +21,14 @@ export const DASHBOARD_HTML = `<!doctype html>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/uplot.css">
 <style>
-  :root { --bg:#0f1419; --card:#1a2129; --text:#e6e9ef; --muted:#8b96a5; --accent:#4fb3ff; --ok:#3fb950; --warn:#d29922; --bad:#f85149; --band:rgba(63,185,80,.18) }
+  :root { --bg:#0f1419; --card:#1a2129; --text:#e6e9ef; --muted:#8b96a5; --accent:#4fb3ff; --ok:#3fb950;
+          --warn:#d29922; --bad:#f85149; --band:rgba(63,185,80,.18) }
   * { box-sizing: border-box }
   body { margin:0; font:15px/1.4 system-ui, -apple-system, Segoe UI, Roboto, sans-serif; background:var(--bg); color:var(--text) }
   header { padding:14px 18px; border-bottom:1px solid #263040; display:flex; flex-wrap:wrap; gap:8px 18px; align-items:baseline }
   h1 { font-size:20px; margin:0 }
-  h2 { font-size:14px; text-transform:uppercase; letter-spacing:.06em; color:var(--muted); margin:18px 0 8px; display:flex; justify-content:space-between; align-items:center; gap:8px }
+  h2 { font-size:14px; text-transform:uppercase; letter-spacing:.06em; color:var(--muted); margin:18px 0 8px;
+       display:flex; justify-content:space-between; align-items:center; gap:8px }
   .pill { font-size:12px; padding:2px 8px; border-radius:10px; background:#263040; color:var(--muted) }
   .pill.on { color:var(--ok) } .pill.off { color:var(--bad) } .pill.dry { color:var(--warn) }
   main { padding:0 18px 24px; display:grid; grid-template-columns: minmax(0,2fr) minmax(0,1fr); gap:0 24px }
@@ -67,11 +69,15 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span id="dry" class="pill dry" hidden>dry run</span>
   <span id="nodes"></span>
   <span id="peers" class="pill"></span>
-  <form id="login" hidden><label for="token">API token</label><input id="token" type="password" autocomplete="off" required><button type="submit">Connect</button></form>
+  <form id="login" hidden>
+    <label for="token">API token</label><input id="token" type="password" autocomplete="off" required><button type="submit">Connect</button>
+  </form>
 </header>
 <main>
   <section>
-    <h2>Watched channels <span class="range" id="range"><button data-hours="6" aria-pressed="true">6 h</button> <button data-hours="24" aria-pressed="false">24 h</button> <button data-hours="168" aria-pressed="false">7 d</button></span></h2>
+    <h2>Watched channels <span class="range" id="range"><button data-hours="6" aria-pressed="true">6 h</button>
+      <button data-hours="24" aria-pressed="false">24 h</button>
+      <button data-hours="168" aria-pressed="false">7 d</button></span></h2>
     <div id="channels"><p class="empty">No watched channel yet: channels appear when both ends are nodes of the cluster.</p></div>
   </section>
   <section>
@@ -112,18 +118,26 @@ export const DASHBOARD_HTML = `<!doctype html>
     lastStatus = s
     $('dry').hidden = !s.instance.dryRun
     // One pill per configured node: its state, and on hover its socket and last error.
-    $('nodes').innerHTML = s.nodes.map((n) => '<span class="pill ' + ({ connected: 'on', connecting: 'dry', lost: 'off' }[n.state] || 'off') + '" data-node="' + esc(n.socket) + '" data-state="' + esc(n.state) + '" title="' + esc(n.socket + ' · ' + n.state + ' since ' + new Date(n.since).toLocaleTimeString() + (n.error ? ' · ' + n.error : '')) + '">' + esc(n.alias) + (n.state === 'connected' ? '' : ' · ' + esc(n.state)) + '</span>').join(' ')
+    $('nodes').innerHTML = s.nodes.map((n) => '<span class="pill ' +
+      ({ connected: 'on', connecting: 'dry', lost: 'off' }[n.state] || 'off') + '" data-node="' + esc(n.socket) +
+      '" data-state="' + esc(n.state) + '" title="' + esc(n.socket + ' · ' + n.state + ' since ' +
+      new Date(n.since).toLocaleTimeString() + (n.error ? ' · ' + n.error : '')) + '">' + esc(n.alias) +
+      (n.state === 'connected' ? '' : ' · ' + esc(n.state)) + '</span>').join(' ')
     $('peers').textContent = s.peers.length + ' peer' + (s.peers.length === 1 ? '' : 's')
     $('peerlist').innerHTML = s.peers.length === 0 ? '<p class="empty">No other instance connected.</p>' : s.peers.map((p) =>
       '<div class="peer" data-peer="' + esc(p.key) + '"><span class="pill on">connected</span> ' + esc(p.key.slice(0, 12)) + '… proved ' +
-      (p.nodes.length ? p.nodes.map((n) => esc(n.alias) + ' (' + esc(n.publicKey.slice(0, 10)) + '…)').join(', ') : 'no node of use to us yet') + '</div>').join('')
+      (p.nodes.length ? p.nodes.map((n) => esc(n.alias) + ' (' + esc(n.publicKey.slice(0, 10)) +
+        '…)').join(', ') : 'no node of use to us yet') + '</div>').join('')
     if (s.channels.length === 0) return
     const now = Date.now() / 1000
     for (const c of s.channels) {
       const k = c.channelId + ':' + c.node
       const list = points.get(k) || []
       const last = list[list.length - 1]
-      if (!last || Math.abs(last[1] - 100 * c.share) >= 0.1 || now - last[0] >= LIVE_HEARTBEAT_S) { list.push([now, 100 * c.share]); points.set(k, list) }
+      if (!last || Math.abs(last[1] - 100 * c.share) >= 0.1 || now - last[0] >= LIVE_HEARTBEAT_S) {
+        list.push([now, 100 * c.share])
+        points.set(k, list)
+      }
     }
     renderChannels(s)
   }
@@ -139,9 +153,12 @@ export const DASHBOARD_HTML = `<!doctype html>
       for (const { plot } of charts.values()) plot.destroy()
       charts.clear()
       box.innerHTML = [...byChannel].map(([id, sides]) => {
-        const names = sides.length > 1 ? esc(sides[0].node) + ' ↔ ' + esc(sides[1].node) : esc(sides[0].node) + ' ↔ ' + esc(sides[0].partnerAlias || sides[0].partner.slice(0, 12) + '…')
-        return '<div class="card" data-row="' + esc(id) + '"><div class="row"><span class="title">' + names + '</span><span class="id">' + esc(id) + (sides.length > 1 ? ' · both ends ours' : '') + '</span></div>' +
-          sides.map((c, i) => '<div class="side" style="--series:' + COLORS[i % COLORS.length] + '" data-channel="' + esc(c.channelId) + ':' + esc(c.node) + '"></div>').join('') +
+        const names = sides.length > 1 ? esc(sides[0].node) + ' ↔ ' + esc(sides[1].node) : esc(sides[0].node) +
+          ' ↔ ' + esc(sides[0].partnerAlias || sides[0].partner.slice(0, 12) + '…')
+        return '<div class="card" data-row="' + esc(id) + '"><div class="row"><span class="title">' + names +
+          '</span><span class="id">' + esc(id) + (sides.length > 1 ? ' · both ends ours' : '') + '</span></div>' +
+          sides.map((c, i) => '<div class="side" style="--series:' + COLORS[i % COLORS.length] +
+            '" data-channel="' + esc(c.channelId) + ':' + esc(c.node) + '"></div>').join('') +
           '<div class="chart" data-points="0"></div></div>'
       }).join('')
       for (const [id, sides] of byChannel) makeChart(id, sides)
@@ -153,10 +170,12 @@ export const DASHBOARD_HTML = `<!doctype html>
       el.className = 'side ' + (inside ? 'in' : 'out')
       el.dataset.share = c.share
       el.dataset.inside = inside
-      el.innerHTML = '<div class="row"><span class="share"><span class="who">' + esc(c.node) + '</span>: local ' + pct(c.share) + ' · target ' + pct(c.balancePoint) + ' ± ' + pct(c.deadzone) + '</span>' +
+      el.innerHTML = '<div class="row"><span class="share"><span class="who">' + esc(c.node) +
+        '</span>: local ' + pct(c.share) + ' · target ' + pct(c.balancePoint) + ' ± ' + pct(c.deadzone) + '</span>' +
         (c.inFlight ? '<span class="pill">requesting ' + num(c.inFlight.tokens) + ' sat</span>' : '') + '</div>' +
         '<div class="bar" title="local share, deadzone band and balance point">' +
-          '<div class="band" style="left:' + pct(Math.max(0, c.low)) + ';width:' + pct(Math.min(1, c.high) - Math.max(0, c.low)) + '"></div>' +
+          '<div class="band" style="left:' + pct(Math.max(0, c.low)) + ';width:' +
+            pct(Math.min(1, c.high) - Math.max(0, c.low)) + '"></div>' +
           '<div class="fill" style="width:' + pct(c.share) + '"></div>' +
           '<div class="point" style="left:' + pct(c.balancePoint) + '"></div>' +
         '</div><div class="next">' + esc(sentence(c)) + '</div>'
@@ -179,8 +198,14 @@ export const DASHBOARD_HTML = `<!doctype html>
       // The sides' names are coloured like their lines above the chart, so no legend.
       width, height: 120, legend: { show: false }, cursor: { y: false },
       scales: { y: { range: [0, 100] } },
-      axes: [{ stroke: '#8b96a5', grid: { stroke: '#263040' } }, { stroke: '#8b96a5', grid: { stroke: '#263040' }, size: 50, values: (u, v) => v.map((x) => x + '%') }],
-      series: [{}].concat(sides.map((c, i) => ({ label: c.node + ' local %', stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true, points: { show: false } })),
+      axes: [
+        { stroke: '#8b96a5', grid: { stroke: '#263040' } },
+        { stroke: '#8b96a5', grid: { stroke: '#263040' }, size: 50, values: (u, v) => v.map((x) => x + '%') }
+      ],
+      series: [{}].concat(
+        sides.map((c, i) => ({
+          label: c.node + ' local %', stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true, points: { show: false }
+        })),
         [0, 1].map(() => ({ label: 'deadzone', stroke: 'rgba(63,185,80,.6)', dash: [4, 4], width: 1, points: { show: false } })))
     }
     const plot = new uPlot(opts, [[]].concat(sides.map(() => []), [[], []]), el)
@@ -191,7 +216,8 @@ export const DASHBOARD_HTML = `<!doctype html>
     const ch = charts.get(id)
     const now = Date.now() / 1000
     const from = now - hours * 3600
-    const seen = [...new Set(ch.sides.flatMap((k) => (points.get(k) || []).filter(([t]) => t >= from).map(([t]) => t)))].sort((a, b) => a - b)
+    const seen = [...new Set(ch.sides.flatMap((k) => (points.get(k) || []).filter(([t]) => t >= from).map(([t]) => t)))]
+      .sort((a, b) => a - b)
     // From the first point (at least the last 10 minutes, so a fresh start is not stretched over
     // seconds) to now: the lines run to the right edge, the deadzone across the whole chart.
     const ts = [Math.min(seen.length ? seen[0] : now, now - 600)].concat(seen.filter((t) => t < now), [now])
@@ -223,10 +249,13 @@ export const DASHBOARD_HTML = `<!doctype html>
     return api('/api/summary').then((t) => {
       const refusals = Object.entries(t.refusals)
       $('totals').innerHTML = '<dt>rebalances done</dt><dd data-total="succeeded">' + num(t.rebalances.succeeded) + '</dd>' +
-        '<dt>not done (refused / failed / expired)</dt><dd>' + num(t.rebalances.refused) + ' / ' + num(t.rebalances.failed) + ' / ' + num(t.rebalances.expired) + '</dd>' +
+        '<dt>not done (refused / failed / expired)</dt><dd>' + num(t.rebalances.refused) + ' / ' +
+          num(t.rebalances.failed) + ' / ' + num(t.rebalances.expired) + '</dd>' +
         '<dt>sats received</dt><dd>' + num(t.receivedSats) + '</dd><dt>sats paid</dt><dd>' + num(t.paidSats) + '</dd>' +
         '<dt>fees paid</dt><dd data-total="fees">' + num(t.feesPaidSats) + ' sat</dd>' +
-        (refusals.length ? refusals.map(([r, n]) => '<dt>refused: ' + esc(r) + '</dt><dd>' + num(n) + '</dd>').join('') : '<dt>refusals</dt><dd>0</dd>')
+        (refusals.length
+          ? refusals.map(([r, n]) => '<dt>refused: ' + esc(r) + '</dt><dd>' + num(n) + '</dd>').join('')
+          : '<dt>refusals</dt><dd>0</dd>')
     })
   }
 
@@ -293,7 +322,9 @@ export const DASHBOARD_HTML = `<!doctype html>
     ).catch((err) => { if (err instanceof NeedToken) askToken(); else connect() })
   }
   // The stored history catches up with what this tab missed (e.g. while it was in the background).
-  setInterval(() => { if ($('login').hidden) void loadHistory().then(() => { for (const id of charts.keys()) drawChart(id) }).catch(() => {}) }, 60000)
+  setInterval(() => {
+    if ($('login').hidden) void loadHistory().then(() => { for (const id of charts.keys()) drawChart(id) }).catch(() => {})
+  }, 60000)
   start()
 ${ACCOUNTS_PANEL_JS}})()
 </script>
@@ -305,4 +336,8 @@ ${ACCOUNTS_PANEL_JS}})()
 const SCRIPT = /<script>([\s\S]*)<\/script>/.exec(DASHBOARD_HTML)?.[1] ?? ''
 // 'self' for uPlot and its stylesheet, served by the daemon (assets.ts; every API answer is JSON
 // with nosniff, never runnable as a script); images only the icon.
-export const DASHBOARD_CSP = `default-src 'none'; script-src 'self' 'sha256-${createHash('sha256').update(SCRIPT).digest('base64')}'; style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`
+export const DASHBOARD_CSP =
+  `default-src 'none'; script-src 'self' ` +
+  `'sha256-${createHash('sha256').update(SCRIPT).digest('base64')}'; style-src ` +
+  `'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; form-action 'none'; ` +
+  `frame-ancestors 'none'; base-uri 'none'`

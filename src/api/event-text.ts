@@ -13,8 +13,13 @@ const side = (e: Event): string => `${v(e.node)}'s side of ${v(e.channelId)}`
 
 const SENTENCES: Record<string, (e: Event) => string> = {
   starting: (e) => `Starting with ${v(e.nodes)} configured node(s)${e.dryRun === true ? ', in dry-run mode' : ''}.`,
-  started: (e) =>
-    `Started; nodes in: ${Array.isArray(e.nodes) && e.nodes.length > 0 ? e.nodes.map((n) => v(n)).join(', ') : 'none yet'}${Array.isArray(e.connecting) ? `; still connecting: ${e.connecting.map((n) => v(n)).join(', ')}` : ''}.`,
+  started: (e) => {
+    const nodes = Array.isArray(e.nodes) && e.nodes.length > 0 ? e.nodes.map((n) => v(n)).join(', ') : 'none yet'
+    const connecting = Array.isArray(e.connecting)
+      ? `; still connecting: ${e.connecting.map((n) => v(n)).join(', ')}`
+      : ''
+    return `Started; nodes in: ${nodes}${connecting}.`
+  },
   stopped: () => 'Stopped.',
   node_connected: (e) => `Node ${v(e.node)} connected.`,
   node_reconnected: (e) => `Node ${v(e.node)} is back.`,
@@ -34,7 +39,8 @@ const SENTENCES: Record<string, (e: Event) => string> = {
   payment_pending: (e) =>
     `${v(e.node)}'s payment over ${v(e.channelId)} is still in flight; its outcome will be recorded when LND knows it.`,
   payment_refused: (e) =>
-    `${e.node !== undefined ? v(e.node) : 'We'} refused to pay over ${v(e.channelId)}: ${v(e.reason)}${e.detail ? ` (${v(e.detail, 200)})` : ''}.`,
+    `${e.node !== undefined ? v(e.node) : 'We'} refused to pay over ` +
+    `${v(e.channelId)}: ${v(e.reason)}${e.detail ? ` (${v(e.detail, 200)})` : ''}.`,
   payment_reconciled: (e) => `A payment interrupted earlier over ${v(e.channelId)} ended: ${v(e.outcome)}.`,
   peer_authenticated: (e) => `Peer ${v(e.peer)} joined${e.agent ? ` (${v(e.agent, 40)})` : ''}.`,
   peer_disconnected: (e) => `Peer ${v(e.peer)} left.`,
@@ -44,8 +50,13 @@ const SENTENCES: Record<string, (e: Event) => string> = {
   swarm_disabled: (e) => `Not joining other instances: ${v(e.reason, 200)}.`,
   api_listening: (e) => `Dashboard and API at ${v(e.url)}.`,
   api_port_taken: (e) => `Port ${v(e.port)} was taken; the API listens at ${v(e.listening)}.`,
-  config_reloaded: (e) =>
-    `The config was reloaded: ${Array.isArray(e.applied) ? e.applied.length : 0} change(s) in force${Array.isArray(e.needsRestart) && e.needsRestart.length > 0 ? `, ${e.needsRestart.length} waiting for a restart` : ''}.`,
+  config_reloaded: (e) => {
+    const waiting =
+      Array.isArray(e.needsRestart) && e.needsRestart.length > 0
+        ? `, ${e.needsRestart.length} waiting for a restart`
+        : ''
+    return `The config was reloaded: ${Array.isArray(e.applied) ? e.applied.length : 0} change(s) in force${waiting}.`
+  },
   config_reload_refused: (e) =>
     `A config reload was refused: ${Array.isArray(e.errors) ? e.errors.map((x) => v(x)).join('; ') : '?'}.`,
   notification_failed: (e) => `A notification to ${v(e.target)} could not be delivered: ${v(e.error)}.`

@@ -207,7 +207,8 @@ export async function startInstance(
       if (config.secret === PLACEHOLDER_SECRET) {
         daemon.emit('swarm_disabled', {
           reason:
-            'secret is still the placeholder "secret": set a long random secret (config/local.json or TIGHTROPE_SECRET) to join other instances'
+            'secret is still the placeholder "secret": set a long random secret ' +
+            '(config/local.json or TIGHTROPE_SECRET) to join other instances'
         })
       } else {
         swarm = await ClusterSwarm.start({

@@ -35,12 +35,18 @@ export function certProblem(value: string): string | undefined {
   if ('error' in d) return d.error
   const text = d.bytes.toString('latin1')
   if (!text.includes('-----BEGIN CERTIFICATE-----'))
-    return `expected the base64 (or hex) of ${what}, which decodes to a PEM certificate (-----BEGIN CERTIFICATE-----); this decodes to something else`
+    return (
+      `expected the base64 (or hex) of ${what}, which decodes to a PEM certificate ` +
+      `(-----BEGIN CERTIFICATE-----); this decodes to something else`
+    )
   try {
     // Throws on a truncated or corrupted certificate.
     void new X509Certificate(d.bytes)
   } catch (err) {
-    return `expected the base64 (or hex) of ${what}; it decodes to a PEM certificate that cannot be read (${(err as Error).message}): was it cut short?`
+    return (
+      `expected the base64 (or hex) of ${what}; it decodes to a PEM certificate that ` +
+      `cannot be read (${(err as Error).message}): was it cut short?`
+    )
   }
   return undefined
 }

@@ -12,7 +12,10 @@ import type { TightropeConfig } from './types.js'
  */
 export function secretProblem(secret: string): string | undefined {
   if (secret !== PLACEHOLDER_SECRET) return undefined
-  return `secret: expected your cluster's own long random secret, not the placeholder "${PLACEHOLDER_SECRET}" from default.json (set it in config/local.json or TIGHTROPE_SECRET)`
+  return (
+    `secret: expected your cluster's own long random secret, not the placeholder ` +
+    `"${PLACEHOLDER_SECRET}" from default.json (set it in config/local.json or TIGHTROPE_SECRET)`
+  )
 }
 
 /** Throws a ConfigError when the config must not be used to start a real daemon. */

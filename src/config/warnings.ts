@@ -27,7 +27,9 @@ export function configWarnings(raw: unknown, config: TightropeConfig): string[] 
       const r = parseDuration(v)
       if (r.ok && r.ms > 0 && r.ms < below) {
         warnings.push(
-          `${formatPath([...path, key])}: ${JSON.stringify(v)} is read as ${r.ms} ms (a number without a unit is milliseconds, as in the original Tightrope); write "${String(v)}s" if you meant seconds`
+          `${formatPath([...path, key])}: ${JSON.stringify(v)} is read as ${r.ms} ms (a ` +
+            `number without a unit is milliseconds, as in the original Tightrope); write ` +
+            `"${String(v)}s" if you meant seconds`
         )
       }
     }
@@ -47,7 +49,8 @@ export function configWarnings(raw: unknown, config: TightropeConfig): string[] 
   // The topic is derived from the secret and visible on the DHT: a short secret can be guessed offline.
   if (config.secret !== PLACEHOLDER_SECRET && config.secret.length < 16) {
     warnings.push(
-      `secret: only ${config.secret.length} characters; anyone watching the DHT could guess it. Use a long random value (e.g. openssl rand -hex 32)`
+      `secret: only ${config.secret.length} characters; anyone watching the DHT could ` +
+        `guess it. Use a long random value (e.g. openssl rand -hex 32)`
     )
   }
   return warnings

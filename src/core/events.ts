@@ -149,7 +149,9 @@ export const EVENT_CATALOGUE: { readonly [K in EventType]: EventInfo } = {
   },
   config_reloaded: {
     screen: true,
-    doc: 'the config was re-read (SIGHUP, `tightrope config reload`): `applied[]` and `needsRestart[]`, each `{ path, from?, to? }`, secrets shown as `(secret)`'
+    doc:
+      'the config was re-read (SIGHUP, `tightrope config reload`): `applied[]` and ' +
+      '`needsRestart[]`, each `{ path, from?, to? }`, secrets shown as `(secret)`'
   },
   config_reload_refused: {
     screen: true,

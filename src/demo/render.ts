@@ -27,13 +27,16 @@ export function renderView(v: View): string {
   const lines = [
     `Tightrope demo: Alice's and Bob's instances over a local Hyperswarm DHT   ${Math.floor(v.elapsedSeconds)} s`,
     ...[...v.dashboards].map(([name, url]) => `  ${name.padEnd(6)} dashboard ${url}/`),
-    `  traffic payments ${v.trafficPayments}   rebalances ${v.rebalances.length}   fees paid by rebalances ${sat(v.rebalances.reduce((s, r) => s + r.feeMsat, 0) / 1000)} sat`,
+    `  traffic payments ${v.trafficPayments}   rebalances ${v.rebalances.length}   ` +
+      `fees paid by rebalances ${sat(v.rebalances.reduce((s, r) => s + r.feeMsat, 0) / 1000)} sat`,
     ...(v.note ? [`  ${v.note}`] : []),
     '',
     '  channel  id            operators  local share of the first node (deadzone ·)',
     ...v.channels.map(
       (c) =>
-        `  ${`${c.a}-${c.b}`.padEnd(8)} ${c.id.padEnd(13)} ${c.operators.padEnd(10)} ${channelBar(c.share, 0.4, 0.6)} ${(100 * c.share).toFixed(1).padStart(5)}% ${c.inside ? 'inside' : 'OUT'}${c.active ? '' : ' (inactive)'}`
+        `  ${`${c.a}-${c.b}`.padEnd(8)} ${c.id.padEnd(13)} ${c.operators.padEnd(10)} ` +
+        `${channelBar(c.share, 0.4, 0.6)} ${(100 * c.share).toFixed(1).padStart(5)}% ` +
+        `${c.inside ? 'inside' : 'OUT'}${c.active ? '' : ' (inactive)'}`
     ),
     '',
     '  recent rebalances',
@@ -42,7 +45,8 @@ export function renderView(v: View): string {
       .reverse()
       .map(
         (r) =>
-          `  ${new Date(r.at).toISOString().slice(11, 19)}  ${r.from} pays ${r.to}  ${sat(r.tokens).padStart(10)} sat  fee ${r.feeMsat / 1000}`
+          `  ${new Date(r.at).toISOString().slice(11, 19)}  ${r.from} pays ${r.to}  ` +
+          `${sat(r.tokens).padStart(10)} sat  fee ${r.feeMsat / 1000}`
       ),
     ...(v.rebalances.length === 0 ? ['  (none yet)'] : []),
     '',

@@ -122,7 +122,8 @@ export class AuditLog {
       if ('value' in slot) this.remember(slot.index, slot.value)
       else if (!this.readOnly) {
         throw new Error(
-          `audit storage ${this.storagePath}: transaction log entry ${slot.index} is unreadable (${slot.error.message}); run 'tightrope audit --verify'`
+          `audit storage ${this.storagePath}: transaction log entry ${slot.index} is ` +
+            `unreadable (${slot.error.message}); run 'tightrope audit --verify'`
         )
       }
     }

@@ -102,7 +102,8 @@ function translate(err: unknown, storagePath: string): Error {
   // fd-lock on <storage>/CORESTORE: one writer per directory, even within one process.
   if (/could not be locked|\block\b/i.test(message)) {
     return new Error(
-      `audit storage ${storagePath} is in use by a running tightrope daemon (or another process); stop it first, or open the logs read-only`,
+      `audit storage ${storagePath} is in use by a running tightrope daemon (or ` +
+        `another process); stop it first, or open the logs read-only`,
       { cause: err }
     )
   }

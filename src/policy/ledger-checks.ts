@@ -14,7 +14,8 @@ export const notPaidBefore: PayCheck = ({ invoice, records }) => {
   if (prior === undefined) return undefined
   return refuse(
     'duplicatePayment',
-    `payment hash ${invoice.paymentHash} was already attempted (${prior.status} at ${new Date(prior.at).toISOString()} on channel ${prior.channelId})`
+    `payment hash ${invoice.paymentHash} was already attempted (${prior.status} at ` +
+      `${new Date(prior.at).toISOString()} on channel ${prior.channelId})`
   )
 }
 
@@ -25,7 +26,8 @@ export const nothingPending: PayCheck = (input) => {
   if (first === undefined) return undefined
   return refuse(
     'paymentPending',
-    `${pending.length} payment(s) on channel ${input.channel.id} still pending (e.g. ${first.paymentHash ?? 'without hash'} since ${new Date(first.at).toISOString()})`
+    `${pending.length} payment(s) on channel ${input.channel.id} still pending ` +
+      `(e.g. ${first.paymentHash ?? 'without hash'} since ${new Date(first.at).toISOString()})`
   )
 }
 
@@ -36,7 +38,8 @@ export const minTimeElapsed: PayCheck = (input) => {
   if (input.now >= retryAt) return undefined
   return refuse(
     'minTimeBetweenPayments',
-    `last payment on channel ${input.channel.id} at ${new Date(last).toISOString()}; minTimeBetweenPayments is ${input.settings.minTimeBetweenPayments} ms`,
+    `last payment on channel ${input.channel.id} at ` +
+      `${new Date(last).toISOString()}; minTimeBetweenPayments is ${input.settings.minTimeBetweenPayments} ms`,
     retryAt
   )
 }

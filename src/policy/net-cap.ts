@@ -84,7 +84,9 @@ export function checkNetOutflow(
   }
   return refuse(
     'maxNetOutflowPerPeriod',
-    `net paid to this counterparty in this period is ${usage.net} sats (${usage.paid} paid, ${usage.received} received); paying ${tokens} more would exceed maxNetOutflowPerPeriod of ${cap}`,
+    `net paid to this counterparty in this period is ${usage.net} sats ` +
+      `(${usage.paid} paid, ${usage.received} received); paying ${tokens} more would ` +
+      `exceed maxNetOutflowPerPeriod of ${cap}`,
     retryAt
   )
 }

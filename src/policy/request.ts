@@ -81,7 +81,8 @@ export function decideRequest(input: RequestInput): RequestDecision {
       reason: rich ? 'richSide' : 'balanced',
       detail: rich
         ? `local share ${formatShare(share)} is above ${formatShare(s.balancePoint + s.deadzone)}: the other side may ask us`
-        : `local share ${formatShare(share)} is not below ${formatShare(trigger)} (balance point ${formatShare(s.balancePoint)} - deadzone ${formatShare(s.deadzone)})`
+        : `local share ${formatShare(share)} is not below ${formatShare(trigger)} ` +
+          `(balance point ${formatShare(s.balancePoint)} - deadzone ${formatShare(s.deadzone)})`
     }
   }
 
@@ -105,13 +106,17 @@ export function decideRequest(input: RequestInput): RequestDecision {
       return {
         action: 'none',
         reason: 'remoteReserve',
-        detail: `remote can spend only ${remoteSpendable} sats above its reserve of ${ch.remoteReserve} (need ${needed}, minimum request ${MIN_REQUEST_TOKENS})`
+        detail:
+          `remote can spend only ${remoteSpendable} sats above its reserve of ` +
+          `${ch.remoteReserve} (need ${needed}, minimum request ${MIN_REQUEST_TOKENS})`
       }
     }
     return {
       action: 'none',
       reason: 'tooSmall',
-      detail: `would ask for ${tokens} sats (needed ${needed}, maxTransactionSize ${s.maxTransactionSize}), below the minimum of ${MIN_REQUEST_TOKENS}`
+      detail:
+        `would ask for ${tokens} sats (needed ${needed}, maxTransactionSize ` +
+        `${s.maxTransactionSize}), below the minimum of ${MIN_REQUEST_TOKENS}`
     }
   }
 
@@ -139,7 +144,8 @@ export function decideRequest(input: RequestInput): RequestDecision {
     reason: 'outOfBalance',
     ...(cappedBy !== undefined ? { cappedBy } : {}),
     detail:
-      `local share ${formatShare(share)} is below ${formatShare(trigger)}: asking for ${tokens} of the ${needed} sats that reach ${formatShare(s.balancePoint)}` +
+      `local share ${formatShare(share)} is below ${formatShare(trigger)}: asking for ` +
+      `${tokens} of the ${needed} sats that reach ${formatShare(s.balancePoint)}` +
       (cappedBy !== undefined ? ` (capped by ${cappedBy})` : '')
   }
 }

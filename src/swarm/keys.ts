@@ -34,5 +34,8 @@ export function membershipProof(authKey: Buffer, handshakeHash: Uint8Array, send
  * controls it. Bound to the session and the instance's swarm key.
  */
 export function nodeProofMessage(handshakeHash: Uint8Array, senderKey: Uint8Array, nodePublicKey: string): string {
-  return `tightrope/v2 node proof: node ${nodePublicKey} is controlled by swarm key ${Buffer.from(senderKey).toString('hex')} on session ${Buffer.from(handshakeHash).toString('hex')}`
+  return (
+    `tightrope/v2 node proof: node ${nodePublicKey} is controlled by swarm key ` +
+    `${Buffer.from(senderKey).toString('hex')} on session ${Buffer.from(handshakeHash).toString('hex')}`
+  )
 }

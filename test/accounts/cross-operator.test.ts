@@ -244,7 +244,8 @@ describe('accounts across operators: Alice (A, B) and Bob (C, D, E), each its ow
     assert.match(
       table.output,
       new RegExp(
-        `^bob +${a.total.paidSats} \\(${a.total.paidCount}\\) +${a.total.receivedSats} \\(${a.total.receivedCount}\\) +${a.total.netSats} .* agrees$`,
+        `^bob +${a.total.paidSats} \\(${a.total.paidCount}\\) +${a.total.receivedSats} ` +
+          `\\(${a.total.receivedCount}\\) +${a.total.netSats} .* agrees$`,
         'm'
       )
     )
@@ -290,52 +291,59 @@ describe('accounts across operators: Alice (A, B) and Bob (C, D, E), each its ow
     assert.match(metrics, /tightrope_counterparty_statement_agrees\{counterparty="bob"\} 1\n/)
   })
 
-  it('a statement that lists a payment that never happened is flagged (API, metric); nothing is paid for it; restarts lose nothing', async () => {
-    const before = (await withOther(bob, alice)) as CounterpartyReport
-    const paymentsBefore = cluster.network.paymentLog.length
-    // Bob's statement about Alice gets an entry no ledger has: his store, edited while he is stopped.
-    await bob.proc.stop()
-    const store = new Corestore(join(bob.storage, 'statements'))
-    const core = store.get<StatementEntry>({ name: `statement/${alice.key}`, valueEncoding: 'json' })
-    await core.ready()
-    const lengthBefore = core.length
-    const fake = randomBytes(32).toString('hex')
-    await core.append({
-      paymentHash: fake,
-      channelId: cluster.channelBetween('A', 'C')?.id as string,
-      tokens: 12_345,
-      direction: 'paid',
-      at: Date.now(),
-      outcome: 'succeeded'
-    })
-    await core.close()
-    await store.close()
-    await bob.restart()
-    // Alice replicates the new entry over the new connection and flags it.
-    const flagged = await eventually(
-      async () => {
-        const a = await withOther(alice, bob)
-        return a?.statement.problems.find((p) => p.paymentHash === fake)
-      },
-      30_000,
-      'Alice to flag the invented payment'
-    )
-    assert.equal(flagged.kind, 'unknown')
-    const a = (await withOther(alice, bob)) as CounterpartyReport
-    assert.equal(a.statement.agrees, false)
-    assert.equal(a.statement.entries, lengthBefore + 1, 'caught up after the reconnect')
-    assert.match(await api(alice, '/metrics'), /tightrope_counterparty_statement_problems\{counterparty="bob"\} [1-9]/)
-    assert.match(alice.proc.output(), new RegExp(`statement_disagreement .*kind=unknown .*${fake}`))
-    assert.equal(a.total.receivedSats, truth().bobPaid, 'her accounts come from her ledger, not from his statement')
-    assert.ok(
-      !cluster.network.paymentLog.slice(paymentsBefore).some((p) => p.paymentHash === fake),
-      'nothing paid for it'
-    )
-    // Bob lost nothing over his restart.
-    const after = (await withOther(bob, alice)) as CounterpartyReport
-    assert.deepEqual(after.total, before.total)
-    assert.equal(after.cap.usedSats, before.cap.usedSats)
-  })
+  it(
+    'a statement that lists a payment that never happened is flagged (API, metric); ' +
+      'nothing is paid for it; restarts lose nothing',
+    async () => {
+      const before = (await withOther(bob, alice)) as CounterpartyReport
+      const paymentsBefore = cluster.network.paymentLog.length
+      // Bob's statement about Alice gets an entry no ledger has: his store, edited while he is stopped.
+      await bob.proc.stop()
+      const store = new Corestore(join(bob.storage, 'statements'))
+      const core = store.get<StatementEntry>({ name: `statement/${alice.key}`, valueEncoding: 'json' })
+      await core.ready()
+      const lengthBefore = core.length
+      const fake = randomBytes(32).toString('hex')
+      await core.append({
+        paymentHash: fake,
+        channelId: cluster.channelBetween('A', 'C')?.id as string,
+        tokens: 12_345,
+        direction: 'paid',
+        at: Date.now(),
+        outcome: 'succeeded'
+      })
+      await core.close()
+      await store.close()
+      await bob.restart()
+      // Alice replicates the new entry over the new connection and flags it.
+      const flagged = await eventually(
+        async () => {
+          const a = await withOther(alice, bob)
+          return a?.statement.problems.find((p) => p.paymentHash === fake)
+        },
+        30_000,
+        'Alice to flag the invented payment'
+      )
+      assert.equal(flagged.kind, 'unknown')
+      const a = (await withOther(alice, bob)) as CounterpartyReport
+      assert.equal(a.statement.agrees, false)
+      assert.equal(a.statement.entries, lengthBefore + 1, 'caught up after the reconnect')
+      assert.match(
+        await api(alice, '/metrics'),
+        /tightrope_counterparty_statement_problems\{counterparty="bob"\} [1-9]/
+      )
+      assert.match(alice.proc.output(), new RegExp(`statement_disagreement .*kind=unknown .*${fake}`))
+      assert.equal(a.total.receivedSats, truth().bobPaid, 'her accounts come from her ledger, not from his statement')
+      assert.ok(
+        !cluster.network.paymentLog.slice(paymentsBefore).some((p) => p.paymentHash === fake),
+        'nothing paid for it'
+      )
+      // Bob lost nothing over his restart.
+      const after = (await withOther(bob, alice)) as CounterpartyReport
+      assert.deepEqual(after.total, before.total)
+      assert.equal(after.cap.usedSats, before.cap.usedSats)
+    }
+  )
 
   it("a statement replaced by another (Bob's statements wiped: a new core without the old history) is flagged as rewritten", async () => {
     await bob.proc.stop()

@@ -170,71 +170,75 @@ describe('a rogue peer that knows the secret', () => {
     await refused(async () => rogue.payInvoice({ channelId: bx(), invoice, tokens: 10_000 }), 'invoiceExpired')
   })
 
-  it('honest requests within limits are paid; one more hits maxTransactionsPerPeriod; replays on the same and a new connection are refused', async () => {
-    await push(cluster, 'X', 'B', 1_000_000) // now B is rich on B-X: paying X is allowed, within limits
-    const paid: string[] = []
-    for (let i = 0; i < 3; i++) {
-      const invoice = await invoiceBy(x, 50_000)
-      const r = await rogue.payInvoice({ channelId: bx(), invoice, tokens: 50_000 })
-      assert.equal(r.status, 'paid', `request ${i}: ${r.reason} ${r.detail}`)
-      assert.equal(r.confirmed, true)
-      paid.push(invoice)
-    }
-    const before = moved()
-    await refused(
-      async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 50_000), tokens: 50_000 }),
-      'maxTransactionsPerPeriod'
-    )
-    // The same request again on this connection (new sequence number): the hash was paid already.
-    await refused(
-      async () => rogue.payInvoice({ channelId: bx(), invoice: paid[0] as string, tokens: 50_000 }),
-      'duplicatePayment'
-    )
-    // The very same frame again (same sequence number): dropped before it is even read.
-    const requestId = rogue.nextRequestId()
-    const frame = rogue.send(
-      MessageType.payInvoice,
-      encodeWith(payInvoiceCodec, { requestId, channelId: bx(), invoice: paid[1] as string, tokens: 50_000 })
-    )
-    await rogue.waitResult(requestId)
-    const dropped: string[] = []
-    const onDrop = (e: { type: string; reason?: string }): void => {
-      if (e.type === 'message_dropped') dropped.push(String(e.reason))
-    }
-    alice.daemon.events.on('event', onDrop)
-    const answersBefore = rogue.results.length
-    rogue.sendRaw(frame)
-    await eventually(
-      () => dropped.find((r) => /replayed or reordered/.test(r)),
-      5000,
-      'the replayed frame dropped'
-    ).finally(() => alice.daemon.events.off('event', onDrop))
-    assert.equal(rogue.results.length, answersBefore, 'a replayed frame gets no answer')
-    // On a new connection: the ledger still remembers the hash.
-    const again = await RoguePeer.connect({
-      bootstrap: cluster.bootstrap,
-      secret: SECRET,
-      target: alice.swarm?.publicKey as string,
-      claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }]
-    })
-    try {
-      await eventually(
-        () =>
-          [...(alice.swarm?.peers ?? [])].filter((p) => p.provenNodes.has(x.identity.publicKey)).length >= 1
-            ? true
-            : undefined,
-        10_000,
-        'the second connection'
+  it(
+    'honest requests within limits are paid; one more hits ' +
+      'maxTransactionsPerPeriod; replays on the same and a new connection are refused',
+    async () => {
+      await push(cluster, 'X', 'B', 1_000_000) // now B is rich on B-X: paying X is allowed, within limits
+      const paid: string[] = []
+      for (let i = 0; i < 3; i++) {
+        const invoice = await invoiceBy(x, 50_000)
+        const r = await rogue.payInvoice({ channelId: bx(), invoice, tokens: 50_000 })
+        assert.equal(r.status, 'paid', `request ${i}: ${r.reason} ${r.detail}`)
+        assert.equal(r.confirmed, true)
+        paid.push(invoice)
+      }
+      const before = moved()
+      await refused(
+        async () => rogue.payInvoice({ channelId: bx(), invoice: await invoiceBy(x, 50_000), tokens: 50_000 }),
+        'maxTransactionsPerPeriod'
       )
-      await new Promise((resolve) => setTimeout(resolve, 300))
-      const r = await again.payInvoice({ channelId: bx(), invoice: paid[2] as string, tokens: 50_000 })
-      assert.equal(r.status, 'refused')
-      assert.equal(r.reason, 'duplicatePayment')
-    } finally {
-      await again.destroy()
+      // The same request again on this connection (new sequence number): the hash was paid already.
+      await refused(
+        async () => rogue.payInvoice({ channelId: bx(), invoice: paid[0] as string, tokens: 50_000 }),
+        'duplicatePayment'
+      )
+      // The very same frame again (same sequence number): dropped before it is even read.
+      const requestId = rogue.nextRequestId()
+      const frame = rogue.send(
+        MessageType.payInvoice,
+        encodeWith(payInvoiceCodec, { requestId, channelId: bx(), invoice: paid[1] as string, tokens: 50_000 })
+      )
+      await rogue.waitResult(requestId)
+      const dropped: string[] = []
+      const onDrop = (e: { type: string; reason?: string }): void => {
+        if (e.type === 'message_dropped') dropped.push(String(e.reason))
+      }
+      alice.daemon.events.on('event', onDrop)
+      const answersBefore = rogue.results.length
+      rogue.sendRaw(frame)
+      await eventually(
+        () => dropped.find((r) => /replayed or reordered/.test(r)),
+        5000,
+        'the replayed frame dropped'
+      ).finally(() => alice.daemon.events.off('event', onDrop))
+      assert.equal(rogue.results.length, answersBefore, 'a replayed frame gets no answer')
+      // On a new connection: the ledger still remembers the hash.
+      const again = await RoguePeer.connect({
+        bootstrap: cluster.bootstrap,
+        secret: SECRET,
+        target: alice.swarm?.publicKey as string,
+        claims: [{ publicKey: x.identity.publicKey, alias: 'X', sign: (m) => x.signMessage(m) }]
+      })
+      try {
+        await eventually(
+          () =>
+            [...(alice.swarm?.peers ?? [])].filter((p) => p.provenNodes.has(x.identity.publicKey)).length >= 1
+              ? true
+              : undefined,
+          10_000,
+          'the second connection'
+        )
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        const r = await again.payInvoice({ channelId: bx(), invoice: paid[2] as string, tokens: 50_000 })
+        assert.equal(r.status, 'refused')
+        assert.equal(r.reason, 'duplicatePayment')
+      } finally {
+        await again.destroy()
+      }
+      assert.equal(moved(), before, 'nothing moved after the limit')
     }
-    assert.equal(moved(), before, 'nothing moved after the limit')
-  })
+  )
 
   it('a flood of requests: bounded concurrency, nothing paid beyond the limits, the daemon stays up', async () => {
     const before = moved()
@@ -260,40 +264,44 @@ describe('a rogue peer that knows the secret', () => {
     assert.equal((await fetch(`${alice.api?.url}/api/status`)).status, 200)
   })
 
-  it('truncated, oversized, garbage and replayed frames are dropped and the peer is cut off; an unknown type is ignored, not held against it', async () => {
-    const noisy = await RoguePeer.connect({
-      bootstrap: cluster.bootstrap,
-      secret: SECRET,
-      target: alice.swarm?.publicKey as string,
-      claims: []
-    })
-    try {
-      const events: string[] = []
-      const on = (e: { type: string; reason?: string }): void => {
-        if (e.type === 'message_dropped' || e.type === 'peer_dropped') events.push(`${e.type}:${e.reason}`)
+  it(
+    'truncated, oversized, garbage and replayed frames are dropped and the peer is ' +
+      'cut off; an unknown type is ignored, not held against it',
+    async () => {
+      const noisy = await RoguePeer.connect({
+        bootstrap: cluster.bootstrap,
+        secret: SECRET,
+        target: alice.swarm?.publicKey as string,
+        claims: []
+      })
+      try {
+        const events: string[] = []
+        const on = (e: { type: string; reason?: string }): void => {
+          if (e.type === 'message_dropped' || e.type === 'peer_dropped') events.push(`${e.type}:${e.reason}`)
+        }
+        alice.daemon.events.on('event', on)
+        for (let i = 0; i < 10; i++) noisy.send(99 + i, Buffer.from('from a newer version')) // unknown types: ignored
+        noisy.sendRaw(randomBytes(40)) // garbage
+        noisy.sendRaw(Buffer.from([1])) // truncated
+        noisy.sendRaw(Buffer.alloc(MAX_FRAME + 1)) // oversized
+        noisy.send(MessageType.payInvoice, Buffer.from([0xff, 0xff])) // malformed body
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        assert.equal(noisy.closed, false, 'four bad messages and ten unknown types: still connected')
+        noisy.send(MessageType.payInvoice, Buffer.from([0]), 1) // replayed sequence number: the fifth
+        await eventually(
+          () => (events.some((e) => e.startsWith('peer_dropped')) ? true : undefined),
+          5000,
+          'the peer dropped'
+        )
+        alice.daemon.events.off('event', on)
+        assert.equal(events.filter((e) => e.startsWith('message_dropped')).length, 5, events.join(' | '))
+        assert.ok(!events.some((e) => /unknown message type/.test(e)), 'unknown types do not count')
+        await eventually(() => (noisy.closed ? true : undefined), 5000, 'the connection closed')
+      } finally {
+        await noisy.destroy()
       }
-      alice.daemon.events.on('event', on)
-      for (let i = 0; i < 10; i++) noisy.send(99 + i, Buffer.from('from a newer version')) // unknown types: ignored
-      noisy.sendRaw(randomBytes(40)) // garbage
-      noisy.sendRaw(Buffer.from([1])) // truncated
-      noisy.sendRaw(Buffer.alloc(MAX_FRAME + 1)) // oversized
-      noisy.send(MessageType.payInvoice, Buffer.from([0xff, 0xff])) // malformed body
-      await new Promise((resolve) => setTimeout(resolve, 300))
-      assert.equal(noisy.closed, false, 'four bad messages and ten unknown types: still connected')
-      noisy.send(MessageType.payInvoice, Buffer.from([0]), 1) // replayed sequence number: the fifth
-      await eventually(
-        () => (events.some((e) => e.startsWith('peer_dropped')) ? true : undefined),
-        5000,
-        'the peer dropped'
-      )
-      alice.daemon.events.off('event', on)
-      assert.equal(events.filter((e) => e.startsWith('message_dropped')).length, 5, events.join(' | '))
-      assert.ok(!events.some((e) => /unknown message type/.test(e)), 'unknown types do not count')
-      await eventually(() => (noisy.closed ? true : undefined), 5000, 'the connection closed')
-    } finally {
-      await noisy.destroy()
     }
-  })
+  )
 
   it("a hello claiming another operator's node proves nothing", async () => {
     const c = cluster.connection('C').publicKey

@@ -155,21 +155,24 @@ describe('every validation problem is one line: the field path, then what was ex
       (c) => {
         c.lightningNodes[0].cert = CERT_PEM
       },
-      "lightningNodes[0].cert: expected the base64 (or hex) of LND's tls.cert file, got the PEM text itself: encode the file, e.g. base64 -w0 tls.cert"
+      "lightningNodes[0].cert: expected the base64 (or hex) of LND's tls.cert file, " +
+        'got the PEM text itself: encode the file, e.g. base64 -w0 tls.cert'
     ],
     [
       'cert as a path',
       (c) => {
         c.lightningNodes[0].cert = '/home/me/.lnd/tls.cert'
       },
-      "lightningNodes[0].cert: expected the base64 (or hex) of LND's tls.cert file, got what looks like a file path: put the encoded file in the config, e.g. base64 -w0 FILE"
+      "lightningNodes[0].cert: expected the base64 (or hex) of LND's tls.cert file, " +
+        'got what looks like a file path: put the encoded file in the config, e.g. base64 -w0 FILE'
     ],
     [
       'cert wrapped',
       (c) => {
         c.lightningNodes[0].cert = CERT.slice(0, 76) + '\n' + CERT.slice(76)
       },
-      "lightningNodes[0].cert: expected the base64 (or hex) of LND's tls.cert file on one line, got whitespace or line breaks: encode with base64 -w0"
+      "lightningNodes[0].cert: expected the base64 (or hex) of LND's tls.cert file on " +
+        'one line, got whitespace or line breaks: encode with base64 -w0'
     ],
     [
       'cert bad characters',
@@ -183,14 +186,18 @@ describe('every validation problem is one line: the field path, then what was ex
       (c) => {
         c.lightningNodes[0].cert = b64('hello world')
       },
-      "lightningNodes[0].cert: expected the base64 (or hex) of LND's tls.cert file, which decodes to a PEM certificate (-----BEGIN CERTIFICATE-----); this decodes to something else"
+      "lightningNodes[0].cert: expected the base64 (or hex) of LND's tls.cert file, " +
+        'which decodes to a PEM certificate (-----BEGIN CERTIFICATE-----); this decodes ' +
+        'to something else'
     ],
     [
       'cert is the macaroon',
       (c) => {
         c.lightningNodes[0].cert = MACAROON
       },
-      "lightningNodes[0].cert: expected the base64 (or hex) of LND's tls.cert file, which decodes to a PEM certificate (-----BEGIN CERTIFICATE-----); this decodes to something else"
+      "lightningNodes[0].cert: expected the base64 (or hex) of LND's tls.cert file, " +
+        'which decodes to a PEM certificate (-----BEGIN CERTIFICATE-----); this decodes ' +
+        'to something else'
     ],
     [
       'macaroon empty',
@@ -204,21 +211,24 @@ describe('every validation problem is one line: the field path, then what was ex
       (c) => {
         c.lightningNodes[0].macaroon = CERT
       },
-      'lightningNodes[0].macaroon: expected the base64 (or hex) of an LND macaroon file, which starts with version byte 2; this decodes to something else'
+      'lightningNodes[0].macaroon: expected the base64 (or hex) of an LND macaroon ' +
+        'file, which starts with version byte 2; this decodes to something else'
     ],
     [
       'macaroon cut short',
       (c) => {
         c.lightningNodes[0].macaroon = MACAROON_BYTES.subarray(0, MACAROON_BYTES.length - 5).toString('hex')
       },
-      'lightningNodes[0].macaroon: expected the base64 (or hex) of an LND macaroon file, which ends with its 32-byte signature; this one is cut short or damaged'
+      'lightningNodes[0].macaroon: expected the base64 (or hex) of an LND macaroon ' +
+        'file, which ends with its 32-byte signature; this one is cut short or damaged'
     ],
     [
       'macaroon as a path',
       (c) => {
         c.lightningNodes[0].macaroon = '~/.lnd/data/chain/bitcoin/mainnet/admin.macaroon'
       },
-      'lightningNodes[0].macaroon: expected the base64 (or hex) of an LND macaroon file, got what looks like a file path: put the encoded file in the config, e.g. base64 -w0 FILE'
+      'lightningNodes[0].macaroon: expected the base64 (or hex) of an LND macaroon ' +
+        'file, got what looks like a file path: put the encoded file in the config, e.g. base64 -w0 FILE'
     ],
     // audit
     [
@@ -694,7 +704,9 @@ describe('every validation problem is one line: the field path, then what was ex
     ])
     assert.equal(
       err.message,
-      'invalid configuration (/etc/tightrope):\n  secret: expected a non-empty string: the secret your cluster shares\n  limits.baseSettings.balancePoint: expected a number between 0 and 1 (exclusive)'
+      'invalid configuration (/etc/tightrope):\n  secret: expected a non-empty ' +
+        'string: the secret your cluster shares\n  limits.baseSettings.balancePoint: ' +
+        'expected a number between 0 and 1 (exclusive)'
     )
   })
 })
@@ -867,14 +879,16 @@ describe('warnings: valid, behaves as in the original, but probably not meant', 
       (c) => {
         c.limits.baseSettings.maxTransactionsPeriod = '4h'
       },
-      'limits.baseSettings.maxTransactionsPeriod: ignored (an older setting of the original Tightrope, which ignored it too); both limits count over limitsPeriod'
+      'limits.baseSettings.maxTransactionsPeriod: ignored (an older setting of the ' +
+        'original Tightrope, which ignored it too); both limits count over limitsPeriod'
     ],
     [
       'old maxAmountPeriod in an idSettings entry',
       (c) => {
         c.limits.idSettings = [{ id: 'A', maxAmountPeriod: '1d' }]
       },
-      'limits.idSettings[0].maxAmountPeriod: ignored (an older setting of the original Tightrope, which ignored it too); both limits count over limitsPeriod'
+      'limits.idSettings[0].maxAmountPeriod: ignored (an older setting of the ' +
+        'original Tightrope, which ignored it too); both limits count over limitsPeriod'
     ],
     [
       'old nodeSettings',
@@ -888,28 +902,33 @@ describe('warnings: valid, behaves as in the original, but probably not meant', 
       (c) => {
         c.audit.transactionLog = 'tx'
       },
-      'audit.transactionLog: ignored (an older setting of the original Tightrope, which ignored it too); the log name is audit.transactionHistory'
+      'audit.transactionLog: ignored (an older setting of the original Tightrope, ' +
+        'which ignored it too); the log name is audit.transactionHistory'
     ],
     [
       'old refreshRateSeconds',
       (c) => {
         c.refreshRateSeconds = 10
       },
-      'refreshRateSeconds: ignored (an older setting of the original Tightrope, which ignored it too); polling is limits.baseSettings.refreshRate'
+      'refreshRateSeconds: ignored (an older setting of the original Tightrope, which ' +
+        'ignored it too); polling is limits.baseSettings.refreshRate'
     ],
     [
       'bare minTimeBetweenPayments under a second',
       (c) => {
         c.limits.baseSettings.minTimeBetweenPayments = 60
       },
-      'limits.baseSettings.minTimeBetweenPayments: 60 is read as 60 ms (a number without a unit is milliseconds, as in the original Tightrope); write "60s" if you meant seconds'
+      'limits.baseSettings.minTimeBetweenPayments: 60 is read as 60 ms (a number ' +
+        'without a unit is milliseconds, as in the original Tightrope); write "60s" if ' +
+        'you meant seconds'
     ],
     [
       'bare limitsPeriod under a minute',
       (c) => {
         c.limits.idSettings = [{ id: 'A', limitsPeriod: '3600' }]
       },
-      'limits.idSettings[0].limitsPeriod: "3600" is read as 3600 ms (a number without a unit is milliseconds, as in the original Tightrope); write "3600s" if you meant seconds'
+      'limits.idSettings[0].limitsPeriod: "3600" is read as 3600 ms (a number without ' +
+        'a unit is milliseconds, as in the original Tightrope); write "3600s" if you meant seconds'
     ],
     [
       'duplicate ids: the first wins, as in the original',
@@ -959,7 +978,8 @@ describe('the placeholder secret: valid, but refused when starting for real', ()
   it('refuses "secret"', () => {
     const err = configErrorOf(() => assertReadyToStart({ secret: 'secret' }))
     assert.deepEqual(err.problems, [
-      'secret: expected your cluster\'s own long random secret, not the placeholder "secret" from default.json (set it in config/local.json or TIGHTROPE_SECRET)'
+      "secret: expected your cluster's own long random secret, not the placeholder " +
+        '"secret" from default.json (set it in config/local.json or TIGHTROPE_SECRET)'
     ])
   })
   it('accepts any other secret', () => {

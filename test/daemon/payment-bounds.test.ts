@@ -36,59 +36,63 @@ describe('a payment the payer starts is bounded', () => {
 
   const rich = (): string => cluster.openChannel({ from: 'A', to: 'C', capacity: 2_000_000, fromBalance: 1_400_000 }).id
 
-  it("in time: the payee holding our HTLC gets a pending answer, the channel is free again, and LND's outcome is recorded later", async () => {
-    const ac = rich()
-    cluster.addFault({ type: 'hold', from: 'A', to: 'C' })
-    const invoice = await c.createInvoice({ tokens: 100_000, description: 'rebalance', expirySeconds: 600 })
-    const deadline = new Promise<'hung'>((resolve) => {
-      const t = setTimeout(() => resolve('hung'), 30_000)
-      t.unref()
-    })
-    const r = await Promise.race([alice.ask('A', c, ac, invoice.request, 100_000), deadline])
-    assert.notEqual(r, 'hung', 'the payer stopped waiting for the held payment')
-    assert.deepEqual(r, { status: 'pending' })
-    const held = cluster.network.faults.listHeld().find((h) => h.paymentHash === invoice.paymentHash)
-    assert.ok(held, 'the HTLC is still held by the payee')
-    assert.equal(balanceOf(cluster, ac, 'A').htlcs, 1)
-    assert.deepEqual(
-      alice.entries(invoice.paymentHash).map((t) => t.status),
-      ['pending']
-    )
+  it(
+    'in time: the payee holding our HTLC gets a pending answer, the channel is free ' +
+      "again, and LND's outcome is recorded later",
+    async () => {
+      const ac = rich()
+      cluster.addFault({ type: 'hold', from: 'A', to: 'C' })
+      const invoice = await c.createInvoice({ tokens: 100_000, description: 'rebalance', expirySeconds: 600 })
+      const deadline = new Promise<'hung'>((resolve) => {
+        const t = setTimeout(() => resolve('hung'), 30_000)
+        t.unref()
+      })
+      const r = await Promise.race([alice.ask('A', c, ac, invoice.request, 100_000), deadline])
+      assert.notEqual(r, 'hung', 'the payer stopped waiting for the held payment')
+      assert.deepEqual(r, { status: 'pending' })
+      const held = cluster.network.faults.listHeld().find((h) => h.paymentHash === invoice.paymentHash)
+      assert.ok(held, 'the HTLC is still held by the payee')
+      assert.equal(balanceOf(cluster, ac, 'A').htlcs, 1)
+      assert.deepEqual(
+        alice.entries(invoice.paymentHash).map((t) => t.status),
+        ['pending']
+      )
 
-    // The channel lock was released: another request is answered at once (refused: one pending).
-    const next = await c.createInvoice({ tokens: 10_000, description: 'rebalance', expirySeconds: 600 })
-    const busy = await alice.ask('A', c, ac, next.request, 10_000)
-    assert.equal(busy.status === 'refused' ? busy.reason : busy.status, 'paymentPending')
+      // The channel lock was released: another request is answered at once (refused: one pending).
+      const next = await c.createInvoice({ tokens: 10_000, description: 'rebalance', expirySeconds: 600 })
+      const busy = await alice.ask('A', c, ac, next.request, 10_000)
+      assert.equal(busy.status === 'refused' ? busy.reason : busy.status, 'paymentPending')
 
-    // The payee settles; the next request on the channel learns it from LND and goes ahead.
-    cluster.network.faults.release(held.id, 'settle')
-    await eventually(
-      () =>
-        cluster.network.paymentLog.some((p) => p.paymentHash === invoice.paymentHash && p.status === 'SUCCEEDED')
-          ? true
-          : undefined,
-      10_000,
-      'the held payment to settle'
-    )
-    const later = await c.createInvoice({ tokens: 10_000, description: 'rebalance', expirySeconds: 600 })
-    const paid = await eventually(
-      async () => {
-        const res = await alice.ask('A', c, ac, later.request, 10_000)
-        if (res.status === 'refused' && res.reason === 'paymentPending') {
-          await new Promise((resolve) => setTimeout(resolve, 250))
-          return undefined
-        }
-        return res
-      },
-      10_000,
-      'the channel to be free'
-    )
-    assert.equal(paid.status, 'paid')
-    assert.deepEqual(
-      alice.entries(invoice.paymentHash).map((t) => t.status),
-      ['pending', 'succeeded']
-    )
-  })
+      // The payee settles; the next request on the channel learns it from LND and goes ahead.
+      cluster.network.faults.release(held.id, 'settle')
+      await eventually(
+        () =>
+          cluster.network.paymentLog.some((p) => p.paymentHash === invoice.paymentHash && p.status === 'SUCCEEDED')
+            ? true
+            : undefined,
+        10_000,
+        'the held payment to settle'
+      )
+      const later = await c.createInvoice({ tokens: 10_000, description: 'rebalance', expirySeconds: 600 })
+      const paid = await eventually(
+        async () => {
+          const res = await alice.ask('A', c, ac, later.request, 10_000)
+          if (res.status === 'refused' && res.reason === 'paymentPending') {
+            await new Promise((resolve) => setTimeout(resolve, 250))
+            return undefined
+          }
+          return res
+        },
+        10_000,
+        'the channel to be free'
+      )
+      assert.equal(paid.status, 'paid')
+      assert.deepEqual(
+        alice.entries(invoice.paymentHash).map((t) => t.status),
+        ['pending', 'succeeded']
+      )
+    }
+  )
 
   it('in CLTV: an invoice that would lock our HTLC longer than cltvLimit is refused, and LND is given the limit', async () => {
     const ac = rich()

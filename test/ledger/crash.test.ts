@@ -21,7 +21,10 @@ const CHILD = `
 const { AuditLog } = await import(process.argv[2])
 const log = await AuditLog.open({ storagePath: process.argv[3] })
 for (let i = 0; i < ${APPENDS}; i++) {
-  await log.appendTransaction({ role: 'payer', status: 'pending', channelId: '1x1x0', localPublicKey: 'aa', remotePublicKey: 'bb', tokens: i, paymentHash: String(i).padStart(64, '0') })
+  await log.appendTransaction({
+    role: 'payer', status: 'pending', channelId: '1x1x0', localPublicKey: 'aa', remotePublicKey: 'bb',
+    tokens: i, paymentHash: String(i).padStart(64, '0')
+  })
 }
 await log.appendEvent('last-before-crash')
 console.log('ready')

@@ -23,7 +23,8 @@ describe('AuditLog storage errors', () => {
       AuditLog.open({ storagePath: storage }),
       (err: Error) =>
         err.message ===
-          `audit storage ${storage} is in use by a running tightrope daemon (or another process); stop it first, or open the logs read-only` &&
+          `audit storage ${storage} is in use by a running tightrope daemon (or another ` +
+            `process); stop it first, or open the logs read-only` &&
         /could not be locked/.test(String((err.cause as Error | undefined)?.message))
     )
     assert.equal(await first.appendEvent('still-works'), 1, 'the failed open did not disturb the first writer')

@@ -318,35 +318,39 @@ describe('simulator speaks LND to the lightning client', () => {
     assert.equal((await paying).is_confirmed, true)
   })
 
-  it('an HTLC held and then failed back by the payee: listed by both ends with its direction, then the payment fails and the balances return', async () => {
-    const ab = cluster.channelBetween('A', 'B')?.id as string
-    const before = cluster.channelBetween('A', 'B')
-    cluster.addFault({ type: 'hold', from: 'A', to: 'B' })
-    const invoice = await createInvoice({ lnd: B, tokens: 6000 })
-    const paying = errorOf(pay({ lnd: A, request: invoice.request, outgoing_channel: ab, max_fee: 0 }))
-    const held = await eventually(
-      () => cluster.network.faults.listHeld().find((h) => h.paymentHash === invoice.id),
-      5000,
-      'the held payment'
-    )
-    const fromA = (await getChannels({ lnd: A })).channels.find((c) => c.id === ab)
-    const fromB = (await getChannels({ lnd: B })).channels.find((c) => c.id === ab)
-    assert.deepEqual(
-      fromA?.pending_payments.map((p) => [p.id, p.is_outgoing, p.tokens]),
-      [[invoice.id, true, 6000]]
-    )
-    assert.deepEqual(
-      fromB?.pending_payments.map((p) => [p.id, p.is_outgoing, p.tokens]),
-      [[invoice.id, false, 6000]]
-    )
-    cluster.network.faults.release(held.id, 'fail')
-    assert.deepEqual((await paying).slice(0, 2), [503, 'PaymentRejectedByDestination'])
-    const after = cluster.channelBetween('A', 'B')
-    assert.deepEqual(
-      [after?.fromBalance, after?.toBalance, after?.pendingHtlcs],
-      [before?.fromBalance, before?.toBalance, 0]
-    )
-  })
+  it(
+    'an HTLC held and then failed back by the payee: listed by both ends with its ' +
+      'direction, then the payment fails and the balances return',
+    async () => {
+      const ab = cluster.channelBetween('A', 'B')?.id as string
+      const before = cluster.channelBetween('A', 'B')
+      cluster.addFault({ type: 'hold', from: 'A', to: 'B' })
+      const invoice = await createInvoice({ lnd: B, tokens: 6000 })
+      const paying = errorOf(pay({ lnd: A, request: invoice.request, outgoing_channel: ab, max_fee: 0 }))
+      const held = await eventually(
+        () => cluster.network.faults.listHeld().find((h) => h.paymentHash === invoice.id),
+        5000,
+        'the held payment'
+      )
+      const fromA = (await getChannels({ lnd: A })).channels.find((c) => c.id === ab)
+      const fromB = (await getChannels({ lnd: B })).channels.find((c) => c.id === ab)
+      assert.deepEqual(
+        fromA?.pending_payments.map((p) => [p.id, p.is_outgoing, p.tokens]),
+        [[invoice.id, true, 6000]]
+      )
+      assert.deepEqual(
+        fromB?.pending_payments.map((p) => [p.id, p.is_outgoing, p.tokens]),
+        [[invoice.id, false, 6000]]
+      )
+      cluster.network.faults.release(held.id, 'fail')
+      assert.deepEqual((await paying).slice(0, 2), [503, 'PaymentRejectedByDestination'])
+      const after = cluster.channelBetween('A', 'B')
+      assert.deepEqual(
+        [after?.fromBalance, after?.toBalance, after?.pendingHtlcs],
+        [before?.fromBalance, before?.toBalance, 0]
+      )
+    }
+  )
 
   it("cltv_limit as LND: too small for the invoice's final delta + 3 is no route, above 2016 is refused", async () => {
     const ab = cluster.channelBetween('A', 'B')?.id as string

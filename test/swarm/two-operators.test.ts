@@ -120,7 +120,8 @@ describe("the spec's story: Alice (A, B) and Bob (C, D, E), each in its own proc
       await eventually(() => inside(cluster, a, b), 20_000, `${a}-${b} back inside its deadzone`).catch(
         (err: Error) => {
           throw new Error(
-            `${err.message}\nalice:\n${shown(alice, (e) => /refus|not_done|error|request/.test(e.type))}\nbob:\n${shown(bob, (e) => /refus|not_done|error|payment_/.test(e.type))}`
+            `${err.message}\nalice:\n${shown(alice, (e) => /refus|not_done|error|request/.test(e.type))}` +
+              `\nbob:\n${shown(bob, (e) => /refus|not_done|error|payment_/.test(e.type))}`
           )
         }
       )
@@ -239,7 +240,12 @@ describe('payer-side limits hold across instances and across a restart of the pa
       'Alice to learn why'
     ).catch((err: Error) => {
       throw new Error(
-        `${err.message}\nalice:\n${shown(alice, (e) => e.type !== 'channel_watched' && (/peer_|error/.test(e.type) || ('channelId' in e && e.channelId === '512x2x0')))}`
+        `${err.message}\nalice:\n${shown(
+          alice,
+          (e) =>
+            e.type !== 'channel_watched' &&
+            (/peer_|error/.test(e.type) || ('channelId' in e && e.channelId === '512x2x0'))
+        )}`
       )
     })
 

@@ -94,7 +94,8 @@ export class SimChannel {
     const opener = (init.openerBalance + commitFeeFor(0) + ANCHORS_SAT) * 1000
     if (init.openerBalance < 0 || opener > init.capacity * 1000) {
       throw new RangeError(
-        `channel ${init.chanId}: opener balance ${init.openerBalance} does not fit capacity ${init.capacity} after commit fee ${commitFeeFor(0)} and anchors ${ANCHORS_SAT}`
+        `channel ${init.chanId}: opener balance ${init.openerBalance} does not fit ` +
+          `capacity ${init.capacity} after commit fee ${commitFeeFor(0)} and anchors ${ANCHORS_SAT}`
       )
     }
     this.funds = [opener, init.capacity * 1000 - opener]

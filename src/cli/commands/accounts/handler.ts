@@ -10,7 +10,8 @@ export async function accounts(opts: AccountsOptions): Promise<void> {
   const daemon = await findDaemon(config, opts.url)
   if (!daemon)
     throw new Error(
-      `no daemon answers for this config (storage ${config.audit.storage.path}${opts.url ? `, ${opts.url}` : ''}): is \`tightrope start\` running?`
+      `no daemon answers for this config (storage ` +
+        `${config.audit.storage.path}${opts.url ? `, ${opts.url}` : ''}): is \`tightrope start\` running?`
     )
   const report = (await daemon.get(
     `/api/accounts${opts.since !== undefined ? `?since=${opts.since}` : ''}`

@@ -93,8 +93,7 @@ export async function audit(opts: AuditOptions): Promise<void> {
     const { at, kind: _kind, index: _index, type, ...rest } = e as Entry & { at: number }
     // The same format as the daemon's own lines, so no logged value can forge a line.
     const what = type !== undefined ? formatValue(type) : `${formatValue(rest.role)} ${formatValue(rest.status)}`
-    console.log(
-      `${new Date(at).toISOString()} ${what} ${formatFields(Object.fromEntries(Object.entries(rest).filter(([k]) => k !== 'role' && k !== 'status')))}`
-    )
+    const fields = Object.fromEntries(Object.entries(rest).filter(([k]) => k !== 'role' && k !== 'status'))
+    console.log(`${new Date(at).toISOString()} ${what} ${formatFields(fields)}`)
   }
 }

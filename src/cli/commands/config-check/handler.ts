@@ -54,8 +54,10 @@ export async function configCheck(opts: ConfigCheckOptions): Promise<void> {
       )
     )
   } else {
+    const swarm = config.swarm.bootstrap.length ? `bootstrap ${config.swarm.bootstrap.join(', ')}` : 'on the public DHT'
     console.log(
-      `configuration is valid: ${config.lightningNodes.length} node(s), ${config.limits.idSettings.length} override(s), swarm ${config.swarm.bootstrap.length ? `bootstrap ${config.swarm.bootstrap.join(', ')}` : 'on the public DHT'}`
+      `configuration is valid: ${config.lightningNodes.length} node(s), ` +
+        `${config.limits.idSettings.length} override(s), swarm ${swarm}`
     )
     console.log('\nbase settings:')
     for (const [k, v] of Object.entries(config.limits.baseSettings)) console.log(`  ${k.padEnd(26)} ${show(k, v)}`)

@@ -56,7 +56,9 @@ export async function demo(opts: DemoOptions): Promise<void> {
       setInterval(() => {
         const w = cluster.watched()
         say(
-          `${Math.round((Date.now() - started) / 1000)} s: ${w.filter((c) => c.inside).length}/${w.length} channels inside their deadzone, ${cluster.rebalances().length} rebalances, ${cluster.traffic.succeeded} traffic payments`
+          `${Math.round((Date.now() - started) / 1000)} s: ` +
+            `${w.filter((c) => c.inside).length}/${w.length} channels inside their deadzone, ` +
+            `${cluster.rebalances().length} rebalances, ${cluster.traffic.succeeded} traffic payments`
         )
       }, 10_000).unref()
     }

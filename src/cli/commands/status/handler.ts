@@ -18,7 +18,8 @@ export async function status(opts: StatusOptions): Promise<void> {
   const daemon = await findDaemon(config, opts.url)
   if (!daemon)
     throw new Error(
-      `no daemon answers for this config (storage ${config.audit.storage.path}${opts.url ? `, ${opts.url}` : ''}): is \`tightrope start\` running?`
+      `no daemon answers for this config (storage ` +
+        `${config.audit.storage.path}${opts.url ? `, ${opts.url}` : ''}): is \`tightrope start\` running?`
     )
   const s = (await daemon.get('/api/status')) as Status
   if (opts.json) return void console.log(safeJson(s, 2))
@@ -34,9 +35,9 @@ export async function status(opts: StatusOptions): Promise<void> {
     }`
   )
   for (const n of waiting) console.log(`       ${describeNode(n)}`)
-  console.log(
-    `peers  ${s.peers.length === 0 ? 'none' : s.peers.map((p) => `${safeText(p.key.slice(0, 12))} (${p.nodes.map((n) => safeText(n.alias)).join(', ')})`).join('; ')}`
-  )
+  const peer = (p: (typeof s.peers)[number]): string =>
+    `${safeText(p.key.slice(0, 12))} (${p.nodes.map((n) => safeText(n.alias)).join(', ')})`
+  console.log(`peers  ${s.peers.length === 0 ? 'none' : s.peers.map(peer).join('; ')}`)
   console.log('')
   const rows = s.channels.map((c) =>
     [
