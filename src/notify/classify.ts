@@ -1,6 +1,10 @@
 import type { NotificationKind } from '../config/notifications.js'
+import type { TightropeEvent } from '../core/events.js'
 
-/** A daemon event as the daemon's event stream carries it. */
+/**
+ * A daemon event read field by field, as the sentence and the lost-node watch read it (they print
+ * or look up fields by name). What the daemon emits is a TightropeEvent, which is one of these.
+ */
 export interface DaemonEvent {
   type: string
   at: number
@@ -34,9 +38,11 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  * Which notification, if any, a daemon event is. Pure; node_lost and peer_lost are not here: they
  * need time to pass without a reconnection (lost-watch.ts).
  */
-export function classify(event: DaemonEvent): Notification | undefined {
-  const make = (kind: NotificationKind, key: string): Notification => {
-    const tokens = num(event.tokens)
+export function classify(event: TightropeEvent): Notification | undefined {
+  // The fields are typed by the catalogue; their values are still read defensively (str, num):
+  // some came from a peer (a refusal's reason), and a notification must never throw.
+  const make = (kind: NotificationKind, key: string, amount?: unknown): Notification => {
+    const tokens = num(amount)
     return tokens === undefined ? { kind, at: event.at, key, event } : { kind, at: event.at, key, tokens, event }
   }
   switch (event.type) {
@@ -44,7 +50,7 @@ export function classify(event: DaemonEvent): Notification | undefined {
     case 'stopped':
       return make(event.type, '')
     case 'rebalanced':
-      return make('rebalanced', str(event.paymentHash))
+      return make('rebalanced', str(event.paymentHash), event.tokens)
     case 'payment_failed':
       return make('rebalance_failed', `${str(event.channelId)}:${str(event.reason)}`)
     case 'rebalance_not_done':

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { EventSink } from '../core/events.js'
+import type { EventSink, TightropeEvent } from '../core/events.js'
 import { targetLabels, type NotificationTarget, type TelegramTarget } from '../config/notifications.js'
 import { classify, type DaemonEvent, type Notification } from './classify.js'
 import { DeliveryQueue, type DeliveryStats } from './delivery-queue.js'
@@ -91,7 +91,7 @@ export class Notifier {
   }
 
   /** One daemon event in; zero or more notifications out. Never throws. */
-  handle(event: DaemonEvent): void {
+  handle(event: TightropeEvent): void {
     this.lost.handle(event)
     const n = classify(event)
     if (n) this.dispatch(n)
