@@ -22,7 +22,13 @@ export type PayResponse =
   /** The payer's connection went away before it answered: the outcome is unknown to it. */
   | { status: 'lost'; reason: string }
 
-/** A refusal as an answer: a `retryAt` only when waiting can help (0 and undefined mean never). */
+/**
+ * A refusal as an answer: a `retryAt` only when waiting can help (0 and undefined mean never).
+ * The one builder of refusal answers (payer service, swarm). The payer's checks return their own
+ * verdict type instead (policy/payer-types.ts `refuse()`: a PayRefusal typed on the policy's reason
+ * codes), which the payer service records and then turns into this; `reason` here is a string
+ * because answers also carry the swarm's early codes and whatever code a peer's payer sent.
+ */
 export function refused(reason: string, detail: string, retryAt?: number): PayResponse {
   return retryAt ? { status: 'refused', reason, detail, retryAt } : { status: 'refused', reason, detail }
 }

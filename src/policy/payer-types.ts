@@ -62,6 +62,14 @@ export interface PayRequestInput {
 /** A single check: undefined when it passes. */
 export type PayCheck = (input: PayRequestInput) => PayRefusal | undefined
 
+/**
+ * A check's verdict: a PayRefusal, typed on PAY_REFUSAL_REASONS (the compiler holds every check to
+ * those codes) and part of PayCheckResult (`ok: false`). Not the answer a requester gets: that is
+ * core/payment.ts `refused()`, a PayResponse, which the payer service builds from this verdict
+ * after recording it, and which the swarm also builds for refusals made before any check (its own
+ * codes: peer-connection.ts EarlyRefusal) and carries for a peer's answers (any code a peer sends).
+ * Two builders because these are two things: a pure decision here, a message on the wire there.
+ */
 export function refuse(reason: PayRefusalReason, detail: string, retryAt?: number): PayRefusal {
   return retryAt === undefined ? { ok: false, reason, detail } : { ok: false, reason, detail, retryAt }
 }
