@@ -15,7 +15,7 @@ import {
   type SideState
 } from './side-state.js'
 import type { EventSink, Ledger, PayerLink, PayResponse, SettingsFor } from './ports.js'
-import { requestSlotFree, REQUEST_SLOTS } from './request-slots.js'
+import { slotWait, type SlotWait } from './request-slots.js'
 
 /** What the daemon knows and decided about one side of one watched channel. */
 export interface ChannelSide {
@@ -29,7 +29,7 @@ export interface ChannelSide {
     | RequestDecision
     | { action: 'wait'; reason: 'peerRefused'; until: number; detail: string }
     /** It would ask, but its node (or the instance) has as many requests out as a payer admits. */
-    | { action: 'wait'; reason: 'requestSlot'; detail: string }
+    | SlotWait
   /** The request's phase and the gate on the next one: changed only by transition() (side-state.ts). */
   state: SideState
   lastAttemptAt?: number
@@ -119,8 +119,7 @@ export class Rebalancer {
         this.opts.reevaluate?.(node)
         continue
       }
-      const asking = { node: this.asking.get(node.identity.publicKey) ?? 0, total: this.running.size }
-      this.decide(side, channel, now, requestSlotFree(asking) ? undefined : asking)
+      this.decide(side, channel, now, { node: this.asking.get(node.identity.publicKey) ?? 0, total: this.running.size })
       if (side.decision.action === 'request') this.start(node, side, side.decision.tokens, payer)
       else if (side.decision.reason === 'requestSlot') this.waitingForSlot.add(node) // evaluated again when a request ends
     }
@@ -192,14 +191,9 @@ export class Rebalancer {
 
   /**
    * Share and decision always come from the same view of the channel (the status shows both).
-   * `slotsTaken`: set when no request slot is free (requests out for this node and in all).
+   * `asking`: the requests out for this node and in all (no slot free: it waits for one).
    */
-  private decide(
-    side: ChannelSide,
-    channel: ChannelView,
-    now: number,
-    slotsTaken?: { node: number; total: number }
-  ): void {
+  private decide(side: ChannelSide, channel: ChannelView, now: number, asking?: { node: number; total: number }): void {
     const before = side.decision
     side.share = localShare(channel)
     let decision: ChannelSide['decision'] = decideRequest({
@@ -212,14 +206,8 @@ export class Rebalancer {
     const gate = gateAt(side.state, now)
     if (decision.action === 'request' && gate !== undefined) {
       decision = { action: 'wait', reason: 'peerRefused', until: gate.until, detail: gateDetail(gate) }
-    } else if (decision.action === 'request' && slotsTaken !== undefined) {
-      decision = {
-        action: 'wait',
-        reason: 'requestSlot',
-        detail:
-          `for a request slot to ask for ${decision.tokens} sats (requests out: ${slotsTaken.node} of ` +
-          `${REQUEST_SLOTS.perNode} for this node, ${slotsTaken.total} of ${REQUEST_SLOTS.total} in all)`
-      }
+    } else if (decision.action === 'request' && asking !== undefined) {
+      decision = slotWait(decision.tokens, asking) ?? decision
     }
     side.decision = decision
     if (before.action !== decision.action || before.reason !== decision.reason) {

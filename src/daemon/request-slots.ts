@@ -14,3 +14,26 @@ export const REQUEST_SLOTS = { perNode: DEFAULT_BUDGET.inFlightPerNode, total: D
 export function requestSlotFree(asking: { node: number; total: number }, slots = REQUEST_SLOTS): boolean {
   return asking.node < slots.perNode && asking.total < slots.total
 }
+
+/** What a side that would ask shows while no slot is free (status and `decision` event). */
+export interface SlotWait {
+  action: 'wait'
+  reason: 'requestSlot'
+  detail: string
+}
+
+/** A side that would ask for `tokens` waits for a slot when none is free; undefined when one is. (pure) */
+export function slotWait(
+  tokens: number,
+  asking: { node: number; total: number },
+  slots = REQUEST_SLOTS
+): SlotWait | undefined {
+  if (requestSlotFree(asking, slots)) return undefined
+  return {
+    action: 'wait',
+    reason: 'requestSlot',
+    detail:
+      `for a request slot to ask for ${tokens} sats (requests out: ${asking.node} of ` +
+      `${slots.perNode} for this node, ${asking.total} of ${slots.total} in all)`
+  }
+}
