@@ -103,6 +103,8 @@ describe('two instances on one host, and their files', () => {
     for (const [i, proc] of [a, b].entries()) {
       const url = urls[i] as string
       const port = Number(new URL(url).port)
+      // The terminal's text lines on purpose: what an operator reads when the port is taken is
+      // what is tested here (the structured events are tested everywhere else).
       const warnings = proc
         .output()
         .split('\n')

@@ -21,6 +21,8 @@ const ISO_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z [a-z_]+( |$)/
  * channel id. They reach the operator's terminal (the daemon's own output, `tightrope status`,
  * `tightrope audit`) quoted and escaped: no line is forged, no control sequence runs.
  */
+// This test reads the daemon's text output on purpose, not its structured events: the text that
+// reaches a terminal is what is under test.
 describe("peer-supplied strings on the operator's terminal", () => {
   let cluster: SimCluster
   let dir: { path: string; remove: () => Promise<void> }
