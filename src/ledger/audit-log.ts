@@ -47,6 +47,10 @@ const LIMIT_FIELDS = new Set([
   'paymentHash',
   'counterparty'
 ])
+/** How far the clock may have stepped back between two events and a `since` query still find them. */
+const CLOCK_SLACK_MS = 86_400_000
+/** Events read per step when looking back from the end for where a `since` query starts. */
+const SCAN_CHUNK = 256
 /** Event fields the readers filter on. */
 const EVENT_FIELDS = new Set(['kind', 'at', 'type'])
 
@@ -178,11 +182,27 @@ export class AuditLog {
       return { total: this.eventLog.length, entries }
     }
     const matching: Array<EventRecord & { index: number }> = []
-    for await (const slot of readRange(this.eventLog, 0, this.eventLog.length)) {
+    const start = q.since === undefined ? 0 : await this.firstEventNear(q.since)
+    for await (const slot of readRange(this.eventLog, start, this.eventLog.length)) {
       const e = this.readable(slot)
       if ((q.since === undefined || e.at >= q.since) && (q.type === undefined || e.type === q.type)) matching.push(e)
     }
     return { total: matching.length, entries: matching.slice(offset, offset + limit) }
+  }
+
+  /**
+   * Where a `since` query needs to start reading: the start of the newest chunk, read from the end
+   * back, that holds an event older than `since` by more than CLOCK_SLACK_MS (entries are in append
+   * order, so everything before it is older, but for a clock stepped back further than that). A
+   * query for the last hour reads the last hour, not a year of events.
+   */
+  private async firstEventNear(since: number): Promise<number> {
+    for (let end = this.eventLog.length; end > 0; end -= SCAN_CHUNK) {
+      const start = Math.max(0, end - SCAN_CHUNK)
+      for await (const slot of readRange(this.eventLog, start, end))
+        if ('value' in slot && slot.value.at < since - CLOCK_SLACK_MS) return start
+    }
+    return 0
   }
 
   /** Transactions matching the filter, oldest first, from memory. */

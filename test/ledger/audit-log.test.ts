@@ -51,6 +51,22 @@ describe('AuditLog on real Hypercore files', () => {
     assert.equal((await log.events({ type: 'decision', offset: 1, limit: 5 })).entries[0]?.channelId, '1x2x0')
   })
 
+  it('a since query finds every event since then, across chunks and a clock stepped back an hour', async () => {
+    const log = await dir.open({ shouldMask: [] })
+    const DAY = 86_400_000
+    const T = 100 * DAY
+    // 600 events a minute apart over 10 hours, then 10 days later 300 more, one stamped an hour back.
+    for (let i = 0; i < 600; i++) await log.appendEvent('old', { at: T + i * 60_000 })
+    for (let i = 0; i < 300; i++)
+      await log.appendEvent('new', { at: i === 150 ? T + 10 * DAY - 3_600_000 : T + 10 * DAY + i })
+    const since = T + 10 * DAY - 2 * 3_600_000
+    const page = await log.events({ since })
+    assert.equal(page.total, 300, 'every new event, the one stamped before its predecessors too')
+    assert.ok(page.entries.every((e) => e.type === 'new'))
+    assert.equal((await log.events({ since: T + 300 * 60_000 })).total, 300 + 300, 'back into the old ones')
+    assert.equal((await log.events({ since: 0 })).total, 900)
+  })
+
   it('sets `at` when absent and keeps it when given', async () => {
     const log = await dir.open()
     const before = Date.now()
