@@ -32,6 +32,8 @@ export function clnCall(
       url,
       {
         method: opts.httpMethod ?? 'POST',
+        // A fresh connection per call: a node taken offline is then ECONNREFUSED, not a pooled socket's hang-up.
+        agent: false,
         ca: Buffer.from(target.cert, 'base64').toString('utf8'),
         headers: {
           'content-type': opts.contentType ?? 'application/json',
