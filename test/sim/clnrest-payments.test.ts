@@ -326,6 +326,40 @@ describe('simulated clnrest: invoices and payments', () => {
     }
   })
 
+  it('faults apply to CLN nodes: a forced failure is a 204 temporary channel failure; method latency delays the answer', async () => {
+    const inv = await lndInvoice('A', 3_000)
+    const ac = await channel('A', 'C')
+    await control('POST', '/faults', { type: 'fail', from: 'C', reason: 'FAILURE_REASON_NO_ROUTE' })
+    await control('POST', '/faults', { type: 'latency', node: 'C', method: 'getinfo', ms: 300 })
+    try {
+      await clnCall(C, 'sendpay', {
+        route: [{ id: pub('A'), channel: ac.id, amount_msat: 3_000_000, delay: 83 }],
+        payment_hash: inv.id,
+        payment_secret: inv.payment,
+        amount_msat: 3_000_000
+      })
+      const failed = await clnCall(C, 'waitsendpay', { payment_hash: inv.id, timeout: 30 })
+      assert.equal(failed.body.code, 204)
+      assert.equal(failed.body.data.failcodename, 'WIRE_TEMPORARY_CHANNEL_FAILURE')
+      assert.equal((await channel('A', 'C')).fromBalance, ac.fromBalance, 'nothing moved')
+      // A failed payment may be tried again: a new group, which now succeeds.
+      const retry = await clnCall(C, 'sendpay', {
+        route: [{ id: pub('A'), channel: ac.id, amount_msat: 3_000_000, delay: 83 }],
+        payment_hash: inv.id,
+        payment_secret: inv.payment,
+        amount_msat: 3_000_000
+      })
+      assert.equal(retry.body.groupid, failed.body.data.groupid + 1)
+      assert.equal((await clnCall(C, 'waitsendpay', { payment_hash: inv.id, timeout: 30 })).body.status, 'complete')
+      // The latency rule is per method: CLN method names are accepted and listed.
+      const faults = await control('GET', '/faults')
+      assert.equal(faults.methodLatencyMs['C getinfo'], 300)
+      assert.equal((await clnCall(C, 'getinfo')).status, 201)
+    } finally {
+      await control('DELETE', '/faults')
+    }
+  })
+
   it('wait sendpays: created then updated as a payment goes out and completes', async () => {
     const start = (await clnCall(C, 'wait', { subsystem: 'sendpays', indexname: 'updated', nextvalue: 0 })).body.updated
     const inv = await lndInvoice('A', 2_000)

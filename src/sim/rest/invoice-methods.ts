@@ -207,7 +207,7 @@ export function waitFor<T>(
   timeoutS?: number
 ): Promise<T | undefined> {
   const now = probe()
-  if (now !== undefined || timeoutS === 0) return Promise.resolve(now)
+  if (now !== undefined || timeoutS === 0 || ctx.signal.aborted) return Promise.resolve(now)
   return new Promise((resolve) => {
     const done = (v: T | undefined): void => {
       emitter.off(event, check)
