@@ -230,8 +230,8 @@ describe('simulated clnrest: invoices and payments', () => {
     const fee = 1000 + Math.floor((5_000_000 * 1) / 1_000_000)
     const sent = await clnCall(C, 'sendpay', {
       route: [
-        { id: pub('Y'), channel: cy.id, amount_msat: 5_000_000 + fee, delay: 40 + 80 },
-        { id: pub('A'), channel: ya.id, amount_msat: 5_000_000, delay: 40 }
+        { id: pub('Y'), channel: cy.id, amount_msat: 5_000_000 + fee, delay: 83 + 80 },
+        { id: pub('A'), channel: ya.id, amount_msat: 5_000_000, delay: 83 }
       ],
       payment_hash: inv.id,
       payment_secret: inv.payment,
@@ -250,7 +250,7 @@ describe('simulated clnrest: invoices and payments', () => {
   it('sendpay 204 for an unknown or foreign first channel; waitsendpay 208 when never attempted', async () => {
     const inv = await lndInvoice('A', 1_000)
     const unknown = await clnCall(C, 'sendpay', {
-      route: [{ id: pub('A'), channel: '1x1x1', amount_msat: 1_000_000, delay: 50 }],
+      route: [{ id: pub('A'), channel: '1x1x1', amount_msat: 1_000_000, delay: 83 }],
       payment_hash: inv.id,
       amount_msat: 1_000_000
     })
@@ -258,7 +258,7 @@ describe('simulated clnrest: invoices and payments', () => {
     assert.deepEqual(unknown.body, { code: 204, message: 'No connection to first peer found', data: null })
     const ab = await channel('A', 'B')
     const foreign = await clnCall(C, 'sendpay', {
-      route: [{ id: pub('A'), channel: ab.id, amount_msat: 1_000_000, delay: 50 }],
+      route: [{ id: pub('A'), channel: ab.id, amount_msat: 1_000_000, delay: 83 }],
       payment_hash: inv.id,
       amount_msat: 1_000_000
     })
@@ -269,11 +269,33 @@ describe('simulated clnrest: invoices and payments', () => {
     assert.equal(never.body.message, `Never attempted payment part 0 for '${inv.id}'`)
   })
 
+  it('the payee checks what the route carries: no or a wrong payment_secret, or a delay below its final CLTV, fail 203', async () => {
+    const ac = await channel('A', 'C')
+    const cases: Array<[string, (inv: { payment?: string }) => Record<string, unknown>, number]> = [
+      ['no payment_secret', () => ({}), 83],
+      ['another payment_secret', () => ({ payment_secret: 'ab'.repeat(32) }), 83],
+      ['delay below min_final_cltv_expiry', (inv) => ({ payment_secret: inv.payment }), 10]
+    ]
+    for (const [what, secret, delay] of cases) {
+      const inv = await lndInvoice('A', 1_500)
+      await clnCall(C, 'sendpay', {
+        route: [{ id: pub('A'), channel: ac.id, amount_msat: 1_500_000, delay }],
+        payment_hash: inv.id,
+        amount_msat: 1_500_000,
+        ...secret(inv)
+      })
+      const failed = await clnCall(C, 'waitsendpay', { payment_hash: inv.id, timeout: 30 })
+      assert.equal(failed.body.code, 203, what)
+      assert.equal((await getInvoice({ lnd: lndFor(cluster, 'A'), id: inv.id })).is_confirmed, false, what)
+    }
+    assert.equal((await channel('A', 'C')).fromBalance, ac.fromBalance, 'nothing moved')
+  })
+
   it('a hash the payee does not know fails 203 with erring_index 1 and failcode 16399', async () => {
     const hash = randomBytes(32).toString('hex')
     const cd = await channel('C', 'D')
     const sent = await clnCall(C, 'sendpay', {
-      route: [{ id: pub('D'), channel: cd.id, amount_msat: 2_000_000, delay: 50 }],
+      route: [{ id: pub('D'), channel: cd.id, amount_msat: 2_000_000, delay: 83 }],
       payment_hash: hash,
       amount_msat: 2_000_000
     })
@@ -298,7 +320,7 @@ describe('simulated clnrest: invoices and payments', () => {
     await control('POST', '/faults', { type: 'hold', from: 'C', to: 'D' })
     try {
       const sent = await clnCall(C, 'sendpay', {
-        route: [{ id: pub('D'), channel: cd.id, amount_msat: 12_000_000, delay: 50 }],
+        route: [{ id: pub('D'), channel: cd.id, amount_msat: 12_000_000, delay: 83 }],
         payment_hash: inv.id,
         payment_secret: inv.payment,
         amount_msat: 12_000_000
@@ -366,7 +388,7 @@ describe('simulated clnrest: invoices and payments', () => {
     const ac = await channel('A', 'C')
     const woke = clnCall(C, 'wait', { subsystem: 'sendpays', indexname: 'updated', nextvalue: start + 1 })
     await clnCall(C, 'sendpay', {
-      route: [{ id: pub('A'), channel: ac.id, amount_msat: 2_000_000, delay: 50 }],
+      route: [{ id: pub('A'), channel: ac.id, amount_msat: 2_000_000, delay: 83 }],
       payment_hash: inv.id,
       payment_secret: inv.payment,
       amount_msat: 2_000_000

@@ -109,7 +109,7 @@ const latest = (ctx: MethodContext, hash: string): Sendpay | undefined => ctx.st
 const sendpay: Method = (p, ctx) => {
   const route = parseRoute(ctx, p)
   const paymentHash = hex32(p, 'payment_hash')
-  if (p.payment_secret !== undefined) hex32(p, 'payment_secret')
+  const paymentSecret = p.payment_secret === undefined ? undefined : hex32(p, 'payment_secret')
   const partid = optU64(p, 'partid') ?? 0
   if (partid !== 0) throw rpcError(-32602, 'partid: the simulator pays in one part only')
   const lastHop = route.hops[route.hops.length - 1] as Hop
@@ -143,7 +143,8 @@ const sendpay: Method = (p, ctx) => {
     paymentHash,
     paymentRequest: bolt11 ?? '',
     destination,
-    route
+    route,
+    ...(paymentSecret !== undefined ? { paymentSecret } : {})
   })
   const sp = ctx.state.addSendpay({
     groupid: (prior?.groupid ?? 0) + 1,
