@@ -382,6 +382,34 @@ describe('simulated clnrest: invoices and payments', () => {
     }
   })
 
+  it('wait forwards on a CLN node forwarding a payment (C pays X over C-A-B-X: B forwards)', async () => {
+    const start = (await clnCall(B, 'wait', { subsystem: 'forwards', indexname: 'updated', nextvalue: 0 })).body.updated
+    const inv = await lndInvoice('X', 4_000)
+    const [ca, ab, bx] = [await channel('C', 'A'), await channel('A', 'B'), await channel('B', 'X')]
+    const feeB = 1000 + Math.floor(4_000_000 / 1_000_000)
+    const feeA = 1000 + Math.floor((4_000_000 + feeB) / 1_000_000)
+    const woke = clnCall(B, 'wait', { subsystem: 'forwards', indexname: 'updated', nextvalue: start + 1 })
+    const sent = await clnCall(C, 'sendpay', {
+      route: [
+        { id: pub('A'), channel: ca.id, amount_msat: 4_000_000 + feeB + feeA, delay: 83 + 160 },
+        { id: pub('B'), channel: ab.id, amount_msat: 4_000_000 + feeB, delay: 83 + 80 },
+        { id: pub('X'), channel: bx.id, amount_msat: 4_000_000, delay: 83 }
+      ],
+      payment_hash: inv.id,
+      payment_secret: inv.payment,
+      amount_msat: 4_000_000
+    })
+    assert.equal(sent.status, 201)
+    assert.equal((await clnCall(C, 'waitsendpay', { payment_hash: inv.id, timeout: 30 })).body.status, 'complete')
+    const r = await woke
+    assert.equal(r.body.subsystem, 'forwards')
+    assert.equal(r.body.updated, start + 1)
+    assert.equal(r.body.forwards.status, 'settled')
+    const truth = ((await control('GET', '/payments')) as Array<any>).find((p) => p.paymentHash === inv.id)
+    assert.deepEqual(truth.chanIds, [ca.id, ab.id, bx.id])
+    assert.equal(truth.feeMsat, feeA + feeB)
+  })
+
   it('wait sendpays: created then updated as a payment goes out and completes', async () => {
     const start = (await clnCall(C, 'wait', { subsystem: 'sendpays', indexname: 'updated', nextvalue: 0 })).body.updated
     const inv = await lndInvoice('A', 2_000)
