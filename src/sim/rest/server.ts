@@ -140,7 +140,12 @@ export class ClnRestServer {
     const m = /^\/v1\/([^/]+)$/.exec(path)
     if (!m) throw new ClnError(404, -32601, 'Path not found')
     if (req.method !== 'POST') throw new ClnError(405, -32601, 'Path invalid, http_method must be POST for CLN methods')
-    const method = decodeURIComponent(m[1] as string)
+    let method: string
+    try {
+      method = decodeURIComponent(m[1] as string)
+    } catch {
+      throw new ClnError(404, -32601, 'Path not found')
+    }
     this.calls.set(`/v1/${method}`, (this.calls.get(`/v1/${method}`) ?? 0) + 1)
     const ct = req.headers['content-type']
     if (!contentTypeOk(ct)) throw new ClnError(406, null, `Unsupported content-type header: ${ct}`)
