@@ -73,6 +73,14 @@ describe('simulated clnrest: invoices and payments', () => {
     assert.equal(dup.status, 500)
     assert.deepEqual(dup.body, { code: 900, message: "Duplicate label 'inv-1'", data: null })
 
+    const anyAmount = await clnCall(C, 'invoice', { amount_msat: 'any', label: 7, description: 'any amount' })
+    assert.equal(anyAmount.status, 201)
+    const anyListed = (await clnCall(C, 'listinvoices', { label: '7' })).body.invoices[0]
+    assert.equal(anyListed.amount_msat, undefined, 'no amount_msat for "any"')
+    const inSat = await clnCall(C, 'invoice', { amount_msat: '3sat', label: 'in-sat', description: 'sat string' })
+    assert.equal((await clnCall(C, 'decode', { string: inSat.body.bolt11 })).body.amount_msat, 3000)
+    const badAmount = await clnCall(C, 'invoice', { amount_msat: '3 sats', label: 'bad', description: 'x' })
+    assert.equal(badAmount.body.code, -32602)
     const d = await clnCall(C, 'decode', { string: made.body.bolt11 })
     assert.equal(d.status, 201)
     assert.equal(d.body.type, 'bolt11 invoice')
