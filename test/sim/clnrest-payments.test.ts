@@ -93,7 +93,7 @@ describe('simulated clnrest: invoices and payments', () => {
     assert.equal(d.body.expiry, 3600)
     assert.equal(d.body.description, 'first')
     assert.equal(d.body.created_at + d.body.expiry, made.body.expires_at)
-    assert.ok(Number.isInteger(d.body.min_final_cltv_expiry))
+    assert.equal(d.body.min_final_cltv_expiry, 10, "CLN's regtest cltv-final")
     const lndMade = await lndInvoice('A', 7)
     const fromLnd = await clnCall(C, 'decode', { string: `lightning:${lndMade.request}` })
     assert.equal(fromLnd.body.payee, pub('A'))
@@ -433,6 +433,11 @@ describe('simulated clnrest: invoices and payments', () => {
     assert.equal(r.body.updated, start + 1)
     assert.equal(r.body.sendpays.payment_hash, inv.id)
     assert.equal(r.body.sendpays.status, 'complete')
+    const since = await clnCall(C, 'listsendpays', { index: 'updated', start: start + 1 })
+    assert.deepEqual(
+      since.body.payments.map((p: any) => [p.payment_hash, p.status, p.updated_index]),
+      [[inv.id, 'complete', start + 1]]
+    )
     const bad = await clnCall(B, 'wait', { subsystem: 'nothing', indexname: 'created', nextvalue: 1 })
     assert.equal(bad.body.code, -32602)
   })

@@ -5,9 +5,9 @@ import type { Method, MethodContext } from './server.js'
 import { hex32, optStr, optU64, parseMsat, str, type Params } from './params.js'
 import { invalidParam, rpcError } from './errors.js'
 
-/** CLN's defaults: a week of expiry; the final CLTV is the simulator's floor (LND's minimum, 18). */
+/** CLN's defaults: a week of expiry; the final CLTV is `cltv-final`, 10 on regtest. */
 const DEFAULT_EXPIRY = 604800
-const DEFAULT_CLTV = 18
+const DEFAULT_CLTV = 10
 
 type Status = 'unpaid' | 'paid' | 'expired'
 
@@ -54,7 +54,7 @@ const invoice: Method = (p, ctx) => {
   const lbl = label(p)
   const description = str(p, 'description')
   const expiry = optU64(p, 'expiry') ?? DEFAULT_EXPIRY
-  const cltv = optU64(p, 'cltv') ?? DEFAULT_CLTV
+  const cltv = optU64(p, 'cltv') || DEFAULT_CLTV
   const preimage = p.preimage === undefined ? undefined : hex32(p, 'preimage')
   if (ctx.state.hashByLabel.has(lbl)) throw rpcError(900, `Duplicate label '${lbl}'`)
   let inv: SimInvoice
@@ -64,12 +64,13 @@ const invoice: Method = (p, ctx) => {
       memo: description,
       expiry: expiry || 1,
       cltvExpiry: cltv,
+      minCltvExpiry: 1,
       ...(preimage ? { preimage } : {}),
       now: Date.now()
     })
   } catch (err) {
     if (err instanceof InvoiceError && /already exists/.test(err.message)) throw rpcError(901, 'preimage already used')
-    throw invalidParam('cltv', 'a CLTV delta the simulator accepts (18 to 65535)', p.cltv)
+    throw invalidParam('cltv', 'a CLTV delta from 1 to 65535', p.cltv)
   }
   ctx.state.labelByHash.set(inv.paymentHash, lbl)
   ctx.state.hashByLabel.set(lbl, inv.paymentHash)

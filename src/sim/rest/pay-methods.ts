@@ -187,6 +187,17 @@ function filtered(ctx: MethodContext, p: Params): Sendpay[] {
     const b = str(p, 'bolt11')
     list = list.filter((s) => s.bolt11 === b)
   }
+  if (p.index !== undefined) {
+    const index = str(p, 'index')
+    if (index !== 'created' && index !== 'updated') throw invalidParam('index', "'created' or 'updated'", p.index)
+    const start = optU64(p, 'start') ?? 0
+    const limit = optU64(p, 'limit') ?? Number.MAX_SAFE_INTEGER
+    const key = (s: Sendpay): number => (index === 'created' ? s.createdIndex : (s.updatedIndex ?? -1))
+    list = list
+      .filter((s) => key(s) >= start)
+      .sort((a, b) => key(a) - key(b))
+      .slice(0, limit)
+  }
   if (p.status !== undefined) {
     const st = str(p, 'status')
     if (!['pending', 'complete', 'failed'].includes(st))
