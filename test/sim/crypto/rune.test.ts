@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
+  authcodeFor,
   checkRestrictions,
   decodeRune,
   encodeRune,
@@ -35,6 +36,25 @@ describe('rune text (ccan/rune coding)', () => {
     const text = restrictionsToText('5', rows)
     assert.equal(text, '=5&pnamelabel=a\\|b\\&c\\\\d&method=invoice')
     assert.deepEqual(parseRestrictionText(text).restrictions, rows)
+  })
+
+  // rustyrussell/runes tests/test_vectors.csv (secret = 16 zero bytes): authcode, restriction text.
+  const zero16 = new Uint8Array(16)
+  const vectors: Array<[string, string[], string]> = [
+    ['empty rune', [], '374708fff7719dd5979ec875d56cd2286f6d3cf7ec317a3b25632aab28ec37bb'],
+    ['unique id 1', ['=1'], '6035731a2cbb022cbeb67645aa0f8a26653d8cc454e0e087d4d19d282b8da4bd'],
+    ['f1 equals v1', ['f1=v1'], '745c6e39cd41ee9f8388af8ad882bae4ee4e8f6b373f7682cc64d8574551fa5f'],
+    [
+      'f1=1 or f2=3 AND f3 contains v1',
+      ['f1=1|f2=3', 'f3~v1'],
+      '1edf4068e2b0b1e4e075e66751c2d3f5c9fc4515d114f875e6dc6e3e6704efa9'
+    ]
+  ]
+  for (const [name, rows, hex] of vectors)
+    it(`authcode as ccan/rune computes it: ${name}`, () => assert.equal(authcodeFor(zero16, rows).toString('hex'), hex))
+
+  it('the unique id 1 rune prints as CLN prints it (base64url with padding)', () => {
+    assert.equal(encodeRune(zero16, '1', []), 'YDVzGiy7Aiy-tnZFqg-KJmU9jMRU4OCH1NGdKCuNpL09MQ==')
   })
 
   it('a rune is base64url of 32 bytes of authcode and the text; the node recognises only its own', () => {
