@@ -418,6 +418,22 @@ describe('simulated clnrest: invoices and payments', () => {
     assert.equal(truth.feeMsat, feeA + feeB)
   })
 
+  it('control API traffic from a CLN node is recorded; a sendpay for the same hash is refused with 201', async () => {
+    const paid = await control('POST', '/pay', { from: 'C', to: 'A', tokens: 1_000 })
+    assert.equal(paid.status, 'SUCCEEDED')
+    assert.equal(paid.from, 'C')
+    const log = (await control('GET', '/payments')) as Array<{ paymentHash: string; from: string }>
+    assert.ok(log.some((p) => p.paymentHash === paid.paymentHash && p.from === 'C'))
+    const ac = await channel('A', 'C')
+    const again = await clnCall(C, 'sendpay', {
+      route: [{ id: pub('A'), channel: ac.id, amount_msat: 1_000_000, delay: 83 }],
+      payment_hash: paid.paymentHash,
+      amount_msat: 1_000_000
+    })
+    assert.equal(again.status, 500)
+    assert.equal(again.body.code, 201)
+  })
+
   it('wait sendpays: created then updated as a payment goes out and completes', async () => {
     const start = (await clnCall(C, 'wait', { subsystem: 'sendpays', indexname: 'updated', nextvalue: 0 })).body.updated
     const inv = await lndInvoice('A', 2_000)

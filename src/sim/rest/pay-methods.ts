@@ -1,7 +1,7 @@
 import { formatChannelId, parseChannelId } from '../model/channel.js'
 import type { Hop, Route } from '../model/routing.js'
 import { sendToRoute } from '../model/send-payment.js'
-import type { PaymentRecord } from '../model/payments.js'
+import { PaymentRequestError, type PaymentRecord } from '../model/payments.js'
 import type { Method, MethodContext } from './server.js'
 import { hex32, optStr, optU64, parseMsat, str, type Params } from './params.js'
 import { invalidParam, rpcError } from './errors.js'
@@ -139,13 +139,21 @@ const sendpay: Method = (p, ctx) => {
     throw rpcError(204, 'No connection to first peer found')
   const bolt11 = optStr(p, 'bolt11')
   const label = optStr(p, 'label')
-  const { record, done } = sendToRoute(ctx.network, ctx.node, {
-    paymentHash,
-    paymentRequest: bolt11 ?? '',
-    destination,
-    route,
-    ...(paymentSecret !== undefined ? { paymentSecret } : {})
-  })
+  let started: ReturnType<typeof sendToRoute>
+  try {
+    started = sendToRoute(ctx.network, ctx.node, {
+      paymentHash,
+      paymentRequest: bolt11 ?? '',
+      destination,
+      route,
+      ...(paymentSecret !== undefined ? { paymentSecret } : {})
+    })
+  } catch (err) {
+    // The node's store already has this hash in flight or paid (e.g. control API traffic).
+    if (err instanceof PaymentRequestError) throw rpcError(201, `Already paid or pending: ${err.message}`)
+    throw err
+  }
+  const { record, done } = started
   const sp = ctx.state.addSendpay({
     groupid: (prior?.groupid ?? 0) + 1,
     paymentHash,
