@@ -63,3 +63,12 @@ export function clnCall(
     req.end(body)
   })
 }
+
+/** How many times a simulated CLN node's clnrest answered one method (e.g. 'listpeerchannels'): ground truth. */
+export function clnCalls(
+  cluster: { restServer(alias: string): { calls: Map<string, number> } },
+  alias: string,
+  method: string
+): number {
+  return cluster.restServer(alias).calls.get(`/v1/${method}`) ?? 0
+}
