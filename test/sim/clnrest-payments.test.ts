@@ -92,6 +92,7 @@ describe('simulated clnrest: invoices and payments', () => {
     assert.equal(d.body.amount_msat, 25_000)
     assert.equal(d.body.expiry, 3600)
     assert.equal(d.body.description, 'first')
+    assert.match(d.body.signature, /^30[0-9a-f]{2}02[0-9a-f]+$/, 'DER hex')
     assert.equal(d.body.created_at + d.body.expiry, made.body.expires_at)
     assert.equal(d.body.min_final_cltv_expiry, 10, "CLN's regtest cltv-final")
     const lndMade = await lndInvoice('A', 7)

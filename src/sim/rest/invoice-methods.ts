@@ -1,5 +1,5 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { decodeInvoice } from '../crypto/bolt11.js'
+import { decodeInvoice, invoiceSignature } from '../crypto/bolt11.js'
 import { InvoiceError, type SimInvoice } from '../model/invoices.js'
 import type { Method, MethodContext } from './server.js'
 import { hex32, optStr, optU64, parseMsat, str, type Params } from './params.js'
@@ -137,15 +137,8 @@ const delinvoice: Method = (p, ctx) => {
 }
 
 /** The BOLT11 signature as CLN prints it: DER hex of r||s (the recovery id left out). */
-function signatureHex(bolt11: string): string {
-  const lower = bolt11.toLowerCase()
-  const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
-  const words = [...lower.slice(lower.lastIndexOf('1') + 1, -6)].slice(-104).map((c) => BECH32.indexOf(c))
-  let acc = 0n
-  for (const w of words) acc = (acc << 5n) | BigInt(w)
-  const bytes = Buffer.from(acc.toString(16).padStart(130, '0'), 'hex')
-  return secp256k1.Signature.fromBytes(bytes.subarray(0, 64), 'compact').toHex('der')
-}
+const signatureHex = (bolt11: string): string =>
+  secp256k1.Signature.fromBytes(invoiceSignature(bolt11).subarray(0, 64), 'compact').toHex('der')
 
 const FEATURE_HEX = (bits: number[]): string => {
   let n = 0n
