@@ -54,6 +54,18 @@ describe('simulated clnrest: signatures cross-verify with LND', () => {
     assert.deepEqual(noKey.body, { pubkey: a, verified: true }, 'A is in the graph')
   })
 
+  it('a message with a quote or backslash is signed as lightningd sees it, escaped (contract §4 caveat)', async () => {
+    const tricky = 'say "hi" \\ bye'
+    const signed = await clnCall(B, 'signmessage', { message: tricky })
+    const lnd = lndFor(cluster, 'A')
+    const raw = await verifyMessage({ lnd, message: tricky, signature: signed.body.zbase })
+    assert.notEqual(raw.signed_by, B.publicKey, 'LND does not attribute the raw text to B')
+    const escaped = await verifyMessage({ lnd, message: 'say \\"hi\\" \\\\ bye', signature: signed.body.zbase })
+    assert.equal(escaped.signed_by, B.publicKey)
+    const back = await clnCall(B, 'checkmessage', { message: tricky, zbase: signed.body.zbase, pubkey: B.publicKey })
+    assert.equal(back.body.verified, true, 'CLN checks its own the same way')
+  })
+
   it('checkmessage without pubkey: 1301 with data.claimed_key for a key not in the graph; -32602 for bad zbase', async () => {
     const stranger = generateNodeKey()
     const zbase = simSign(stranger.privateKey, Buffer.from(message))
