@@ -44,6 +44,23 @@ describe('simulated clnrest: invoices and payments', () => {
   const lndInvoice = async (alias: string, tokens: number) =>
     await createInvoice({ lnd: lndFor(cluster, alias), tokens, description: 'to be paid by C' })
 
+  /**
+   * Starts a long-poll and resolves once the node is waiting on it (its index listeners grew), so
+   * what the test does next happens after the wait began, however busy the machine.
+   */
+  const parked = async <T>(alias: string, start: () => Promise<T>): Promise<{ reply: Promise<T> }> => {
+    const state = cluster.restServer(alias).state
+    const before = state.listenerCount('index')
+    const pending = start()
+    await eventually(
+      () => (state.listenerCount('index') > before ? true : undefined),
+      10_000,
+      `${alias} to park a wait`
+    )
+    // Wrapped: a bare promise returned from here would be awaited to its end.
+    return { reply: pending }
+  }
+
   before(async () => {
     cluster = await SimCluster.start({ scenario: loadScenario('scenarios/mixed.json'), dht: false })
     B = cluster.nodeConnection('B') as ClnConnection
@@ -123,7 +140,9 @@ describe('simulated clnrest: invoices and payments', () => {
     assert.equal(now.status, 201)
     const current = now.body.updated as number
     assert.deepEqual(now.body, { subsystem: 'invoices', updated: current })
-    const waiting = clnCall(C, 'wait', { subsystem: 'invoices', indexname: 'updated', nextvalue: current + 1 })
+    const waiting = await parked('C', () =>
+      clnCall(C, 'wait', { subsystem: 'invoices', indexname: 'updated', nextvalue: current + 1 })
+    )
     const paid = await pay({
       lnd: lndFor(cluster, 'A'),
       request: made.body.bolt11,
@@ -131,7 +150,7 @@ describe('simulated clnrest: invoices and payments', () => {
       outgoing_channel: (await channel('A', 'C')).id
     })
     assert.equal(paid.fee_mtokens, '0')
-    const woke = await waiting
+    const woke = await waiting.reply
     assert.equal(woke.status, 201)
     assert.equal(woke.body.subsystem, 'invoices')
     assert.equal(woke.body.updated, current + 1)
@@ -397,7 +416,9 @@ describe('simulated clnrest: invoices and payments', () => {
     const [ca, ab, bx] = [await channel('C', 'A'), await channel('A', 'B'), await channel('B', 'X')]
     const feeB = 1000 + Math.floor(4_000_000 / 1_000_000)
     const feeA = 1000 + Math.floor((4_000_000 + feeB) / 1_000_000)
-    const woke = clnCall(B, 'wait', { subsystem: 'forwards', indexname: 'updated', nextvalue: start + 1 })
+    const woke = await parked('B', () =>
+      clnCall(B, 'wait', { subsystem: 'forwards', indexname: 'updated', nextvalue: start + 1 })
+    )
     const sent = await clnCall(C, 'sendpay', {
       route: [
         { id: pub('A'), channel: ca.id, amount_msat: 4_000_000 + feeB + feeA, delay: 83 + 160 },
@@ -410,7 +431,7 @@ describe('simulated clnrest: invoices and payments', () => {
     })
     assert.equal(sent.status, 201)
     assert.equal((await clnCall(C, 'waitsendpay', { payment_hash: inv.id, timeout: 30 })).body.status, 'complete')
-    const r = await woke
+    const r = await woke.reply
     assert.equal(r.body.subsystem, 'forwards')
     assert.equal(r.body.updated, start + 1)
     assert.equal(r.body.forwards.status, 'settled')
@@ -439,14 +460,16 @@ describe('simulated clnrest: invoices and payments', () => {
     const start = (await clnCall(C, 'wait', { subsystem: 'sendpays', indexname: 'updated', nextvalue: 0 })).body.updated
     const inv = await lndInvoice('A', 2_000)
     const ac = await channel('A', 'C')
-    const woke = clnCall(C, 'wait', { subsystem: 'sendpays', indexname: 'updated', nextvalue: start + 1 })
+    const woke = await parked('C', () =>
+      clnCall(C, 'wait', { subsystem: 'sendpays', indexname: 'updated', nextvalue: start + 1 })
+    )
     await clnCall(C, 'sendpay', {
       route: [{ id: pub('A'), channel: ac.id, amount_msat: 2_000_000, delay: 83 }],
       payment_hash: inv.id,
       payment_secret: inv.payment,
       amount_msat: 2_000_000
     })
-    const r = await woke
+    const r = await woke.reply
     assert.equal(r.body.updated, start + 1)
     assert.equal(r.body.sendpays.payment_hash, inv.id)
     assert.equal(r.body.sendpays.status, 'complete')
