@@ -64,7 +64,9 @@ describe('simulated clnrest: transport, runes, identity and channels', () => {
     // The least-privilege rune is exactly the contract §2.4 method list.
     assert.equal(
       Buffer.from(B.rune, 'base64url').subarray(32).toString(),
-      '=1&method=getinfo|method=listpeerchannels|method=invoice|method=listinvoices|method=delinvoice|method=decode|method=sendpay|method=waitsendpay|method=listsendpays|method=listpays|method=signmessage|method=checkmessage|method=wait|method=waitanyinvoice|method=listclnrest-notifications'
+      '=1&method=getinfo|method=listpeerchannels|method=invoice|method=listinvoices|method=delinvoice|' +
+        'method=decode|method=sendpay|method=waitsendpay|method=listsendpays|method=listpays|method=signmessage|' +
+        'method=checkmessage|method=wait|method=waitanyinvoice|method=listclnrest-notifications'
     )
   })
 

@@ -107,7 +107,9 @@ export class RuneStore {
       ...(parsed.restrictions.length === 0
         ? {
             warning_unrestricted_rune:
-              "WARNING: This rune has no restrictions! Anyone who has access to this rune could drain funds from your node. Be careful when giving this to apps that you don't trust. Consider using the restrictions parameter to only allow access to specific rpc methods."
+              'WARNING: This rune has no restrictions! Anyone who has access to this rune could drain funds from ' +
+              "your node. Be careful when giving this to apps that you don't trust. Consider using the restrictions " +
+              'parameter to only allow access to specific rpc methods.'
           }
         : {})
     }
