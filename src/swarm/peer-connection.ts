@@ -28,6 +28,7 @@ import { decodeWith, encodeEnvelope, encodeWith, MessageType, parseFrame } from 
 import type { RequestBudget } from './budget.js'
 import { refused, type PayResponse } from '../core/payment.js'
 import type { EventSink } from '../core/events.js'
+import { defused } from '../core/safe-text.js'
 import { errorDetails } from '../lightning/lnd-node.js'
 import { decodeInvoice, type InvoiceFacts } from '../lightning/decode-invoice.js'
 
@@ -79,8 +80,8 @@ interface Claim {
   provenAt?: number
 }
 
-/** Control and format characters would reach a terminal or a page: a peer's text is shown without them. */
-const printable = (s: string): string => s.replace(/[\p{Cc}\p{Cf}]/gu, '?')
+/** A peer's text reaches a terminal and a page: without the characters core/safe-text calls unsafe. */
+const printable = defused
 
 /**
  * One connection to another Tightrope instance. Both sides open with a hello that proves knowledge
