@@ -258,7 +258,7 @@ export class ClusterSwarm {
     this.stopped = true
     if (this.refreshTimer) clearTimeout(this.refreshTimer)
     this.unsubscribe?.()
-    for (const peer of this.peers) peer.drop('shutting down', 'shutdown')
+    for (const peer of this.peers) peer.drop('shutting down')
     this.earlyRefusals.stop()
     this.strangersGone.stop()
     await this.swarm.destroy()

@@ -47,7 +47,29 @@ export const FRAME_CODECS = {
 }
 
 /** Reasons a request is refused before any payment decision: no RPC, no ledger entry, only counted. */
-export type EarlyRefusal = 'invalidInvoice' | 'unprovenNode' | 'busy' | 'rate' | 'unknownChannel' | 'nodeUnavailable'
+export const EARLY_REFUSALS = [
+  'invalidInvoice',
+  'unprovenNode',
+  'busy',
+  'rate',
+  'unknownChannel',
+  'nodeUnavailable'
+] as const
+export type EarlyRefusal = (typeof EARLY_REFUSALS)[number]
+/** The refusal sent when handling a request failed unexpectedly on our side. */
+export const INTERNAL_ERROR = 'internalError'
+/** Why a connection closed before it authenticated (the metric's `reason` label; docs/protocol.md lists them). */
+export const STRANGER_CLOSE_REASONS = [
+  'authTimeout',
+  'tooManyUnauthenticated',
+  'badProof',
+  'version',
+  'malformedHello',
+  'channelClosed',
+  'duplicateChannel',
+  'closed'
+] as const
+export type StrangerCloseReason = (typeof STRANGER_CLOSE_REASONS)[number]
 
 export interface PeerConnectionOptions {
   conn: SwarmConnection
@@ -65,7 +87,7 @@ export interface PeerConnectionOptions {
   /** A request refused before any payment decision (counted and aggregated, not logged each). */
   onEarlyRefusal: (peer: PeerConnection, reason: EarlyRefusal) => void
   /** A connection closed before it authenticated (counted and aggregated, never logged each). */
-  onStrangerGone: (reason: string) => void
+  onStrangerGone: (reason: StrangerCloseReason) => void
   emit: EventSink
   authTimeoutMs?: number
   requestTimeoutMs?: number
@@ -362,7 +384,7 @@ export class PeerConnection extends EventEmitter {
       if (this.closed) return
       this.reply(await this.opts.onPayInvoice(this, request, decoded.invoice))
     } catch (err) {
-      this.reply(toPaymentResult(request, refused('internalError', errorDetails(err).slice(0, 400)), ''))
+      this.reply(toPaymentResult(request, refused(INTERNAL_ERROR, errorDetails(err).slice(0, 400)), ''))
     } finally {
       slot.release()
     }
@@ -421,10 +443,10 @@ export class PeerConnection extends EventEmitter {
    * Ends the connection. A member's is logged with the reason; a stranger's is only counted
    * (`code`), so that strangers cannot make us write to the audit log.
    */
-  drop(reason: string, code = 'dropped'): void {
+  drop(reason: string, code?: StrangerCloseReason): void {
     if (this.closed) return
     if (this.authenticated) this.opts.emit('peer_dropped', { peer: this.shortKey, reason })
-    else this.opts.onStrangerGone(code)
+    else this.opts.onStrangerGone(code ?? 'closed')
     this.closed = true // before onClose: its stranger count is this one
     this.opts.conn.destroy()
     this.finish()
