@@ -6,6 +6,7 @@ import { PeerConnection } from './peer-connection.js'
 import { toPaymentResult, type PayInvoice, type PaymentResult } from './messages.js'
 import { DEFAULT_BUDGET, RequestBudget, type BudgetLimits } from './budget.js'
 import { Tally } from './tally.js'
+import { DEFAULT_SESSION_LIMITS, SessionRate, type SessionLimits } from './session-rate.js'
 import type { SwarmHost } from './host.js'
 import { refused, type PayerLink, type PayResponse } from '../core/payment.js'
 import type { InvoiceFacts } from '../lightning/decode-invoice.js'
@@ -23,6 +24,7 @@ export interface ClusterSwarmOptions {
   authTimeoutMs?: number
   requestTimeoutMs?: number
   budget?: BudgetLimits
+  sessions?: SessionLimits
   /** Accounts across operators: told of each member connection and of the statement key it sends. */
   accounts?: Pick<AccountsService, 'onPeer' | 'onPeerGone' | 'onTheirKey'>
 }
@@ -57,6 +59,9 @@ export class ClusterSwarm {
   readonly earlyRefusals: Tally
   /** Connections closed before they authenticated, by reason; one event per minute for all. */
   readonly strangersGone: Tally
+  /** Node claims refused, by reason; one event per peer per minute (a peer chooses how many it sends). */
+  readonly claimsRefused: Tally
+  private readonly sessions: SessionRate
   /**
    * The far ends of our nodes' channels: the rebalancer asks payerFor() about each one of them at
    * every evaluation, from our own channel list, so this costs no RPC. A peer's claim for one of
@@ -77,6 +82,10 @@ export class ClusterSwarm {
     this.budget = new RequestBudget(opts.budget ?? DEFAULT_BUDGET)
     this.earlyRefusals = new Tally((peer, counts) => opts.host.emit('peer_requests_refused', { peer, counts }))
     this.strangersGone = new Tally((_key, counts) => opts.host.emit('stranger_connections_closed', { counts }))
+    this.claimsRefused = new Tally((peer, counts, nodes) =>
+      opts.host.emit('node_claim_refused', { peer, counts, nodes })
+    )
+    this.sessions = new SessionRate(opts.sessions ?? DEFAULT_SESSION_LIMITS)
   }
 
   /** What the metrics show about peers (counters since start). */
@@ -170,6 +179,8 @@ export class ClusterSwarm {
       onStrangerGone: (reason) => {
         if (!this.stopped) this.strangersGone.add('strangers', reason)
       },
+      admitSession: () => this.sessions.take(conn.remotePublicKey.toString('hex')),
+      onClaimRefused: (p, node, reason) => this.claimsRefused.add(p.shortKey, reason, node),
       emit: host.emit,
       ...(this.opts.authTimeoutMs ? { authTimeoutMs: this.opts.authTimeoutMs } : {}),
       ...(this.opts.requestTimeoutMs ? { requestTimeoutMs: this.opts.requestTimeoutMs } : {})
@@ -261,6 +272,7 @@ export class ClusterSwarm {
     for (const peer of this.peers) peer.drop('shutting down')
     this.earlyRefusals.stop()
     this.strangersGone.stop()
+    this.claimsRefused.stop()
     await this.swarm.destroy()
   }
 }

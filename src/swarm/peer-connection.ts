@@ -67,6 +67,7 @@ export const STRANGER_CLOSE_REASONS = [
   'malformedHello',
   'channelClosed',
   'duplicateChannel',
+  'sessionRate',
   'closed'
 ] as const
 export type StrangerCloseReason = (typeof STRANGER_CLOSE_REASONS)[number]
@@ -88,11 +89,16 @@ export interface PeerConnectionOptions {
   onEarlyRefusal: (peer: PeerConnection, reason: EarlyRefusal) => void
   /** A connection closed before it authenticated (counted and aggregated, never logged each). */
   onStrangerGone: (reason: StrangerCloseReason) => void
+  /** Whether a new member session is within the session rate (src/swarm/session-rate.ts); asked once its proof verified. */
+  admitSession: () => boolean
+  /** A node claim refused (counted and aggregated, not logged each): `ourNode` or `badSignature`. */
+  onClaimRefused: (peer: PeerConnection, node: string, reason: ClaimRefusal) => void
   emit: EventSink
   authTimeoutMs?: number
   requestTimeoutMs?: number
 }
 
+export type ClaimRefusal = 'ourNode' | 'badSignature'
 type ClaimState = 'unchecked' | 'proven' | 'refused'
 interface Claim {
   alias: string
@@ -131,6 +137,9 @@ export class PeerConnection extends EventEmitter {
   private announced = false
   private authTimer: NodeJS.Timeout | undefined
   private statementKeyReceived = false
+  /** Our nodes' signatures for this session, by node (one SignMessage per node and session). */
+  private readonly signatures = new Map<string, Promise<string>>()
+  private announcements = 0
   private readonly waiting = new Map<number, { resolve: (r: PayResponse) => void; timer: NodeJS.Timeout }>()
 
   constructor(private readonly opts: PeerConnectionOptions) {
@@ -195,33 +204,46 @@ export class PeerConnection extends EventEmitter {
     if (proof.length !== expected.length || !timingSafeEqual(proof, expected)) {
       return this.drop('membership proof does not match our secret for this session', 'badProof')
     }
+    // Before anything a session costs (signatures, claim checks, audit entries): a member
+    // reconnecting in a loop is closed here, counted like a stranger.
+    if (!this.opts.admitSession()) return this.drop('too many new sessions', 'sessionRate')
     this.authenticated = true
     clearTimeout(this.authTimer)
     this.emit('authenticated')
     if (!this.closed) void this.announceNodes()
   }
 
-  /** Sends our nodes, each signed by its own LND over this session. Nodes that cannot sign now are left out. */
+  /**
+   * Sends our nodes (the full list, again whenever it changes), each signed by its own LND over this
+   * session. A node's signature is made once per session (the proof binds the session, so it
+   * cannot be reused across sessions, but within one it stays valid). Nodes that cannot sign now
+   * are left out.
+   */
   async announceNodes(): Promise<void> {
     if (!this.authenticated || this.closed) return
     const { conn } = this.opts
+    const turn = ++this.announcements
     const signed = await Promise.all(
       this.opts
         .ourNodes()
         .slice(0, MAX_NODES)
         .map(async (node): Promise<NodeClaim | undefined> => {
           try {
-            return {
-              publicKey: node.publicKey,
-              alias: truncateUtf8(node.alias, MAX_ALIAS),
-              signature: await node.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, node.publicKey))
+            let signature = this.signatures.get(node.publicKey)
+            if (signature === undefined) {
+              signature = node.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, node.publicKey))
+              this.signatures.set(node.publicKey, signature)
+              signature.catch(() => this.signatures.delete(node.publicKey)) // retried at the next announcement
             }
+            return { publicKey: node.publicKey, alias: truncateUtf8(node.alias, MAX_ALIAS), signature: await signature }
           } catch {
             return undefined
           }
         })
     )
     const nodes = signed.filter((n): n is NodeClaim => n !== undefined)
+    // Announcements finish in any order: only the latest goes out (an older list would undo a change).
+    if (turn !== this.announcements) return
     this.send(MessageType.nodes, encodeWith(nodesCodec, { agent: truncateUtf8(this.opts.agent, MAX_ALIAS), nodes }))
   }
 
@@ -281,11 +303,7 @@ export class PeerConnection extends EventEmitter {
       if (!known && this.claims.size >= MAX_NODES) continue
       if (ours.has(claim.publicKey)) {
         this.claims.set(claim.publicKey, { alias: printable(claim.alias), signature: '', state: 'refused' })
-        this.opts.emit('node_claim_refused', {
-          peer: this.shortKey,
-          node: claim.publicKey,
-          reason: 'that node is ours'
-        })
+        this.opts.onClaimRefused(this, claim.publicKey, 'ourNode')
         continue
       }
       if (!known?.pending)
@@ -350,11 +368,7 @@ export class PeerConnection extends EventEmitter {
         return true
       }
       claim.state = 'refused'
-      this.opts.emit('node_claim_refused', {
-        peer: this.shortKey,
-        node: pub,
-        reason: 'signature does not prove control of that node'
-      })
+      this.opts.onClaimRefused(this, pub, 'badSignature')
       return false
     })()
     return claim.pending
