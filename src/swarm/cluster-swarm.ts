@@ -40,6 +40,8 @@ export const MAX_AUTHENTICATED = 32
 export const MAX_CONNECTIONS_PER_NODE = 2
 
 const isLoopback = (hostPort: string): boolean => isLoopbackHost(hostOf(hostPort))
+/** The events after which the nodes we can prove are another set (the host's ourNodes() changed). */
+const NODE_SET_CHANGES = new Set(['node_connected', 'node_reconnected', 'node_disconnected', 'node_removed'])
 
 /**
  * One Hyperswarm per instance, joined on the topic derived from the shared secret. Each connection
@@ -68,9 +70,12 @@ export class ClusterSwarm {
    * them is worth checking; a claim for any other node is not.
    */
   private readonly partners = new Set<string>()
-  /** A node that joins the instance at runtime is announced to the members already connected. */
+  /**
+   * Our node set changed (a node joined, came back, was lost or removed): the members already
+   * connected get the new full list (a node's signature is made once per session).
+   */
   private readonly onHostEvent = (e: { type: string }): void => {
-    if (e.type !== 'node_connected' || this.stopped) return
+    if (!NODE_SET_CHANGES.has(e.type) || this.stopped) return
     for (const peer of this.peers) if (peer.authenticated && !peer.closed) void peer.announceNodes()
   }
 
@@ -215,6 +220,8 @@ export class ClusterSwarm {
         old.drop(`more than ${MAX_CONNECTIONS_PER_NODE} connections prove node ${node.slice(0, 12)}`)
       host.peersChanged()
     })
+    // A node the peer no longer lists: its channels have no payer on this connection any more.
+    peer.on('withdrawn', () => host.peersChanged())
     peer.on('close', () => {
       this.peers.delete(peer)
       if (peer.authenticated) host.emit('peer_disconnected', { peer: peer.shortKey })

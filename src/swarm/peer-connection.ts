@@ -106,6 +106,8 @@ interface Claim {
   state: ClaimState
   pending?: Promise<boolean>
   provenAt?: number
+  /** Proven, but the peer's latest nodes message no longer lists it. */
+  withdrawn?: boolean
 }
 
 /** A peer's text reaches a terminal and a page: without the characters core/safe-text calls unsafe. */
@@ -296,9 +298,25 @@ export class PeerConnection extends EventEmitter {
     this.agent = printable(update.agent)
     const ours = new Set(this.opts.ourNodes().map((n) => n.publicKey))
     const fresh: string[] = []
+    const listed = new Set<string>()
     for (const claim of update.nodes) {
       if (!isNodeKey(claim.publicKey)) continue
+      listed.add(claim.publicKey)
       const known = this.claims.get(claim.publicKey)
+      if (known?.state === 'proven' && known.withdrawn) {
+        // Listed again: the same signature was checked in this session already (no new RPC);
+        // another one is checked like a new claim.
+        if (known.signature === claim.signature) this.attribute(claim.publicKey, known)
+        else {
+          this.claims.set(claim.publicKey, {
+            alias: printable(claim.alias),
+            signature: claim.signature,
+            state: 'unchecked'
+          })
+          fresh.push(claim.publicKey)
+        }
+        continue
+      }
       if (known && known.state !== 'unchecked') continue
       if (!known && this.claims.size >= MAX_NODES) continue
       if (ours.has(claim.publicKey)) {
@@ -314,6 +332,15 @@ export class PeerConnection extends EventEmitter {
         })
       fresh.push(claim.publicKey)
     }
+    // Each message is the peer's full list: a proven node it no longer lists (removed, or offline
+    // on its side) is not attributed to it any more, until it is listed again.
+    for (const [pub] of this.provenNodes) {
+      const claim = this.claims.get(pub)
+      if (listed.has(pub) || !claim) continue
+      claim.withdrawn = true
+      this.provenNodes.delete(pub)
+      this.emit('withdrawn', pub)
+    }
     await Promise.all(fresh.map((pub) => this.prove(pub)))
     if (this.closed || this.announced) return
     this.announced = true
@@ -322,6 +349,14 @@ export class PeerConnection extends EventEmitter {
       agent: this.agent,
       nodes: [...this.provenNodes].map(([pub, alias]) => ({ publicKey: pub, alias }))
     })
+  }
+
+  /** A proven node attributed to this peer (again). */
+  private attribute(pub: string, claim: Claim): void {
+    delete claim.withdrawn
+    if (this.closed) return
+    this.provenNodes.set(pub, claim.alias)
+    this.emit('proven', pub)
   }
 
   /** When this peer proved `pub` (ms epoch), or 0. */
@@ -342,7 +377,7 @@ export class PeerConnection extends EventEmitter {
   private async prove(pub: string): Promise<boolean> {
     const claim = this.claims.get(pub)
     if (!claim || claim.state === 'refused') return false
-    if (claim.state === 'proven') return true
+    if (claim.state === 'proven') return !claim.withdrawn
     if (claim.pending) return claim.pending
     if (!this.opts.isPartner(pub)) return false // costs nothing until it matters
     claim.pending = (async () => {
@@ -360,11 +395,9 @@ export class PeerConnection extends EventEmitter {
       if (signer === pub) {
         claim.state = 'proven'
         claim.provenAt = Date.now()
-        if (!this.closed) {
-          this.provenNodes.set(pub, claim.alias)
-          if (this.announced) this.opts.emit('node_proven', { peer: this.shortKey, node: pub, alias: claim.alias })
-          this.emit('proven', pub)
-        }
+        if (!this.closed && this.announced)
+          this.opts.emit('node_proven', { peer: this.shortKey, node: pub, alias: claim.alias })
+        this.attribute(pub, claim)
         return true
       }
       claim.state = 'refused'
