@@ -28,7 +28,7 @@ describe('nodes that join or leave an instance are announced to connected member
       .sort()
 
   before(async () => {
-    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
+    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true })
     const a = await tempDir()
     const b = await tempDir()
     dirs.push(a, b)
@@ -72,6 +72,32 @@ describe('nodes that join or leave an instance are announced to connected member
     const byC = cluster.network.paymentLog.filter((p) => p.from === 'C' && p.to === 'A')
     assert.ok(byC.length >= 1, 'C paid A')
     for (const p of byC) assert.deepEqual([p.feeMsat, p.chanIds], [0, [ac]], 'zero fee, over A-C only')
+  })
+
+  it('a node lost is withdrawn; back, it is attributed again on the same session without a new VerifyMessage', async () => {
+    /** VerifyMessage calls Alice's nodes served. */
+    const verifies = async (): Promise<number> => {
+      const stats = (await (await fetch(`${cluster.controlUrl}/stats`)).json()) as Record<
+        string,
+        Record<string, number>
+      >
+      return ['A', 'B'].reduce(
+        (n, alias) =>
+          n +
+          Object.entries(stats[alias] ?? {})
+            .filter(([path]) => path.endsWith('/VerifyMessage'))
+            .reduce((m, [, v]) => m + v, 0),
+        0
+      )
+    }
+    const before = await verifies()
+    const sessions = alice.swarm?.peers.size
+    await cluster.setOnline('C', false)
+    await eventually(() => (bobsNodes().includes('C') ? undefined : true), 30_000, 'C withdrawn while lost')
+    await cluster.setOnline('C', true)
+    await eventually(() => (bobsNodes().includes('C') ? true : undefined), 30_000, 'C attributed again')
+    assert.equal(alice.swarm?.peers.size, sessions, 'the same session')
+    assert.equal(await verifies(), before, 'the signature of this session, checked once, is not checked again')
   })
 
   it('a node removed by a reload is withdrawn: the peer no longer asks it', async () => {
