@@ -29,6 +29,8 @@ export interface ClusterSwarmOptions {
   accounts?: Pick<AccountsService, 'onPeer' | 'onPeerGone' | 'onTheirKey'>
 }
 
+/** Re-evaluations caused by peers' node changes, at most one per this (the first at once). */
+const PEERS_CHANGED_EVERY_MS = 1000
 /** How long after a node's proof a request for its channel waits for us to start watching it. */
 const JUST_PROVEN_MS = 5000
 
@@ -55,6 +57,8 @@ export class ClusterSwarm {
   private discovery: PeerDiscovery | undefined
   private refreshTimer: NodeJS.Timeout | undefined
   private stopped = false
+  private changeTimer: NodeJS.Timeout | undefined
+  private changeAgain = false
   private unsubscribe: (() => void) | undefined
   private readonly budget: RequestBudget
   /** Requests refused before any payment decision, by reason; one event per peer per minute. */
@@ -218,15 +222,36 @@ export class ClusterSwarm {
       const holders = [...this.peers].filter((p) => !p.closed && p.provenNodes.has(node))
       for (const old of holders.slice(0, Math.max(0, holders.length - MAX_CONNECTIONS_PER_NODE)))
         old.drop(`more than ${MAX_CONNECTIONS_PER_NODE} connections prove node ${node.slice(0, 12)}`)
-      host.peersChanged()
+      this.peersChanged()
     })
     // A node the peer no longer lists: its channels have no payer on this connection any more.
-    peer.on('withdrawn', () => host.peersChanged())
+    peer.on('withdrawn', () => this.peersChanged())
     peer.on('close', () => {
       this.peers.delete(peer)
       if (peer.authenticated) host.emit('peer_disconnected', { peer: peer.shortKey })
-      if (!this.stopped && peer.provenNodes.size > 0) host.peersChanged()
+      if (!this.stopped && peer.provenNodes.size > 0) this.peersChanged()
     })
+  }
+
+  /**
+   * Peers' proven nodes changed: our channels are evaluated again, at once and then at most once
+   * a second (a member listing a node in and out of its nodes messages must not drive our
+   * evaluations, and their LND calls, at its own pace).
+   */
+  private peersChanged(): void {
+    if (this.stopped) return
+    if (this.changeTimer) {
+      this.changeAgain = true
+      return
+    }
+    this.opts.host.peersChanged()
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined
+      if (!this.changeAgain) return
+      this.changeAgain = false
+      this.peersChanged()
+    }, PEERS_CHANGED_EVERY_MS)
+    this.changeTimer.unref()
   }
 
   /** The peer that proved it controls a Lightning node, as a payer the rebalancer can ask. */
@@ -275,6 +300,7 @@ export class ClusterSwarm {
     if (this.stopped) return
     this.stopped = true
     if (this.refreshTimer) clearTimeout(this.refreshTimer)
+    if (this.changeTimer) clearTimeout(this.changeTimer)
     this.unsubscribe?.()
     for (const peer of this.peers) peer.drop('shutting down')
     this.earlyRefusals.stop()

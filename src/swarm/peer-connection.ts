@@ -303,6 +303,7 @@ export class PeerConnection extends EventEmitter {
       if (!isNodeKey(claim.publicKey)) continue
       listed.add(claim.publicKey)
       const known = this.claims.get(claim.publicKey)
+      if (known?.withdrawn && known.state !== 'proven') delete known.withdrawn // listed again, not decided yet
       if (known?.state === 'proven' && known.withdrawn) {
         // Listed again: the same signature was checked in this session already (no new RPC);
         // another one is checked like a new claim.
@@ -332,14 +333,12 @@ export class PeerConnection extends EventEmitter {
         })
       fresh.push(claim.publicKey)
     }
-    // Each message is the peer's full list: a proven node it no longer lists (removed, or offline
-    // on its side) is not attributed to it any more, until it is listed again.
-    for (const [pub] of this.provenNodes) {
-      const claim = this.claims.get(pub)
-      if (listed.has(pub) || !claim) continue
+    // Each message is the peer's full list: a node it no longer lists (removed, or offline on its
+    // side) is not attributed to it any more, nor checked, until it is listed again.
+    for (const [pub, claim] of this.claims) {
+      if (listed.has(pub) || claim.state === 'refused') continue
       claim.withdrawn = true
-      this.provenNodes.delete(pub)
-      this.emit('withdrawn', pub)
+      if (this.provenNodes.delete(pub)) this.emit('withdrawn', pub)
     }
     await Promise.all(fresh.map((pub) => this.prove(pub)))
     if (this.closed || this.announced) return
@@ -376,8 +375,8 @@ export class PeerConnection extends EventEmitter {
    */
   private async prove(pub: string): Promise<boolean> {
     const claim = this.claims.get(pub)
-    if (!claim || claim.state === 'refused') return false
-    if (claim.state === 'proven') return !claim.withdrawn
+    if (!claim || claim.state === 'refused' || claim.withdrawn) return false
+    if (claim.state === 'proven') return true
     if (claim.pending) return claim.pending
     if (!this.opts.isPartner(pub)) return false // costs nothing until it matters
     claim.pending = (async () => {
@@ -395,6 +394,7 @@ export class PeerConnection extends EventEmitter {
       if (signer === pub) {
         claim.state = 'proven'
         claim.provenAt = Date.now()
+        if (claim.withdrawn) return false // no longer listed while it was being checked
         if (!this.closed && this.announced)
           this.opts.emit('node_proven', { peer: this.shortKey, node: pub, alias: claim.alias })
         this.attribute(pub, claim)

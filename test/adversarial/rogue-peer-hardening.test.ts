@@ -11,6 +11,8 @@ import { hello as helloCodec } from '../../src/swarm/messages.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf, startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.js'
 import { ClusterSwarm, MAX_UNAUTHENTICATED } from '../../src/swarm/cluster-swarm.js'
+
+type PeerConnectionView = { remoteKey: string; provenNodes: ReadonlyMap<string, string> }
 import { RoguePeer, type Claim } from '../helpers/rogue-peer.js'
 import { DEFAULT_SESSION_LIMITS } from '../../src/swarm/session-rate.js'
 import HyperDHT from 'hyperdht'
@@ -274,6 +276,30 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
     assert.deepEqual(Object.keys(mine[0]?.counts ?? {}), ['ourNode'])
     assert.deepEqual(mine[0]?.nodes, [a.publicKey])
     assert.ok((await metric('tightrope_unauthenticated_connections_closed_total', 'reason="sessionRate"')) >= N - bound)
+  })
+
+  it('3. a member that lists a node, leaves it out, then lists it again: not asked while left out; back with no new VerifyMessage and no audit entry', async () => {
+    const member = await connect()
+    const mine = (): PeerConnectionView | undefined =>
+      [...(alice.swarm?.peers ?? [])].find((p) => p.remoteKey === member.conn?.publicKey.toString('hex'))
+    const xPub = x.identity.publicKey
+    await eventually(() => (mine()?.provenNodes.has(xPub) ? true : undefined), 10_000, 'X proven')
+    const verifies = await quietCalls('VerifyMessage')
+    const events = await settledEvents()
+    for (let i = 0; i < 5; i++) {
+      await member.announce([])
+      await eventually(() => (mine()?.provenNodes.has(xPub) ? undefined : true), 10_000, 'X left out')
+      await member.announce([claimOf(x, 'X')]) // the same session, the same (deterministic) signature
+      await eventually(() => (mine()?.provenNodes.has(xPub) ? true : undefined), 10_000, 'X listed again')
+    }
+    assert.equal((await calls('VerifyMessage')) - verifies, 0, 'no VerifyMessage for a node listed again')
+    assert.equal((await settledEvents()) - events, 0, 'no audit entry for leaving out or listing again')
+    await member.announce([])
+    await eventually(() => (mine()?.provenNodes.has(xPub) ? undefined : true), 10_000, 'X left out')
+    const invoice = await x.createInvoice({ tokens: 1000, description: 'left out', expirySeconds: 600 })
+    const r = await member.payInvoice({ channelId: bx(), invoice: invoice.request, tokens: 1000 })
+    assert.equal(r.reason, 'unprovenNode', 'a node left out is not asked for')
+    await member.destroy()
   })
 
   it("5. a member's alias with line and paragraph separators or bidi controls reaches Alice's view defused", async () => {
