@@ -11,15 +11,13 @@ import type { StatementEntry, StatementProblem } from './types.js'
 export const MAX_STATEMENT_ENTRIES = 100_000
 export const MAX_STATEMENT_BYTES = 32 * 1024 * 1024
 /** How long one block of a peer's statement may take to arrive before we try again later. */
-export const BLOCK_TIMEOUT_MS = 10_000
+const BLOCK_TIMEOUT_MS = 10_000
 const KEYS_FILE = 'keys.json'
 
 /** How much of a counterparty's statement we read at most (tests lower them). */
 export interface StatementLimits {
   entries: number
   bytes: number
-  /** How long a length update or a block may take (default BLOCK_TIMEOUT_MS). */
-  blockTimeoutMs?: number
 }
 
 /** Their statement as we hold it: a read-only replica of their core, verified by Hypercore. */
@@ -181,14 +179,13 @@ export class StatementBook {
     if (this.closed) return
     // The newest signed length from the peer, if it answers in time (never waits on a silent one).
     let timer: NodeJS.Timeout | undefined
-    const timeout = this.limits.blockTimeoutMs ?? BLOCK_TIMEOUT_MS
     const updated = await Promise.race([
       t.core.update({ wait: true }).then(
         () => true,
         () => false
       ),
       new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeout)
+        timer = setTimeout(() => resolve(false), BLOCK_TIMEOUT_MS)
       })
     ])
     clearTimeout(timer)
@@ -203,7 +200,7 @@ export class StatementBook {
     }
     while (t.entries.length < core.length && !this.closed) {
       const index = t.entries.length
-      const block = await core.get(index, { timeout } as never).catch(() => null)
+      const block = await core.get(index, { timeout: BLOCK_TIMEOUT_MS } as never).catch(() => null)
       if (block === null) return // not available now: read again at the next sync
       const entry = parseStatementEntry(parseJson(block))
       if (entry === undefined) {
