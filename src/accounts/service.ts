@@ -11,6 +11,11 @@ export type { AccountsReport, CounterpartyReport } from './report.js'
 
 /** How often statements are written, synced and compared (and at once after a payment event). */
 const TICK_MS = 2000
+/**
+ * How long a tick waits for the counterparties' syncs, all run at once: a silent one's goes on in
+ * the background (one per counterparty at a time) and is looked at again by a later tick.
+ */
+export const SYNC_WAIT_MS = 2000
 const PAYMENT_EVENTS = /^(payment_(succeeded|failed|reconciled)|rebalanced|rebalance_not_done)$/
 
 export interface AccountsOptions {
@@ -20,6 +25,8 @@ export interface AccountsOptions {
   /** The settings the payer applies to a counterparty's requests (see ReportInput.settingsFor). */
   settingsFor: ReportInput['settingsFor']
   emit: EventSink
+  /** Tests shorten it; SYNC_WAIT_MS by default. */
+  syncWaitMs?: number
   /** The daemon's event stream: a payment's conclusion writes the statements at once. */
   events: {
     on(name: 'event', l: (e: { type: string }) => void): unknown
@@ -42,6 +49,11 @@ interface Live {
  */
 export class AccountsService {
   private readonly live = new Map<string, Live>()
+  /**
+   * Problems already reported. A statement's own problems (rewritten, invalid) count once per
+   * counterparty and kind, whatever their detail: a member sending a new key on every connection
+   * cannot grow this set. Per-payment ones are bounded by the statement's length.
+   */
   private readonly flagged = new Set<string>()
   /** Ledger length whose concluded payments the statements have. */
   private recordedLength = -1
@@ -130,10 +142,10 @@ export class AccountsService {
         await book.follow(cp, key, l.conn)
       }
     }
-    for (const cp of book.followed) await book.sync(cp)
+    await this.syncAll(book.followed)
     for (const c of this.report().counterparties) {
       for (const p of c.statement.problems) {
-        const id = `${c.counterparty}:${p.kind}:${p.paymentHash ?? p.detail}`
+        const id = `${c.counterparty}:${p.kind}:${p.paymentHash ?? ''}`
         if (this.flagged.has(id)) continue
         this.flagged.add(id)
         this.opts.emit('statement_disagreement', {
@@ -144,6 +156,21 @@ export class AccountsService {
         })
       }
     }
+  }
+
+  /** Syncs every followed statement at once, waiting at most syncWaitMs for them together. */
+  private async syncAll(counterparties: readonly string[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.opts.syncWaitMs ?? SYNC_WAIT_MS)
+    })
+    const syncs = counterparties.map((cp) =>
+      this.opts.book.sync(cp).catch(() => {
+        /* a failed read is retried at the next sync */
+      })
+    )
+    await Promise.race([Promise.all(syncs), bound])
+    clearTimeout(timer)
   }
 
   /** Accounts per counterparty from our ledger, since `since` (ms), with cap usage and statement checks. */

@@ -22,7 +22,8 @@ export interface StatementLimits {
 
 /** Their statement as we hold it: a read-only replica of their core, verified by Hypercore. */
 interface Theirs {
-  core: Hypercore<unknown>
+  /** Opened with binary values: a block that is not JSON is read (and refused), not taken for one not there. */
+  core: Hypercore<Uint8Array>
   entries: StatementEntry[]
   problems: StatementProblem[]
   syncedAt?: number
@@ -109,6 +110,8 @@ export class StatementBook {
     const hex = key.toString('hex')
     const known = this.keys[counterparty]
     if (known !== undefined && known !== hex) {
+      // The first other key is the report; later ones (one per connection, at the peer's will) add nothing.
+      if (this.replaced.has(counterparty)) return
       this.replaced.set(counterparty, {
         kind: 'rewritten',
         detail: `it shared another statement (${hex.slice(0, 12)}…) than the one it shared first (${known.slice(0, 12)}…)`
@@ -124,7 +127,10 @@ export class StatementBook {
     const theirs = await this.theirCore(counterparty)
     if (theirs === undefined) return
     theirs.core.replicate(conn as never)
-    await this.sync(counterparty)
+    // Not awaited: a silent counterparty must not hold up its caller (the accounts tick syncs, bounded).
+    this.sync(counterparty).catch(() => {
+      /* a failed read is retried at the next sync */
+    })
   }
 
   private async theirCore(counterparty: string): Promise<Theirs | undefined> {
@@ -132,18 +138,18 @@ export class StatementBook {
     if (hex === undefined || this.closed) return undefined
     let theirs = this.theirs.get(counterparty)
     if (theirs === undefined) {
-      const core = this.store.get<unknown>({ key: Buffer.from(hex, 'hex'), valueEncoding: 'json' })
+      const core = this.store.get<Uint8Array>({ key: Buffer.from(hex, 'hex'), valueEncoding: 'binary' })
       await core.ready()
       theirs = this.theirs.get(counterparty) ?? { core, entries: [], problems: [] }
       this.theirs.set(counterparty, theirs)
       const t = theirs
       // Hypercore verifies every block and signed length; these say the history changed under us.
       const rewritten = (what: string) => (): void => {
-        t.problems.push({ kind: 'rewritten', detail: `their statement ${what}` })
+        flag(t, { kind: 'rewritten', detail: `their statement ${what}` })
       }
       // Our replica keeps the fork id it followed: a rewrite stays visible after our restart.
       if (core.fork > 0)
-        t.problems.push({
+        flag(t, {
           kind: 'rewritten',
           detail: `their statement was truncated and rewritten (fork ${core.fork})`
         })
@@ -183,10 +189,10 @@ export class StatementBook {
       })
     ])
     clearTimeout(timer)
-    const core = t.core as Hypercore<unknown> & { byteLength: number }
+    const core = t.core as Hypercore<Uint8Array> & { byteLength: number }
     if (t.problems.some((p) => p.kind === 'invalid' || p.kind === 'rewritten')) return
     if (core.length > this.limits.entries || core.byteLength > this.limits.bytes) {
-      t.problems.push({
+      flag(t, {
         kind: 'invalid',
         detail:
           `their statement has ${core.length} entries (${core.byteLength} bytes), more ` +
@@ -196,11 +202,11 @@ export class StatementBook {
     }
     while (t.entries.length < core.length && !this.closed) {
       const index = t.entries.length
-      const value = await core.get(index, { timeout: BLOCK_TIMEOUT_MS } as never).catch(() => null)
-      if (value === null) return // not available now: read again at the next sync
-      const entry = parseStatementEntry(value)
+      const block = await core.get(index, { timeout: BLOCK_TIMEOUT_MS } as never).catch(() => null)
+      if (block === null) return // not available now: read again at the next sync
+      const entry = parseStatementEntry(parseJson(block))
       if (entry === undefined) {
-        t.problems.push({ kind: 'invalid', detail: `entry ${index} of their statement is not a statement entry` })
+        flag(t, { kind: 'invalid', detail: `entry ${index} of their statement is not a statement entry` })
         return
       }
       t.entries.push(entry)
@@ -239,15 +245,30 @@ export class StatementBook {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    await Promise.allSettled([...this.theirs.values()].map((t) => t.reading))
-    for (const c of [...this.ours.values()]
-      .map((m) => m.core as Hypercore<unknown>)
-      .concat([...this.theirs.values()].map((t) => t.core)))
+    // Their cores first: closing one ends a read waiting on a silent peer, instead of waiting it out.
+    for (const c of [...this.theirs.values()]
+      .map((t) => t.core as Hypercore<unknown>)
+      .concat([...this.ours.values()].map((m) => m.core as Hypercore<unknown>)))
       await c.close().catch(() => {
         /* closing anyway: nothing else to do with a core that fails to close */
       })
+    await Promise.allSettled([...this.theirs.values()].map((t) => t.reading))
     await this.store.close().catch(() => {
       /* closing anyway: the statements are replicated again next time */
     })
+  }
+}
+
+/** A problem noted once: a writer that truncates again and again does not grow the list. */
+function flag(t: Theirs, problem: StatementProblem): void {
+  if (!t.problems.some((p) => p.kind === problem.kind && p.detail === problem.detail)) t.problems.push(problem)
+}
+
+/** A block as JSON, or undefined when it is not JSON (then not a statement entry either). */
+function parseJson(block: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(block).toString('utf8')) as unknown
+  } catch {
+    return undefined
   }
 }

@@ -40,7 +40,7 @@ export interface EventFields {
   swarm_disabled: { reason: string }
   peer_authenticated: { peer: string; agent: string; nodes: Array<{ publicKey: string; alias: string }> }
   node_proven: { peer: string; node: string; alias: string }
-  node_claim_refused: { peer: string; node: string; reason: string }
+  node_claim_refused: { peer: string; counts: Record<string, number>; nodes: string[] }
   peer_disconnected: { peer: string }
   peer_dropped: { peer: string; reason: string }
   message_dropped: { peer: string; reason: string; count: number }
@@ -129,7 +129,12 @@ export const EVENT_CATALOGUE: { readonly [K in EventType]: EventInfo } = {
   swarm_disabled: { screen: false, doc: 'not joining other instances (`reason`)' },
   peer_authenticated: { screen: true, doc: 'a peer proved membership (`peer`, `agent`, `nodes`)' },
   node_proven: { screen: true, doc: 'a peer proved it controls a node (`peer`, `node`, `alias`)' },
-  node_claim_refused: { screen: true, doc: "a peer's node claim did not hold (`reason`)" },
+  node_claim_refused: {
+    screen: true,
+    doc:
+      "a peer's node claims did not hold: counts by reason (`ourNode`, `badSignature`) and up to 8 of the " +
+      '`nodes`, at most one per peer a minute'
+  },
   peer_disconnected: { screen: true, doc: "an authenticated peer's connection closed" },
   peer_dropped: { screen: true, doc: "we closed a peer's connection (`reason`)" },
   message_dropped: { screen: false, doc: "a peer's message was malformed (`reason`, `count`)" },

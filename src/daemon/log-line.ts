@@ -5,27 +5,20 @@
  * printed bare, anything else as a JSON string with every control character escaped.
  */
 
-// C0 controls, DEL, C1 controls (0x9b alone starts a CSI sequence on some terminals), and the
-// Unicode line separators and bidirectional overrides that can make a line read as another.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
-// What JSON.stringify leaves raw inside strings (it escapes C0 itself; its indentation's newlines stay).
-const JSON_RAW = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
-const BARE = /^[\x21-\x7e]+$/
-
 import type { TightropeEvent } from '../core/events.js'
+import { escapeUnits, safeText, UNSAFE_TEXT } from '../core/safe-text.js'
 
-const hex4 = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+export { safeText }
+
+// What JSON.stringify leaves raw inside strings: the unsafe characters (core/safe-text) but C0,
+// which it escapes itself (its indentation's newlines stay).
+const JSON_RAW = new RegExp(`(?![\\u0000-\\u001f])${UNSAFE_TEXT.source}`, 'gu')
+const BARE = /^[\x21-\x7e]+$/
 
 /** JSON text with the characters JSON.stringify leaves raw (DEL, C1, bidi) escaped too: still valid JSON. */
 export function safeJson(value: unknown, indent?: number): string {
   const json = JSON.stringify(value, null, indent)
-  return json === undefined ? safeText(String(value)) : json.replace(JSON_RAW, hex4)
-}
-
-/** Any text with its unsafe characters shown as \uXXXX (for text that is not one value, e.g. a table cell). */
-export function safeText(text: string): string {
-  return text.replace(UNSAFE, hex4)
+  return json === undefined ? safeText(String(value)) : json.replace(JSON_RAW, escapeUnits)
 }
 
 /** One value: bare when it is a plain token, quoted and escaped otherwise. */

@@ -48,7 +48,7 @@ export function admit(limits: BudgetLimits, instanceInFlight: number, bucket: No
 }
 
 /** A bucket refilled to `now` (pure). */
-export function refill(limits: BudgetLimits, b: NodeBucket, now: number): NodeBucket {
+export function refill(limits: Pick<BudgetLimits, 'burst' | 'perMinute'>, b: NodeBucket, now: number): NodeBucket {
   const tokens = Math.min(limits.burst, b.tokens + ((now - b.at) * limits.perMinute) / 60_000)
   return { tokens, at: now, inFlight: b.inFlight }
 }

@@ -6,6 +6,7 @@ import { PeerConnection } from './peer-connection.js'
 import { toPaymentResult, type PayInvoice, type PaymentResult } from './messages.js'
 import { DEFAULT_BUDGET, RequestBudget, type BudgetLimits } from './budget.js'
 import { Tally } from './tally.js'
+import { DEFAULT_SESSION_LIMITS, SessionRate, type SessionLimits } from './session-rate.js'
 import type { SwarmHost } from './host.js'
 import { refused, type PayerLink, type PayResponse } from '../core/payment.js'
 import type { InvoiceFacts } from '../lightning/decode-invoice.js'
@@ -23,10 +24,13 @@ export interface ClusterSwarmOptions {
   authTimeoutMs?: number
   requestTimeoutMs?: number
   budget?: BudgetLimits
+  sessions?: SessionLimits
   /** Accounts across operators: told of each member connection and of the statement key it sends. */
   accounts?: Pick<AccountsService, 'onPeer' | 'onPeerGone' | 'onTheirKey'>
 }
 
+/** Re-evaluations caused by peers' node changes, at most one per this (the first at once). */
+const PEERS_CHANGED_EVERY_MS = 1000
 /** How long after a node's proof a request for its channel waits for us to start watching it. */
 const JUST_PROVEN_MS = 5000
 
@@ -38,6 +42,8 @@ export const MAX_AUTHENTICATED = 32
 export const MAX_CONNECTIONS_PER_NODE = 2
 
 const isLoopback = (hostPort: string): boolean => isLoopbackHost(hostOf(hostPort))
+/** The events after which the nodes we can prove are another set (the host's ourNodes() changed). */
+const NODE_SET_CHANGES = new Set(['node_connected', 'node_reconnected', 'node_disconnected', 'node_removed'])
 
 /**
  * One Hyperswarm per instance, joined on the topic derived from the shared secret. Each connection
@@ -51,21 +57,29 @@ export class ClusterSwarm {
   private discovery: PeerDiscovery | undefined
   private refreshTimer: NodeJS.Timeout | undefined
   private stopped = false
+  private changeTimer: NodeJS.Timeout | undefined
+  private changeAgain = false
   private unsubscribe: (() => void) | undefined
   private readonly budget: RequestBudget
   /** Requests refused before any payment decision, by reason; one event per peer per minute. */
   readonly earlyRefusals: Tally
   /** Connections closed before they authenticated, by reason; one event per minute for all. */
   readonly strangersGone: Tally
+  /** Node claims refused, by reason; one event per peer per minute (a peer chooses how many it sends). */
+  readonly claimsRefused: Tally
+  private readonly sessions: SessionRate
   /**
    * The far ends of our nodes' channels: the rebalancer asks payerFor() about each one of them at
    * every evaluation, from our own channel list, so this costs no RPC. A peer's claim for one of
    * them is worth checking; a claim for any other node is not.
    */
   private readonly partners = new Set<string>()
-  /** A node that joins the instance at runtime is announced to the members already connected. */
+  /**
+   * Our node set changed (a node joined, came back, was lost or removed): the members already
+   * connected get the new full list (a node's signature is made once per session).
+   */
   private readonly onHostEvent = (e: { type: string }): void => {
-    if (e.type !== 'node_connected' || this.stopped) return
+    if (!NODE_SET_CHANGES.has(e.type) || this.stopped) return
     for (const peer of this.peers) if (peer.authenticated && !peer.closed) void peer.announceNodes()
   }
 
@@ -77,6 +91,10 @@ export class ClusterSwarm {
     this.budget = new RequestBudget(opts.budget ?? DEFAULT_BUDGET)
     this.earlyRefusals = new Tally((peer, counts) => opts.host.emit('peer_requests_refused', { peer, counts }))
     this.strangersGone = new Tally((_key, counts) => opts.host.emit('stranger_connections_closed', { counts }))
+    this.claimsRefused = new Tally((peer, counts, nodes) =>
+      opts.host.emit('node_claim_refused', { peer, counts, nodes })
+    )
+    this.sessions = new SessionRate(opts.sessions ?? DEFAULT_SESSION_LIMITS)
   }
 
   /** What the metrics show about peers (counters since start). */
@@ -170,6 +188,8 @@ export class ClusterSwarm {
       onStrangerGone: (reason) => {
         if (!this.stopped) this.strangersGone.add('strangers', reason)
       },
+      admitSession: () => this.sessions.take(conn.remotePublicKey.toString('hex')),
+      onClaimRefused: (p, node, reason) => this.claimsRefused.add(p.shortKey, reason, node),
       emit: host.emit,
       ...(this.opts.authTimeoutMs ? { authTimeoutMs: this.opts.authTimeoutMs } : {}),
       ...(this.opts.requestTimeoutMs ? { requestTimeoutMs: this.opts.requestTimeoutMs } : {})
@@ -202,13 +222,36 @@ export class ClusterSwarm {
       const holders = [...this.peers].filter((p) => !p.closed && p.provenNodes.has(node))
       for (const old of holders.slice(0, Math.max(0, holders.length - MAX_CONNECTIONS_PER_NODE)))
         old.drop(`more than ${MAX_CONNECTIONS_PER_NODE} connections prove node ${node.slice(0, 12)}`)
-      host.peersChanged()
+      this.peersChanged()
     })
+    // A node the peer no longer lists: its channels have no payer on this connection any more.
+    peer.on('withdrawn', () => this.peersChanged())
     peer.on('close', () => {
       this.peers.delete(peer)
       if (peer.authenticated) host.emit('peer_disconnected', { peer: peer.shortKey })
-      if (!this.stopped && peer.provenNodes.size > 0) host.peersChanged()
+      if (!this.stopped && peer.provenNodes.size > 0) this.peersChanged()
     })
+  }
+
+  /**
+   * Peers' proven nodes changed: our channels are evaluated again, at once and then at most once
+   * a second (a member listing a node in and out of its nodes messages must not drive our
+   * evaluations, and their LND calls, at its own pace).
+   */
+  private peersChanged(): void {
+    if (this.stopped) return
+    if (this.changeTimer) {
+      this.changeAgain = true
+      return
+    }
+    this.opts.host.peersChanged()
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined
+      if (!this.changeAgain) return
+      this.changeAgain = false
+      this.peersChanged()
+    }, PEERS_CHANGED_EVERY_MS)
+    this.changeTimer.unref()
   }
 
   /** The peer that proved it controls a Lightning node, as a payer the rebalancer can ask. */
@@ -257,10 +300,12 @@ export class ClusterSwarm {
     if (this.stopped) return
     this.stopped = true
     if (this.refreshTimer) clearTimeout(this.refreshTimer)
+    if (this.changeTimer) clearTimeout(this.changeTimer)
     this.unsubscribe?.()
-    for (const peer of this.peers) peer.drop('shutting down', 'shutdown')
+    for (const peer of this.peers) peer.drop('shutting down')
     this.earlyRefusals.stop()
     this.strangersGone.stop()
+    this.claimsRefused.stop()
     await this.swarm.destroy()
   }
 }

@@ -34,8 +34,9 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const state = { start: 0, end: bytes.length, buffer: bytes }
   const seq = c.uint.decode(state)
   const type = c.uint.decode(state)
-  const body = c.buffer.decode(state)
-  if (!body) throw new Error('envelope without body')
+  // compact-encoding reads a zero-length buffer as null: an empty body is still a body (a newer
+  // peer's message type may have none; a known type's codec then refuses it).
+  const body = c.buffer.decode(state) ?? new Uint8Array(0)
   if (state.start !== state.end) throw new Error('trailing bytes after envelope')
   return { seq, type, body }
 }

@@ -28,6 +28,7 @@ import { decodeWith, encodeEnvelope, encodeWith, MessageType, parseFrame } from 
 import type { RequestBudget } from './budget.js'
 import { refused, type PayResponse } from '../core/payment.js'
 import type { EventSink } from '../core/events.js'
+import { defused } from '../core/safe-text.js'
 import { errorDetails } from '../lightning/lnd-node.js'
 import { decodeInvoice, type InvoiceFacts } from '../lightning/decode-invoice.js'
 
@@ -46,7 +47,30 @@ export const FRAME_CODECS = {
 }
 
 /** Reasons a request is refused before any payment decision: no RPC, no ledger entry, only counted. */
-export type EarlyRefusal = 'invalidInvoice' | 'unprovenNode' | 'busy' | 'rate' | 'unknownChannel' | 'nodeUnavailable'
+export const EARLY_REFUSALS = [
+  'invalidInvoice',
+  'unprovenNode',
+  'busy',
+  'rate',
+  'unknownChannel',
+  'nodeUnavailable'
+] as const
+export type EarlyRefusal = (typeof EARLY_REFUSALS)[number]
+/** The refusal sent when handling a request failed unexpectedly on our side. */
+export const INTERNAL_ERROR = 'internalError'
+/** Why a connection closed before it authenticated (the metric's `reason` label; docs/protocol.md lists them). */
+export const STRANGER_CLOSE_REASONS = [
+  'authTimeout',
+  'tooManyUnauthenticated',
+  'badProof',
+  'version',
+  'malformedHello',
+  'channelClosed',
+  'duplicateChannel',
+  'sessionRate',
+  'closed'
+] as const
+export type StrangerCloseReason = (typeof STRANGER_CLOSE_REASONS)[number]
 
 export interface PeerConnectionOptions {
   conn: SwarmConnection
@@ -64,12 +88,17 @@ export interface PeerConnectionOptions {
   /** A request refused before any payment decision (counted and aggregated, not logged each). */
   onEarlyRefusal: (peer: PeerConnection, reason: EarlyRefusal) => void
   /** A connection closed before it authenticated (counted and aggregated, never logged each). */
-  onStrangerGone: (reason: string) => void
+  onStrangerGone: (reason: StrangerCloseReason) => void
+  /** Whether a new member session is within the session rate (src/swarm/session-rate.ts); asked once its proof verified. */
+  admitSession: () => boolean
+  /** A node claim refused (counted and aggregated, not logged each): `ourNode` or `badSignature`. */
+  onClaimRefused: (peer: PeerConnection, node: string, reason: ClaimRefusal) => void
   emit: EventSink
   authTimeoutMs?: number
   requestTimeoutMs?: number
 }
 
+export type ClaimRefusal = 'ourNode' | 'badSignature'
 type ClaimState = 'unchecked' | 'proven' | 'refused'
 interface Claim {
   alias: string
@@ -77,10 +106,12 @@ interface Claim {
   state: ClaimState
   pending?: Promise<boolean>
   provenAt?: number
+  /** Proven, but the peer's latest nodes message no longer lists it. */
+  withdrawn?: boolean
 }
 
-/** Control and format characters would reach a terminal or a page: a peer's text is shown without them. */
-const printable = (s: string): string => s.replace(/[\p{Cc}\p{Cf}]/gu, '?')
+/** A peer's text reaches a terminal and a page: without the characters core/safe-text calls unsafe. */
+const printable = defused
 
 /**
  * One connection to another Tightrope instance. Both sides open with a hello that proves knowledge
@@ -108,6 +139,9 @@ export class PeerConnection extends EventEmitter {
   private announced = false
   private authTimer: NodeJS.Timeout | undefined
   private statementKeyReceived = false
+  /** Our nodes' signatures for this session, by node (one SignMessage per node and session). */
+  private readonly signatures = new Map<string, Promise<string>>()
+  private announcements = 0
   private readonly waiting = new Map<number, { resolve: (r: PayResponse) => void; timer: NodeJS.Timeout }>()
 
   constructor(private readonly opts: PeerConnectionOptions) {
@@ -172,33 +206,46 @@ export class PeerConnection extends EventEmitter {
     if (proof.length !== expected.length || !timingSafeEqual(proof, expected)) {
       return this.drop('membership proof does not match our secret for this session', 'badProof')
     }
+    // Before anything a session costs (signatures, claim checks, audit entries): a member
+    // reconnecting in a loop is closed here, counted like a stranger.
+    if (!this.opts.admitSession()) return this.drop('too many new sessions', 'sessionRate')
     this.authenticated = true
     clearTimeout(this.authTimer)
     this.emit('authenticated')
     if (!this.closed) void this.announceNodes()
   }
 
-  /** Sends our nodes, each signed by its own LND over this session. Nodes that cannot sign now are left out. */
+  /**
+   * Sends our nodes (the full list, again whenever it changes), each signed by its own LND over this
+   * session. A node's signature is made once per session (the proof binds the session, so it
+   * cannot be reused across sessions, but within one it stays valid). Nodes that cannot sign now
+   * are left out.
+   */
   async announceNodes(): Promise<void> {
     if (!this.authenticated || this.closed) return
     const { conn } = this.opts
+    const turn = ++this.announcements
     const signed = await Promise.all(
       this.opts
         .ourNodes()
         .slice(0, MAX_NODES)
         .map(async (node): Promise<NodeClaim | undefined> => {
           try {
-            return {
-              publicKey: node.publicKey,
-              alias: truncateUtf8(node.alias, MAX_ALIAS),
-              signature: await node.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, node.publicKey))
+            let signature = this.signatures.get(node.publicKey)
+            if (signature === undefined) {
+              signature = node.sign(nodeProofMessage(conn.handshakeHash, conn.publicKey, node.publicKey))
+              this.signatures.set(node.publicKey, signature)
+              signature.catch(() => this.signatures.delete(node.publicKey)) // retried at the next announcement
             }
+            return { publicKey: node.publicKey, alias: truncateUtf8(node.alias, MAX_ALIAS), signature: await signature }
           } catch {
             return undefined
           }
         })
     )
     const nodes = signed.filter((n): n is NodeClaim => n !== undefined)
+    // Announcements finish in any order: only the latest goes out (an older list would undo a change).
+    if (turn !== this.announcements) return
     this.send(MessageType.nodes, encodeWith(nodesCodec, { agent: truncateUtf8(this.opts.agent, MAX_ALIAS), nodes }))
   }
 
@@ -251,18 +298,31 @@ export class PeerConnection extends EventEmitter {
     this.agent = printable(update.agent)
     const ours = new Set(this.opts.ourNodes().map((n) => n.publicKey))
     const fresh: string[] = []
+    const listed = new Set<string>()
     for (const claim of update.nodes) {
       if (!isNodeKey(claim.publicKey)) continue
+      listed.add(claim.publicKey)
       const known = this.claims.get(claim.publicKey)
+      if (known?.withdrawn && known.state !== 'proven') delete known.withdrawn // listed again, not decided yet
+      if (known?.state === 'proven' && known.withdrawn) {
+        // Listed again: the same signature was checked in this session already (no new RPC);
+        // another one is checked like a new claim.
+        if (known.signature === claim.signature) this.attribute(claim.publicKey, known)
+        else {
+          this.claims.set(claim.publicKey, {
+            alias: printable(claim.alias),
+            signature: claim.signature,
+            state: 'unchecked'
+          })
+          fresh.push(claim.publicKey)
+        }
+        continue
+      }
       if (known && known.state !== 'unchecked') continue
       if (!known && this.claims.size >= MAX_NODES) continue
       if (ours.has(claim.publicKey)) {
         this.claims.set(claim.publicKey, { alias: printable(claim.alias), signature: '', state: 'refused' })
-        this.opts.emit('node_claim_refused', {
-          peer: this.shortKey,
-          node: claim.publicKey,
-          reason: 'that node is ours'
-        })
+        this.opts.onClaimRefused(this, claim.publicKey, 'ourNode')
         continue
       }
       if (!known?.pending)
@@ -273,6 +333,13 @@ export class PeerConnection extends EventEmitter {
         })
       fresh.push(claim.publicKey)
     }
+    // Each message is the peer's full list: a node it no longer lists (removed, or offline on its
+    // side) is not attributed to it any more, nor checked, until it is listed again.
+    for (const [pub, claim] of this.claims) {
+      if (listed.has(pub) || claim.state === 'refused') continue
+      claim.withdrawn = true
+      if (this.provenNodes.delete(pub)) this.emit('withdrawn', pub)
+    }
     await Promise.all(fresh.map((pub) => this.prove(pub)))
     if (this.closed || this.announced) return
     this.announced = true
@@ -281,6 +348,14 @@ export class PeerConnection extends EventEmitter {
       agent: this.agent,
       nodes: [...this.provenNodes].map(([pub, alias]) => ({ publicKey: pub, alias }))
     })
+  }
+
+  /** A proven node attributed to this peer (again). */
+  private attribute(pub: string, claim: Claim): void {
+    delete claim.withdrawn
+    if (this.closed) return
+    this.provenNodes.set(pub, claim.alias)
+    this.emit('proven', pub)
   }
 
   /** When this peer proved `pub` (ms epoch), or 0. */
@@ -300,7 +375,7 @@ export class PeerConnection extends EventEmitter {
    */
   private async prove(pub: string): Promise<boolean> {
     const claim = this.claims.get(pub)
-    if (!claim || claim.state === 'refused') return false
+    if (!claim || claim.state === 'refused' || claim.withdrawn) return false
     if (claim.state === 'proven') return true
     if (claim.pending) return claim.pending
     if (!this.opts.isPartner(pub)) return false // costs nothing until it matters
@@ -319,19 +394,14 @@ export class PeerConnection extends EventEmitter {
       if (signer === pub) {
         claim.state = 'proven'
         claim.provenAt = Date.now()
-        if (!this.closed) {
-          this.provenNodes.set(pub, claim.alias)
-          if (this.announced) this.opts.emit('node_proven', { peer: this.shortKey, node: pub, alias: claim.alias })
-          this.emit('proven', pub)
-        }
+        if (claim.withdrawn) return false // no longer listed while it was being checked
+        if (!this.closed && this.announced)
+          this.opts.emit('node_proven', { peer: this.shortKey, node: pub, alias: claim.alias })
+        this.attribute(pub, claim)
         return true
       }
       claim.state = 'refused'
-      this.opts.emit('node_claim_refused', {
-        peer: this.shortKey,
-        node: pub,
-        reason: 'signature does not prove control of that node'
-      })
+      this.opts.onClaimRefused(this, pub, 'badSignature')
       return false
     })()
     return claim.pending
@@ -361,7 +431,7 @@ export class PeerConnection extends EventEmitter {
       if (this.closed) return
       this.reply(await this.opts.onPayInvoice(this, request, decoded.invoice))
     } catch (err) {
-      this.reply(toPaymentResult(request, refused('internalError', errorDetails(err).slice(0, 400)), ''))
+      this.reply(toPaymentResult(request, refused(INTERNAL_ERROR, errorDetails(err).slice(0, 400)), ''))
     } finally {
       slot.release()
     }
@@ -420,10 +490,10 @@ export class PeerConnection extends EventEmitter {
    * Ends the connection. A member's is logged with the reason; a stranger's is only counted
    * (`code`), so that strangers cannot make us write to the audit log.
    */
-  drop(reason: string, code = 'dropped'): void {
+  drop(reason: string, code?: StrangerCloseReason): void {
     if (this.closed) return
     if (this.authenticated) this.opts.emit('peer_dropped', { peer: this.shortKey, reason })
-    else this.opts.onStrangerGone(code)
+    else this.opts.onStrangerGone(code ?? 'closed')
     this.closed = true // before onClose: its stranger count is this one
     this.opts.conn.destroy()
     this.finish()

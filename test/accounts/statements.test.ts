@@ -98,6 +98,48 @@ describe('statements: replication and its bounds', () => {
       ['rewritten']
     )
     assert.equal(bob.statement(ALICE).length, 3, 'the first statement is still the one read')
+    // A new key on every connection (a member can send one each time): still one report, unchanged.
+    const reported = bob.statement(ALICE).problems
+    for (let i = 0; i < 3; i++) {
+      const another = await book()
+      await another.record(BOB, [entry(20 + i)])
+      await bob.follow(ALICE, await another.share(BOB, conns[0]), conns[1])
+    }
+    assert.deepEqual(
+      bob.statement(ALICE).problems,
+      reported,
+      'one rewritten report per counterparty, whatever the keys'
+    )
+  })
+
+  it('a block that is not JSON is read and flagged invalid once, not taken for a block not there yet', async () => {
+    const alice = await book()
+    const bob = await book()
+    await alice.record(BOB, [entry(1)])
+    const { core } = await alice.ourCore(BOB)
+    // The same core written raw: a block no JSON parser accepts.
+    const raw = (
+      core as unknown as { session(o: object): { append(b: Buffer): Promise<unknown>; close(): Promise<void> } }
+    ).session({
+      valueEncoding: 'binary'
+    })
+    await raw.append(Buffer.from('{"paymentHash": not json'))
+    await raw.close()
+    await alice.record(BOB, [entry(1), entry(2)])
+    await bob.follow(ALICE, await alice.share(BOB, conns[0]), conns[1])
+    await eventually(
+      async () => {
+        await bob.sync(ALICE)
+        return bob.statement(ALICE).problems.length > 0 ? true : undefined
+      },
+      10_000,
+      'the non-JSON block flagged'
+    )
+    for (let i = 0; i < 3; i++) await bob.sync(ALICE)
+    assert.deepEqual(bob.statement(ALICE).problems, [
+      { kind: 'invalid', detail: 'entry 1 of their statement is not a statement entry' }
+    ])
+    assert.deepEqual(bob.statement(ALICE).entries, [entry(1)], 'read up to the bad block, not past it')
   })
 
   it('a writer that truncates its statement (to rewrite history) is flagged', async () => {

@@ -11,7 +11,11 @@ import { hello as helloCodec } from '../../src/swarm/messages.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf, startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.js'
 import { ClusterSwarm, MAX_UNAUTHENTICATED } from '../../src/swarm/cluster-swarm.js'
+
+type PeerConnectionView = { remoteKey: string; provenNodes: ReadonlyMap<string, string> }
 import { RoguePeer, type Claim } from '../helpers/rogue-peer.js'
+import { DEFAULT_SESSION_LIMITS } from '../../src/swarm/session-rate.js'
+import HyperDHT from 'hyperdht'
 
 const SECRET = 'hardening-secret-known-to-members'
 
@@ -134,8 +138,8 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
   })
 
   it(
-    '4. a stranger learns nothing and costs no LND call: no node key in any byte it ' +
-      'receives, no SignMessage/VerifyMessage/ListChannels',
+    '4. a stranger learns nothing and costs no LND call: no node key in any ' +
+      'byte it receives, no SignMessage/VerifyMessage/ListChannels',
     async () => {
       const before = await quietCalls()
       const dropped = await metric('tightrope_unauthenticated_connections_closed_total', 'reason="badProof"')
@@ -191,9 +195,8 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
   })
 
   it(
-    '6. node claims cost nothing unless they matter: 64 claims cost one ' +
-      'VerifyMessage (the channel partner), a real but unrelated node is not proven, a ' +
-      'repeat costs nothing',
+    '6. node claims cost nothing unless they matter: 64 claims cost one VerifyMessage (the ' +
+      'channel partner), a real but unrelated node is not proven, a repeat costs nothing',
     async () => {
       const verifies = await quietCalls('VerifyMessage')
       const junk: Claim[] = Array.from({ length: 62 }, (_, i) => ({
@@ -225,6 +228,114 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
       await member.destroy()
     }
   )
+
+  it(
+    '1. a member reconnecting in a loop: sessions beyond the rate are closed before ' +
+      'any RPC or ledger write; refused claims are one event a window',
+    async () => {
+      const signs = await quietCalls('SignMessage')
+      const verifies = await calls('VerifyMessage')
+      const events = await settledEvents()
+      const keyPair = HyperDHT.keyPair(randomBytes(32))
+      const key = keyPair.publicKey.toString('hex')
+      const a = cluster.connection('A')
+      // X is Alice's partner (one VerifyMessage a session); A is Alice's own node (a refused claim).
+      const claims = [claimOf(x, 'X'), { publicKey: a.publicKey, alias: 'A', sign: async () => 'd'.repeat(104) }]
+      const started = Date.now()
+      let admitted = 0
+      const N = 15
+      for (let i = 0; i < N; i++) {
+        const r = await connect({ keyPair, claims }).catch(() => undefined)
+        if (r) {
+          // Settled either way: closed at once (over the rate), or Alice's nodes received and X proven.
+          const served = await eventually(
+            () =>
+              r.closed
+                ? 'closed'
+                : r.nodes.length > 0 &&
+                    [...(alice.swarm?.peers ?? [])].some(
+                      (p) => p.remoteKey === key && !p.closed && p.provenNodes.has(x.identity.publicKey)
+                    )
+                  ? 'served'
+                  : undefined,
+            15_000,
+            `session ${i} settled`
+          )
+          if (served === 'served') admitted++
+          await r.destroy()
+        }
+      }
+      const { burst, perMinute } = DEFAULT_SESSION_LIMITS.perKey
+      const bound = burst + Math.ceil(((Date.now() - started) * perMinute) / 60_000)
+      assert.ok(admitted >= 1 && admitted <= bound, `${admitted} sessions served, at most ${bound}`)
+      assert.ok(admitted < N, 'some sessions refused')
+      assert.ok(
+        (await quietCalls('SignMessage')) - signs <= 2 * bound,
+        'SignMessage: A and B once per admitted session'
+      )
+      assert.ok((await calls('VerifyMessage')) - verifies <= bound, 'VerifyMessage: X once per admitted session')
+      // Per admitted session: peer_authenticated, peer_disconnected, maybe a peer_dropped (a third
+      // connection proving X); plus the aggregated events (refused claims, closed sessions).
+      await eventually(
+        () => ([...(alice.swarm?.peers ?? [])].some((p) => p.remoteKey === key) ? undefined : true),
+        15_000,
+        'every session gone'
+      )
+      assert.ok((await settledEvents()) - events <= 3 * bound + 4, 'the event log grows per admitted session only')
+      const page = (await (await fetch(`${alice.api?.url}/api/events?limit=1000&type=node_claim_refused`)).json()) as {
+        entries: Array<{ peer: string; counts: Record<string, number>; nodes: string[] }>
+      }
+      const mine = page.entries.filter((e) => key.startsWith(e.peer))
+      assert.ok(mine.length >= 1 && mine.length <= 2, `refused claims aggregated: ${mine.length} events`)
+      assert.deepEqual(Object.keys(mine[0]?.counts ?? {}), ['ourNode'])
+      assert.deepEqual(mine[0]?.nodes, [a.publicKey])
+      assert.ok(
+        (await metric('tightrope_unauthenticated_connections_closed_total', 'reason="sessionRate"')) >= N - bound
+      )
+    }
+  )
+
+  it(
+    '3. a member that lists a node, leaves it out, then lists it again: not asked ' +
+      'while left out; back with no new VerifyMessage and no audit entry',
+    async () => {
+      const member = await connect()
+      const mine = (): PeerConnectionView | undefined =>
+        [...(alice.swarm?.peers ?? [])].find((p) => p.remoteKey === member.conn?.publicKey.toString('hex'))
+      const xPub = x.identity.publicKey
+      await eventually(() => (mine()?.provenNodes.has(xPub) ? true : undefined), 10_000, 'X proven')
+      const verifies = await quietCalls('VerifyMessage')
+      const events = await settledEvents()
+      for (let i = 0; i < 5; i++) {
+        await member.announce([])
+        await eventually(() => (mine()?.provenNodes.has(xPub) ? undefined : true), 10_000, 'X left out')
+        await member.announce([claimOf(x, 'X')]) // the same session, the same (deterministic) signature
+        await eventually(() => (mine()?.provenNodes.has(xPub) ? true : undefined), 10_000, 'X listed again')
+      }
+      assert.equal((await calls('VerifyMessage')) - verifies, 0, 'no VerifyMessage for a node listed again')
+      assert.equal((await settledEvents()) - events, 0, 'no audit entry for leaving out or listing again')
+      await member.announce([])
+      await eventually(() => (mine()?.provenNodes.has(xPub) ? undefined : true), 10_000, 'X left out')
+      const invoice = await x.createInvoice({ tokens: 1000, description: 'left out', expirySeconds: 600 })
+      const r = await member.payInvoice({ channelId: bx(), invoice: invoice.request, tokens: 1000 })
+      assert.equal(r.reason, 'unprovenNode', 'a node left out is not asked for')
+      await member.destroy()
+    }
+  )
+
+  it("5. a member's alias with line and paragraph separators or bidi controls reaches Alice's view defused", async () => {
+    const member = await connect({ claims: [claimOf(x, 'X\u2028Y\u2029Z\u202eW\u0085V')] })
+    const alias = await eventually(
+      () =>
+        [...(alice.swarm?.peers ?? [])]
+          .find((p) => p.remoteKey === member.conn?.publicKey.toString('hex'))
+          ?.provenNodes.get(x.identity.publicKey),
+      10_000,
+      'X proven'
+    )
+    assert.equal(alias, 'X?Y?Z?W?V')
+    await member.destroy()
+  })
 
   it(
     'reliability 3: a request sent right behind the claims, while VerifyMessage is ' +
@@ -269,8 +380,8 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
   )
 
   it(
-    "7. 8 connections x 24 requests for one node: bounded by the node's budget, not " +
-      'per connection; refusals cost no RPC and no ledger entry',
+    "7. 8 connections x 24 requests for one node: bounded by the node's budget, " +
+      'not per connection; refusals cost no RPC and no ledger entry',
     async () => {
       const invoices = await Promise.all(
         Array.from(
@@ -331,8 +442,8 @@ describe('peer protocol hardening: what strangers and members can make Alice spe
   )
 
   it(
-    '5. silent connections are bounded (at most 16 at once) and closed after 10 s; ' +
-      'strangers write nothing to the ledger each',
+    '5. silent connections are bounded (at most 16 at once) and closed ' +
+      'after 10 s; strangers write nothing to the ledger each',
     async () => {
       const events = await settledEvents()
       let most = 0

@@ -31,6 +31,8 @@ export interface RogueOptions {
   mode?: 'normal' | 'silent' | 'hello'
   /** The hello's version (default: the current one); with another, no claims are sent. */
   version?: number
+  /** The swarm key pair (default: a new one): the same one again is the same member reconnecting. */
+  keyPair?: { publicKey: Buffer; secretKey: Buffer }
   /** A payInvoice sent right behind the claims (the early-request case); its id is `earlyRequestId`. */
   early?: { channelId: string; invoice: string; tokens: number }
 }
@@ -44,6 +46,8 @@ export interface RogueOptions {
 export class RoguePeer {
   readonly results: PaymentResult[] = []
   readonly received: Buffer[] = []
+  /** The victim's nodes messages, decoded. */
+  readonly nodes: Array<{ agent: string; nodes: NodeClaim[] }> = []
   theirHello: Uint8Array | undefined
   conn: SwarmConnection | undefined
   private channel: Channel | undefined
@@ -56,7 +60,7 @@ export class RoguePeer {
   /** Connects to one instance by its swarm key and opens the protocol with the given claims. */
   static async connect(args: RogueOptions): Promise<RoguePeer> {
     const dht = new HyperDHT({ bootstrap: args.bootstrap, host: '127.0.0.1', firewalled: false, ephemeral: true })
-    const swarm = new Hyperswarm({ dht })
+    const swarm = new Hyperswarm({ dht, ...(args.keyPair ? { keyPair: args.keyPair } : {}) })
     const rogue = new RoguePeer(swarm)
     const { authKey } = swarmKeys(args.secret)
     const version = args.version ?? PROTOCOL_VERSION
@@ -147,6 +151,7 @@ export class RoguePeer {
     try {
       const env = decodeEnvelope(bytes)
       if (env.type === MessageType.paymentResult) this.results.push(decodeWith(paymentResultCodec, env.body))
+      if (env.type === MessageType.nodes) this.nodes.push(decodeWith(nodesCodec, env.body))
     } catch {
       /* the victim's messages are well formed; ignore anything else */
     }

@@ -2,6 +2,8 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { readFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import HyperDHT from 'hyperdht'
 import c from 'compact-encoding'
 import { membershipProof, nodeProofMessage, swarmKeys } from '../../src/swarm/keys.js'
 import { hello, payInvoice, paymentResult, MAX_NODES, truncateUtf8 } from '../../src/swarm/messages.js'
@@ -113,6 +115,49 @@ describe('swarm key pair', () => {
       const { writeFile } = await import('node:fs/promises')
       await writeFile(file, 'garbage')
       await assert.rejects(loadSwarmKeyPair(file), /expected 64 hex characters/)
+    } finally {
+      await dir.remove()
+    }
+  })
+
+  it(
+    'a key file placed before the first start is used as it is; ' +
+      'an invalid one is refused naming the file, never overwritten',
+    async () => {
+      const dir = await tempDir()
+      try {
+        const { mkdir, writeFile } = await import('node:fs/promises')
+        await mkdir(join(dir.path, 'storage'))
+        const file = join(dir.path, 'storage', 'swarm-key')
+        const seed = randomBytes(32).toString('hex')
+        await writeFile(file, seed.toUpperCase() + '\n', { mode: 0o600 })
+        const kp = await loadSwarmKeyPair(file)
+        assert.deepEqual(kp.publicKey, HyperDHT.keyPair(Buffer.from(seed, 'hex')).publicKey, 'the placed seed is used')
+        assert.equal(await readFile(file, 'utf8'), seed.toUpperCase() + '\n', 'and left as it was')
+        for (const bad of ['', 'not a key', seed.slice(2), seed + '00']) {
+          await writeFile(file, bad)
+          await assert.rejects(
+            loadSwarmKeyPair(file),
+            (err: Error) => err.message.includes(file),
+            'refused, naming the file'
+          )
+          assert.equal(await readFile(file, 'utf8'), bad, 'never overwritten')
+        }
+      } finally {
+        await dir.remove()
+      }
+    }
+  )
+
+  it('two starts racing on a fresh storage end with one key, the one in the file', async () => {
+    const dir = await tempDir()
+    try {
+      const file = join(dir.path, 'storage', 'swarm-key')
+      const pairs = await Promise.all(Array.from({ length: 8 }, () => loadSwarmKeyPair(file)))
+      const inFile = HyperDHT.keyPair(Buffer.from((await readFile(file, 'utf8')).trim(), 'hex')).publicKey
+      for (const p of pairs) assert.deepEqual(p.publicKey, inFile, 'no key handed out that the file does not hold')
+      const { readdir } = await import('node:fs/promises')
+      assert.deepEqual(await readdir(join(dir.path, 'storage')), ['swarm-key'], 'no temporary file left')
     } finally {
       await dir.remove()
     }
