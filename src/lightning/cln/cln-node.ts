@@ -177,7 +177,7 @@ export class ClnNode extends EventEmitter implements LightningNode {
         const outcome = payErrorOutcome(err.code, err.message, err.data)
         if (outcome) return outcome
       }
-      return this.stateAfterError(inv.id, payment.channelId)
+      return this.stateAfterError(inv.id, payment.channelId, err)
     }
     try {
       const done = await this.call<ClnSendPay>(
@@ -192,14 +192,20 @@ export class ClnNode extends EventEmitter implements LightningNode {
         const outcome = payErrorOutcome(err.code, err.message, err.data)
         if (outcome) return outcome
       }
-      return this.stateAfterError(inv.id, payment.channelId)
+      return this.stateAfterError(inv.id, payment.channelId, err)
     }
   }
 
-  /** After an error that says nothing for sure: CLN's record decides; unreachable, it stays pending. */
-  private async stateAfterError(paymentHash: string, channelId: string): Promise<PaymentState> {
+  /**
+   * After an error that says nothing for sure, CLN's record decides. A payment CLN does not know
+   * after CLN itself answered with an error was never sent: failed. Unreachable, it stays pending.
+   */
+  private async stateAfterError(paymentHash: string, channelId: string, err: unknown): Promise<PaymentState> {
     const state = await this.getPaymentState(paymentHash, channelId).catch(() => ({ status: 'pending' as const }))
-    return state.status === 'unknown' ? { status: 'pending' } : state
+    if (state.status !== 'unknown') return state
+    return err instanceof ClnRpcError
+      ? { status: 'failed', reason: `${err.code ?? err.status}: ${err.message}` }
+      : { status: 'pending' }
   }
 
   async getPaymentState(paymentHash: string, channelId?: string): Promise<PaymentState> {

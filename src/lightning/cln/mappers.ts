@@ -22,7 +22,7 @@ export interface ClnChannel {
   peer_connected?: boolean
   reestablished?: boolean
   state: string
-  short_channel_id?: string
+  short_channel_id?: string | undefined
   to_us_msat?: number | string
   total_msat?: number | string
   our_reserve_msat?: number | string
