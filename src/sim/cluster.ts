@@ -8,20 +8,43 @@ import type { FaultRule } from './model/faults.js'
 import type { FailureReason } from './model/payments.js'
 import { sendPayment } from './model/send-payment.js'
 import { NodeServer } from './grpc/node-server.js'
+import { ClnRestServer } from './rest/server.js'
 import { nodeKeyFromSeed } from './crypto/keys.js'
 import { decodeInvoice } from './crypto/bolt11.js'
 import { DhtBootstrap } from './dht-bootstrap.js'
 import { ControlServer } from './control/server.js'
 import type { Scenario } from './scenario.js'
 
-/** How a Tightrope config's lightningNodes[] entry connects to a simulated node. */
-export interface NodeConnection {
+/** How a Tightrope config's lightningNodes[] entry connects to a simulated LND node (gRPC). */
+export interface LndConnection {
   alias: string
   publicKey: string
+  implementation: 'lnd'
   socket: string
+  /** Base64 of the node's TLS certificate (PEM). */
   cert: string
+  /** Base64 of the admin macaroon. */
   macaroon: string
 }
+
+/** How to reach a simulated Core Lightning node's clnrest. */
+export interface ClnConnection {
+  alias: string
+  publicKey: string
+  implementation: 'cln'
+  /** `https://127.0.0.1:PORT`. */
+  url: string
+  /** The least-privilege rune (contract §2.4). */
+  rune: string
+  /** Base64 of the node's clnrest CA certificate (PEM, CA:TRUE); it signed the server certificate. */
+  cert: string
+}
+
+/** One entry of DIR/nodes.json, told apart by `implementation`. */
+export type NodeConnection = LndConnection | ClnConnection
+
+/** A node's endpoint, whichever protocol it speaks: what offline/online and the call counts need. */
+export type NodeEndpoint = NodeServer | ClnRestServer
 
 export interface ChannelTruth {
   /** The "HxTxO" channel id, as the lightning client and Tightrope show it. */
@@ -61,11 +84,15 @@ async function writeAtomic(file: string, value: unknown): Promise<void> {
 }
 
 /**
- * A running simulated Lightning network: one LND-compatible gRPC server per node, a private DHT
- * bootstrap and the control API. Its methods are the typed form of the control API.
+ * A running simulated Lightning network: one LND-compatible gRPC server per LND node, one clnrest
+ * server per CLN node (all on the one model), a private DHT bootstrap and the control API. Its
+ * methods are the typed form of the control API.
  */
 export class SimCluster {
+  /** LND nodes' gRPC servers, by alias. */
   readonly servers = new Map<string, NodeServer>()
+  /** CLN nodes' clnrest servers, by alias. */
+  readonly restServers = new Map<string, ClnRestServer>()
   private dht: DhtBootstrap | undefined
   private control: ControlServer | undefined
   private stopped = false
@@ -95,9 +122,17 @@ export class SimCluster {
           policies: [c.fromPolicy, c.toPolicy] as [Partial<RoutingPolicy>?, Partial<RoutingPolicy>?]
         })
       }
-      const servers = await Promise.all([...network.nodes.values()].map((node) => NodeServer.create(network, node)))
-      for (const server of servers) cluster.servers.set(server.node.alias, server)
-      await Promise.all(servers.map((server) => server.start()))
+      const isCln = new Set(s.nodes.filter((n) => n.implementation === 'cln').map((n) => n.alias))
+      const endpoints = await Promise.all(
+        [...network.nodes.values()].map((node) =>
+          isCln.has(node.alias) ? ClnRestServer.create(network, node) : NodeServer.create(network, node)
+        )
+      )
+      for (const e of endpoints) {
+        if (e instanceof ClnRestServer) cluster.restServers.set(e.node.alias, e)
+        else cluster.servers.set(e.node.alias, e)
+      }
+      await Promise.all(endpoints.map((e) => e.start()))
       if (opts.dht !== false) cluster.dht = await DhtBootstrap.start()
       if (opts.control !== false) cluster.control = await ControlServer.start(cluster)
       if (opts.dir) await cluster.writeFiles(opts.dir)
@@ -123,26 +158,65 @@ export class SimCluster {
     await writeAtomic(join(dir, 'control.json'), { url: this.controlUrl ?? null })
   }
 
+  /** Every node, in the scenario's order: what DIR/nodes.json holds. */
   connections(): NodeConnection[] {
-    return [...this.servers.values()].map((s) => ({
-      alias: s.node.alias,
-      publicKey: s.node.publicKey,
+    return [...this.network.nodes.values()].map((n) => this.nodeConnection(n.alias))
+  }
+
+  nodeConnection(alias: string): NodeConnection {
+    const node = this.network.node(alias)
+    const rest = this.restServers.get(node.alias)
+    if (rest)
+      return {
+        alias: node.alias,
+        publicKey: node.publicKey,
+        implementation: 'cln',
+        url: rest.url,
+        rune: rest.runes.leastPrivilegeRune,
+        cert: Buffer.from(rest.caPem).toString('base64')
+      }
+    const s = this.server(node.alias)
+    return {
+      alias: node.alias,
+      publicKey: node.publicKey,
+      implementation: 'lnd',
       socket: s.socket,
       cert: Buffer.from(s.certPem).toString('base64'),
       macaroon: s.macaroon.toString('base64')
-    }))
+    }
   }
 
-  connection(alias: string): NodeConnection {
-    const c = this.connections().find((n) => n.alias === alias)
-    if (!c) throw new Error(`unknown node "${alias}"`)
+  /** An LND node's connection (throws for a CLN node: use nodeConnection). */
+  connection(alias: string): LndConnection {
+    const c = this.nodeConnection(alias)
+    if (c.implementation !== 'lnd') throw new Error(`node "${alias}" is a CLN node: use nodeConnection()`)
     return c
   }
 
+  /** An LND node's gRPC server. */
   server(alias: string): NodeServer {
     const s = this.servers.get(this.network.node(alias).alias)
-    if (!s) throw new Error(`unknown node "${alias}"`)
+    if (!s) throw new Error(`unknown LND node "${alias}"`)
     return s
+  }
+
+  /** A CLN node's clnrest server. */
+  restServer(alias: string): ClnRestServer {
+    const s = this.restServers.get(this.network.node(alias).alias)
+    if (!s) throw new Error(`unknown CLN node "${alias}"`)
+    return s
+  }
+
+  endpoint(alias: string): NodeEndpoint {
+    const a = this.network.node(alias).alias
+    return this.servers.get(a) ?? this.restServer(a)
+  }
+
+  /** Calls each node answered, by path (`/lnrpc.Lightning/GetInfo`, `/v1/getinfo`): GET /stats. */
+  callStats(): Record<string, Record<string, number>> {
+    return Object.fromEntries(
+      [...this.network.nodes.values()].map((n) => [n.alias, Object.fromEntries(this.endpoint(n.alias).calls)])
+    )
   }
 
   channels(): ChannelTruth[] {
@@ -173,9 +247,9 @@ export class SimCluster {
     this.network.closeChannel(parseChannelId(id))
   }
 
-  /** Takes a node offline: its gRPC server stops and its peers see its channels go inactive. */
+  /** Takes a node offline: its gRPC or clnrest server stops and its peers see its channels go inactive. */
   async setOnline(alias: string, online: boolean): Promise<void> {
-    const server = this.server(alias)
+    const server = this.endpoint(alias)
     if (online) {
       await server.start()
       this.network.setOnline(alias, true)
@@ -278,6 +352,7 @@ export class SimCluster {
     this.network.close()
     await this.control?.stop()
     await Promise.all([...this.servers.values()].map((s) => s.stop()))
+    await Promise.all([...this.restServers.values()].map((s) => s.close()))
     await this.dht?.stop()
   }
 }

@@ -32,7 +32,9 @@ export const scenarioSchema = z
               .string()
               .regex(/^#[0-9a-fA-F]{6}$/, 'expected a color like "#3399ff"')
               .optional(),
-            operator: z.string().optional()
+            operator: z.string().optional(),
+            /** Which node software it imitates: LND's gRPC (default) or Core Lightning's clnrest. */
+            implementation: z.enum(['lnd', 'cln']).optional()
           })
           .strict()
       )

@@ -57,8 +57,11 @@ function parseFault(body: Record<string, unknown>): FaultRequest {
   switch (type) {
     case 'latency': {
       const method = str(body, 'method', true)
-      if (method !== undefined && !/^[A-Za-z]{1,64}$/.test(method))
-        throw new HttpError(400, 'method: expected a gRPC method name such as VerifyMessage')
+      if (method !== undefined && !/^[A-Za-z][A-Za-z_-]{0,63}$/.test(method))
+        throw new HttpError(
+          400,
+          'method: expected a gRPC method name such as VerifyMessage, or a CLN one such as waitsendpay'
+        )
       return { type, node: str(body, 'node') as string, ms: int(body, 'ms') as number, ...(method ? { method } : {}) }
     }
     case 'hopLatency':
@@ -107,9 +110,10 @@ const routes: Array<[string, RegExp, Route]> = [
       c.connections().map((n) => ({
         alias: n.alias,
         publicKey: n.publicKey,
-        socket: n.socket,
+        implementation: n.implementation,
+        ...(n.implementation === 'lnd' ? { socket: n.socket } : { url: n.url }),
         online: c.network.node(n.alias).online,
-        rpcCalls: c.server(n.alias).totalCalls()
+        rpcCalls: c.endpoint(n.alias).totalCalls()
       }))
   ],
   [
@@ -166,11 +170,7 @@ const routes: Array<[string, RegExp, Route]> = [
       return { cleared: true }
     }
   ],
-  [
-    'GET',
-    /^\/stats$/,
-    (c) => Object.fromEntries([...c.servers.values()].map((s) => [s.node.alias, Object.fromEntries(s.calls)]))
-  ]
+  ['GET', /^\/stats$/, (c) => c.callStats()]
 ]
 
 /** The simulator's control API on 127.0.0.1: JSON in, JSON out, a clear error for every bad request. */

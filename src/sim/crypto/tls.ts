@@ -48,3 +48,44 @@ export async function createTlsIdentity(
   )
   return { certPem: pems.cert, keyPem: pems.private }
 }
+
+/**
+ * The certificates clnrest generates for itself (plugins/rest-plugin/src/certs.rs): a P-256 CA
+ * (CA:TRUE; clients pin it as `cert`) and a server certificate it signs, for 127.0.0.1 and
+ * localhost (plus the `cln` name clnrest always adds).
+ */
+export async function createClnTls(): Promise<{ caPem: string; certPem: string; keyPem: string }> {
+  const now = Date.now()
+  const validity = { notBeforeDate: new Date(now - DAY_MS), notAfterDate: new Date(now + VALIDITY_MS) }
+  const ca = await generate([{ name: 'commonName', value: 'cln Root CA' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    ...validity,
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }
+    ]
+  })
+  const server = await generate([{ name: 'commonName', value: 'cln rest server' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    ...validity,
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'cln' },
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' }
+        ]
+      }
+    ]
+  })
+  return { caPem: ca.cert, certPem: server.cert, keyPem: server.private }
+}

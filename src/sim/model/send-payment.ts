@@ -125,6 +125,68 @@ async function execute(
   conclude(network, source, record, { reason: Date.now() >= deadline ? 'FAILURE_REASON_TIMEOUT' : lastError })
 }
 
+export interface SendToRouteArgs {
+  paymentHash: string
+  paymentRequest: string
+  destination: string
+  route: Route
+}
+
+/**
+ * One attempt over a route the caller built (CLN's sendpay): the first hop's channel is the one
+ * named, no other route is tried, fees are what the route says. The payment is registered with
+ * the node's store (which refuses a hash in flight or paid) and resolves in the background, with
+ * the same faults, holds and ground truth as sendPayment. `done` settles when it is final.
+ */
+export function sendToRoute(
+  network: SimNetwork,
+  source: SimNode,
+  args: SendToRouteArgs
+): { record: PaymentRecord; done: Promise<void> } {
+  const last = args.route.hops[args.route.hops.length - 1]
+  if (!last) throw new PaymentRequestError(2, 'empty route')
+  const record = source.payments.init({
+    paymentHash: args.paymentHash,
+    paymentRequest: args.paymentRequest,
+    valueMsat: last.amtToForwardMsat,
+    destination: args.destination,
+    nowNs: nowNs()
+  })
+  const done = (async () => {
+    const dest = network.nodes.get(args.destination)
+    const forced = network.faults.take(
+      'fail',
+      [source.alias, source.publicKey],
+      dest ? [dest.alias, dest.publicKey] : [args.destination]
+    )
+    const attempt = source.payments.addAttempt(record, args.route, nowNs())
+    const locked = await lockHtlcs(network, source, args.route, args.paymentHash)
+    if (!locked.ok || !dest) {
+      await unwind(network, source, locked.added, 'fail')
+      conclude(network, source, record, {
+        reason: 'FAILURE_REASON_ERROR',
+        attempt,
+        failure: { code: 'TEMPORARY_CHANNEL_FAILURE', sourceIndex: locked.added.length }
+      })
+      return
+    }
+    await finish(
+      network,
+      source,
+      record,
+      attempt,
+      args.route,
+      locked.added,
+      args,
+      forced?.kind === 'fail' ? forced.reason : undefined
+    )
+  })().catch((err: unknown) => {
+    console.error('[sim] payment execution failed:', err)
+    if (record.status === 'IN_FLIGHT') conclude(network, source, record, { reason: 'FAILURE_REASON_ERROR' })
+  })
+  return { record, done }
+}
+
 /** Marks the payment final in the node's store and in the network's ground truth. */
 function conclude(
   network: SimNetwork,
@@ -170,7 +232,9 @@ async function lockHtlcs(
   for (const hop of route.hops) {
     await sleep(network.faults.hopLatencyMs)
     const channel = network.channels.get(hop.chanId)
-    if (!channel) return { ok: false, added }
+    // A route given by the caller (sendpay) may name a channel that does not lead to the hop's node.
+    if (!channel || !channel.nodes.includes(sender) || channel.peerOf(sender) !== hop.pubKey)
+      return { ok: false, added }
     try {
       const htlc = channel.addHtlc(channel.sideOf(sender), hop.htlcAmountMsat, paymentHash, hop.htlcExpiry)
       added.push({ channel, htlcIndex: htlc.index, sender })
@@ -206,7 +270,7 @@ async function finish(
   attempt: HtlcAttempt,
   route: Route,
   added: Locked[],
-  args: SendPaymentArgs,
+  args: Pick<SendPaymentArgs, 'destination' | 'paymentHash'>,
   forcedReason?: FailureReason
 ): Promise<void> {
   const dest = network.node(args.destination)

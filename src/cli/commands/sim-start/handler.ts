@@ -13,7 +13,10 @@ export async function simStart(opts: SimStartOptions): Promise<void> {
   console.log(
     `simulator ready in ${Date.now() - started} ms: ${nodes.length} nodes, ${cluster.channels().length} channels`
   )
-  for (const n of nodes) console.log(`  ${n.alias.padEnd(8)} ${n.socket.padEnd(16)} ${n.publicKey}`)
+  for (const n of nodes) {
+    const where = n.implementation === 'lnd' ? n.socket : `${n.url} (cln)`
+    console.log(`  ${n.alias.padEnd(8)} ${where.padEnd(16)} ${n.publicKey}`)
+  }
   console.log(`control API  ${cluster.controlUrl}`)
   if (cluster.bootstrap.length) console.log(`DHT bootstrap ${cluster.bootstrap.join(', ')}`)
   console.log(`wrote ${dir}/nodes.json, control.json, swarm.json`)
