@@ -37,9 +37,13 @@ const CLTV_MARGIN = 3
 /** Labels of invoices Tightrope made (CLN labels are unique; these never collide with others'). */
 const LABEL_PREFIX = 'tightrope-'
 
+/** `wait` indexes that mean balances may have moved: invoices paid or expired, our payments and
+ * forwards through us started or ended. Payments CLN makes by itself (traffic) are sendpays too. */
 const WATCHED: ReadonlyArray<[string, string]> = [
   ['invoices', 'updated'],
+  ['sendpays', 'created'],
   ['sendpays', 'updated'],
+  ['forwards', 'created'],
   ['forwards', 'updated']
 ]
 
@@ -260,8 +264,9 @@ export class ClnNode extends EventEmitter implements LightningNode {
       this.emit('rpc', { method, ms: performance.now() - started, ok: true })
       return result
     } catch (err) {
+      if (signal?.aborted) throw err // ended by us (a stop, a lost connection): not CLN's failure
       this.emit('rpc', { method, ms: performance.now() - started, ok: false, error: errorName(err) })
-      if (err instanceof ClnConnectionError && !signal?.aborted) this.lost(err.message)
+      if (err instanceof ClnConnectionError) this.lost(err.message)
       throw err instanceof ClnRpcError || err instanceof ClnConnectionError
         ? err
         : new ClnConnectionError(describe(err))

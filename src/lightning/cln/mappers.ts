@@ -28,7 +28,38 @@ export interface ClnChannel {
   our_reserve_msat?: number | string
   their_reserve_msat?: number | string
   htlcs?: Array<{ direction: string; amount_msat: number | string }>
+  /** Who opened the channel: that side pays the commitment fee (and the anchors). */
+  opener?: string
+  /** The commitment's feerate, sat per 1000 weight units. */
+  feerate?: { perkw?: number }
+  channel_type?: { names?: string[] }
+  dust_limit_msat?: number | string
+  spendable_msat?: number | string
 }
+
+/** BOLT 3: commitment weights (anchor outputs, or the legacy format), per-HTLC weight, anchors. */
+const ANCHOR_COMMIT_WEIGHT = 1124
+const LEGACY_COMMIT_WEIGHT = 724
+const HTLC_OUTPUT_WEIGHT = 172
+const ANCHORS_MSAT = 660_000n
+const DEFAULT_DUST_MSAT = 354_000n
+
+/**
+ * What the opener's side carries beyond what LND shows as its balance: the commitment fee at the
+ * channel's feerate (with its non-dust HTLCs) and, for anchor channels, the two anchors. CLN's
+ * to_us_msat includes it; LND's local_balance does not. Undefined when CLN did not give the feerate.
+ */
+export function openerCostMsat(c: ClnChannel): bigint | undefined {
+  const perkw = c.feerate?.perkw
+  if (typeof perkw !== 'number' || !Number.isSafeInteger(perkw) || perkw < 0) return undefined
+  const anchors = (c.channel_type?.names ?? []).some((n) => n.startsWith('anchors'))
+  const dust = c.dust_limit_msat !== undefined ? msat(c.dust_limit_msat) : DEFAULT_DUST_MSAT
+  const nonDust = (c.htlcs ?? []).filter((h) => msat(h.amount_msat) >= dust).length
+  const weight = (anchors ? ANCHOR_COMMIT_WEIGHT : LEGACY_COMMIT_WEIGHT) + HTLC_OUTPUT_WEIGHT * nonDust
+  return BigInt(Math.floor((perkw * weight) / 1000)) * 1000n + (anchors ? ANCHORS_MSAT : 0n)
+}
+
+const minus = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n)
 
 /** States in which HTLCs can be added (lightningd/channel.h channel_state_can_add_htlc). */
 const CAN_ADD_HTLC = new Set(['CHANNELD_NORMAL', 'CHANNELD_AWAITING_SPLICE'])
@@ -37,8 +68,10 @@ const CAN_ADD_HTLC = new Set(['CHANNELD_NORMAL', 'CHANNELD_AWAITING_SPLICE'])
  * A channel as LND's getChannels would show it, or undefined when it is not an open channel yet
  * (no short_channel_id) or any more (closing): LND lists neither among its channels.
  * CLN's to_us_msat still holds our outgoing HTLCs (it changes only when one is removed), so they
- * are taken out, as LND's local_balance has them out. Ours rounded down, theirs and every HTLC and
- * reserve up: the payer never sees more room than it has.
+ * are taken out, as LND's local_balance has them out; and the opener's commitment fee and anchors
+ * are taken off the opener's side, as LND does (openerCostMsat). Without a feerate from CLN, our
+ * side as opener is at most what we can spend plus our reserve, and theirs keeps the fee in: each
+ * errs towards less for us. Ours rounded down, theirs and every HTLC and reserve up.
  */
 export function toChannelView(localPublicKey: string, c: ClnChannel): ChannelView | undefined {
   if (c.short_channel_id === undefined || !CAN_ADD_HTLC.has(c.state)) return undefined
@@ -50,9 +83,16 @@ export function toChannelView(localPublicKey: string, c: ClnChannel): ChannelVie
     if (h.direction === 'out') outgoing += msat(h.amount_msat)
     else if (h.direction === 'in') incoming += msat(h.amount_msat)
   }
-  const local = toUs > outgoing ? toUs - outgoing : 0n
-  const remoteAll = total > toUs ? total - toUs : 0n
-  const remote = remoteAll > incoming ? remoteAll - incoming : 0n
+  let local = minus(toUs, outgoing)
+  let remote = minus(minus(total, toUs), incoming)
+  const cost = openerCostMsat(c)
+  if (c.opener === 'local') {
+    if (cost !== undefined) local = minus(local, cost)
+    else if (c.spendable_msat !== undefined && c.peer_connected === true) {
+      const bound = msat(c.spendable_msat) + msat(c.our_reserve_msat)
+      if (bound < local) local = bound
+    }
+  } else if (c.opener === 'remote' && cost !== undefined) remote = minus(remote, cost)
   return {
     id: c.short_channel_id,
     localPublicKey,
@@ -103,7 +143,7 @@ export interface ClnSendPay {
  * A completed payment. The fee is what left us beyond what arrived, rounded up so that even one
  * msat of fee shows (it must be 0: the one hop goes straight to the payee).
  */
-export function succeeded(p: ClnSendPay, channelId: string): PaymentState {
+export function succeeded(p: ClnSendPay, channelId: string): Extract<PaymentState, { status: 'succeeded' }> {
   const sent = msat(p.amount_sent_msat)
   const amount = msat(p.amount_msat)
   return {
@@ -124,7 +164,7 @@ export function paymentStateOf(
 ): PaymentState {
   if (payments.length === 0) return { status: 'unknown' }
   const done = payments.find((p) => p.status === 'complete')
-  if (done) return succeeded(done, channelId ?? '')
+  if (done) return { ...succeeded(done, channelId ?? ''), channels: channelId !== undefined ? [channelId] : [] }
   if (payments.some((p) => p.status === 'pending')) return { status: 'pending' }
   return { status: 'failed', reason: 'PaymentFailed' }
 }
