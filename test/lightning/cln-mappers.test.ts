@@ -4,6 +4,7 @@ import {
   invoiceState,
   msat,
   networkOf,
+  openerCostMsat,
   payErrorOutcome,
   paymentStateOf,
   succeeded,
@@ -83,6 +84,31 @@ describe('CLN answers mapped to the node types', () => {
     // in flight, rounded up: counted against whoever decides, never less than it is
     assert.equal(v.outgoingHtlcTokens, 50_001)
     assert.equal(v.incomingHtlcTokens, 20_001)
+  })
+
+  it("the opener's commitment fee and anchors come off the opener's side, as LND shows it (BOLT 3 weights)", () => {
+    const anchors = { feerate: { perkw: 2500 }, channel_type: { names: ['static_remotekey/even', 'anchors/even'] } }
+    // 2500 sat/kw × 1124 wu = 2810 sat, plus two 330-sat anchors
+    assert.equal(openerCostMsat(channel(anchors)), 3_470_000n)
+    // one non-dust HTLC adds 172 wu (430 sat); a dust one adds nothing
+    const htlcs = [
+      { direction: 'out', amount_msat: 70_000_000 },
+      { direction: 'in', amount_msat: 100_000 }
+    ]
+    assert.equal(openerCostMsat(channel({ ...anchors, htlcs })), 3_900_000n)
+    assert.equal(openerCostMsat(channel({ feerate: { perkw: 2500 } })), 1_810_000n, 'legacy: 724 wu, no anchors')
+    assert.equal(openerCostMsat(channel()), undefined, 'no feerate: unknown')
+    const theyOpened = toChannelView(US, channel({ ...anchors, opener: 'remote' }))
+    assert.deepEqual([theyOpened?.localBalance, theyOpened?.remoteBalance], [600_000, 396_530])
+    const weOpened = toChannelView(US, channel({ ...anchors, opener: 'local' }))
+    assert.deepEqual([weOpened?.localBalance, weOpened?.remoteBalance], [596_530, 400_000])
+  })
+
+  it('without a feerate, each side errs towards less for us: our opener side bounded by spendable + reserve', () => {
+    const weOpened = toChannelView(US, channel({ opener: 'local', spendable_msat: 580_000_000 }))
+    assert.equal(weOpened?.localBalance, 590_000) // spendable + our 10000 reserve
+    const theyOpened = toChannelView(US, channel({ opener: 'remote', spendable_msat: 580_000_000 }))
+    assert.deepEqual([theyOpened?.localBalance, theyOpened?.remoteBalance], [600_000, 400_000]) // their fee stays theirs
   })
 
   it('sub-satoshi amounts: ours down, theirs and reserves up', () => {
