@@ -2,7 +2,10 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { decodeRune, runeAllows } from '../../src/config/rune.js'
 import { runeReport } from '../../src/lightning/cln/rune-report.js'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { CLN_METHODS, CREATERUNE_COMMAND } from '../../src/lightning/cln/methods.js'
+import { PACKAGE_ROOT } from '../../src/package-root.js'
 
 const runeOf = (text: string): string => Buffer.concat([Buffer.alloc(32, 1), Buffer.from(text)]).toString('base64url')
 const NOW = 1_800_000_000
@@ -64,6 +67,11 @@ describe('CLN runes, read offline', () => {
     assert.deepEqual(runeReport(LEAST, NOW), { problems: [], warnings: [] })
     for (const m of CLN_METHODS) assert.ok(CREATERUNE_COMMAND.includes(`"method=${m}"`), m)
     assert.ok(!/method=(x?pay|withdraw|close)"/.test(CREATERUNE_COMMAND))
+  })
+
+  it('docs/configuration.md gives exactly the createrune command the adapter needs', async () => {
+    const doc = await readFile(join(PACKAGE_ROOT, 'docs', 'configuration.md'), 'utf8')
+    assert.ok(doc.includes(CREATERUNE_COMMAND), CREATERUNE_COMMAND)
   })
 
   it('config check names each needed method a rune refuses, and the restriction that refuses it', () => {
