@@ -64,7 +64,7 @@ describe('CLN answers mapped to the node types', () => {
     assert.equal(toChannelView(US, channel({ state: 'ONCHAIN' })), undefined)
   })
 
-  it('HTLCs in flight: taken out of the balances (CLN keeps outgoing ones in to_us_msat), each side rounded safely', () => {
+  it('HTLCs in flight: taken out of the balances (CLN keeps outgoing ones in to_us_msat), HTLCs rounded up', () => {
     const v = toChannelView(
       US,
       channel({
@@ -111,14 +111,14 @@ describe('CLN answers mapped to the node types', () => {
     assert.deepEqual([theyOpened?.localBalance, theyOpened?.remoteBalance], [600_000, 400_000]) // their fee stays theirs
   })
 
-  it('sub-satoshi amounts: ours down, theirs and reserves up', () => {
+  it('sub-satoshi amounts: both balances down (as LND rounds them), reserves up', () => {
     const v = toChannelView(
       US,
       channel({ to_us_msat: 1_999, total_msat: 10_000, our_reserve_msat: 1, their_reserve_msat: 1001 })
     )
     assert.ok(v)
     assert.equal(v.localBalance, 1)
-    assert.equal(v.remoteBalance, 9) // 8001 msat
+    assert.equal(v.remoteBalance, 8) // 8001 msat
     assert.equal(v.localReserve, 1)
     assert.equal(v.remoteReserve, 2)
   })

@@ -71,7 +71,9 @@ const CAN_ADD_HTLC = new Set(['CHANNELD_NORMAL', 'CHANNELD_AWAITING_SPLICE'])
  * are taken out, as LND's local_balance has them out; and the opener's commitment fee and anchors
  * are taken off the opener's side, as LND does (openerCostMsat). Without a feerate from CLN, our
  * side as opener is at most what we can spend plus our reserve, and theirs keeps the fee in: each
- * errs towards less for us. Ours rounded down, theirs and every HTLC and reserve up.
+ * errs towards less for us. Balances are rounded down on both sides, as LND rounds them, so the two
+ * ends of a mixed channel see the same sats (one rounded up would make the requester ask a sat
+ * more than the payer's view allows); HTLCs in flight and reserves are rounded up.
  */
 export function toChannelView(localPublicKey: string, c: ClnChannel): ChannelView | undefined {
   if (c.short_channel_id === undefined || !CAN_ADD_HTLC.has(c.state)) return undefined
@@ -99,7 +101,7 @@ export function toChannelView(localPublicKey: string, c: ClnChannel): ChannelVie
     remotePublicKey: c.peer_id,
     capacity: floorSat(total),
     localBalance: floorSat(local),
-    remoteBalance: ceilSat(remote),
+    remoteBalance: floorSat(remote),
     localReserve: ceilSat(msat(c.our_reserve_msat)),
     remoteReserve: ceilSat(msat(c.their_reserve_msat)),
     incomingHtlcTokens: ceilSat(incoming),
