@@ -9,6 +9,8 @@ export function generateScenario(args: {
   channels: number
   seed?: number
   capacity?: number
+  /** Every n-th node (the first included) is a Core Lightning node; all LND when absent. */
+  clnEvery?: number
 }): Scenario {
   if (args.nodes < 2) throw new RangeError('need at least 2 nodes')
   if (args.channels < args.nodes) throw new RangeError('need at least as many channels as nodes (the ring)')
@@ -18,7 +20,13 @@ export function generateScenario(args: {
     return state / 4294967296
   }
   const alias = (i: number): string => `n${String(i).padStart(3, '0')}`
-  const nodes = Array.from({ length: args.nodes }, (_, i) => ({ alias: alias(i) }))
+  if (args.clnEvery !== undefined && (!Number.isInteger(args.clnEvery) || args.clnEvery < 1))
+    throw new RangeError('clnEvery must be a positive integer')
+  const isCln = (i: number): boolean => args.clnEvery !== undefined && i % args.clnEvery === 0
+  const nodes = Array.from({ length: args.nodes }, (_, i) => ({
+    alias: alias(i),
+    ...(isCln(i) ? { implementation: 'cln' as const } : {})
+  }))
   const pairs = new Set<string>()
   const channels: Scenario['channels'] = []
   const add = (a: number, b: number): void => {

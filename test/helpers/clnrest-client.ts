@@ -32,6 +32,8 @@ export function clnCall(
       url,
       {
         method: opts.httpMethod ?? 'POST',
+        // A fresh connection per call: a node taken offline is then ECONNREFUSED, not a pooled socket's hang-up.
+        agent: false,
         ca: Buffer.from(target.cert, 'base64').toString('utf8'),
         headers: {
           'content-type': opts.contentType ?? 'application/json',
@@ -60,4 +62,13 @@ export function clnCall(
     req.on('error', reject)
     req.end(body)
   })
+}
+
+/** How many times a simulated CLN node's clnrest answered one method (e.g. 'listpeerchannels'): ground truth. */
+export function clnCalls(
+  cluster: { restServer(alias: string): { calls: Map<string, number> } },
+  alias: string,
+  method: string
+): number {
+  return cluster.restServer(alias).calls.get(`/v1/${method}`) ?? 0
 }

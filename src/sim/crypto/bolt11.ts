@@ -165,3 +165,10 @@ export function decodeInvoice(request: string, opts: { network?: InvoiceNetwork 
     network: parsed.network
   }
 }
+
+/** The request's 65-byte signature field: r, s (64 bytes) and the recovery id. The request must have decoded. */
+export function invoiceSignature(request: string): Uint8Array {
+  const lower = request.toLowerCase()
+  const words = [...lower.slice(lower.lastIndexOf('1') + 1, -6)].map((c) => BECH32.indexOf(c))
+  return new Uint8Array(wordsToBytes(words.slice(-SIGNATURE_WORDS)))
+}

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, timingSafeEqual } from 'node:crypto'
 
 /**
  * Core Lightning runes (ccan/rune, lightningd/runes.c), as clnrest checks them: the text form,
@@ -9,10 +9,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
  * an OR of alternatives `<field><op><value>` joined by `|`; `\`, `|` and `&` inside values are
  * backslash-escaped. The restrictions are ANDed.
  *
- * Authenticity: CLN's authcode is a SHA-256 midstate over the node secret and the restrictions,
- * so a holder can append restrictions offline. The simulator uses HMAC-SHA256(node secret,
- * restriction text) instead: every rune the node issued (createrune, with or without a base
- * rune) verifies, a rune from elsewhere or edited by hand does not. Only the node can tell.
+ * Authenticity is CLN's (ccan/rune): the authcode is the SHA-256 state after the node secret and
+ * then each restriction's text, every one followed by SHA-256's end padding as if the message
+ * ended there. That state is the digest of secret || pad || r1 || pad || ... || rN, so the node
+ * recomputes it with a plain SHA-256; a holder can append restrictions from the state alone
+ * (length extension) and the node still accepts the result, as CLN does.
  */
 export interface Alternative {
   field: string
@@ -60,9 +61,14 @@ export function parseAlternative(text: string): Alternative {
   return { field: m[1] as string, op: m[2] as string, value: unescape(m[3] as string) }
 }
 
-export function restrictionsToText(uniqueId: string, restrictions: Restriction[]): string {
+/** Each restriction's text, the unique id's first: what the authcode hashes, one by one. */
+function texts(uniqueId: string, restrictions: Restriction[]): string[] {
   const rows = restrictions.map((r) => r.map((a) => `${a.field}${a.op}${escapeValue(a.value)}`).join('|'))
-  return [`=${escapeValue(uniqueId)}`, ...rows].join('&')
+  return [`=${escapeValue(uniqueId)}`, ...rows]
+}
+
+export function restrictionsToText(uniqueId: string, restrictions: Restriction[]): string {
+  return texts(uniqueId, restrictions).join('&')
 }
 
 export function parseRestrictionText(text: string): { uniqueId: string; restrictions: Restriction[] } {
@@ -82,17 +88,39 @@ export function decodeRune(rune: string): Rune {
   return { authcode: Buffer.from(bytes.subarray(0, 32)), uniqueId, restrictions }
 }
 
-function authcode(secret: Uint8Array, text: string): Buffer {
-  return createHmac('sha256', secret).update(text).digest()
+/** SHA-256's end padding for a message of `length` bytes: 0x80, zeros, the bit length (8 bytes). */
+function endPadding(length: number): Buffer {
+  const zeros = (64 - ((length + 1 + 8) % 64)) % 64
+  const pad = Buffer.alloc(1 + zeros + 8)
+  pad[0] = 0x80
+  pad.writeBigUInt64BE(BigInt(length) * 8n, 1 + zeros)
+  return pad
 }
 
+/** ccan/rune's authcode for a secret and restriction texts (the unique id `=N` is the first). */
+export function authcodeFor(secret: Uint8Array, restrictionTexts: string[]): Buffer {
+  const sha = createHash('sha256').update(secret)
+  let length = secret.length
+  for (const text of restrictionTexts) {
+    const pad = endPadding(length)
+    const bytes = Buffer.from(text, 'utf8')
+    sha.update(pad).update(bytes)
+    length += pad.length + bytes.length
+  }
+  return sha.digest()
+}
+
+/** base64url with padding, as CLN prints runes. */
 export function encodeRune(secret: Uint8Array, uniqueId: string, restrictions: Restriction[]): string {
   const text = restrictionsToText(uniqueId, restrictions)
-  return Buffer.concat([authcode(secret, text), Buffer.from(text, 'utf8')]).toString('base64url')
+  return Buffer.concat([authcodeFor(secret, texts(uniqueId, restrictions)), Buffer.from(text, 'utf8')])
+    .toString('base64')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
 }
 
 export function isAuthentic(secret: Uint8Array, rune: Rune): boolean {
-  return timingSafeEqual(authcode(secret, restrictionsToText(rune.uniqueId, rune.restrictions)), rune.authcode)
+  return timingSafeEqual(authcodeFor(secret, texts(rune.uniqueId, rune.restrictions)), rune.authcode)
 }
 
 /** createrune's `restrictions` param: "readonly" or an array of arrays of strings. */

@@ -44,6 +44,8 @@ export interface AddInvoiceArgs {
   descriptionHash?: string
   isPrivate?: boolean
   now: number
+  /** The lowest final CLTV delta accepted: LND's 18 by default; CLN takes any from 1. */
+  minCltvExpiry?: number
 }
 
 /** LND's defaults and bounds (lnrpc/invoicesrpc/addinvoice.go). */
@@ -78,8 +80,9 @@ export class InvoiceStore extends EventEmitter {
   add(args: AddInvoiceArgs): SimInvoice {
     if (!Number.isSafeInteger(args.valueMsat) || args.valueMsat < 0)
       throw new InvoiceError(2, 'payment of negative value is not allowed')
-    if (args.cltvExpiry !== 0 && (args.cltvExpiry < MIN_CLTV_EXPIRY || args.cltvExpiry > MAX_CLTV_EXPIRY)) {
-      throw new InvoiceError(2, `CLTV delta of ${args.cltvExpiry} is too low, minimum is ${MIN_CLTV_EXPIRY}`)
+    const minCltv = args.minCltvExpiry ?? MIN_CLTV_EXPIRY
+    if (args.cltvExpiry !== 0 && (args.cltvExpiry < minCltv || args.cltvExpiry > MAX_CLTV_EXPIRY)) {
+      throw new InvoiceError(2, `CLTV delta of ${args.cltvExpiry} is too low, minimum is ${minCltv}`)
     }
     if (args.expiry < 0) throw new InvoiceError(2, 'expiry must be non-negative')
     const preimage = args.preimage ?? randomBytes(32).toString('hex')

@@ -130,6 +130,21 @@ export interface SendToRouteArgs {
   paymentRequest: string
   destination: string
   route: Route
+  /** The payment_secret the onion carries to the payee (hex); the payee requires its invoice's. */
+  paymentSecret?: string
+}
+
+/**
+ * What a payee checks of a route its sender built (BOLT 4 final node): the payment secret is its
+ * invoice's, and the HTLC expires no sooner than the invoice's final CLTV delta from now.
+ */
+export function payeeRefuses(
+  invoice: { paymentAddr: string; cltvExpiry: number },
+  htlcExpiry: number,
+  blockHeight: number,
+  paymentSecret: string | undefined
+): boolean {
+  return paymentSecret !== invoice.paymentAddr || htlcExpiry < blockHeight + invoice.cltvExpiry
 }
 
 /**
@@ -178,7 +193,8 @@ export function sendToRoute(
       args.route,
       locked.added,
       args,
-      forced?.kind === 'fail' ? forced.reason : undefined
+      forced?.kind === 'fail' ? forced.reason : undefined,
+      { paymentSecret: args.paymentSecret }
     )
   })().catch((err: unknown) => {
     console.error('[sim] payment execution failed:', err)
@@ -271,7 +287,9 @@ async function finish(
   route: Route,
   added: Locked[],
   args: Pick<SendPaymentArgs, 'destination' | 'paymentHash'>,
-  forcedReason?: FailureReason
+  forcedReason?: FailureReason,
+  /** For a sender-built route (sendToRoute): the payee checks its secret and final expiry. */
+  payeeChecks?: { paymentSecret: string | undefined }
 ): Promise<void> {
   const dest = network.node(args.destination)
   const last = route.hops[route.hops.length - 1]
@@ -301,7 +319,13 @@ async function finish(
     })
     return
   }
-  const invoice = dest.online ? dest.invoices.canAccept(args.paymentHash, last.amtToForwardMsat, Date.now()) : undefined
+  const accepted = dest.online
+    ? dest.invoices.canAccept(args.paymentHash, last.amtToForwardMsat, Date.now())
+    : undefined
+  const invoice =
+    accepted && payeeChecks && payeeRefuses(accepted, last.htlcExpiry, network.blockHeight, payeeChecks.paymentSecret)
+      ? undefined
+      : accepted
   if (!invoice) {
     await unwind(network, source, added, 'fail')
     conclude(network, source, record, {

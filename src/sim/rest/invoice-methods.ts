@@ -1,13 +1,13 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { decodeInvoice } from '../crypto/bolt11.js'
+import { decodeInvoice, invoiceSignature } from '../crypto/bolt11.js'
 import { InvoiceError, type SimInvoice } from '../model/invoices.js'
 import type { Method, MethodContext } from './server.js'
 import { hex32, optStr, optU64, parseMsat, str, type Params } from './params.js'
 import { invalidParam, rpcError } from './errors.js'
 
-/** CLN's defaults: a week of expiry; the final CLTV is the simulator's floor (LND's minimum, 18). */
+/** CLN's defaults: a week of expiry; the final CLTV is `cltv-final`, 10 on regtest. */
 const DEFAULT_EXPIRY = 604800
-const DEFAULT_CLTV = 18
+const DEFAULT_CLTV = 10
 
 type Status = 'unpaid' | 'paid' | 'expired'
 
@@ -54,7 +54,7 @@ const invoice: Method = (p, ctx) => {
   const lbl = label(p)
   const description = str(p, 'description')
   const expiry = optU64(p, 'expiry') ?? DEFAULT_EXPIRY
-  const cltv = optU64(p, 'cltv') ?? DEFAULT_CLTV
+  const cltv = optU64(p, 'cltv') || DEFAULT_CLTV
   const preimage = p.preimage === undefined ? undefined : hex32(p, 'preimage')
   if (ctx.state.hashByLabel.has(lbl)) throw rpcError(900, `Duplicate label '${lbl}'`)
   let inv: SimInvoice
@@ -64,12 +64,13 @@ const invoice: Method = (p, ctx) => {
       memo: description,
       expiry: expiry || 1,
       cltvExpiry: cltv,
+      minCltvExpiry: 1,
       ...(preimage ? { preimage } : {}),
       now: Date.now()
     })
   } catch (err) {
     if (err instanceof InvoiceError && /already exists/.test(err.message)) throw rpcError(901, 'preimage already used')
-    throw invalidParam('cltv', 'a CLTV delta the simulator accepts (18 to 65535)', p.cltv)
+    throw invalidParam('cltv', 'a CLTV delta from 1 to 65535', p.cltv)
   }
   ctx.state.labelByHash.set(inv.paymentHash, lbl)
   ctx.state.hashByLabel.set(lbl, inv.paymentHash)
@@ -136,15 +137,8 @@ const delinvoice: Method = (p, ctx) => {
 }
 
 /** The BOLT11 signature as CLN prints it: DER hex of r||s (the recovery id left out). */
-function signatureHex(bolt11: string): string {
-  const lower = bolt11.toLowerCase()
-  const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
-  const words = [...lower.slice(lower.lastIndexOf('1') + 1, -6)].slice(-104).map((c) => BECH32.indexOf(c))
-  let acc = 0n
-  for (const w of words) acc = (acc << 5n) | BigInt(w)
-  const bytes = Buffer.from(acc.toString(16).padStart(130, '0'), 'hex')
-  return secp256k1.Signature.fromBytes(bytes.subarray(0, 64), 'compact').toHex('der')
-}
+const signatureHex = (bolt11: string): string =>
+  secp256k1.Signature.fromBytes(invoiceSignature(bolt11).subarray(0, 64), 'compact').toHex('der')
 
 const FEATURE_HEX = (bits: number[]): string => {
   let n = 0n
@@ -207,7 +201,7 @@ export function waitFor<T>(
   timeoutS?: number
 ): Promise<T | undefined> {
   const now = probe()
-  if (now !== undefined || timeoutS === 0) return Promise.resolve(now)
+  if (now !== undefined || timeoutS === 0 || ctx.signal.aborted) return Promise.resolve(now)
   return new Promise((resolve) => {
     const done = (v: T | undefined): void => {
       emitter.off(event, check)

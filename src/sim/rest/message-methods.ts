@@ -9,11 +9,18 @@ import { invalidParam, rpcError } from './errors.js'
  * [31+recid, r, s] zbase32 signature as LND's SignMessage (crypto/sign-message.ts), so each
  * verifies the other's.
  */
+/**
+ * The text lightningd actually signs or checks: clnrest re-serializes the body with serde_json
+ * and param_string does not unescape, so `"`, `\\` and control characters arrive escaped
+ * (contract §4 caveat). JSON.stringify escapes exactly those, the same way.
+ */
+const asLightningdSees = (message: string): Buffer => Buffer.from(JSON.stringify(message).slice(1, -1), 'utf8')
+
 const signmessage: Method = (p, ctx) => {
   const message = str(p, 'message')
   if (message.length === 0 || message.length >= 65536)
     throw invalidParam('message', 'a string of 1 to 65535 characters', message.length === 0 ? message : undefined)
-  const zbase = signMessage(ctx.node.privateKey, Buffer.from(message, 'utf8'))
+  const zbase = signMessage(ctx.node.privateKey, asLightningdSees(message))
   const sig = zbase32Decode(zbase)
   return {
     signature: Buffer.from(sig.subarray(1)).toString('hex'),
@@ -37,7 +44,7 @@ const checkmessage: Method = (p, ctx) => {
   const header = sig[0] as number
   if (header < 31 || header > 34) throw rpcError(-32602, 'zbase: signature header byte should be 31 to 34')
   if (message.length === 0) return { verified: false }
-  const recovered = verifyMessage(Buffer.from(message, 'utf8'), zbase)
+  const recovered = verifyMessage(asLightningdSees(message), zbase)
   if (!recovered.valid) return { verified: false }
   if (pubkey !== undefined) return { pubkey: recovered.pubkey, verified: recovered.pubkey === pubkey }
   // Without a key CLN looks the signer up in its gossip graph: a node with a channel.

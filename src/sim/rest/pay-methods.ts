@@ -1,7 +1,7 @@
 import { formatChannelId, parseChannelId } from '../model/channel.js'
 import type { Hop, Route } from '../model/routing.js'
 import { sendToRoute } from '../model/send-payment.js'
-import type { PaymentRecord } from '../model/payments.js'
+import { PaymentRequestError, type PaymentRecord } from '../model/payments.js'
 import type { Method, MethodContext } from './server.js'
 import { hex32, optStr, optU64, parseMsat, str, type Params } from './params.js'
 import { invalidParam, rpcError } from './errors.js'
@@ -109,7 +109,7 @@ const latest = (ctx: MethodContext, hash: string): Sendpay | undefined => ctx.st
 const sendpay: Method = (p, ctx) => {
   const route = parseRoute(ctx, p)
   const paymentHash = hex32(p, 'payment_hash')
-  if (p.payment_secret !== undefined) hex32(p, 'payment_secret')
+  const paymentSecret = p.payment_secret === undefined ? undefined : hex32(p, 'payment_secret')
   const partid = optU64(p, 'partid') ?? 0
   if (partid !== 0) throw rpcError(-32602, 'partid: the simulator pays in one part only')
   const lastHop = route.hops[route.hops.length - 1] as Hop
@@ -139,12 +139,21 @@ const sendpay: Method = (p, ctx) => {
     throw rpcError(204, 'No connection to first peer found')
   const bolt11 = optStr(p, 'bolt11')
   const label = optStr(p, 'label')
-  const { record, done } = sendToRoute(ctx.network, ctx.node, {
-    paymentHash,
-    paymentRequest: bolt11 ?? '',
-    destination,
-    route
-  })
+  let started: ReturnType<typeof sendToRoute>
+  try {
+    started = sendToRoute(ctx.network, ctx.node, {
+      paymentHash,
+      paymentRequest: bolt11 ?? '',
+      destination,
+      route,
+      ...(paymentSecret !== undefined ? { paymentSecret } : {})
+    })
+  } catch (err) {
+    // The node's store already has this hash in flight or paid (e.g. control API traffic).
+    if (err instanceof PaymentRequestError) throw rpcError(201, `Already paid or pending: ${err.message}`)
+    throw err
+  }
+  const { record, done } = started
   const sp = ctx.state.addSendpay({
     groupid: (prior?.groupid ?? 0) + 1,
     paymentHash,
@@ -185,6 +194,17 @@ function filtered(ctx: MethodContext, p: Params): Sendpay[] {
   } else if (p.bolt11 !== undefined) {
     const b = str(p, 'bolt11')
     list = list.filter((s) => s.bolt11 === b)
+  }
+  if (p.index !== undefined) {
+    const index = str(p, 'index')
+    if (index !== 'created' && index !== 'updated') throw invalidParam('index', "'created' or 'updated'", p.index)
+    const start = optU64(p, 'start') ?? 0
+    const limit = optU64(p, 'limit') ?? Number.MAX_SAFE_INTEGER
+    const key = (s: Sendpay): number => (index === 'created' ? s.createdIndex : (s.updatedIndex ?? -1))
+    list = list
+      .filter((s) => key(s) >= start)
+      .sort((a, b) => key(a) - key(b))
+      .slice(0, limit)
   }
   if (p.status !== undefined) {
     const st = str(p, 'status')

@@ -25,11 +25,11 @@ export type Method = (params: Params, ctx: MethodContext) => unknown
 const MAX_BODY = 1024 * 1024
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Absent or a wildcard type means JSON (clnrest also takes yaml, xml and form, which nobody here sends). */
+/** Absent, JSON or a wildcard type means JSON (clnrest also takes yaml, xml and form, which nobody here sends). */
 function contentTypeOk(header: string | undefined): boolean {
   if (header === undefined || header === '') return true
   const type = (header.split(';')[0] as string).trim().toLowerCase()
-  return type === 'application/json' || type === '*/*'
+  return type === 'application/json' || type === '*/*' || type === 'application/*'
 }
 
 /**
@@ -121,7 +121,10 @@ export class ClnRestServer {
     res.on('close', onStop)
     try {
       const body = await this.answer(req, request.signal)
-      send(res, 201, body)
+      if (body instanceof HtmlPage) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        res.end(body.html)
+      } else send(res, 201, body)
     } catch (err) {
       if (err instanceof ClnError) send(res, err.status, err.body())
       else {
@@ -137,10 +140,16 @@ export class ClnRestServer {
   /** clnrest's order: path, HTTP method, content type, body, rune, then the RPC. */
   private async answer(req: IncomingMessage, signal: AbortSignal): Promise<unknown> {
     const path = new URL(req.url ?? '/', 'https://127.0.0.1').pathname
+    if (path === '/v1/list-methods' && req.method === 'GET') return new HtmlPage(listMethodsPage())
     const m = /^\/v1\/([^/]+)$/.exec(path)
     if (!m) throw new ClnError(404, -32601, 'Path not found')
     if (req.method !== 'POST') throw new ClnError(405, -32601, 'Path invalid, http_method must be POST for CLN methods')
-    const method = decodeURIComponent(m[1] as string)
+    let method: string
+    try {
+      method = decodeURIComponent(m[1] as string)
+    } catch {
+      throw new ClnError(404, -32601, 'Path not found')
+    }
     this.calls.set(`/v1/${method}`, (this.calls.get(`/v1/${method}`) ?? 0) + 1)
     const ct = req.headers['content-type']
     if (!contentTypeOk(ct)) throw new ClnError(406, null, `Unsupported content-type header: ${ct}`)
@@ -154,7 +163,7 @@ export class ClnRestServer {
     if (!handler) throw new ClnError(404, -32601, `Unknown command '${method}'`)
     // Keys whose value is null are dropped before the call (they still counted for the rune).
     const call = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== null))
-    return await handler(call, {
+    const result = await handler(call, {
       network: this.network,
       node: this.node,
       state: this.state,
@@ -162,7 +171,24 @@ export class ClnRestServer {
       signal,
       port: this.port
     })
+    // clnrest checks Accept only after the RPC ran: the command has had its effect either way.
+    const accept = req.headers.accept
+    if (!contentTypeOk(accept)) throw new ClnError(406, null, `Unsupported accept header: ${accept}`)
+    return result
   }
+}
+
+/** A reply that is not JSON (GET /v1/list-methods). */
+class HtmlPage {
+  constructor(readonly html: string) {}
+}
+
+function listMethodsPage(): string {
+  const items = Object.keys(METHODS)
+    .sort()
+    .map((m) => `<li>${m}</li>`)
+    .join('')
+  return `<!DOCTYPE html><html><body><h1>Methods</h1><ul>${items}</ul></body></html>`
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

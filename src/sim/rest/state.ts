@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { SimNetwork, SimNode, HtlcEvent } from '../model/network.js'
 import type { SimInvoice } from '../model/invoices.js'
+import { formatChannelId } from '../model/channel.js'
 
 /** CLN's `wait` subsystems and their three indexes (lightningd/wait.c). */
 export const SUBSYSTEMS = ['invoices', 'sendpays', 'forwards'] as const
@@ -99,7 +100,7 @@ export class ClnState extends EventEmitter {
   /** Forwards through this node: a new one bumps `created`, its resolution `updated`. */
   private htlcSeen(e: HtlcEvent): void {
     if (e.eventType !== 'FORWARD') return
-    const details = { in_channel: e.incomingChanId, out_channel: e.outgoingChanId }
+    const details = { in_channel: formatChannelId(e.incomingChanId), out_channel: formatChannelId(e.outgoingChanId) }
     if (e.kind === 'forward') this.bump('forwards', 'created', { status: 'offered', ...details })
     else if (e.kind === 'settle' || e.kind === 'forward_fail')
       this.bump('forwards', 'updated', { status: e.kind === 'settle' ? 'settled' : 'failed', ...details })
