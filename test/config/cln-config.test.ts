@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { generate } from 'selfsigned'
 import { checkConfig } from '../../src/config/validate.js'
 import { planReload } from '../../src/config/changes.js'
+import { redactError } from '../../src/lightning/node-status.js'
 import { CERT, node, problemsOf, validConfig } from './fixtures.js'
 
 /** A rune as CLN writes it: base64url of a 32-byte hash, then "=<unique id>&restrictions". */
@@ -130,5 +131,10 @@ describe('a Core Lightning entry in lightningNodes', () => {
       { path: 'lightningNodes[https://127.0.0.1:3010]', from: 'cln (credentials)', to: 'cln (credentials, changed)' }
     ])
     assert.ok(!JSON.stringify(plan).includes(RUNE.slice(0, 20)))
+  })
+
+  it('an error that quotes the rune or the CA has them cut out before the status or a log sees it', () => {
+    const out = redactError(`CLN at https://h:1: refused ${RUNE} with ${CERT}`, { rune: RUNE, cert: CERT })
+    assert.equal(out, 'CLN at https://h:1: refused [redacted] with [redacted]')
   })
 })
