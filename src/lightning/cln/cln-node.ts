@@ -265,6 +265,9 @@ export class ClnNode extends EventEmitter implements LightningNode {
       return result
     } catch (err) {
       if (signal?.aborted) throw err // ended by us (a stop, a lost connection): not CLN's failure
+      // A long-poll that waited its whole bound found nothing to report: neither an error nor a lost
+      // connection (a node that stopped answering is found by the channel poll's bounded calls).
+      if (method === 'wait' && err instanceof ClnConnectionError && err.timedOut) throw err
       this.emit('rpc', { method, ms: performance.now() - started, ok: false, error: errorName(err) })
       if (err instanceof ClnConnectionError) this.lost(err.message)
       throw err instanceof ClnRpcError || err instanceof ClnConnectionError
@@ -318,7 +321,7 @@ export class ClnNode extends EventEmitter implements LightningNode {
         next = value + 1
       } catch (err) {
         if (signal.aborted || err instanceof ClnRpcError) return
-        if (/no answer within/.test((err as Error).message)) continue // idle long-poll: ask again
+        if (err instanceof ClnConnectionError && err.timedOut) continue // idle long-poll: ask again
         return // the connection is lost (call() said so): reconnect() starts a new generation
       }
     }

@@ -24,7 +24,11 @@ export class ClnRpcError extends Error {
 
 /** No usable answer: refused, reset, TLS failure, timeout, or a body that is not clnrest's. */
 export class ClnConnectionError extends Error {
-  constructor(message: string) {
+  /** `timedOut`: nothing came back within the call's bound (for a long-poll, just an idle wait). */
+  constructor(
+    message: string,
+    readonly timedOut = false
+  ) {
     super(message)
     this.name = 'ClnConnectionError'
   }
@@ -119,9 +123,13 @@ export class ClnRestClient {
           })
         }
       )
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${Math.round(bound.timeoutMs / 1000)} s`)))
+      let timedOut = false
+      req.on('timeout', () => {
+        timedOut = true
+        req.destroy(new Error(`no answer within ${Math.round(bound.timeoutMs / 1000)} s`))
+      })
       req.on('error', (err: Error & { code?: string }) =>
-        reject(new ClnConnectionError(`${method}: ${err.name === 'AbortError' ? 'stopped' : err.message}`))
+        reject(new ClnConnectionError(`${method}: ${err.name === 'AbortError' ? 'stopped' : err.message}`, timedOut))
       )
       req.end(body)
     })
