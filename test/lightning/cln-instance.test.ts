@@ -6,6 +6,8 @@ import { startInstance, type Instance } from '../../src/app/instance.js'
 import { connectNode } from '../../src/lightning/connect-node.js'
 import { lightningNodeEntry } from '../../src/demo/node-entry.js'
 import type { LightningNode } from '../../src/lightning/types.js'
+import { ClnRestClient } from '../../src/lightning/cln/rest-client.js'
+import { CLN_METHODS } from '../../src/lightning/cln/methods.js'
 import type { TransactionRecord } from '../../src/ledger/types.js'
 import { instanceConfig } from '../helpers/config.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
@@ -228,5 +230,37 @@ describe('the CLN adapter on its own', () => {
     assert.deepEqual(refused, { status: 'failed', reason: 'MaxTimeoutTooNearCurrentHeightToMakePayment' })
     assert.equal(await B.getPaymentState(inv2.paymentHash).then((s) => s.status), 'unknown', 'nothing was sent')
     assert.equal(cluster.network.paymentLog.length, before)
+  })
+
+  it("a rune without sendpay: the payment fails with CLN's refusal as its reason, nothing moves, the node stays", async () => {
+    const conn = cluster.nodeConnection('B')
+    assert.equal(conn.implementation, 'cln')
+    if (conn.implementation !== 'cln') return
+    // The operator's admin rune makes a narrower one, as `lightning-cli createrune` would.
+    const admin = new ClnRestClient({
+      url: conn.url,
+      rune: cluster.restServer('B').runes.adminRune,
+      ca: Buffer.from(conn.cert, 'base64')
+    })
+    const { rune } = await admin.call<{ rune: string }>(
+      'createrune',
+      { restrictions: [CLN_METHODS.filter((m) => m !== 'sendpay').map((m) => `method=${m}`)] },
+      { timeoutMs: 10_000 }
+    )
+    admin.close()
+    const narrow = await connectNode({ type: 'cln', url: conn.url, rune, cert: conn.cert })
+    try {
+      const ab = cluster.channelBetween('A', 'B')?.id as string
+      const inv = await (a as LightningNode).createInvoice({ tokens: 1000, description: 'test', expirySeconds: 600 })
+      const before = cluster.network.paymentLog.length
+      const r = await narrow.payDirect({ request: inv.request, channelId: ab, timeoutMs: 20_000, cltvLimit: 144 })
+      assert.equal(r.status, 'failed')
+      assert.match(r.status === 'failed' ? r.reason : '', /^1502: Not permitted: method is not equal to getinfo/)
+      assert.equal(cluster.network.paymentLog.length, before, 'nothing paid')
+      assert.equal(await (a as LightningNode).getInvoiceState(inv.paymentHash), 'open')
+      assert.equal(narrow.connected, true, 'a refusal is not a lost connection')
+    } finally {
+      await narrow.stop()
+    }
   })
 })
