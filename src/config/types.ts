@@ -69,7 +69,7 @@ export interface ClnNodeConfig {
 export type LightningNodeConfig = LndNodeConfig | ClnNodeConfig
 
 /** The one label of a configured node (status, events, reloads): LND's socket, or clnrest's URL. */
-export function nodeEndpoint(n: LightningNodeConfig): string {
+export function nodeEndpoint(n: { type: 'cln'; url: string } | { type?: 'lnd'; socket: string }): string {
   return n.type === 'cln' ? n.url : n.socket
 }
 

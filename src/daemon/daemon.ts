@@ -528,5 +528,5 @@ async function withGrace(work: Promise<unknown>, ms: number): Promise<boolean> {
 
 /** How events and the status name a node: its endpoint, and LND's socket under its old name too. */
 function where(creds: NodeCredentials): { endpoint: string; socket?: string } {
-  return creds.type === 'cln' ? { endpoint: creds.url } : { endpoint: creds.socket, socket: creds.socket }
+  return { endpoint: endpointOf(creds), ...(creds.type !== 'cln' ? { socket: creds.socket } : {}) }
 }

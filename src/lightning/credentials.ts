@@ -1,3 +1,4 @@
+import { nodeEndpoint } from '../config/types.js'
 import type { LndCredentials } from './lnd-node.js'
 
 /** How to reach a Core Lightning node: clnrest's URL, a rune, and clnrest's CA (base64 or hex PEM). */
@@ -12,9 +13,7 @@ export interface ClnCredentials {
 export type NodeCredentials = (LndCredentials & { type?: 'lnd' }) | ClnCredentials
 
 /** The one label of a node everywhere (status, events, reloads): LND's socket or clnrest's URL. */
-export function endpointOf(c: NodeCredentials): string {
-  return c.type === 'cln' ? c.url : c.socket
-}
+export const endpointOf: (c: NodeCredentials) => string = nodeEndpoint
 
 /** What the operator reads in messages: "LND at 127.0.0.1:10009", "CLN at https://…". */
 export function nodeLabel(c: NodeCredentials): string {
