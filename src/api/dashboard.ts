@@ -117,10 +117,10 @@ export const DASHBOARD_HTML = `<!doctype html>
   function renderStatus (s) {
     lastStatus = s
     $('dry').hidden = !s.instance.dryRun
-    // One pill per configured node: its state, and on hover its socket and last error.
+    // One pill per configured node: its state, and on hover its endpoint and last error.
     $('nodes').innerHTML = s.nodes.map((n) => '<span class="pill ' +
-      ({ connected: 'on', connecting: 'dry', lost: 'off' }[n.state] || 'off') + '" data-node="' + esc(n.socket) +
-      '" data-state="' + esc(n.state) + '" title="' + esc(n.socket + ' · ' + n.state + ' since ' +
+      ({ connected: 'on', connecting: 'dry', lost: 'off' }[n.state] || 'off') + '" data-node="' + esc(n.endpoint) +
+      '" data-state="' + esc(n.state) + '" title="' + esc(n.endpoint + ' · ' + n.state + ' since ' +
       new Date(n.since).toLocaleTimeString() + (n.error ? ' · ' + n.error : '')) + '">' + esc(n.alias) +
       (n.state === 'connected' ? '' : ' · ' + esc(n.state)) + '</span>').join(' ')
     $('peers').textContent = s.peers.length + ' peer' + (s.peers.length === 1 ? '' : 's')

@@ -24,7 +24,9 @@ const SENTENCES: Record<string, (e: Event) => string> = {
   node_connected: (e) => `Node ${v(e.node)} connected.`,
   node_reconnected: (e) => `Node ${v(e.node)} is back.`,
   node_disconnected: (e) => `Node ${v(e.node)} lost its connection${e.error ? `: ${v(e.error)}` : ''}.`,
-  node_unreachable: (e) => `LND at ${v(e.socket)} does not answer${e.error ? ` (${v(e.error)})` : ''}; trying again.`,
+  node_unreachable: (e) =>
+    `${e.socket !== undefined ? `LND at ${v(e.socket)}` : `CLN at ${v(e.endpoint)}`} does not answer` +
+    `${e.error ? ` (${v(e.error)})` : ''}; trying again.`,
   node_removed: (e) => `Node ${v(e.node)} was removed from the config.`,
   channel_watched: (e) => `Watching ${side(e)}.`,
   channel_unwatched: (e) => `No longer watching ${side(e)}.`,

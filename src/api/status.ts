@@ -3,14 +3,17 @@ import type { NodeState } from '../lightning/node-status.js'
 
 /** One configured node, whether or not it ever answered. */
 export interface NodeEntry {
-  /** LND's alias once the node answered; until then its socket. */
+  /** The node's alias once it answered; until then its endpoint. */
   alias: string
   publicKey?: string
-  socket: string
+  /** LND's "host:port" or clnrest's URL. */
+  endpoint: string
+  /** LND's "host:port" (LND nodes only). */
+  socket?: string
   state: NodeState
   /** When it entered this state (ISO 8601). */
   since: string
-  /** The last connection error (names the socket, never the credentials). */
+  /** The last connection error (names the endpoint, never the credentials). */
   error?: string
   connected: boolean
 }
@@ -91,9 +94,10 @@ export function buildStatus(daemon: StatusSource, swarm?: PeerSource): Status {
       ...(swarm ? { swarmKey: swarm.publicKey } : {})
     },
     nodes: daemon.nodeStatuses().map((n): NodeEntry => ({
-      alias: n.alias ?? n.socket,
+      alias: n.alias ?? n.endpoint,
       ...(n.publicKey ? { publicKey: n.publicKey } : {}),
-      socket: n.socket,
+      endpoint: n.endpoint,
+      ...(n.socket !== undefined ? { socket: n.socket } : {}),
       state: n.state,
       since: iso(n.since),
       ...(n.error !== undefined && n.state !== 'connected' ? { error: n.error } : {}),

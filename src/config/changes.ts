@@ -1,6 +1,6 @@
 import { isSecretKey } from '../core/secret-keys.js'
 import { targetLabels, type NotificationTarget } from './notifications.js'
-import type { TightropeConfig } from './types.js'
+import { nodeEndpoint, type TightropeConfig } from './types.js'
 
 /** One difference between two configs, with values as an operator may see them (never a secret). */
 export interface ConfigChange {
@@ -51,9 +51,10 @@ function flatten(config: TightropeConfig): Map<string, Leaf> {
     const { id, ...overrides } = s
     walk(`limits.idSettings[${id}]`, overrides, '')
   }
-  // A node is known by its socket; new credentials for it are a change, never shown.
+  // A node is known by its endpoint (LND's socket, clnrest's URL); new credentials for it are a
+  // change, never shown.
   for (const n of lightningNodes)
-    out.set(`lightningNodes[${n.socket}]`, { raw: JSON.stringify(n), shown: `${n.type} (credentials)` })
+    out.set(`lightningNodes[${nodeEndpoint(n)}]`, { raw: JSON.stringify(n), shown: `${n.type} (credentials)` })
   // A target is known by what it shows; its secret (or the URL's path) is compared, never shown.
   const labels = targetLabels(notifications)
   notifications.forEach((t, i) =>

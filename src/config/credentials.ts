@@ -12,7 +12,7 @@ const HEX = /^(?:[0-9a-fA-F]{2})+$/
 // Standard or URL-safe alphabet, optional padding; Node's decoder accepts both.
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/
 
-function decode(value: string, what: string): { bytes: Buffer } | { error: string } {
+export function decode(value: string, what: string): { bytes: Buffer } | { error: string } {
   const expected = `expected the base64 (or hex) of ${what}`
   if (value === '') return { error: `${expected}, got an empty string` }
   if (value.startsWith('-----BEGIN'))

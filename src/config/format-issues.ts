@@ -58,7 +58,8 @@ function hint(path: ReadonlyArray<PropertyKey>, key: string): string {
     }
   }
   // Close enough to be a typo: a couple of edits, or a quarter of the word for long names.
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4))
+  // An exact match is a key of another shape in the same list (an LND field on a CLN node): no hint.
+  return best !== undefined && best !== key && bestDistance <= Math.max(2, Math.floor(best.length / 4))
     ? ` (did you mean "${best}"?)`
     : ''
 }

@@ -2,6 +2,14 @@ import { z } from 'zod'
 import { formatDuration, parseDuration } from './duration.js'
 import { certProblem, macaroonProblem } from './credentials.js'
 import { hostPortProblem, HOST_PORT_EXPECTED } from './host-port.js'
+import {
+  CLN_CA_EXPECTED,
+  CLN_URL_EXPECTED,
+  clnCaProblem,
+  clnUrlProblem,
+  RUNE_EXPECTED,
+  runeProblem
+} from './cln-credentials.js'
 import { DEFAULTS, DEFAULT_SETTINGS } from './defaults.js'
 import { notificationsSchema } from './notifications.js'
 import type { CounterpartyConfig, IdSettings, LimitsConfig, Settings, TightropeConfig } from './types.js'
@@ -203,16 +211,31 @@ export const limitsSchema = z
 
 const CERT_EXPECTED = "expected the base64 (or hex) of LND's tls.cert file"
 const MACAROON_EXPECTED = 'expected the base64 (or hex) of an LND macaroon file'
-const lightningNodeShape = {
-  type: z
-    .literal('lnd', {
-      error: (iss) => `expected "lnd" (the only node type supported), got ${JSON.stringify(iss.input)}`
-    })
-    .default('lnd'),
+const lndNodeShape = {
+  type: z.literal('lnd'),
   cert: checkedString(CERT_EXPECTED, certProblem),
   macaroon: checkedString(MACAROON_EXPECTED, macaroonProblem),
   socket: hostPort
 }
+const clnNodeShape = {
+  type: z.literal('cln'),
+  url: checkedString(CLN_URL_EXPECTED, clnUrlProblem),
+  rune: checkedString(RUNE_EXPECTED, runeProblem),
+  cert: checkedString(CLN_CA_EXPECTED, clnCaProblem).optional()
+}
+const NODE_EXPECTED =
+  'expected { "type": "lnd", "cert": ..., "macaroon": ..., "socket": "host:port" } or { "type": "cln", "url": "https://host:port", "rune": ..., "cert": ... }'
+// `type` may be left out for LND (the original's configs have no other type): filled in first, so
+// the entry is checked against the one shape its type names, and errors name that shape's fields.
+const lightningNodeSchema = z.preprocess(
+  (v) => (asRecord(v) !== undefined && asRecord(v)?.type === undefined ? { ...(v as object), type: 'lnd' } : v),
+  z.discriminatedUnion('type', [z.strictObject(lndNodeShape), z.strictObject(clnNodeShape)], {
+    error: (iss) =>
+      iss.code === 'invalid_union'
+        ? `expected "lnd" or "cln", got ${JSON.stringify(asRecord(iss.input)?.type)}`
+        : NODE_EXPECTED
+  })
+)
 
 const auditShape = {
   storage: z
@@ -304,12 +327,9 @@ const SECRET_EXPECTED = 'expected a non-empty string: the secret your cluster sh
 const topShape = {
   secret: z.string({ error: SECRET_EXPECTED }).min(1, { error: SECRET_EXPECTED }).prefault(DEFAULTS.secret),
   lightningNodes: z
-    .array(
-      z.strictObject(lightningNodeShape, {
-        error: 'expected { "type": "lnd", "cert": ..., "macaroon": ..., "socket": "host:port" }'
-      }),
-      { error: (iss) => (iss.input === undefined ? ADD_A_NODE : 'expected a list of nodes') }
-    )
+    .array(lightningNodeSchema, {
+      error: (iss) => (iss.input === undefined ? ADD_A_NODE : 'expected a list of nodes')
+    })
     .min(1, { error: ADD_A_NODE }),
   audit: z
     .strictObject(auditShape, { error: objectOf('the audit log settings') })
@@ -335,7 +355,7 @@ export const configSchema = z.strictObject(topShape, { error: 'expected a JSON o
 /** The keys each object accepts, by path with list indexes as "[]": for "did you mean" hints. */
 export const KNOWN_KEYS: Record<string, readonly string[]> = {
   '': Object.keys(topShape),
-  'lightningNodes[]': Object.keys(lightningNodeShape),
+  'lightningNodes[]': [...new Set([...Object.keys(lndNodeShape), ...Object.keys(clnNodeShape)])],
   audit: Object.keys(auditShape),
   'audit.storage': ['path'],
   limits: ['baseSettings', 'idSettings'],

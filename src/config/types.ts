@@ -47,12 +47,30 @@ export interface LimitsConfig {
 }
 
 /** How to reach one LND node. cert and macaroon are kept exactly as written (base64 or hex). */
-export interface LightningNodeConfig {
+export interface LndNodeConfig {
   type: 'lnd'
   cert: string
   macaroon: string
   /** "host:port" of LND's gRPC interface. */
   socket: string
+}
+
+/** How to reach one Core Lightning node through its clnrest plugin. Kept exactly as written. */
+export interface ClnNodeConfig {
+  type: 'cln'
+  /** "https://host:port" of clnrest (http:// only to a loopback host). */
+  url: string
+  /** A rune (base64url), the only credential clnrest asks for. */
+  rune: string
+  /** Base64 (or hex) of clnrest's CA PEM (ca.pem); absent: the system's trusted CAs. */
+  cert?: string | undefined
+}
+
+export type LightningNodeConfig = LndNodeConfig | ClnNodeConfig
+
+/** The one label of a configured node (status, events, reloads): LND's socket, or clnrest's URL. */
+export function nodeEndpoint(n: { type: 'cln'; url: string } | { type?: 'lnd'; socket: string }): string {
+  return n.type === 'cln' ? n.url : n.socket
 }
 
 export interface AuditConfig {

@@ -7,6 +7,8 @@
 
 type Err = { error: string }
 type Side = { channelId: string; node: string }
+/** A configured node's label: `endpoint` (LND's socket or clnrest's URL); LND's also as `socket`. */
+type Where = { endpoint: string; socket?: string }
 
 /** Fields of each event type (besides `type` and `at`, which every event has). */
 export interface EventFields {
@@ -16,10 +18,10 @@ export interface EventFields {
   stopping_with_work_in_flight: { detail: string }
   audit_log_write_failed: Err
   storage_permissions_too_open: { problem: string; fix: string }
-  node_connected: { node: string; publicKey: string; socket: string }
-  node_disconnected: { node: string; socket: string; error: string | undefined }
+  node_connected: { node: string; publicKey: string } & Where
+  node_disconnected: { node: string; error: string | undefined } & Where
   node_reconnected: { node: string }
-  node_unreachable: { socket: string; error: string | undefined; retryInMs: number }
+  node_unreachable: { error: string | undefined; retryInMs: number } & Where
   evaluate_error: { node: string } & Err
   channel_watched: Side & { remotePublicKey: string; share: number }
   channel_unwatched: Side
@@ -55,7 +57,7 @@ export interface EventFields {
   }
   config_reload_refused: { errors: string[]; detail: string }
   config_reload_error: Err
-  node_removed: { node: string; socket: string }
+  node_removed: { node: string } & Where
   history_save_error: Err
   accounts_error: Err
   statement_disagreement: { counterparty: string; kind: string; paymentHash?: string; detail: string }
@@ -81,7 +83,7 @@ export const EVENT_CATALOGUE: { readonly [K in EventType]: EventInfo } = {
   starting: { screen: true, doc: 'the daemon starts (`nodes` configured, `dryRun`)' },
   started: {
     screen: true,
-    doc: 'every node had its first attempt: `nodes` connected, `connecting` sockets still trying'
+    doc: 'every node had its first attempt: `nodes` connected, `connecting` endpoints still trying'
   },
   stopped: { screen: true, doc: 'the daemon stopped; the logs are flushed' },
   stopping_with_work_in_flight: {
@@ -96,10 +98,13 @@ export const EVENT_CATALOGUE: { readonly [K in EventType]: EventInfo } = {
     screen: true,
     doc: 'the storage directory or a file in it is open to group or others (`problem`, `fix`); printed at start, not logged'
   },
-  node_connected: { screen: true, doc: 'a node answered and joined the instance (`node`, `publicKey`, `socket`)' },
-  node_disconnected: { screen: true, doc: 'a connected node was lost (`node`, `socket`, `error`)' },
+  node_connected: {
+    screen: true,
+    doc: 'a node answered and joined the instance (`node`, `publicKey`, `endpoint`, `socket`)'
+  },
+  node_disconnected: { screen: true, doc: 'a connected node was lost (`node`, `endpoint`, `socket`, `error`)' },
   node_reconnected: { screen: true, doc: 'a lost node is back' },
-  node_unreachable: { screen: true, doc: 'a connection attempt failed (`socket`, `error`, `retryInMs`)' },
+  node_unreachable: { screen: true, doc: 'a connection attempt failed (`endpoint`, `socket`, `error`, `retryInMs`)' },
   evaluate_error: { screen: true, doc: "evaluating a node's channels failed (`node`, `error`)" },
   channel_watched: {
     screen: false,
@@ -165,7 +170,7 @@ export const EVENT_CATALOGUE: { readonly [K in EventType]: EventInfo } = {
   config_reload_error: { screen: true, doc: 'a reload failed while applying (`error`)' },
   node_removed: {
     screen: true,
-    doc: 'a reload removed a node from the config; it left the instance (`node`, `socket`)'
+    doc: 'a reload removed a node from the config; it left the instance (`node`, `endpoint`, `socket`)'
   },
   history_save_error: { screen: true, doc: 'the share history (dashboard charts) could not be saved (`error`)' },
   accounts_error: { screen: true, doc: 'the accounts service failed a step (`error`)' },

@@ -4,12 +4,16 @@
  * Words that make a key secret, matched against the key's words (camelCase, snake_case, kebab-case)
  * and pairs of adjacent words, so `tlsCert`, `MACAROON_HEX`, `paymentPreimage` and `private_key` are
  * caught but `tokens` (an amount) is not.
+ * (`rune` is CLN's credential, as `macaroon` is LND's.)
  */
 const SECRET_WORDS = new Set([
   'secret',
   'secrets',
   'macaroon',
   'macaroons',
+  // Core Lightning's credential (clnrest's Rune header)
+  'rune',
+  'runes',
   'cert',
   'certs',
   'certificate',

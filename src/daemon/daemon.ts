@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events'
-import { errorDetails, LndNode, type LndCredentials } from '../lightning/lnd-node.js'
+import { connectNode } from '../lightning/connect-node.js'
+import { errorDetails } from '../lightning/lnd-node.js'
+import { endpointOf, nodeLabel, type NodeCredentials } from '../lightning/credentials.js'
 import { RpcStats } from '../lightning/rpc-stats.js'
 import { eventLine } from './log-line.js'
 import type { TightropeEvent } from '../core/events.js'
@@ -15,7 +17,7 @@ import type { ChannelSide } from './rebalancer.js'
 import { inFlight } from './side-state.js'
 
 export interface DaemonOptions {
-  nodes: LndCredentials[]
+  nodes: NodeCredentials[]
   ledger: Ledger & { close(): Promise<void> }
   settingsFor: SettingsFor
   /** Safety-net polling period; events drive everything else. */
@@ -35,7 +37,7 @@ export interface DaemonOptions {
 
 /** One configured node: its credentials, what the operator sees, and the node once it answered. */
 interface Slot {
-  creds: LndCredentials
+  creds: NodeCredentials
   status: NodeStatus
   node?: LightningNode
   payer?: PayerService
@@ -240,29 +242,30 @@ export class Daemon {
       if (this.stopped) return
       // In config order (nodes join in whatever order they answer).
       const joined = this.slots.filter((s) => s.status.state === 'connected').map((s) => s.status.alias)
-      const waiting = this.slots.filter((s) => s.status.state !== 'connected').map((s) => s.creds.socket)
+      const waiting = this.slots.filter((s) => s.status.state !== 'connected').map((s) => endpointOf(s.creds))
       this.emit('started', { nodes: joined, ...(waiting.length > 0 ? { connecting: waiting } : {}) })
     })
     this.poll = setInterval(() => this.pollTick(), this.refreshRateMs)
   }
 
-  private newSlot(creds: LndCredentials): Slot {
+  private newSlot(creds: NodeCredentials): Slot {
     return {
       creds,
-      status: { socket: creds.socket, state: 'connecting', since: Date.now() },
+      status: { ...where(creds), state: 'connecting', since: Date.now() },
       removed: new AbortController()
     }
   }
 
   /**
-   * A config reload: the configured nodes become `nodes`. An entry that is new (by socket and
+   * A config reload: the configured nodes become `nodes`. An entry that is new (by endpoint and
    * credentials) connects as at start; one no longer there leaves at once (not evaluated, not a
    * payer for new requests), and its connection closes once its work in flight has finished
    * (bounded like a stop; a payment still in flight then is settled from LND when it is configured
-   * again). Entries that stay are untouched. Resolves with the sockets added and removed.
+   * again). Entries that stay are untouched. Resolves with the endpoints added and removed.
    */
-  async setNodes(nodes: LndCredentials[]): Promise<{ added: string[]; removed: string[] }> {
-    const id = (c: LndCredentials): string => JSON.stringify([c.socket, c.cert, c.macaroon])
+  async setNodes(nodes: NodeCredentials[]): Promise<{ added: string[]; removed: string[] }> {
+    const id = (c: NodeCredentials): string =>
+      JSON.stringify(c.type === 'cln' ? [c.url, c.rune, c.cert] : [c.socket, c.cert, c.macaroon])
     const wanted = new Set(nodes.map(id))
     const gone = this.slots.filter((s) => !wanted.has(id(s.creds)))
     const kept = new Set(this.slots.filter((s) => !gone.includes(s)).map((s) => id(s.creds)))
@@ -281,7 +284,7 @@ export class Daemon {
         })
       )
     await Promise.all(gone.map((slot) => this.retire(slot)))
-    return { added: fresh.map((s) => s.creds.socket), removed: gone.map((s) => s.creds.socket) }
+    return { added: fresh.map((s) => endpointOf(s.creds)), removed: gone.map((s) => endpointOf(s.creds)) }
   }
 
   /** A removed entry: out of the instance now, its LND connection closed once its work is done. */
@@ -298,7 +301,7 @@ export class Daemon {
     await withGrace(Promise.all([this.rebalancer.idle(), slot.payer?.idle()]), STOP_GRACE_MS)
     this.rebalancer.forget(key)
     await node.stop()
-    this.emit('node_removed', { node: node.identity.alias, socket: slot.creds.socket })
+    this.emit('node_removed', { node: node.identity.alias, ...where(slot.creds) })
     this.scheduleAll()
   }
 
@@ -314,9 +317,9 @@ export class Daemon {
   private async keepConnecting(slot: Slot, firstAttemptDone: () => void): Promise<void> {
     const signal = AbortSignal.any([this.stopping.signal, slot.removed.signal])
     for (let attempt = 0; !this.stopped && !signal.aborted; attempt++) {
-      let node: LndNode | undefined
+      let node: LightningNode | undefined
       try {
-        node = await LndNode.connect(slot.creds, { signal })
+        node = await connectNode(slot.creds, { signal })
         await this.join(slot, node)
         firstAttemptDone()
         return
@@ -325,7 +328,7 @@ export class Daemon {
         if (this.stopped || signal.aborted) break
         const delay = backoffMs(attempt)
         const error = this.setState(slot, 'connecting', (err as Error)?.message ?? String(err))
-        this.emit('node_unreachable', { socket: slot.creds.socket, error, retryInMs: delay })
+        this.emit('node_unreachable', { ...where(slot.creds), error, retryInMs: delay })
         firstAttemptDone()
         await sleep(delay, signal)
       }
@@ -337,14 +340,14 @@ export class Daemon {
    * A node that answered joins the instance: payments it left pending and requests it left open
    * are settled from LND first, then it becomes a payer, is evaluated, and the others are told.
    */
-  private async join(slot: Slot, node: LndNode): Promise<void> {
+  private async join(slot: Slot, node: LightningNode): Promise<void> {
     const { publicKey, alias } = node.identity
     this.refuseTwin(slot, publicKey)
     const payer = new PayerService(node, this.opts.ledger, this.opts.settingsFor, this.emit, this.opts.dryRun ?? false)
     await payer.reconcile()
     await this.rebalancer.recover([node])
     if (this.stopped || slot.removed.signal.aborted) throw new Error('stopped')
-    if (!node.connected) throw new Error(`LND at ${slot.creds.socket}: connection lost while joining`)
+    if (!node.connected) throw new Error(`${nodeLabel(slot.creds)}: connection lost while joining`)
     this.refuseTwin(slot, publicKey) // again: another entry may have joined it meanwhile
     slot.status = { ...slot.status, alias, publicKey }
     if (!this.opts.pollOnly) node.on('changed', () => this.schedule(node))
@@ -354,14 +357,14 @@ export class Daemon {
       else this.leave(slot, node, s.error ?? 'connection lost')
     })
     this.enter(slot, node, payer)
-    this.emit('node_connected', { node: alias, publicKey, socket: slot.creds.socket })
+    this.emit('node_connected', { node: alias, publicKey, ...where(slot.creds) })
   }
 
   /** Two config entries for one node would make it pay and be evaluated twice. */
   private refuseTwin(slot: Slot, publicKey: string): void {
     const twin = this.slots.find((s) => s !== slot && s.node?.identity.publicKey === publicKey)
     if (twin)
-      throw new Error(`LND at ${slot.creds.socket} is node ${publicKey}, already configured as ${twin.creds.socket}`)
+      throw new Error(`${nodeLabel(slot.creds)} is node ${publicKey}, already configured as ${endpointOf(twin.creds)}`)
   }
 
   /** Back after a loss: payments it had in flight are settled from LND before it pays again. */
@@ -399,7 +402,7 @@ export class Daemon {
     if (timer) clearTimeout(timer)
     this.pending.delete(id)
     const error = this.setState(slot, 'lost', reason)
-    this.emit('node_disconnected', { node: node.identity.alias, socket: slot.creds.socket, error })
+    this.emit('node_disconnected', { node: node.identity.alias, ...where(slot.creds), error })
     this.scheduleAll()
   }
 
@@ -521,4 +524,9 @@ async function withGrace(work: Promise<unknown>, ms: number): Promise<boolean> {
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** How events and the status name a node: its endpoint, and LND's socket under its old name too. */
+function where(creds: NodeCredentials): { endpoint: string; socket?: string } {
+  return { endpoint: endpointOf(creds), ...(creds.type !== 'cln' ? { socket: creds.socket } : {}) }
 }

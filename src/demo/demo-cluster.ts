@@ -7,6 +7,7 @@ import { parseScenario, type Scenario } from '../sim/scenario.js'
 import { OperatorProcess } from './operator-process.js'
 import { freeTcpPort } from './free-port.js'
 import { Traffic } from './traffic.js'
+import { lightningNodeEntry } from './node-entry.js'
 import { DEFAULT_SCENARIO, PACKAGE_ROOT } from '../package-root.js'
 
 export const DEMO_SETTINGS = {
@@ -117,10 +118,7 @@ export class DemoCluster {
       JSON.stringify(
         {
           secret,
-          lightningNodes: aliases.map((a) => {
-            const c = this.sim.connection(a)
-            return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket }
-          }),
+          lightningNodes: aliases.map((a) => lightningNodeEntry(this.sim.nodeConnection(a))),
           audit: { storage: { path: join(this.dir, name, 'storage') }, verboseScreenLogging: true },
           limits: { baseSettings: this.settings, idSettings: [] },
           swarm: { bootstrap: this.sim.bootstrap },

@@ -1,7 +1,7 @@
 /**
  * One channel as seen from one of its two nodes (the "local" node). Amounts in satoshis.
  * localBalance/remoteBalance are LND's local_balance/remote_balance (commit fee already taken
- * from the opener; in-flight HTLCs excluded).
+ * from the opener; in-flight HTLCs excluded); the CLN adapter derives the same (cln/mappers.ts).
  */
 export interface ChannelView {
   id: string

@@ -1,4 +1,4 @@
-import type { LndCredentials } from './lnd-node.js'
+import { secretsOf } from './credentials.js'
 
 /**
  * A configured node's place in the instance: 'connecting' until it first answers (retrying with
@@ -9,7 +9,10 @@ export type NodeState = 'connecting' | 'connected' | 'lost'
 
 /** One configured node as the operator sees it (the status has one per `lightningNodes` entry). */
 export interface NodeStatus {
-  socket: string
+  /** The node's one label: LND's "host:port" or clnrest's URL. */
+  endpoint: string
+  /** LND's "host:port" (LND nodes only; the same as `endpoint`). */
+  socket?: string
   state: NodeState
   /** When it entered this state (ms since the epoch). */
   since: number
@@ -22,15 +25,12 @@ export interface NodeStatus {
 const MAX_ERROR_CHARS = 300
 
 /**
- * An error as the status and the logs may show it. Errors come from gRPC and the TLS stack, not
- * from us; should one ever quote the cert or macaroon, it is cut out rather than trusted not to.
+ * An error as the status and the logs may show it. Errors come from gRPC, HTTPS and the TLS stack, not
+ * from us; should one ever quote the cert, macaroon or rune, it is cut out rather than trusted not to.
  */
-export function redactError(message: string, creds: Pick<LndCredentials, 'cert' | 'macaroon'>): string {
+export function redactError(message: string, creds: Parameters<typeof secretsOf>[0]): string {
   let out = message
-  const macaroonHex = /^[A-Za-z0-9+/=_-]+$/.test(creds.macaroon)
-    ? Buffer.from(creds.macaroon, 'base64').toString('hex')
-    : ''
-  for (const secret of [creds.macaroon, macaroonHex, creds.cert]) {
+  for (const secret of secretsOf(creds)) {
     if (secret && secret.length >= 16) out = out.split(secret).join('[redacted]')
   }
   return out.length > MAX_ERROR_CHARS ? `${out.slice(0, MAX_ERROR_CHARS)}…` : out

@@ -27,17 +27,18 @@ export interface DirectPayment {
   /** The channel the payment must leave through (and the only one it may use). */
   channelId: string
   /**
-   * How long LND may try, and we wait, ms. Past it the payment is reported 'pending' if LND still
-   * has it in flight (an HTLC held by the payee): we stop waiting, LND's record settles it later.
+   * How long the node may try, and we wait, ms. Past it the payment is reported 'pending' if the
+   * node still has it in flight (an HTLC held by the payee): we stop waiting, its record settles it later.
    */
   timeoutMs: number
-  /** Most blocks the HTLC may stay locked (LND's cltv_limit): bounds how long a payee can hold it. */
+  /** Most blocks the HTLC may stay locked (LND's cltv_limit; CLN's route delay): bounds how long a payee can hold it. */
   cltvLimit: number
 }
 
 /**
- * What Tightrope needs of one Lightning node. LndNode implements it on the `lightning` client;
- * everything above this interface is node-software agnostic.
+ * What Tightrope needs of one Lightning node. LndNode implements it on the `lightning` client,
+ * ClnNode (cln/) on Core Lightning's clnrest; everything above this interface is node-software
+ * agnostic. Channel ids are "BxTxO" short channel ids (LND's client and CLN write them alike).
  *
  * Events: 'changed' (a channel, HTLC or invoice event: balances may have moved),
  * 'status' ({ connected: boolean, error?: string }), 'rpc' ({ method, ms, ok }).
@@ -54,7 +55,12 @@ export interface LightningNode extends EventEmitter {
   cancelInvoice(paymentHash: string): Promise<void>
   payDirect(payment: DirectPayment): Promise<PaymentState>
   getPaymentState(paymentHash: string): Promise<PaymentState>
+  /**
+   * Signs with the node key; LND's and CLN's signatures are alike (zbase32) and cross-verify. Only
+   * printable ASCII without quotes or backslashes: CLN would sign the JSON-escaped text instead.
+   */
   signMessage(message: string): Promise<string>
+  /** The key that signed `message` (recovered from the signature), or undefined if none. */
   verifyMessage(message: string, signature: string): Promise<string | undefined>
   stop(): Promise<void>
 }

@@ -6,7 +6,7 @@ import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfig, type LoadOptions } from '../../src/config/load.js'
 import { DEFAULTS } from '../../src/config/defaults.js'
-import type { TightropeConfig } from '../../src/config/types.js'
+import { nodeEndpoint, type TightropeConfig } from '../../src/config/types.js'
 import { ORIGINAL_DEFAULT_JSON, configErrorOf, node } from './fixtures.js'
 
 // dist/test/config/load.test.js → the repository's config/ directory
@@ -71,7 +71,7 @@ describe('loading a directory the way the config package does', () => {
       () => ({ dir, env: {} }),
       (c) => {
         assert.deepEqual(
-          c.lightningNodes.map((n) => n.socket),
+          c.lightningNodes.map((n) => nodeEndpoint(n)),
           ['10.0.0.3:10009']
         )
         assert.deepEqual(c.audit.shouldMask, ['remotePeer'])
@@ -134,7 +134,7 @@ describe('loading a directory the way the config package does', () => {
       () => ({ env: { NODE_CONFIG_DIR: dir } }),
       (c) =>
         assert.deepEqual(
-          c.lightningNodes.map((n) => n.socket),
+          c.lightningNodes.map((n) => nodeEndpoint(n)),
           ['10.0.0.3:10009']
         )
     ]
@@ -176,11 +176,11 @@ describe('several directories in one process, no global state', () => {
       const a = load({ dir: alice, env: {} }).config
       const b = load({ dir: bob, env: {} }).config
       assert.deepEqual(
-        [a.secret, a.lightningNodes[0]?.socket, a.api.port],
+        [a.secret, a.lightningNodes[0] ? nodeEndpoint(a.lightningNodes[0]) : undefined, a.api.port],
         ['alice secret, long enough', '10.0.0.1:1', undefined]
       )
       assert.deepEqual(
-        [b.secret, b.lightningNodes[0]?.socket, b.api.port],
+        [b.secret, b.lightningNodes[0] ? nodeEndpoint(b.lightningNodes[0]) : undefined, b.api.port],
         ['bob secret, long enough...', '10.0.0.2:2', 8471]
       )
     }

@@ -78,14 +78,14 @@ describe('every validation problem is one line: the field path, then what was ex
       (c) => {
         c.lightningNodes = ['127.0.0.1:10009']
       },
-      'lightningNodes[0]: expected { "type": "lnd", "cert": ..., "macaroon": ..., "socket": "host:port" }'
+      'lightningNodes[0]: expected { "type": "lnd", "cert": ..., "macaroon": ..., "socket": "host:port" } or { "type": "cln", "url": "https://host:port", "rune": ..., "cert": ... }'
     ],
     [
       'node type',
       (c) => {
         c.lightningNodes[0].type = 'cln-rest'
       },
-      'lightningNodes[0].type: expected "lnd" (the only node type supported), got "cln-rest"'
+      'lightningNodes[0].type: expected "lnd" or "cln", got "cln-rest"'
     ],
     [
       'node unknown key',

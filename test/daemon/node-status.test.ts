@@ -17,6 +17,7 @@ describe('node states as the operator sees them', () => {
   it('tightrope status: a node that is not connected shows its socket, state, since and error; control characters are escaped', () => {
     const entry = {
       alias: '127.0.0.1:9',
+      endpoint: '127.0.0.1:9',
       socket: '127.0.0.1:9',
       state: 'connecting' as const,
       since: '2026-11-30T12:04:10.000Z',

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SimCluster } from '../../src/sim/cluster.js'
 import { validateConfig } from '../../src/config/load.js'
+import { lightningNodeEntry } from '../../src/demo/node-entry.js'
 import type { TightropeConfig } from '../../src/config/schema.js'
 
 export interface ConfigOverrides {
@@ -35,10 +36,7 @@ export async function writeConfigDir(
     JSON.stringify(
       {
         ...(o.secret ? { secret: o.secret } : {}),
-        lightningNodes: aliases.map((a) => {
-          const c = cluster.connection(a)
-          return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket }
-        }),
+        lightningNodes: aliases.map((a) => lightningNodeEntry(cluster.nodeConnection(a))),
         audit: { storage: { path: o.storage ?? join(dir, 'storage') }, verboseScreenLogging: o.verbose ?? true },
         limits: {
           baseSettings: { minTimeBetweenPayments: '0s', refreshRate: 1, ...o.baseSettings },
@@ -89,10 +87,7 @@ export function instanceConfig(
 ): TightropeConfig {
   return validateConfig({
     secret: o.secret ?? 'secret',
-    lightningNodes: aliases.map((a) => {
-      const c = cluster.connection(a)
-      return { type: 'lnd', cert: c.cert, macaroon: c.macaroon, socket: c.socket }
-    }),
+    lightningNodes: aliases.map((a) => lightningNodeEntry(cluster.nodeConnection(a))),
     audit: {
       storage: { path: storage },
       verboseScreenLogging: o.verbose ?? false,

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Settings } from '../../src/config/types.js'
 import { AuditLog } from '../../src/ledger/audit-log.js'
 import { Daemon } from '../../src/daemon/daemon.js'
+import { lightningNodeEntry } from '../../src/demo/node-entry.js'
 import type { SimCluster } from '../../src/sim/cluster.js'
 import type { TightropeEvent } from '../../src/core/events.js'
 import type { PaymentTruth } from '../../src/sim/model/network.js'
@@ -51,7 +52,7 @@ export async function startDaemon(
   const events: TightropeEvent[] = []
   const resolved = { ...BASE_SETTINGS, ...settings }
   const daemon = await Daemon.start({
-    nodes: aliases.map((a) => cluster.connection(a)),
+    nodes: aliases.map((a) => lightningNodeEntry(cluster.nodeConnection(a))),
     ledger,
     settingsFor: () => resolved,
     refreshRateMs: resolved.refreshRate,

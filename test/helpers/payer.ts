@@ -1,5 +1,7 @@
 import { AuditLog } from '../../src/ledger/audit-log.js'
-import { LndNode } from '../../src/lightning/lnd-node.js'
+import { connectNode } from '../../src/lightning/connect-node.js'
+import type { LightningNode } from '../../src/lightning/types.js'
+import { lightningNodeEntry } from '../../src/demo/node-entry.js'
 import { PayerService } from '../../src/daemon/payer-service.js'
 import type { PayResponse } from '../../src/core/payment.js'
 import type { Settings } from '../../src/config/types.js'
@@ -14,7 +16,7 @@ import { BASE_SETTINGS, tempDir } from './daemon.js'
  */
 export class PayerHarness {
   readonly payers = new Map<string, PayerService>()
-  readonly nodes = new Map<string, LndNode>()
+  readonly nodes = new Map<string, LightningNode>()
   readonly events: Array<{ type: string } & Record<string, unknown>> = []
 
   private constructor(
@@ -34,7 +36,8 @@ export class PayerHarness {
     const h = new PayerHarness(ledger, dir.remove, { ...BASE_SETTINGS, ...settings })
     try {
       for (const alias of aliases) {
-        const node = await LndNode.connect(cluster.connection(alias))
+        // LND or CLN, as nodes.json says: the entry an operator would write, through the same factory.
+        const node = await connectNode(lightningNodeEntry(cluster.nodeConnection(alias)))
         h.nodes.set(alias, node)
         h.payers.set(
           alias,
@@ -55,12 +58,18 @@ export class PayerHarness {
     return h
   }
 
-  node(alias: string): LndNode {
-    return this.nodes.get(alias) as LndNode
+  node(alias: string): LightningNode {
+    return this.nodes.get(alias) as LightningNode
   }
 
-  /** `requester` (any connected LndNode) asks our `alias` to pay `request` over `channelId`. */
-  ask(alias: string, requester: LndNode, channelId: string, request: string, tokens: number): Promise<PayResponse> {
+  /** `requester` (any connected node) asks our `alias` to pay `request` over `channelId`. */
+  ask(
+    alias: string,
+    requester: LightningNode,
+    channelId: string,
+    request: string,
+    tokens: number
+  ): Promise<PayResponse> {
     const payer = this.payers.get(alias)
     if (!payer) throw new Error(`no payer for ${alias}`)
     return payer.handle({

@@ -1,4 +1,11 @@
-import { formatChannelId, parseChannelId, type SimChannel, type Side } from '../model/channel.js'
+import {
+  DUST_LIMIT_SAT,
+  FEE_PER_KW,
+  formatChannelId,
+  parseChannelId,
+  type SimChannel,
+  type Side
+} from '../model/channel.js'
 import type { Method, MethodContext } from './server.js'
 import { optStr } from './params.js'
 import { invalidParam } from './errors.js'
@@ -38,6 +45,10 @@ export function channelEntry(ctx: MethodContext, ch: SimChannel): Record<string,
     funding_outnum: ch.vout,
     private: false,
     opener: side === 0 ? 'local' : 'remote',
+    // The opener's commitment fee and anchors (as LND takes them off its local_balance) follow from these.
+    feerate: { perkw: FEE_PER_KW, perkb: FEE_PER_KW * 4 },
+    channel_type: { bits: [12, 22], names: ['static_remotekey/even', 'anchors/even'] },
+    dust_limit_msat: DUST_LIMIT_SAT * 1000,
     to_us_msat: ch.funds[side] + ch.offeredMsat(side),
     total_msat: ch.capacity * 1000,
     spendable_msat: ch.active ? ch.spendableMsat(side) : 0,

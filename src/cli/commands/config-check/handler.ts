@@ -2,7 +2,10 @@ import { loadConfigFromFlags } from '../../config-flags.js'
 import { resolveWithSources } from '../../../config/resolve.js'
 import { formatDuration } from '../../../config/duration.js'
 import type { Settings } from '../../../config/types.js'
-import { LndNode } from '../../../lightning/lnd-node.js'
+import { connectNode } from '../../../lightning/connect-node.js'
+import { endpointOf } from '../../../lightning/credentials.js'
+import type { LightningNode } from '../../../lightning/types.js'
+import { runeReport } from '../../../lightning/cln/rune-report.js'
 import type { ConfigCheckOptions } from './options.js'
 
 interface SideReport {
@@ -20,11 +23,19 @@ export async function configCheck(opts: ConfigCheckOptions): Promise<void> {
   const config = loadConfigFromFlags(opts)
   const sides: SideReport[] = []
   const problems: string[] = []
+  const warnings: string[] = []
+  // A CLN node's rune is read offline: which needed method it refuses, and restrictions that fail calls.
+  for (const [i, creds] of config.lightningNodes.entries()) {
+    if (creds.type !== 'cln') continue
+    const report = runeReport(creds.rune, Math.floor(Date.now() / 1000))
+    for (const p of report.problems) problems.push(`lightningNodes[${i}] (${creds.url}): rune: ${p}`)
+    for (const w of report.warnings) warnings.push(`lightningNodes[${i}] (${creds.url}): rune: ${w}`)
+  }
   if (!opts.offline) {
     for (const [i, creds] of config.lightningNodes.entries()) {
-      let node: LndNode | undefined
+      let node: LightningNode | undefined
       try {
-        node = await LndNode.connect(creds)
+        node = await connectNode(creds)
         for (const ch of await node.getChannels()) {
           const { settings, sources } = resolveWithSources(config.limits, {
             alias: node.identity.alias,
@@ -33,7 +44,7 @@ export async function configCheck(opts: ConfigCheckOptions): Promise<void> {
           sides.push({ node: node.identity.alias, channelId: ch.id, partner: ch.remotePublicKey, settings, sources })
         }
       } catch (err) {
-        problems.push(`lightningNodes[${i}] (${creds.socket}): ${(err as Error).message}`)
+        problems.push(`lightningNodes[${i}] (${endpointOf(creds)}): ${(err as Error).message}`)
       } finally {
         await node?.stop()
       }
@@ -47,7 +58,8 @@ export async function configCheck(opts: ConfigCheckOptions): Promise<void> {
           baseSettings: config.limits.baseSettings,
           idSettings: config.limits.idSettings,
           channels: sides,
-          problems
+          problems,
+          warnings
         },
         null,
         2
@@ -68,6 +80,7 @@ export async function configCheck(opts: ConfigCheckOptions): Promise<void> {
           `  ${k.padEnd(26)} ${show(k, v).padEnd(12)} ${side.sources[k] === 'base' ? '' : `from ${side.sources[k]}`}`
         )
     }
+    for (const w of warnings) console.error(`warning: ${w}`)
     for (const p of problems) console.error(`problem: ${p}`)
   }
   if (problems.length > 0) process.exitCode = 1

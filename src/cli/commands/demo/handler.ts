@@ -13,7 +13,11 @@ export async function demo(opts: DemoOptions): Promise<void> {
   const say = (line: string): void => {
     if (!opts.json) console.error(line)
   }
-  const cluster = await DemoCluster.start({ seed: opts.seed, onProgress: say })
+  const cluster = await DemoCluster.start({
+    seed: opts.seed,
+    onProgress: say,
+    ...(opts.scenarioFile !== undefined ? { scenarioFile: opts.scenarioFile } : {})
+  })
   const started = Date.now()
   let stopping = false
   const stop = async (): Promise<void> => {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { UsageError } from '../../usage-error.js'
 import { parseDuration } from '../../../config/duration.js'
 
-export const help = `Usage: tightrope demo [--duration 60s] [--seed N] [--json]
+export const help = `Usage: tightrope demo [--scenario FILE] [--duration 60s] [--seed N] [--json]
 
 Runs the spec's story on this machine with nothing to configure: the simulated Lightning network
 (scenarios/readme-example.json) with a local DHT, Alice's instance (A, B) and Bob's (C, D, E) as
@@ -12,6 +12,8 @@ channel's balance and each rebalance as it happens, and the dashboards' URLs. Ct
 everything cleanly.
 
 Options:
+  --scenario FILE  another scenario (e.g. scenarios/mixed.json: B and C on Core Lightning);
+                 its nodes' "operator" fields say whose instance runs them
   --duration D   run for D ("60s", "5m") without the live view, then print a summary and exit:
                  0 when every watched channel is inside its deadzone and no fee was paid
   --seed N       traffic seed (default 20261124): the same seed, the same traffic
@@ -20,6 +22,7 @@ Options:
 `
 
 export interface DemoOptions {
+  scenarioFile?: string
   durationMs?: number
   seed: number
   json: boolean
@@ -31,6 +34,7 @@ export function parseDemo(argv: string[]): DemoOptions | 'help' {
     parsed = parseArgs({
       args: argv,
       options: {
+        scenario: { type: 'string' },
         duration: { type: 'string' },
         seed: { type: 'string' },
         json: { type: 'boolean' },
@@ -53,5 +57,12 @@ export function parseDemo(argv: string[]): DemoOptions | 'help' {
   const seed = parsed.values.seed === undefined ? 20261124 : Number(parsed.values.seed)
   if (!Number.isSafeInteger(seed) || seed < 0)
     throw new UsageError(`--seed: expected a whole number, got "${parsed.values.seed}"`)
-  return { ...(durationMs !== undefined ? { durationMs } : {}), seed, json: parsed.values.json ?? false }
+  const scenarioFile = parsed.values.scenario
+  if (scenarioFile === '') throw new UsageError('--scenario: expected a file')
+  return {
+    ...(scenarioFile !== undefined ? { scenarioFile } : {}),
+    ...(durationMs !== undefined ? { durationMs } : {}),
+    seed,
+    json: parsed.values.json ?? false
+  }
 }

@@ -9,7 +9,7 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
 /** "A" when connected; otherwise its state, since when, and the last error. */
 export function describeNode(n: NodeEntry): string {
   if (n.state === 'connected') return safeText(n.alias)
-  const name = n.alias === n.socket ? n.socket : `${n.alias} (${n.socket})`
+  const name = n.alias === n.endpoint ? n.endpoint : `${n.alias} (${n.endpoint})`
   return safeText(`${name} ${n.state} since ${n.since.slice(11, 19)}${n.error ? `: ${n.error}` : ''}`)
 }
 

@@ -1,0 +1,388 @@
+import { EventEmitter } from 'node:events'
+import { randomBytes } from 'node:crypto'
+import { parsePaymentRequest } from 'invoices'
+import { backoffMs, sleep } from '../backoff.js'
+import type { ChannelView } from '../channel-view.js'
+import type { ClnCredentials } from '../credentials.js'
+import type {
+  CreatedInvoice,
+  DirectPayment,
+  InvoiceState,
+  LightningNode,
+  NodeIdentity,
+  PaymentState
+} from '../types.js'
+import { ClnConnectionError, ClnRestClient, ClnRpcError } from './rest-client.js'
+import {
+  invoiceState,
+  networkOf,
+  paymentStateOf,
+  payErrorOutcome,
+  succeeded,
+  toChannelView,
+  type ClnChannel,
+  type ClnSendPay
+} from './mappers.js'
+import type { ClnMethod } from './methods.js'
+
+/** The longest any single call may take (as for LND); the payment's wait and long-polls excepted. */
+const RPC_TIMEOUT_MS = 30_000
+const CONNECT_TIMEOUT_MS = 10_000
+/** A `wait` has no server timeout: re-issued after this long without an answer. */
+const LONG_POLL_MS = 5 * 60_000
+/** Channel opens, closes and peers coming and going have no `wait` index: looked for this often. */
+const CHANNEL_POLL_MS = 10_000
+/** Blocks added to the invoice's final CLTV delta for the one hop (blocks found while in flight). */
+const CLTV_MARGIN = 3
+/** Labels of invoices Tightrope made (CLN labels are unique; these never collide with others'). */
+const LABEL_PREFIX = 'tightrope-'
+
+/** `wait` indexes that mean balances may have moved: invoices paid or expired, our payments and
+ * forwards through us started or ended. Payments CLN makes by itself (traffic) are sendpays too. */
+const WATCHED: ReadonlyArray<[string, string]> = [
+  ['invoices', 'updated'],
+  ['sendpays', 'created'],
+  ['sendpays', 'updated'],
+  ['forwards', 'created'],
+  ['forwards', 'updated']
+]
+
+/**
+ * One Core Lightning node through clnrest (contract: docs of cln-rest-contract §3). Same duties as
+ * LndNode: identity, channels, invoices, the direct zero-fee payment over one pinned channel
+ * (sendpay with a one-hop route, never pay/xpay), reconciliation, node proofs, and events from
+ * `wait` long-polls plus a channel poll. When clnrest goes away it reconnects with backoff.
+ */
+export class ClnNode extends EventEmitter implements LightningNode {
+  connected = false
+  streamsSince: number | undefined
+  private stopped = false
+  private reconnecting = false
+  private readonly stopping = new AbortController()
+  /** Aborted when the connection is lost (or on stop): ends this generation's long-polls. */
+  private watching = new AbortController()
+  private channelPoll: NodeJS.Timeout | undefined
+  private channelPrint = ''
+
+  private constructor(
+    private readonly client: ClnRestClient,
+    private readonly label: string,
+    readonly identity: NodeIdentity
+  ) {
+    super()
+  }
+
+  static async connect(
+    creds: ClnCredentials,
+    opts: { timeoutMs?: number; signal?: AbortSignal } = {}
+  ): Promise<ClnNode> {
+    const label = `CLN at ${creds.url}`
+    const client = new ClnRestClient({
+      url: creds.url,
+      rune: creds.rune,
+      ...(creds.cert ? { ca: decodeCa(creds.cert) } : {})
+    })
+    let info: { id?: unknown; alias?: unknown; network?: unknown }
+    try {
+      info = await client.call(
+        'getinfo',
+        {},
+        { timeoutMs: opts.timeoutMs ?? CONNECT_TIMEOUT_MS, ...signalOf(opts.signal) }
+      )
+    } catch (err) {
+      client.close()
+      throw new Error(`${label}: ${describe(err)}`)
+    }
+    if (typeof info.id !== 'string' || !/^0[23][0-9a-f]{64}$/.test(info.id)) {
+      client.close()
+      throw new Error(`${label}: getinfo did not give a node id`)
+    }
+    const network = networkOf(info.network)
+    const node = new ClnNode(client, label, {
+      publicKey: info.id,
+      alias: typeof info.alias === 'string' ? info.alias : '',
+      ...(network !== undefined ? { network } : {})
+    })
+    node.connected = true
+    node.watch()
+    return node
+  }
+
+  async getChannels(): Promise<ChannelView[]> {
+    const { channels } = await this.call<{ channels?: ClnChannel[] }>('listpeerchannels', {})
+    return (channels ?? [])
+      .map((c) => toChannelView(this.identity.publicKey, c))
+      .filter((c): c is ChannelView => c !== undefined)
+  }
+
+  async createInvoice(args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice> {
+    const created = await this.call<{ bolt11: string; payment_hash: string; expires_at: number }>('invoice', {
+      amount_msat: args.tokens * 1000,
+      label: LABEL_PREFIX + randomBytes(16).toString('hex'),
+      description: args.description,
+      expiry: args.expirySeconds
+    })
+    return { paymentHash: created.payment_hash, request: created.bolt11, expiresAt: created.expires_at * 1000 }
+  }
+
+  async getInvoiceState(paymentHash: string): Promise<InvoiceState> {
+    try {
+      return invoiceState(await this.invoicesOf(paymentHash))
+    } catch (err) {
+      if (err instanceof ClnConnectionError) throw err
+      return 'unknown'
+    }
+  }
+
+  /** CLN cannot cancel an ordinary invoice: deleting it while unpaid is the same (an HTLC then fails). */
+  async cancelInvoice(paymentHash: string): Promise<void> {
+    const [inv] = await this.invoicesOf(paymentHash)
+    if (inv === undefined || inv.status === 'expired') return // gone or unpayable already
+    if (inv.status !== 'unpaid') throw new Error(`${this.label}: invoice is ${String(inv.status)}, not unpaid`)
+    await this.call('delinvoice', { label: inv.label, status: 'unpaid' })
+  }
+
+  /**
+   * Pays over exactly one channel: a one-hop route to the partner over `channelId`, carrying the
+   * invoice's amount, so there is no fee by construction and nowhere else to go. The HTLC's lock is
+   * the invoice's final CLTV delta plus a margin, refused above cltvLimit. Then waits for the
+   * outcome at most timeoutMs; past it the payment stays pending and listsendpays settles it later.
+   */
+  async payDirect(payment: DirectPayment): Promise<PaymentState> {
+    let inv
+    try {
+      inv = parsePaymentRequest({ request: payment.request })
+    } catch (err) {
+      return { status: 'failed', reason: `ExpectedValidPaymentRequestToMakePayment: ${(err as Error).message}` }
+    }
+    const amountMsat = inv.mtokens ? BigInt(inv.mtokens) : 0n
+    if (amountMsat <= 0n) return { status: 'failed', reason: 'invoiceWithoutAmount' }
+    const delay = (inv.cltv_delta ?? 18) + CLTV_MARGIN
+    // What LND's client says when cltv_limit is too small for the invoice: one name for both.
+    if (delay > payment.cltvLimit) return { status: 'failed', reason: 'MaxTimeoutTooNearCurrentHeightToMakePayment' }
+    const amount = Number(amountMsat)
+    try {
+      const sent = await this.call<ClnSendPay>('sendpay', {
+        route: [{ id: inv.destination, channel: payment.channelId, amount_msat: amount, delay }],
+        payment_hash: inv.id,
+        ...(inv.payment ? { payment_secret: inv.payment } : {}),
+        amount_msat: amount,
+        bolt11: payment.request
+      })
+      // Complete at once: an earlier payment of this hash, not this attempt (as LND's "already paid").
+      if (sent.status === 'complete') return { status: 'failed', reason: 'alreadyPaid' }
+    } catch (err) {
+      if (err instanceof ClnRpcError) {
+        if (err.code === 200 || err.code === 201)
+          return {
+            status: 'failed',
+            reason: /already (paid|succeeded)/i.test(err.message) ? 'alreadyPaid' : 'paymentInTransition'
+          }
+        const outcome = payErrorOutcome(err.code, err.message, err.data)
+        if (outcome) return outcome
+      }
+      return this.stateAfterError(inv.id, payment.channelId, err)
+    }
+    try {
+      const done = await this.call<ClnSendPay>(
+        'waitsendpay',
+        { payment_hash: inv.id, timeout: Math.max(1, Math.ceil(payment.timeoutMs / 1000)) },
+        payment.timeoutMs + 10_000
+      )
+      return succeeded(done, payment.channelId)
+    } catch (err) {
+      if (err instanceof ClnRpcError) {
+        if (err.code === 200) return { status: 'pending' } // timed out: the payee holds it
+        const outcome = payErrorOutcome(err.code, err.message, err.data)
+        if (outcome) return outcome
+      }
+      return this.stateAfterError(inv.id, payment.channelId, err)
+    }
+  }
+
+  /**
+   * After an error that says nothing for sure, CLN's record decides. A payment CLN does not know
+   * after CLN itself answered with an error was never sent: failed. Unreachable, it stays pending.
+   */
+  private async stateAfterError(paymentHash: string, channelId: string, err: unknown): Promise<PaymentState> {
+    const state = await this.getPaymentState(paymentHash, channelId).catch(() => ({ status: 'pending' as const }))
+    if (state.status !== 'unknown') return state
+    return err instanceof ClnRpcError
+      ? { status: 'failed', reason: `${err.code ?? err.status}: ${err.message}` }
+      : { status: 'pending' }
+  }
+
+  async getPaymentState(paymentHash: string, channelId?: string): Promise<PaymentState> {
+    const { payments } = await this.call<{ payments?: Array<ClnSendPay & { short_channel_id?: string }> }>(
+      'listsendpays',
+      { payment_hash: paymentHash }
+    )
+    return paymentStateOf(payments ?? [], channelId)
+  }
+
+  async signMessage(message: string): Promise<string> {
+    const { zbase } = await this.call<{ zbase: string }>('signmessage', { message })
+    return zbase
+  }
+
+  /**
+   * The key that signed `message`, as LND's VerifyMessage gives it. checkmessage without a pubkey
+   * recovers the key; a key outside CLN's gossip graph (a node with only private channels) comes
+   * back as error 1301 with that recovered key in data.claimed_key: recovered all the same, so it
+   * is the answer too. The caller compares it with the claimed node.
+   */
+  async verifyMessage(message: string, signature: string): Promise<string | undefined> {
+    try {
+      const r = await this.call<{ verified?: boolean; pubkey?: string }>('checkmessage', { message, zbase: signature })
+      return r.verified === true && isKey(r.pubkey) ? r.pubkey : undefined
+    } catch (err) {
+      if (err instanceof ClnRpcError) {
+        const claimed = (err.data as { claimed_key?: unknown } | null)?.claimed_key
+        return err.code === 1301 && isKey(claimed) ? claimed : undefined
+      }
+      throw err
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.stopping.abort()
+    this.unwatch()
+    this.client.close()
+  }
+
+  /** Bounded, timed (for metrics), and a connection failure makes the node lost. */
+  private async call<T>(
+    method: ClnMethod,
+    params: Record<string, unknown>,
+    timeoutMs = RPC_TIMEOUT_MS,
+    signal?: AbortSignal
+  ): Promise<T> {
+    const started = performance.now()
+    try {
+      const result = await this.client.call<T>(method, params, { timeoutMs, ...signalOf(signal) })
+      this.emit('rpc', { method, ms: performance.now() - started, ok: true })
+      return result
+    } catch (err) {
+      if (signal?.aborted) throw err // ended by us (a stop, a lost connection): not CLN's failure
+      // A long-poll that waited its whole bound found nothing to report: neither an error nor a lost
+      // connection (a node that stopped answering is found by the channel poll's bounded calls).
+      if (method === 'wait' && err instanceof ClnConnectionError && err.timedOut) throw err
+      this.emit('rpc', { method, ms: performance.now() - started, ok: false, error: errorName(err) })
+      if (err instanceof ClnConnectionError) this.lost(err.message)
+      throw err instanceof ClnRpcError || err instanceof ClnConnectionError
+        ? err
+        : new ClnConnectionError(describe(err))
+    }
+  }
+
+  private async invoicesOf(paymentHash: string): Promise<Array<{ label?: string; status?: string }>> {
+    const { invoices } = await this.call<{ invoices?: Array<{ label?: string; status?: string }> }>('listinvoices', {
+      payment_hash: paymentHash
+    })
+    return invoices ?? []
+  }
+
+  /** Event sources of one connection: a long-poll per `wait` index, and the channel poll. */
+  private watch(): void {
+    this.watching = new AbortController()
+    const signal = this.watching.signal
+    for (const [subsystem, indexname] of WATCHED) void this.longPoll(subsystem, indexname, signal)
+    this.channelPrint = ''
+    this.channelPoll = setInterval(() => void this.pollChannels(), CHANNEL_POLL_MS)
+    this.streamsSince = Date.now()
+  }
+
+  private unwatch(): void {
+    this.watching.abort()
+    clearInterval(this.channelPoll)
+    this.channelPoll = undefined
+    this.streamsSince = undefined
+  }
+
+  /**
+   * Follows one `wait` index: reads where it is (nextvalue 0 answers at once), then waits for the
+   * next value, says 'changed' and waits again. A node without that index (an error answer) is
+   * left to the channel poll; a lost connection ends it (it starts again after the reconnect).
+   */
+  private async longPoll(subsystem: string, indexname: string, signal: AbortSignal): Promise<void> {
+    let next = 0
+    while (!signal.aborted) {
+      try {
+        const r = await this.call<Record<string, unknown>>(
+          'wait',
+          { subsystem, indexname, nextvalue: next },
+          next === 0 ? RPC_TIMEOUT_MS : LONG_POLL_MS,
+          signal
+        )
+        const value = r[indexname]
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return
+        if (next !== 0) this.emit('changed')
+        next = value + 1
+      } catch (err) {
+        if (signal.aborted || err instanceof ClnRpcError) return
+        if (err instanceof ClnConnectionError && err.timedOut) continue // idle long-poll: ask again
+        return // the connection is lost (call() said so): reconnect() starts a new generation
+      }
+    }
+  }
+
+  /** Channels opened, closed, (re)connected or HTLCs added: a change of what getChannels shows. */
+  private async pollChannels(): Promise<void> {
+    if (!this.connected) return
+    try {
+      const print = JSON.stringify(await this.getChannels())
+      if (this.channelPrint !== '' && print !== this.channelPrint) this.emit('changed')
+      this.channelPrint = print
+    } catch {
+      /* call() made the node lost if clnrest is gone; a refused call waits for the next tick */
+    }
+  }
+
+  private lost(reason: string): void {
+    if (this.stopped || this.reconnecting) return
+    this.reconnecting = true
+    this.connected = false
+    this.unwatch()
+    this.emit('status', { connected: false, error: `${this.label}: ${reason}` })
+    void this.reconnect()
+  }
+
+  private async reconnect(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      await sleep(backoffMs(attempt), this.stopping.signal)
+      if (this.stopped) return
+      try {
+        await this.client.call('getinfo', {}, { timeoutMs: CONNECT_TIMEOUT_MS, signal: this.stopping.signal })
+      } catch {
+        continue
+      }
+      if (this.stopped) return
+      this.watch()
+      this.connected = true
+      this.reconnecting = false
+      this.emit('status', { connected: true })
+      this.emit('changed')
+      return
+    }
+  }
+}
+
+const isKey = (v: unknown): v is string => typeof v === 'string' && /^0[23][0-9a-f]{64}$/.test(v)
+
+const signalOf = (signal: AbortSignal | undefined): { signal?: AbortSignal } => (signal ? { signal } : {})
+
+/** The config's cert (base64 or hex of the PEM, checked by config/cln-credentials.ts) as PEM bytes. */
+function decodeCa(cert: string): Buffer {
+  return /^(?:[0-9a-fA-F]{2})+$/.test(cert) ? Buffer.from(cert, 'hex') : Buffer.from(cert, 'base64')
+}
+
+function errorName(err: unknown): string {
+  if (err instanceof ClnRpcError) return `${err.code ?? err.status}`
+  return err instanceof Error ? err.message : String(err)
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ClnRpcError) return `${err.method} refused (${err.code ?? `HTTP ${err.status}`}): ${err.message}`
+  return err instanceof Error ? err.message : String(err)
+}
