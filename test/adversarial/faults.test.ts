@@ -198,22 +198,30 @@ describe('clocks 10 minutes apart', () => {
     dirs.push(a, b)
     const alice = runTightrope([
       'start',
+      '--log-format',
+      'json',
       '--config',
       await writeConfigDir(a.path, cluster, ['A', 'B'], { secret: SECRET })
     ])
     const bob = runTightrope(
-      ['start', '--config', await writeConfigDir(b.path, cluster, ['C', 'D', 'E'], { secret: SECRET })],
+      [
+        'start',
+        '--log-format',
+        'json',
+        '--config',
+        await writeConfigDir(b.path, cluster, ['C', 'D', 'E'], { secret: SECRET })
+      ],
       { NODE_OPTIONS: `--import=${CLOCK_AHEAD}`, CLOCK_OFFSET_MS: String(10 * 60_000) }
     )
     procs.push(alice, bob)
     await eventually(
-      () =>
-        alice.output().includes('peer_authenticated') && bob.output().includes('peer_authenticated') ? true : undefined,
+      () => ([alice, bob].every((p) => p.events().some((e) => e.type === 'peer_authenticated')) ? true : undefined),
       30_000,
       'authentication'
     )
-    const bobStarted = /^(\S+) started /m.exec(bob.output())?.[1]
-    assert.ok(bobStarted && Date.parse(bobStarted) - Date.now() > 9 * 60_000, `Bob's clock is ahead (${bobStarted})`)
+    // The time Bob's process stamped on its own start event: his clock, not ours.
+    const bobStarted = bob.events().find((e) => e.type === 'started')?.at
+    assert.ok(bobStarted && bobStarted - Date.now() > 9 * 60_000, `Bob's clock is ahead (${bobStarted})`)
     await push(cluster, 'A', 'C', 1_500_000)
     await eventually(
       () => (Math.abs(shareOf(cluster, 'A', 'C') - 0.5) <= 0.1 ? true : undefined),

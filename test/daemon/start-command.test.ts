@@ -20,6 +20,7 @@ describe('tightrope start, as an operator runs it', () => {
   it('rebalances from a config directory, logs no secret, stops cleanly on SIGTERM', async () => {
     const dir = await tempDir()
     const configDir = await writeConfigDir(dir.path, cluster, ['A', 'B'])
+    // The default text format on purpose: what an operator's terminal shows is what must hold no secret.
     const proc = runTightrope(['start', '--config', configDir])
     try {
       await eventually(() => (proc.output().includes(' started ') ? true : undefined), 20_000, 'the daemon to start')

@@ -141,6 +141,7 @@ describe('a configured node that never answers holds nothing back', () => {
 
       // Stops on its own well before the helper's hard kill (which would give a null exit code).
       assert.equal(await proc.stop('SIGTERM', 8000), 0, proc.output())
+      // The terminal's text on purpose: what the operator sees must hold no macaroon.
       assert.match(proc.output(), / stopped /)
       assert.ok(!proc.output().includes(a.macaroon), 'no macaroon in the output')
     } finally {
