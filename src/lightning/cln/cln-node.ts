@@ -14,6 +14,7 @@ import type {
 } from '../types.js'
 import { ClnConnectionError, ClnRestClient, ClnRpcError } from './rest-client.js'
 import {
+  ClnAnswerError,
   invoiceState,
   networkOf,
   paymentStateOf,
@@ -109,8 +110,10 @@ export class ClnNode extends EventEmitter implements LightningNode {
   }
 
   async getChannels(): Promise<ChannelView[]> {
-    const { channels } = await this.call<{ channels?: ClnChannel[] }>('listpeerchannels', {})
-    return (channels ?? [])
+    const { channels } = await this.call<{ channels?: unknown }>('listpeerchannels', {})
+    if (!Array.isArray(channels) || !channels.every(isObject))
+      throw new ClnAnswerError('listpeerchannels: channels is not a list of channels')
+    return (channels as ClnChannel[])
       .map((c) => toChannelView(this.identity.publicKey, c))
       .filter((c): c is ChannelView => c !== undefined)
   }
@@ -157,10 +160,12 @@ export class ClnNode extends EventEmitter implements LightningNode {
     }
     const amountMsat = inv.mtokens ? BigInt(inv.mtokens) : 0n
     if (amountMsat <= 0n) return { status: 'failed', reason: 'invoiceWithoutAmount' }
+    if (amountMsat > BigInt(Number.MAX_SAFE_INTEGER)) return { status: 'failed', reason: 'invoiceAmountTooLarge' }
     const delay = (inv.cltv_delta ?? 18) + CLTV_MARGIN
     // What LND's client says when cltv_limit is too small for the invoice: one name for both.
     if (delay > payment.cltvLimit) return { status: 'failed', reason: 'MaxTimeoutTooNearCurrentHeightToMakePayment' }
     const amount = Number(amountMsat)
+    let groupid: number | undefined
     try {
       const sent = await this.call<ClnSendPay>('sendpay', {
         route: [{ id: inv.destination, channel: payment.channelId, amount_msat: amount, delay }],
@@ -171,13 +176,10 @@ export class ClnNode extends EventEmitter implements LightningNode {
       })
       // Complete at once: an earlier payment of this hash, not this attempt (as LND's "already paid").
       if (sent.status === 'complete') return { status: 'failed', reason: 'alreadyPaid' }
+      if (typeof sent.groupid === 'number' && Number.isSafeInteger(sent.groupid)) groupid = sent.groupid
     } catch (err) {
       if (err instanceof ClnRpcError) {
-        if (err.code === 200 || err.code === 201)
-          return {
-            status: 'failed',
-            reason: /already (paid|succeeded)/i.test(err.message) ? 'alreadyPaid' : 'paymentInTransition'
-          }
+        if (err.code === 200 || err.code === 201) return this.refusedAsDuplicate(inv.id, payment.channelId, err)
         const outcome = payErrorOutcome(err.code, err.message, err.data)
         if (outcome) return outcome
       }
@@ -186,10 +188,16 @@ export class ClnNode extends EventEmitter implements LightningNode {
     try {
       const done = await this.call<ClnSendPay>(
         'waitsendpay',
-        { payment_hash: inv.id, timeout: Math.max(1, Math.ceil(payment.timeoutMs / 1000)) },
+        {
+          payment_hash: inv.id,
+          timeout: Math.max(1, Math.ceil(payment.timeoutMs / 1000)),
+          // Our attempt's group, not whichever is latest when the wait is answered.
+          ...(groupid !== undefined ? { groupid } : {})
+        },
         payment.timeoutMs + 10_000
       )
-      return succeeded(done, payment.channelId)
+      // A success without the preimage that proves it is not booked as paid: CLN's record decides.
+      return succeeded(done, inv.id, payment.channelId) ?? this.stateAfterError(inv.id, payment.channelId, undefined)
     } catch (err) {
       if (err instanceof ClnRpcError) {
         if (err.code === 200) return { status: 'pending' } // timed out: the payee holds it
@@ -198,6 +206,18 @@ export class ClnNode extends EventEmitter implements LightningNode {
       }
       return this.stateAfterError(inv.id, payment.channelId, err)
     }
+  }
+
+  /**
+   * sendpay refused this attempt because CLN already has a payment of this hash: another group in
+   * flight (200), or one pending or paid with another amount or destination (201). This attempt sent
+   * nothing, but while CLN's payment may still settle, 'failed' would free the channel and the limits
+   * as if no money could move: it stays pending until CLN's record says how it ended.
+   */
+  private async refusedAsDuplicate(paymentHash: string, channelId: string, err: ClnRpcError): Promise<PaymentState> {
+    const state = await this.getPaymentState(paymentHash, channelId).catch(() => ({ status: 'pending' as const }))
+    if (state.status === 'pending') return state
+    return { status: 'failed', reason: /already succeeded/i.test(err.message) ? 'alreadyPaid' : 'paymentInTransition' }
   }
 
   /**
@@ -213,11 +233,10 @@ export class ClnNode extends EventEmitter implements LightningNode {
   }
 
   async getPaymentState(paymentHash: string, channelId?: string): Promise<PaymentState> {
-    const { payments } = await this.call<{ payments?: Array<ClnSendPay & { short_channel_id?: string }> }>(
-      'listsendpays',
-      { payment_hash: paymentHash }
-    )
-    return paymentStateOf(payments ?? [], channelId)
+    const { payments } = await this.call<{ payments?: unknown }>('listsendpays', { payment_hash: paymentHash })
+    if (!Array.isArray(payments) || !payments.every(isObject))
+      throw new ClnAnswerError('listsendpays: payments is not a list of records')
+    return paymentStateOf(payments as ClnSendPay[], paymentHash, channelId)
   }
 
   async signMessage(message: string): Promise<string> {
@@ -367,6 +386,8 @@ export class ClnNode extends EventEmitter implements LightningNode {
     }
   }
 }
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null
 
 const isKey = (v: unknown): v is string => typeof v === 'string' && /^0[23][0-9a-f]{64}$/.test(v)
 
