@@ -118,7 +118,10 @@ describe('CLN answers mapped to the node types', () => {
       { direction: 'in', amount_msat: 100_000 }
     ]
     assert.equal(openerCostMsat(channel({ ...anchors, htlcs })), 3_900_000n)
-    assert.equal(openerCostMsat(channel({ feerate: { perkw: 2500 } })), 1_810_000n, 'legacy: 724 wu, no anchors')
+    const legacy = { feerate: { perkw: 2500 }, channel_type: { names: ['static_remotekey/even'] } }
+    assert.equal(openerCostMsat(channel(legacy)), 1_810_000n, 'legacy: 724 wu, no anchors')
+    // no channel type given: costed as anchors, the dearer kind (never overstating the opener's side)
+    assert.equal(openerCostMsat(channel({ feerate: { perkw: 2500 } })), 3_470_000n)
     assert.equal(openerCostMsat(channel()), undefined, 'no feerate: unknown')
     const theyOpened = toChannelView(US, channel({ ...anchors, opener: 'remote' }))
     assert.deepEqual([theyOpened?.localBalance, theyOpened?.remoteBalance], [600_000, 396_530])

@@ -64,6 +64,8 @@ export class ClnNode extends EventEmitter implements LightningNode {
   private watching = new AbortController()
   private channelPoll: NodeJS.Timeout | undefined
   private channelPrint = ''
+  /** A channel poll is under way: the next tick does not start another (a slow node would stack them). */
+  private polling = false
 
   private constructor(
     private readonly client: ClnRestClient,
@@ -348,13 +350,16 @@ export class ClnNode extends EventEmitter implements LightningNode {
 
   /** Channels opened, closed, (re)connected or HTLCs added: a change of what getChannels shows. */
   private async pollChannels(): Promise<void> {
-    if (!this.connected) return
+    if (!this.connected || this.polling) return
+    this.polling = true
     try {
       const print = JSON.stringify(await this.getChannels())
       if (this.channelPrint !== '' && print !== this.channelPrint) this.emit('changed')
       this.channelPrint = print
     } catch {
       /* call() made the node lost if clnrest is gone; a refused call waits for the next tick */
+    } finally {
+      this.polling = false
     }
   }
 

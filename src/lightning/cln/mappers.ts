@@ -56,7 +56,7 @@ export interface ClnChannel {
   opener?: string
   /** The commitment's feerate, sat per 1000 weight units. */
   feerate?: { perkw?: number }
-  channel_type?: { names?: string[] }
+  channel_type?: { names?: unknown[] }
   dust_limit_msat?: unknown
   spendable_msat?: unknown
 }
@@ -76,7 +76,9 @@ const DEFAULT_DUST_MSAT = 354_000n
 export function openerCostMsat(c: ClnChannel): bigint | undefined {
   const perkw = c.feerate?.perkw
   if (typeof perkw !== 'number' || !Number.isSafeInteger(perkw) || perkw < 0) return undefined
-  const anchors = (c.channel_type?.names ?? []).some((n) => n.startsWith('anchors'))
+  // A channel CLN gives no type for is costed as the dearer anchor kind: never less fee than it is.
+  const names = c.channel_type?.names
+  const anchors = !Array.isArray(names) || names.some((n) => typeof n === 'string' && n.startsWith('anchors'))
   const dust = msat(c.dust_limit_msat) ?? DEFAULT_DUST_MSAT
   const nonDust = (c.htlcs ?? []).filter((h) => (msat(h.amount_msat) ?? 0n) >= dust).length
   const weight = (anchors ? ANCHOR_COMMIT_WEIGHT : LEGACY_COMMIT_WEIGHT) + HTLC_OUTPUT_WEIGHT * nonDust
