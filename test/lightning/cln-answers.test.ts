@@ -153,6 +153,23 @@ describe('CLN adapter: answers of unexpected shape', () => {
     assert.equal(paid.status, 'succeeded')
   })
 
+  it("the HTLC's lock is bounded by cltvLimit as LND bounds it: height + 1 + delay <= height + cltvLimit", async () => {
+    const hash = createHash('sha256').update(randomBytes(32)).digest('hex')
+    const sent: Array<Record<string, unknown>> = []
+    answers.set('sendpay', (res, body) => {
+      sent.push(body)
+      json(500, { code: 204, message: 'No connection to first peer found', data: null })(res, body)
+    })
+    const pay = (cltvLimit: number) =>
+      (node as ClnNode).payDirect({ request: invoice(hash), channelId: '1x2x3', timeoutMs: 2000, cltvLimit })
+    // the invoice asks 40 blocks; with the 3-block margin the delay is 43: the HTLC would lock 44 blocks
+    assert.deepEqual(await pay(43), { status: 'failed', reason: 'MaxTimeoutTooNearCurrentHeightToMakePayment' })
+    assert.equal(sent.length, 0, 'nothing asked of CLN')
+    assert.equal((await pay(44)).status, 'failed')
+    assert.equal(sent.length, 1)
+    assert.equal((sent[0]?.route as Array<{ delay: number }>)[0]?.delay, 43)
+  })
+
   it('the rune quoted back in an error never reaches the error, the payment reason or an event', async () => {
     const hash = createHash('sha256').update(randomBytes(32)).digest('hex')
     answers.set('sendpay', json(401, { code: 1501, message: `Not authorized: rune ${rune} is not ours`, data: null }))

@@ -165,7 +165,9 @@ export class ClnNode extends EventEmitter implements LightningNode {
     if (amountMsat > BigInt(Number.MAX_SAFE_INTEGER)) return { status: 'failed', reason: 'invoiceAmountTooLarge' }
     const delay = (inv.cltv_delta ?? 18) + CLTV_MARGIN
     // What LND's client says when cltv_limit is too small for the invoice: one name for both.
-    if (delay > payment.cltvLimit) return { status: 'failed', reason: 'MaxTimeoutTooNearCurrentHeightToMakePayment' }
+    // The HTLC expires at height + 1 + delay (CLN's relative delay); LND's bound is height + cltvLimit.
+    if (delay + 1 > payment.cltvLimit)
+      return { status: 'failed', reason: 'MaxTimeoutTooNearCurrentHeightToMakePayment' }
     const amount = Number(amountMsat)
     let groupid: number | undefined
     try {
