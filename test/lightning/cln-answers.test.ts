@@ -170,6 +170,28 @@ describe('CLN adapter: answers of unexpected shape', () => {
     assert.equal((sent[0]?.route as Array<{ delay: number }>)[0]?.delay, 43)
   })
 
+  it('an invoice or signature answer without its fields is refused: no undefined request, no NaN expiry', async () => {
+    const cln = node as ClnNode
+    const made = { bolt11: invoice('c'.repeat(64)), payment_hash: 'c'.repeat(64), expires_at: 1_900_000_000 }
+    const args = { tokens: 5000, description: 'x', expirySeconds: 600 }
+    for (const bad of [
+      { ...made, expires_at: undefined },
+      { ...made, expires_at: '1900000000' },
+      { ...made, bolt11: null }
+    ]) {
+      answers.set('invoice', json(201, bad))
+      await assert.rejects(cln.createInvoice(args), ClnAnswerError, JSON.stringify(bad))
+    }
+    answers.set('invoice', json(201, made))
+    assert.deepEqual(await cln.createInvoice(args), {
+      paymentHash: made.payment_hash,
+      request: made.bolt11,
+      expiresAt: 1_900_000_000_000
+    })
+    answers.set('signmessage', json(201, { signature: 'ab'.repeat(64), recid: '00' }))
+    await assert.rejects(cln.signMessage('x'), ClnAnswerError)
+  })
+
   it('the rune quoted back in an error never reaches the error, the payment reason or an event', async () => {
     const hash = createHash('sha256').update(randomBytes(32)).digest('hex')
     answers.set('sendpay', json(401, { code: 1501, message: `Not authorized: rune ${rune} is not ours`, data: null }))

@@ -121,13 +121,19 @@ export class ClnNode extends EventEmitter implements LightningNode {
   }
 
   async createInvoice(args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice> {
-    const created = await this.call<{ bolt11: string; payment_hash: string; expires_at: number }>('invoice', {
+    const created = await this.call<{ bolt11?: unknown; payment_hash?: unknown; expires_at?: unknown }>('invoice', {
       amount_msat: args.tokens * 1000,
       label: LABEL_PREFIX + randomBytes(16).toString('hex'),
       description: args.description,
       expiry: args.expirySeconds
     })
-    return { paymentHash: created.payment_hash, request: created.bolt11, expiresAt: created.expires_at * 1000 }
+    const { bolt11, payment_hash: hash, expires_at: expiresAt } = created
+    // What goes to the payer must be what CLN made: never an undefined request or a NaN expiry.
+    if (typeof bolt11 !== 'string' || typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash))
+      throw new ClnAnswerError('invoice: no bolt11 and payment_hash in the answer')
+    if (typeof expiresAt !== 'number' || !Number.isSafeInteger(expiresAt) || expiresAt <= 0)
+      throw new ClnAnswerError('invoice: expires_at is not a time')
+    return { paymentHash: hash, request: bolt11, expiresAt: expiresAt * 1000 }
   }
 
   async getInvoiceState(paymentHash: string): Promise<InvoiceState> {
@@ -244,7 +250,9 @@ export class ClnNode extends EventEmitter implements LightningNode {
   }
 
   async signMessage(message: string): Promise<string> {
-    const { zbase } = await this.call<{ zbase: string }>('signmessage', { message })
+    const { zbase } = await this.call<{ zbase?: unknown }>('signmessage', { message })
+    if (typeof zbase !== 'string' || !/^[ybndrfg8ejkmcpqxot1uwisza345h769]{104}$/.test(zbase))
+      throw new ClnAnswerError('signmessage: zbase is not a 65-byte zbase32 signature')
     return zbase
   }
 
