@@ -8,6 +8,7 @@ import { ClnAnswerError } from '../../src/lightning/cln/mappers.js'
 import { ClnConnectionError, ClnRestClient } from '../../src/lightning/cln/rest-client.js'
 import { encodeInvoice } from '../../src/sim/crypto/bolt11.js'
 import { generateNodeKey } from '../../src/sim/crypto/keys.js'
+import { eventually } from '../helpers/sim.js'
 
 type Answer = (res: http.ServerResponse, body: Record<string, unknown>) => void
 
@@ -190,6 +191,28 @@ describe('CLN adapter: answers of unexpected shape', () => {
     })
     answers.set('signmessage', json(201, { signature: 'ab'.repeat(64), recid: '00' }))
     await assert.rejects(cln.signMessage('x'), ClnAnswerError)
+  })
+
+  it('a status listener that throws on the reconnect does not become an unhandled rejection', async () => {
+    const cln = node as ClnNode
+    const unhandled: unknown[] = []
+    const onUnhandled = (err: unknown): void => void unhandled.push(err)
+    process.on('unhandledRejection', onUnhandled)
+    const thrower = (e: { connected: boolean }): void => {
+      if (e.connected) throw new Error('listener bug')
+    }
+    cln.on('status', thrower)
+    try {
+      answers.set('signmessage', (res) => res.destroy()) // the connection is lost: reconnect
+      await assert.rejects(cln.signMessage('x'), ClnConnectionError)
+      await eventually(() => (cln.connected ? true : undefined), 10_000, 'the reconnect')
+      // a turn of the event loop for a rejection to be reported
+      await new Promise((resolve) => setImmediate(resolve))
+      assert.deepEqual(unhandled, [])
+    } finally {
+      cln.off('status', thrower)
+      process.off('unhandledRejection', onUnhandled)
+    }
   })
 
   it('the rune quoted back in an error never reaches the error, the payment reason or an event', async () => {

@@ -379,7 +379,9 @@ export class ClnNode extends EventEmitter implements LightningNode {
     this.connected = false
     this.unwatch()
     this.emit('status', { connected: false, error: `${this.label}: ${reason}` })
-    void this.reconnect()
+    // A listener that throws on the events reconnect() emits must not become an unhandled rejection
+    // (it would end the daemon): the reconnect itself is done by then.
+    this.reconnect().catch(() => undefined)
   }
 
   private async reconnect(): Promise<void> {

@@ -173,12 +173,14 @@ const sendpay: Method = (p, ctx) => {
     ...(bolt11 !== undefined ? { bolt11 } : {}),
     ...(label !== undefined ? { label } : {})
   })
-  void done.then(() => {
-    const completedAt = Math.floor(Date.now() / 1000)
-    if (record.status === 'SUCCEEDED')
-      ctx.state.updateSendpay(sp, { status: 'complete', preimage: record.preimage, completedAt })
-    else ctx.state.updateSendpay(sp, { status: 'failed', completedAt, failure: failureOf(ctx, sp, record, route) })
-  })
+  void done
+    .then(() => {
+      const completedAt = Math.floor(Date.now() / 1000)
+      if (record.status === 'SUCCEEDED')
+        ctx.state.updateSendpay(sp, { status: 'complete', preimage: record.preimage, completedAt })
+      else ctx.state.updateSendpay(sp, { status: 'failed', completedAt, failure: failureOf(ctx, sp, record, route) })
+    })
+    .catch((err: unknown) => console.error('[sim] clnrest sendpay record not updated:', err))
   return { message: 'Monitor status with listpays or waitsendpay', ...sendpayFields(sp) }
 }
 
