@@ -58,6 +58,20 @@ describe('CLN adapter: answers of unexpected shape', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()))
   })
 
+  /** The partner's channel 1x2x3, as listpeerchannels {id} lists it: the one a payment may use. */
+  const partnerChannel = (over: Record<string, unknown> = {}): Answer =>
+    json(201, {
+      channels: [
+        {
+          peer_id: partner.publicKey,
+          peer_connected: true,
+          state: 'CHANNELD_NORMAL',
+          short_channel_id: '1x2x3',
+          ...over
+        }
+      ]
+    })
+
   const invoice = (hash: string): string =>
     encodeInvoice({
       privateKey: partner.privateKey,
@@ -131,6 +145,7 @@ describe('CLN adapter: answers of unexpected shape', () => {
     const hash = createHash('sha256').update(preimage).digest('hex')
     const record = { payment_hash: hash, groupid: 1, amount_msat: 5_000_000, amount_sent_msat: 5_000_000 }
     const sent: Array<Record<string, unknown>> = []
+    answers.set('listpeerchannels', partnerChannel())
     answers.set('sendpay', (res, body) => {
       sent.push(body)
       json(201, { ...record, status: 'pending' })(res, body)
@@ -157,6 +172,7 @@ describe('CLN adapter: answers of unexpected shape', () => {
   it("the HTLC's lock is bounded by cltvLimit as LND bounds it: height + 1 + delay <= height + cltvLimit", async () => {
     const hash = createHash('sha256').update(randomBytes(32)).digest('hex')
     const sent: Array<Record<string, unknown>> = []
+    answers.set('listpeerchannels', partnerChannel())
     answers.set('sendpay', (res, body) => {
       sent.push(body)
       json(500, { code: 204, message: 'No connection to first peer found', data: null })(res, body)
@@ -169,6 +185,34 @@ describe('CLN adapter: answers of unexpected shape', () => {
     assert.equal((await pay(44)).status, 'failed')
     assert.equal(sent.length, 1)
     assert.equal((sent[0]?.route as Array<{ delay: number }>)[0]?.delay, 43)
+  })
+
+  it('the pinned channel is checked before sendpay: absent, with another peer or inactive, nothing is sent', async () => {
+    const hash = createHash('sha256').update(randomBytes(32)).digest('hex')
+    let sendpays = 0
+    answers.set('sendpay', (res, body) => {
+      sendpays++
+      json(500, { code: 204, message: 'No connection to first peer found', data: null })(res, body)
+    })
+    const pay = () =>
+      (node as ClnNode).payDirect({ request: invoice(hash), channelId: '1x2x3', timeoutMs: 2000, cltvLimit: 144 })
+    // CLN with deprecated APIs would take any channel with the peer for an scid it does not have
+    for (const [answer, reason] of [
+      [partnerChannel({ short_channel_id: '9x9x9' }), /^unknownChannel/],
+      [partnerChannel({ peer_id: '03' + 'b'.repeat(64) }), /^notChannelPartner/],
+      [partnerChannel({ state: 'CHANNELD_SHUTTING_DOWN' }), /^channelInactive/],
+      [partnerChannel({ peer_connected: false }), /^channelInactive/],
+      [json(201, { channels: 'none' }), /^channelUnavailable/]
+    ] as Array<[Answer, RegExp]>) {
+      answers.set('listpeerchannels', answer)
+      const outcome = await pay()
+      assert.equal(outcome.status, 'failed')
+      assert.match((outcome as { reason: string }).reason, reason)
+    }
+    assert.equal(sendpays, 0, 'no sendpay over a channel that is not the pinned one')
+    answers.set('listpeerchannels', partnerChannel())
+    await pay()
+    assert.equal(sendpays, 1)
   })
 
   it('an invoice or signature answer without its fields is refused: no undefined request, no NaN expiry', async () => {
@@ -217,6 +261,7 @@ describe('CLN adapter: answers of unexpected shape', () => {
 
   it('the rune quoted back in an error never reaches the error, the payment reason or an event', async () => {
     const hash = createHash('sha256').update(randomBytes(32)).digest('hex')
+    answers.set('listpeerchannels', partnerChannel())
     answers.set('sendpay', json(401, { code: 1501, message: `Not authorized: rune ${rune} is not ours`, data: null }))
     answers.set('listsendpays', json(201, { payments: [] }))
     const outcome = await (node as ClnNode).payDirect({

@@ -9,6 +9,7 @@ import {
   openerCostMsat,
   payErrorOutcome,
   paymentStateOf,
+  pinnedChannelProblem,
   succeeded,
   toChannelView,
   type ClnChannel
@@ -146,6 +147,15 @@ describe('CLN answers mapped to the node types', () => {
     assert.equal(v.remoteBalance, 8) // 8001 msat
     assert.equal(v.localReserve, 1)
     assert.equal(v.remoteReserve, 2)
+  })
+
+  it('the pinned channel: with the payee, open and connected, or the reason nothing is sent', () => {
+    const ch = { peer_id: PEER, short_channel_id: '103x1x0', state: 'CHANNELD_NORMAL', peer_connected: true }
+    assert.equal(pinnedChannelProblem([ch], PEER, '103x1x0'), undefined)
+    assert.match(pinnedChannelProblem([ch], PEER, '103x1x1') ?? '', /^unknownChannel/)
+    assert.match(pinnedChannelProblem([ch], US, '103x1x0') ?? '', /^notChannelPartner/)
+    assert.match(pinnedChannelProblem([{ ...ch, state: 'ONCHAIN' }], PEER, '103x1x0') ?? '', /^channelInactive/)
+    assert.match(pinnedChannelProblem([{ ...ch, peer_connected: false }], PEER, '103x1x0') ?? '', /^channelInactive/)
   })
 
   it('networks named as the invoices are', () => {

@@ -19,6 +19,7 @@ import {
   networkOf,
   paymentStateOf,
   payErrorOutcome,
+  pinnedChannelProblem,
   succeeded,
   toChannelView,
   type ClnChannel,
@@ -175,6 +176,8 @@ export class ClnNode extends EventEmitter implements LightningNode {
     if (delay + 1 > payment.cltvLimit)
       return { status: 'failed', reason: 'MaxTimeoutTooNearCurrentHeightToMakePayment' }
     const amount = Number(amountMsat)
+    const problem = await this.pinnedChannelCheck(inv.destination, payment.channelId)
+    if (problem !== undefined) return { status: 'failed', reason: problem } // nothing was sent
     let groupid: number | undefined
     try {
       const sent = await this.call<ClnSendPay>('sendpay', {
@@ -215,6 +218,18 @@ export class ClnNode extends EventEmitter implements LightningNode {
         if (outcome) return outcome
       }
       return this.stateAfterError(inv.id, payment.channelId, err)
+    }
+  }
+
+  /** The payee's channels as CLN has them now: the pinned one must be there (pinnedChannelProblem). */
+  private async pinnedChannelCheck(payee: string, channelId: string): Promise<string | undefined> {
+    try {
+      const { channels } = await this.call<{ channels?: unknown }>('listpeerchannels', { id: payee })
+      if (!Array.isArray(channels) || !channels.every(isObject))
+        return 'channelUnavailable: listpeerchannels did not list channels'
+      return pinnedChannelProblem(channels as ClnChannel[], payee, channelId)
+    } catch (err) {
+      return `channelUnavailable: ${describe(err)}`
     }
   }
 

@@ -144,6 +144,25 @@ export function toChannelView(localPublicKey: string, c: ClnChannel): ChannelVie
   }
 }
 
+/**
+ * Why the one-hop route must not be sent, or undefined: the pinned channel is not a channel with
+ * the invoice's payee that can carry an HTLC now. sendpay is not trusted to refuse it: with
+ * deprecated APIs on, CLN takes any channel with the first hop's peer when the scid is not one of
+ * its channels (find_channel_for_htlc_add), so a closed or foreign scid would pay over another one.
+ */
+export function pinnedChannelProblem(
+  channels: ReadonlyArray<Pick<ClnChannel, 'peer_id' | 'short_channel_id' | 'state' | 'peer_connected'>>,
+  payee: string,
+  channelId: string
+): string | undefined {
+  const c = channels.find((ch) => ch.short_channel_id === channelId)
+  if (c === undefined) return `unknownChannel: no channel ${channelId} with the payee ${payee}`
+  if (c.peer_id !== payee) return `notChannelPartner: channel ${channelId} does not lead to the payee ${payee}`
+  if (!CAN_ADD_HTLC.has(c.state) || c.peer_connected !== true)
+    return `channelInactive: channel ${channelId} cannot carry an HTLC now (${String(c.state).slice(0, 40)})`
+  return undefined
+}
+
 /** getinfo's network name → the invoice network names the payer compares (network.ts). */
 const NETWORKS: Record<string, string> = {
   bitcoin: 'bitcoin',
