@@ -259,6 +259,17 @@ describe('CLN adapter: answers of unexpected shape', () => {
     }
   })
 
+  it('a listinvoices answer without its list is unknown, not canceled (it may still be paid)', async () => {
+    const cln = node as ClnNode
+    const hash = 'd'.repeat(64)
+    for (const body of [{}, { invoices: { [hash]: { status: 'unpaid' } } }, { invoices: [null] }]) {
+      answers.set('listinvoices', json(201, body))
+      assert.equal(await cln.getInvoiceState(hash), 'unknown', JSON.stringify(body))
+    }
+    answers.set('listinvoices', json(201, { invoices: [] }))
+    assert.equal(await cln.getInvoiceState(hash), 'canceled', 'deleted by us')
+  })
+
   it('the rune quoted back in an error never reaches the error, the payment reason or an event', async () => {
     const hash = createHash('sha256').update(randomBytes(32)).digest('hex')
     answers.set('listpeerchannels', partnerChannel())

@@ -323,10 +323,11 @@ export class ClnNode extends EventEmitter implements LightningNode {
   }
 
   private async invoicesOf(paymentHash: string): Promise<Array<{ label?: string; status?: string }>> {
-    const { invoices } = await this.call<{ invoices?: Array<{ label?: string; status?: string }> }>('listinvoices', {
-      payment_hash: paymentHash
-    })
-    return invoices ?? []
+    const { invoices } = await this.call<{ invoices?: unknown }>('listinvoices', { payment_hash: paymentHash })
+    // Read as "no such invoice", a malformed answer would say canceled (deleted) of one still payable.
+    if (!Array.isArray(invoices) || !invoices.every(isObject))
+      throw new ClnAnswerError('listinvoices: invoices is not a list of invoices')
+    return invoices as Array<{ label?: string; status?: string }>
   }
 
   /** Event sources of one connection: a long-poll per `wait` index, and the channel poll. */
