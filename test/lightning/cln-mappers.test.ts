@@ -1,12 +1,15 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import {
+  ClnAnswerError,
   invoiceState,
   msat,
   networkOf,
   openerCostMsat,
   payErrorOutcome,
   paymentStateOf,
+  pinnedChannelProblem,
   succeeded,
   toChannelView,
   type ClnChannel
@@ -29,11 +32,31 @@ const channel = (over: Partial<ClnChannel> = {}): ClnChannel => ({
 })
 
 describe('CLN answers mapped to the node types', () => {
-  it('msat: integers (current CLN) and "Nmsat" strings (before v23.05); anything else is 0', () => {
+  it('msat: integers (current CLN) and "Nmsat" strings (before v23.05); anything else is no amount', () => {
     assert.equal(msat(1500), 1500n)
     assert.equal(msat('2500msat'), 2500n)
     assert.equal(msat('12'), 12n)
-    for (const bad of [-1, 1.5, 'x', null, undefined, {}]) assert.equal(msat(bad), 0n)
+    // 18446744073709551615 (a u64 CLN writes) comes out of JSON.parse rounded: not an amount
+    const parsedU64 = (JSON.parse('{"v":18446744073709551615}') as { v: number }).v
+    for (const bad of [-1, 1.5, 'x', null, undefined, {}, NaN, parsedU64, '18446744073709551615', '1.5sat'])
+      assert.equal(msat(bad), undefined, String(bad))
+  })
+
+  it('a channel whose amounts or HTLCs are not as the contract says is refused, never read as 0', () => {
+    const parsedU64 = (JSON.parse('{"v":18446744073709551615}') as { v: number }).v
+    const bad: Array<Partial<ClnChannel>> = [
+      { to_us_msat: undefined }, // a missing to_us read as 0 would hand the whole capacity to the peer
+      { total_msat: 'lots' },
+      { to_us_msat: parsedU64 },
+      { to_us_msat: 1_000_000_001 }, // more than the channel holds
+      { our_reserve_msat: undefined },
+      { their_reserve_msat: -1 },
+      { htlcs: [{ direction: 'out', amount_msat: '5sat' }] },
+      { htlcs: [{ direction: 'sideways', amount_msat: 5000 }] },
+      { opener: 'local', spendable_msat: 1.5 }
+    ]
+    for (const over of bad) assert.throws(() => toChannelView(US, channel(over)), ClnAnswerError, JSON.stringify(over))
+    assert.throws(() => toChannelView(US, channel({ to_us_msat: 'x' })), /103x1x0: to_us_msat is not an msat amount/)
   })
 
   it('a channel: scid as id, sats, reserves, active only when connected and reestablished', () => {
@@ -96,7 +119,10 @@ describe('CLN answers mapped to the node types', () => {
       { direction: 'in', amount_msat: 100_000 }
     ]
     assert.equal(openerCostMsat(channel({ ...anchors, htlcs })), 3_900_000n)
-    assert.equal(openerCostMsat(channel({ feerate: { perkw: 2500 } })), 1_810_000n, 'legacy: 724 wu, no anchors')
+    const legacy = { feerate: { perkw: 2500 }, channel_type: { names: ['static_remotekey/even'] } }
+    assert.equal(openerCostMsat(channel(legacy)), 1_810_000n, 'legacy: 724 wu, no anchors')
+    // no channel type given: costed as anchors, the dearer kind (never overstating the opener's side)
+    assert.equal(openerCostMsat(channel({ feerate: { perkw: 2500 } })), 3_470_000n)
     assert.equal(openerCostMsat(channel()), undefined, 'no feerate: unknown')
     const theyOpened = toChannelView(US, channel({ ...anchors, opener: 'remote' }))
     assert.deepEqual([theyOpened?.localBalance, theyOpened?.remoteBalance], [600_000, 396_530])
@@ -123,6 +149,15 @@ describe('CLN answers mapped to the node types', () => {
     assert.equal(v.remoteReserve, 2)
   })
 
+  it('the pinned channel: with the payee, open and connected, or the reason nothing is sent', () => {
+    const ch = { peer_id: PEER, short_channel_id: '103x1x0', state: 'CHANNELD_NORMAL', peer_connected: true }
+    assert.equal(pinnedChannelProblem([ch], PEER, '103x1x0'), undefined)
+    assert.match(pinnedChannelProblem([ch], PEER, '103x1x1') ?? '', /^unknownChannel/)
+    assert.match(pinnedChannelProblem([ch], US, '103x1x0') ?? '', /^notChannelPartner/)
+    assert.match(pinnedChannelProblem([{ ...ch, state: 'ONCHAIN' }], PEER, '103x1x0') ?? '', /^channelInactive/)
+    assert.match(pinnedChannelProblem([{ ...ch, peer_connected: false }], PEER, '103x1x0') ?? '', /^channelInactive/)
+  })
+
   it('networks named as the invoices are', () => {
     assert.equal(networkOf('bitcoin'), 'bitcoin')
     assert.equal(networkOf('testnet4'), 'testnet')
@@ -139,32 +174,73 @@ describe('CLN answers mapped to the node types', () => {
     assert.equal(invoiceState([{ status: 'weird' }]), 'unknown')
   })
 
-  it('a completed payment: fee = sent - amount (rounded up so even 1 msat shows), preimage, the channel', () => {
+  it('a completed payment: fee = sent - amount (rounded up so even 1 msat shows), the proving preimage, the channel', () => {
     const preimage = 'c'.repeat(64)
+    const hash = sha256(preimage)
+    const complete = {
+      status: 'complete',
+      amount_msat: 5_000_000,
+      amount_sent_msat: 5_000_000,
+      payment_preimage: preimage
+    }
+    assert.deepEqual(succeeded(complete, hash, '1x2x3'), { status: 'succeeded', fee: 0, preimage, channels: ['1x2x3'] })
+    assert.equal(succeeded({ ...complete, amount_sent_msat: 5_000_001 }, hash, 'x')?.fee, 1)
+  })
+
+  it('no success without its proof: not complete, or a preimage missing, malformed or of another hash', () => {
+    const preimage = 'c'.repeat(64)
+    const hash = sha256(preimage)
+    const complete = {
+      status: 'complete',
+      amount_msat: 5_000_000,
+      amount_sent_msat: 5_000_000,
+      payment_preimage: preimage
+    }
+    assert.equal(succeeded({ ...complete, status: 'pending' }, hash, 'x'), undefined)
+    assert.equal(succeeded({ ...complete, status: undefined }, hash, 'x'), undefined)
+    const { payment_preimage: _dropped, ...withoutPreimage } = complete
+    assert.equal(succeeded(withoutPreimage, hash, 'x'), undefined)
+    assert.equal(succeeded({ ...complete, payment_preimage: 'c'.repeat(63) }, hash, 'x'), undefined)
+    assert.equal(succeeded({ ...complete, payment_preimage: 'd'.repeat(64) }, hash, 'x'), undefined)
+  })
+
+  it('listsendpays: none unknown, a proven complete part paid, failed only when every record failed, else pending', () => {
+    const preimage = 'e'.repeat(64)
+    const hash = sha256(preimage)
+    const paid = { status: 'complete', amount_msat: 1000, amount_sent_msat: 1000, payment_preimage: preimage }
+    assert.deepEqual(paymentStateOf([], hash, '1x1x1'), { status: 'unknown' })
+    // an older group failed, the latest completed: paid
     assert.deepEqual(
-      succeeded({ amount_msat: 5_000_000, amount_sent_msat: 5_000_000, payment_preimage: preimage }, '1x2x3'),
+      paymentStateOf(
+        [
+          { status: 'failed', groupid: 1 },
+          { ...paid, groupid: 2 }
+        ],
+        hash,
+        'a'
+      ),
       {
         status: 'succeeded',
         fee: 0,
         preimage,
-        channels: ['1x2x3']
+        channels: ['a']
       }
     )
-    assert.equal(succeeded({ amount_msat: 5_000_000, amount_sent_msat: 5_000_001 }, 'x').status, 'succeeded')
-    assert.deepEqual(
-      (succeeded({ amount_msat: 5_000_000, amount_sent_msat: 5_000_001 }, 'x') as { fee: number }).fee,
-      1
-    )
-  })
-
-  it('listsendpays: none unknown, any complete paid, any pending in flight, else failed', () => {
-    assert.deepEqual(paymentStateOf([], '1x1x1'), { status: 'unknown' })
+    // several parts of one group: paid if any part completed
     assert.equal(
-      paymentStateOf([{ status: 'failed' }, { status: 'complete', amount_msat: 1, amount_sent_msat: 1 }], 'a').status,
+      paymentStateOf([{ status: 'pending' }, paid, { status: 'failed' }], hash, undefined).status,
       'succeeded'
     )
-    assert.deepEqual(paymentStateOf([{ status: 'failed' }, { status: 'pending' }], 'a'), { status: 'pending' })
-    assert.deepEqual(paymentStateOf([{ status: 'failed' }], 'a'), { status: 'failed', reason: 'PaymentFailed' })
+    assert.deepEqual(paymentStateOf([{ status: 'failed' }, { status: 'pending' }], hash, 'a'), { status: 'pending' })
+    assert.deepEqual(paymentStateOf([{ status: 'failed' }, { status: 'failed' }], hash, 'a'), {
+      status: 'failed',
+      reason: 'PaymentFailed'
+    })
+    // may still move money: never 'failed'
+    assert.deepEqual(paymentStateOf([{ status: 'failed' }, { status: 'weird' }], hash, 'a'), { status: 'pending' })
+    assert.deepEqual(paymentStateOf([{ status: 'failed' }, {}], hash, 'a'), { status: 'pending' })
+    assert.deepEqual(paymentStateOf([{ ...paid, payment_preimage: undefined }], hash, 'a'), { status: 'pending' })
+    assert.deepEqual(paymentStateOf([{ ...paid, payment_preimage: 'f'.repeat(64) }], hash, 'a'), { status: 'pending' })
   })
 
   it('sendpay/waitsendpay errors: definite failures named by their BOLT 4 code name, the rest left to listsendpays', () => {
@@ -189,3 +265,7 @@ describe('CLN answers mapped to the node types', () => {
       assert.equal(payErrorOutcome(unsure, 'x', null), undefined, String(unsure))
   })
 })
+
+function sha256(hex: string): string {
+  return createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex')
+}

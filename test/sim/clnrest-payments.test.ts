@@ -376,6 +376,46 @@ describe('simulated clnrest: invoices and payments', () => {
     }
   })
 
+  it('one group in flight: a new group is refused 200, the same group idempotent; waitsendpay by groupid', async () => {
+    const inv = await lndInvoice('D', 7_000)
+    const cd = await channel('C', 'D')
+    const params = {
+      route: [{ id: pub('D'), channel: cd.id, amount_msat: 7_000_000, delay: 83 }],
+      payment_hash: inv.id,
+      payment_secret: inv.payment,
+      amount_msat: 7_000_000
+    }
+    await control('POST', '/faults', { type: 'hold', from: 'C', to: 'D' })
+    try {
+      const sent = await clnCall(C, 'sendpay', params)
+      assert.equal(sent.status, 201)
+      assert.equal(sent.body.status, 'pending')
+      await eventually(async () => ((await control('GET', '/faults')).held.length === 1 ? true : undefined))
+      const again = await clnCall(C, 'sendpay', params)
+      assert.equal(again.status, 500)
+      assert.equal(again.body.code, 200)
+      assert.match(again.body.message, new RegExp(`groupid=${sent.body.groupid} still in progress`))
+      const same = await clnCall(C, 'sendpay', { ...params, groupid: sent.body.groupid })
+      assert.equal(same.status, 201)
+      assert.deepEqual([same.body.status, same.body.groupid], ['pending', sent.body.groupid])
+      const other = await clnCall(C, 'waitsendpay', {
+        payment_hash: inv.id,
+        groupid: sent.body.groupid + 5,
+        timeout: 1
+      })
+      assert.equal(other.body.code, 208)
+      const listed = await clnCall(C, 'listsendpays', { payment_hash: inv.id })
+      assert.equal(listed.body.payments.length, 1, 'the refused attempts left no record')
+      assert.equal((await channel('C', 'D')).pendingHtlcs, 1, 'one HTLC in flight, not two')
+      const waiting = clnCall(C, 'waitsendpay', { payment_hash: inv.id, groupid: sent.body.groupid, timeout: 30 })
+      await control('POST', '/faults/release', {})
+      assert.equal((await waiting).body.status, 'complete')
+    } finally {
+      await control('POST', '/faults/release', {})
+      await control('DELETE', '/faults')
+    }
+  })
+
   it('faults apply to CLN nodes: a forced failure is a 204 temporary channel failure; method latency delays the answer', async () => {
     const inv = await lndInvoice('A', 3_000)
     const ac = await channel('A', 'C')

@@ -14,10 +14,12 @@ import type {
 } from '../types.js'
 import { ClnConnectionError, ClnRestClient, ClnRpcError } from './rest-client.js'
 import {
+  ClnAnswerError,
   invoiceState,
   networkOf,
   paymentStateOf,
   payErrorOutcome,
+  pinnedChannelProblem,
   succeeded,
   toChannelView,
   type ClnChannel,
@@ -63,6 +65,8 @@ export class ClnNode extends EventEmitter implements LightningNode {
   private watching = new AbortController()
   private channelPoll: NodeJS.Timeout | undefined
   private channelPrint = ''
+  /** A channel poll is under way: the next tick does not start another (a slow node would stack them). */
+  private polling = false
 
   private constructor(
     private readonly client: ClnRestClient,
@@ -109,20 +113,28 @@ export class ClnNode extends EventEmitter implements LightningNode {
   }
 
   async getChannels(): Promise<ChannelView[]> {
-    const { channels } = await this.call<{ channels?: ClnChannel[] }>('listpeerchannels', {})
-    return (channels ?? [])
+    const { channels } = await this.call<{ channels?: unknown }>('listpeerchannels', {})
+    if (!Array.isArray(channels) || !channels.every(isObject))
+      throw new ClnAnswerError('listpeerchannels: channels is not a list of channels')
+    return (channels as ClnChannel[])
       .map((c) => toChannelView(this.identity.publicKey, c))
       .filter((c): c is ChannelView => c !== undefined)
   }
 
   async createInvoice(args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice> {
-    const created = await this.call<{ bolt11: string; payment_hash: string; expires_at: number }>('invoice', {
+    const created = await this.call<{ bolt11?: unknown; payment_hash?: unknown; expires_at?: unknown }>('invoice', {
       amount_msat: args.tokens * 1000,
       label: LABEL_PREFIX + randomBytes(16).toString('hex'),
       description: args.description,
       expiry: args.expirySeconds
     })
-    return { paymentHash: created.payment_hash, request: created.bolt11, expiresAt: created.expires_at * 1000 }
+    const { bolt11, payment_hash: hash, expires_at: expiresAt } = created
+    // What goes to the payer must be what CLN made: never an undefined request or a NaN expiry.
+    if (typeof bolt11 !== 'string' || typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash))
+      throw new ClnAnswerError('invoice: no bolt11 and payment_hash in the answer')
+    if (typeof expiresAt !== 'number' || !Number.isSafeInteger(expiresAt) || expiresAt <= 0)
+      throw new ClnAnswerError('invoice: expires_at is not a time')
+    return { paymentHash: hash, request: bolt11, expiresAt: expiresAt * 1000 }
   }
 
   async getInvoiceState(paymentHash: string): Promise<InvoiceState> {
@@ -157,10 +169,16 @@ export class ClnNode extends EventEmitter implements LightningNode {
     }
     const amountMsat = inv.mtokens ? BigInt(inv.mtokens) : 0n
     if (amountMsat <= 0n) return { status: 'failed', reason: 'invoiceWithoutAmount' }
+    if (amountMsat > BigInt(Number.MAX_SAFE_INTEGER)) return { status: 'failed', reason: 'invoiceAmountTooLarge' }
     const delay = (inv.cltv_delta ?? 18) + CLTV_MARGIN
     // What LND's client says when cltv_limit is too small for the invoice: one name for both.
-    if (delay > payment.cltvLimit) return { status: 'failed', reason: 'MaxTimeoutTooNearCurrentHeightToMakePayment' }
+    // The HTLC expires at height + 1 + delay (CLN's relative delay); LND's bound is height + cltvLimit.
+    if (delay + 1 > payment.cltvLimit)
+      return { status: 'failed', reason: 'MaxTimeoutTooNearCurrentHeightToMakePayment' }
     const amount = Number(amountMsat)
+    const problem = await this.pinnedChannelCheck(inv.destination, payment.channelId)
+    if (problem !== undefined) return { status: 'failed', reason: problem } // nothing was sent
+    let groupid: number | undefined
     try {
       const sent = await this.call<ClnSendPay>('sendpay', {
         route: [{ id: inv.destination, channel: payment.channelId, amount_msat: amount, delay }],
@@ -171,13 +189,10 @@ export class ClnNode extends EventEmitter implements LightningNode {
       })
       // Complete at once: an earlier payment of this hash, not this attempt (as LND's "already paid").
       if (sent.status === 'complete') return { status: 'failed', reason: 'alreadyPaid' }
+      if (typeof sent.groupid === 'number' && Number.isSafeInteger(sent.groupid)) groupid = sent.groupid
     } catch (err) {
       if (err instanceof ClnRpcError) {
-        if (err.code === 200 || err.code === 201)
-          return {
-            status: 'failed',
-            reason: /already (paid|succeeded)/i.test(err.message) ? 'alreadyPaid' : 'paymentInTransition'
-          }
+        if (err.code === 200 || err.code === 201) return this.refusedAsDuplicate(inv.id, payment.channelId, err)
         const outcome = payErrorOutcome(err.code, err.message, err.data)
         if (outcome) return outcome
       }
@@ -186,10 +201,16 @@ export class ClnNode extends EventEmitter implements LightningNode {
     try {
       const done = await this.call<ClnSendPay>(
         'waitsendpay',
-        { payment_hash: inv.id, timeout: Math.max(1, Math.ceil(payment.timeoutMs / 1000)) },
+        {
+          payment_hash: inv.id,
+          timeout: Math.max(1, Math.ceil(payment.timeoutMs / 1000)),
+          // Our attempt's group, not whichever is latest when the wait is answered.
+          ...(groupid !== undefined ? { groupid } : {})
+        },
         payment.timeoutMs + 10_000
       )
-      return succeeded(done, payment.channelId)
+      // A success without the preimage that proves it is not booked as paid: CLN's record decides.
+      return succeeded(done, inv.id, payment.channelId) ?? this.stateAfterError(inv.id, payment.channelId, undefined)
     } catch (err) {
       if (err instanceof ClnRpcError) {
         if (err.code === 200) return { status: 'pending' } // timed out: the payee holds it
@@ -198,6 +219,30 @@ export class ClnNode extends EventEmitter implements LightningNode {
       }
       return this.stateAfterError(inv.id, payment.channelId, err)
     }
+  }
+
+  /** The payee's channels as CLN has them now: the pinned one must be there (pinnedChannelProblem). */
+  private async pinnedChannelCheck(payee: string, channelId: string): Promise<string | undefined> {
+    try {
+      const { channels } = await this.call<{ channels?: unknown }>('listpeerchannels', { id: payee })
+      if (!Array.isArray(channels) || !channels.every(isObject))
+        return 'channelUnavailable: listpeerchannels did not list channels'
+      return pinnedChannelProblem(channels as ClnChannel[], payee, channelId)
+    } catch (err) {
+      return `channelUnavailable: ${describe(err)}`
+    }
+  }
+
+  /**
+   * sendpay refused this attempt because CLN already has a payment of this hash: another group in
+   * flight (200), or one pending or paid with another amount or destination (201). This attempt sent
+   * nothing, but while CLN's payment may still settle, 'failed' would free the channel and the limits
+   * as if no money could move: it stays pending until CLN's record says how it ended.
+   */
+  private async refusedAsDuplicate(paymentHash: string, channelId: string, err: ClnRpcError): Promise<PaymentState> {
+    const state = await this.getPaymentState(paymentHash, channelId).catch(() => ({ status: 'pending' as const }))
+    if (state.status === 'pending') return state
+    return { status: 'failed', reason: /already succeeded/i.test(err.message) ? 'alreadyPaid' : 'paymentInTransition' }
   }
 
   /**
@@ -213,15 +258,16 @@ export class ClnNode extends EventEmitter implements LightningNode {
   }
 
   async getPaymentState(paymentHash: string, channelId?: string): Promise<PaymentState> {
-    const { payments } = await this.call<{ payments?: Array<ClnSendPay & { short_channel_id?: string }> }>(
-      'listsendpays',
-      { payment_hash: paymentHash }
-    )
-    return paymentStateOf(payments ?? [], channelId)
+    const { payments } = await this.call<{ payments?: unknown }>('listsendpays', { payment_hash: paymentHash })
+    if (!Array.isArray(payments) || !payments.every(isObject))
+      throw new ClnAnswerError('listsendpays: payments is not a list of records')
+    return paymentStateOf(payments as ClnSendPay[], paymentHash, channelId)
   }
 
   async signMessage(message: string): Promise<string> {
-    const { zbase } = await this.call<{ zbase: string }>('signmessage', { message })
+    const { zbase } = await this.call<{ zbase?: unknown }>('signmessage', { message })
+    if (typeof zbase !== 'string' || !/^[ybndrfg8ejkmcpqxot1uwisza345h769]{104}$/.test(zbase))
+      throw new ClnAnswerError('signmessage: zbase is not a 65-byte zbase32 signature')
     return zbase
   }
 
@@ -277,10 +323,11 @@ export class ClnNode extends EventEmitter implements LightningNode {
   }
 
   private async invoicesOf(paymentHash: string): Promise<Array<{ label?: string; status?: string }>> {
-    const { invoices } = await this.call<{ invoices?: Array<{ label?: string; status?: string }> }>('listinvoices', {
-      payment_hash: paymentHash
-    })
-    return invoices ?? []
+    const { invoices } = await this.call<{ invoices?: unknown }>('listinvoices', { payment_hash: paymentHash })
+    // Read as "no such invoice", a malformed answer would say canceled (deleted) of one still payable.
+    if (!Array.isArray(invoices) || !invoices.every(isObject))
+      throw new ClnAnswerError('listinvoices: invoices is not a list of invoices')
+    return invoices as Array<{ label?: string; status?: string }>
   }
 
   /** Event sources of one connection: a long-poll per `wait` index, and the channel poll. */
@@ -329,13 +376,16 @@ export class ClnNode extends EventEmitter implements LightningNode {
 
   /** Channels opened, closed, (re)connected or HTLCs added: a change of what getChannels shows. */
   private async pollChannels(): Promise<void> {
-    if (!this.connected) return
+    if (!this.connected || this.polling) return
+    this.polling = true
     try {
       const print = JSON.stringify(await this.getChannels())
       if (this.channelPrint !== '' && print !== this.channelPrint) this.emit('changed')
       this.channelPrint = print
     } catch {
       /* call() made the node lost if clnrest is gone; a refused call waits for the next tick */
+    } finally {
+      this.polling = false
     }
   }
 
@@ -345,7 +395,9 @@ export class ClnNode extends EventEmitter implements LightningNode {
     this.connected = false
     this.unwatch()
     this.emit('status', { connected: false, error: `${this.label}: ${reason}` })
-    void this.reconnect()
+    // A listener that throws on the events reconnect() emits must not become an unhandled rejection
+    // (it would end the daemon): the reconnect itself is done by then.
+    this.reconnect().catch(() => undefined)
   }
 
   private async reconnect(): Promise<void> {
@@ -367,6 +419,8 @@ export class ClnNode extends EventEmitter implements LightningNode {
     }
   }
 }
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null
 
 const isKey = (v: unknown): v is string => typeof v === 'string' && /^0[23][0-9a-f]{64}$/.test(v)
 

@@ -62,7 +62,20 @@ export class ClnRestClient {
       : new http.Agent({ keepAlive: true, maxSockets: 16 })
   }
 
-  /** Calls `method` with named params; resolves with CLN's result (HTTP 201). */
+  /**
+   * What CLN (or anything on the way) wrote, fit for an error message: the rune cut out (a node or
+   * proxy that quotes the request must not carry it into logs, events or the ledger), and bounded.
+   */
+  private clean(text: string): string {
+    const rune = this.opts.rune
+    return (rune.length >= 8 ? text.split(rune).join('[redacted]') : text).slice(0, 500)
+  }
+
+  /**
+   * Calls `method` with named params; resolves with CLN's result (HTTP 201), always a JSON object.
+   * Bounded as a whole by `bound.timeoutMs` (a socket idle timeout alone would let an answer that
+   * trickles in hold the call forever).
+   */
   call<T>(
     method: string,
     params: Record<string, unknown>,
@@ -71,7 +84,20 @@ export class ClnRestClient {
     const body = JSON.stringify(params)
     const secure = this.base.protocol === 'https:'
     const request = secure ? https.request : http.request
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<T>((resolveCall, rejectCall) => {
+      let timedOut = false
+      const deadline = setTimeout(() => {
+        timedOut = true
+        req.destroy(new Error(`no answer within ${Math.round(bound.timeoutMs / 1000)} s`))
+      }, bound.timeoutMs)
+      const resolve = (v: T): void => {
+        clearTimeout(deadline)
+        resolveCall(v)
+      }
+      const reject = (e: Error): void => {
+        clearTimeout(deadline)
+        rejectCall(e)
+      }
       const req = request(
         {
           agent: this.agent,
@@ -87,7 +113,6 @@ export class ClnRestClient {
             Accept: 'application/json',
             'Content-Length': Buffer.byteLength(body)
           },
-          timeout: bound.timeoutMs,
           ...(bound.signal ? { signal: bound.signal } : {})
         },
         (res) => {
@@ -98,7 +123,7 @@ export class ClnRestClient {
             if (size > MAX_BODY_BYTES) req.destroy(new Error(`answer over ${MAX_BODY_BYTES} bytes`))
             else chunks.push(c)
           })
-          res.on('error', (err) => reject(new ClnConnectionError(`${method}: ${err.message}`)))
+          res.on('error', (err) => reject(new ClnConnectionError(`${method}: ${this.clean(err.message)}`, timedOut)))
           res.on('end', () => {
             const status = res.statusCode ?? 0
             let parsed: unknown
@@ -107,7 +132,12 @@ export class ClnRestClient {
             } catch {
               return reject(new ClnConnectionError(`${method}: HTTP ${status} without a JSON body`))
             }
-            if (status === 201 || status === 200) return resolve(parsed as T)
+            if (status === 201 || status === 200) {
+              // Every method Tightrope calls answers an object: anything else is not clnrest's answer.
+              if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+                return reject(new ClnConnectionError(`${method}: HTTP ${status} without a JSON object`))
+              return resolve(parsed as T)
+            }
             const e = parsed as { code?: unknown; message?: unknown; data?: unknown } | null
             if (e === null || typeof e !== 'object' || typeof e.message !== 'string')
               return reject(new ClnConnectionError(`${method}: HTTP ${status} without an error body`))
@@ -116,20 +146,20 @@ export class ClnRestClient {
                 method,
                 status,
                 typeof e.code === 'number' ? e.code : null,
-                e.message.slice(0, 500),
+                this.clean(e.message),
                 e.data ?? null
               )
             )
           })
         }
       )
-      let timedOut = false
-      req.on('timeout', () => {
-        timedOut = true
-        req.destroy(new Error(`no answer within ${Math.round(bound.timeoutMs / 1000)} s`))
-      })
       req.on('error', (err: Error & { code?: string }) =>
-        reject(new ClnConnectionError(`${method}: ${err.name === 'AbortError' ? 'stopped' : err.message}`, timedOut))
+        reject(
+          new ClnConnectionError(
+            `${method}: ${err.name === 'AbortError' ? 'stopped' : this.clean(err.message)}`,
+            timedOut
+          )
+        )
       )
       req.end(body)
     })

@@ -118,12 +118,20 @@ const sendpay: Method = (p, ctx) => {
     throw rpcError(-32602, `amount_msat: must equal the final hop's amount ${lastHop.amtToForwardMsat}`)
   const destination = lastHop.pubKey
   const prior = latest(ctx, paymentHash)
+  // groupid defaults to the last one + 1 (pay.c): a plain second sendpay is a new group.
+  const groupid = optU64(p, 'groupid') ?? (prior?.groupid ?? 0) + 1
   if (prior && prior.status !== 'failed') {
+    // At most one group in flight (send_payment_core): another group is refused with 200.
+    if (prior.status === 'pending' && prior.groupid !== groupid)
+      throw rpcError(
+        200,
+        `Payment with groupid=${prior.groupid} still in progress, cannot retry before that completes.`
+      )
     if (prior.amountMsat !== amountMsat || prior.destination !== destination) {
       const what = prior.status === 'complete' ? 'succeeded' : 'pending'
       throw rpcError(201, `Already ${what} with amount ${prior.amountMsat}msat (not ${amountMsat}msat)`)
     }
-    // The same payment again: CLN answers with its state (idempotent).
+    // The same payment again (a complete one, or the same group in flight): its state (idempotent).
     return prior.status === 'complete'
       ? sendpayFields(prior)
       : { message: 'Monitor status with listpays or waitsendpay', ...sendpayFields(prior) }
@@ -155,7 +163,7 @@ const sendpay: Method = (p, ctx) => {
   }
   const { record, done } = started
   const sp = ctx.state.addSendpay({
-    groupid: (prior?.groupid ?? 0) + 1,
+    groupid,
     paymentHash,
     destination,
     amountMsat,
@@ -165,19 +173,26 @@ const sendpay: Method = (p, ctx) => {
     ...(bolt11 !== undefined ? { bolt11 } : {}),
     ...(label !== undefined ? { label } : {})
   })
-  void done.then(() => {
-    const completedAt = Math.floor(Date.now() / 1000)
-    if (record.status === 'SUCCEEDED')
-      ctx.state.updateSendpay(sp, { status: 'complete', preimage: record.preimage, completedAt })
-    else ctx.state.updateSendpay(sp, { status: 'failed', completedAt, failure: failureOf(ctx, sp, record, route) })
-  })
+  void done
+    .then(() => {
+      const completedAt = Math.floor(Date.now() / 1000)
+      if (record.status === 'SUCCEEDED')
+        ctx.state.updateSendpay(sp, { status: 'complete', preimage: record.preimage, completedAt })
+      else ctx.state.updateSendpay(sp, { status: 'failed', completedAt, failure: failureOf(ctx, sp, record, route) })
+    })
+    .catch((err: unknown) => console.error('[sim] clnrest sendpay record not updated:', err))
   return { message: 'Monitor status with listpays or waitsendpay', ...sendpayFields(sp) }
 }
 
 const waitsendpay: Method = async (p, ctx) => {
   const paymentHash = hex32(p, 'payment_hash')
   const timeout = optU64(p, 'timeout')
-  const sp = latest(ctx, paymentHash)
+  const groupid = optU64(p, 'groupid')
+  // That group's part 0, or the latest group's (wait_payment).
+  const sp =
+    groupid === undefined
+      ? latest(ctx, paymentHash)
+      : ctx.state.sendpaysFor(paymentHash).find((s) => s.groupid === groupid)
   if (!sp) throw rpcError(208, `Never attempted payment part 0 for '${paymentHash}'`)
   const final = await waitFor(ctx, ctx.state, 'sendpay', () => (sp.status === 'pending' ? undefined : sp), timeout)
   if (!final) throw rpcError(200, 'Timed out while waiting')
