@@ -74,7 +74,9 @@ const DEFINITE_PAYMENT_FAILURES = new Set([
 /**
  * LND's answers (before the payment starts) for a hash it already paid or is paying. They say
  * nothing about this attempt except that LND refused it: recording LND's state of the earlier
- * payment as this attempt's outcome would book a payment that never happened.
+ * payment as this attempt's outcome would book a payment that never happened. But while LND's
+ * earlier payment is still in flight it may yet settle: 'failed' would free the channel and the
+ * limits as if no money could move, so it stays pending until LND's record ends (as CLN's 200/201).
  */
 const REFUSED_AS_DUPLICATE: ReadonlyArray<[RegExp, string]> = [
   [/invoice is already paid/, 'alreadyPaid'],
@@ -277,7 +279,10 @@ export class LndNode extends EventEmitter implements LightningNode {
     if (DEFINITE_PAYMENT_FAILURES.has(name)) return { status: 'failed', reason: name }
     const details = errorDetails(err)
     const duplicate = REFUSED_AS_DUPLICATE.find(([pattern]) => pattern.test(details))
-    if (duplicate !== undefined) return { status: 'failed', reason: duplicate[1] }
+    if (duplicate !== undefined) {
+      const earlier = await this.getPaymentState(hash).catch(() => ({ status: 'pending' as const }))
+      return earlier.status === 'pending' ? earlier : { status: 'failed', reason: duplicate[1] }
+    }
     // LND not answering where the payment stands: it stays pending, and reconciliation asks again.
     const state = await this.getPaymentState(hash).catch(() => ({ status: 'pending' as const }))
     if (state.status === 'unknown' && !isConnectionError(err) && name === 'UnexpectedPaymentError') {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { pay } from 'lightning'
 import { SimCluster } from '../../src/sim/cluster.js'
 import { LndNode } from '../../src/lightning/lnd-node.js'
-import { lndFor } from '../helpers/sim.js'
+import { eventually, lndFor } from '../helpers/sim.js'
 import { PayerHarness } from '../helpers/payer.js'
 
 /**
@@ -95,6 +95,40 @@ describe('the same invoice asked over several channels of one instance', () => {
       cluster.channels().find((ch) => ch.id === second)?.fromBalance,
       1_400_000,
       'nothing left over the second channel'
+    )
+  })
+
+  it('keeps an attempt LND refused while its own payment of that hash is in flight pending, until that one ends', async () => {
+    const [first, second] = [rich('A'), rich('A')]
+    const invoice = await c.createInvoice({ tokens: 40_000, description: 'rebalance', expirySeconds: 600 })
+    // A's LND pays it outside Tightrope over `first`, and C holds that HTLC: LND has it in flight.
+    cluster.addFault({ type: 'hold', from: 'A', to: 'C' })
+    const earlier = pay({ lnd: lndFor(cluster, 'A'), request: invoice.request, outgoing_channel: first, max_fee: 0 })
+    earlier.catch(() => undefined) // its outcome is read from the simulator below
+    const held = await eventually(() => cluster.network.faults.listHeld()[0], 10_000, "A's HTLC held at C")
+
+    const r = await alice.ask('A', c, second, invoice.request, 40_000)
+    assert.equal(r.status, 'pending', 'not failed: the earlier payment of this hash may still settle')
+    assert.deepEqual(
+      alice.entries(invoice.paymentHash).map((t) => t.status),
+      ['pending'],
+      'no failure booked while LND has the hash in flight'
+    )
+    cluster.network.faults.release(held.id, 'settle')
+    await eventually(
+      () => cluster.network.paymentLog.find((p) => p.paymentHash === invoice.paymentHash && p.status === 'SUCCEEDED'),
+      10_000,
+      'the earlier payment settled'
+    )
+    assert.equal(
+      cluster.network.paymentLog.filter((p) => p.paymentHash === invoice.paymentHash).length,
+      1,
+      'LND made no second payment'
+    )
+    assert.equal(
+      cluster.channels().find((ch) => ch.id === second)?.fromBalance,
+      1_400_000,
+      'nothing over the second channel'
     )
   })
 })
