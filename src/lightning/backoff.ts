@@ -17,3 +17,31 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true })
   })
 }
+
+/**
+ * The reconnect loop both node adapters share: `probe` with backoff until the node answers or the
+ * adapter stops, then `back()` (listen again, say connected). A listener that throws on what
+ * `back()` emits must not become an unhandled rejection (it would end the daemon): the reconnect
+ * itself is done by then, so the throw is dropped here.
+ */
+export function reconnectWithBackoff(loop: {
+  probe: () => Promise<unknown>
+  stopped: () => boolean
+  signal: AbortSignal
+  back: () => void
+}): void {
+  const run = async (): Promise<void> => {
+    for (let attempt = 0; !loop.stopped(); attempt++) {
+      await sleep(backoffMs(attempt), loop.signal)
+      if (loop.stopped()) return
+      try {
+        await loop.probe()
+      } catch {
+        continue // not back yet: the next attempt waits longer
+      }
+      if (loop.stopped()) return
+      return loop.back()
+    }
+  }
+  run().catch(() => undefined)
+}

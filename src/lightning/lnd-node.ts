@@ -17,7 +17,7 @@ import {
   type AuthenticatedLnd
 } from 'lightning'
 import { parsePaymentRequest } from 'invoices'
-import { backoffMs, sleep } from './backoff.js'
+import { reconnectWithBackoff } from './backoff.js'
 import { toChannelView, type ClientChannel } from './map-channel.js'
 import { networkOfChains } from './network.js'
 import { failureName, payOnce } from './pay-once.js'
@@ -389,26 +389,18 @@ export class LndNode extends EventEmitter implements LightningNode {
     this.connected = false
     this.unsubscribe()
     this.emit('status', { connected: false, error: reason })
-    void this.reconnect()
-  }
-
-  private async reconnect(): Promise<void> {
-    for (let attempt = 0; !this.stopped; attempt++) {
-      await sleep(backoffMs(attempt), this.stopping.signal)
-      if (this.stopped) return
-      try {
-        await bounded(getWalletInfo({ lnd: this.lnd }), CONNECT_TIMEOUT_MS, this.stopping.signal, 'reconnect')
-      } catch {
-        continue
+    reconnectWithBackoff({
+      probe: () => bounded(getWalletInfo({ lnd: this.lnd }), CONNECT_TIMEOUT_MS, this.stopping.signal, 'reconnect'),
+      stopped: () => this.stopped,
+      signal: this.stopping.signal,
+      back: () => {
+        this.subscribe()
+        this.connected = true
+        this.reconnecting = false
+        this.emit('status', { connected: true })
+        this.emit('changed')
       }
-      if (this.stopped) return
-      this.subscribe()
-      this.connected = true
-      this.reconnecting = false
-      this.emit('status', { connected: true })
-      this.emit('changed')
-      return
-    }
+    })
   }
 }
 

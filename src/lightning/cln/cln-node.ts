@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import { parsePaymentRequest } from 'invoices'
-import { backoffMs, sleep } from '../backoff.js'
+import { reconnectWithBackoff } from '../backoff.js'
 import type { ChannelView } from '../channel-view.js'
 import type { ClnCredentials } from '../credentials.js'
 import type {
@@ -395,28 +395,18 @@ export class ClnNode extends EventEmitter implements LightningNode {
     this.connected = false
     this.unwatch()
     this.emit('status', { connected: false, error: `${this.label}: ${reason}` })
-    // A listener that throws on the events reconnect() emits must not become an unhandled rejection
-    // (it would end the daemon): the reconnect itself is done by then.
-    this.reconnect().catch(() => undefined)
-  }
-
-  private async reconnect(): Promise<void> {
-    for (let attempt = 0; !this.stopped; attempt++) {
-      await sleep(backoffMs(attempt), this.stopping.signal)
-      if (this.stopped) return
-      try {
-        await this.client.call('getinfo', {}, { timeoutMs: CONNECT_TIMEOUT_MS, signal: this.stopping.signal })
-      } catch {
-        continue
+    reconnectWithBackoff({
+      probe: () => this.client.call('getinfo', {}, { timeoutMs: CONNECT_TIMEOUT_MS, signal: this.stopping.signal }),
+      stopped: () => this.stopped,
+      signal: this.stopping.signal,
+      back: () => {
+        this.watch()
+        this.connected = true
+        this.reconnecting = false
+        this.emit('status', { connected: true })
+        this.emit('changed')
       }
-      if (this.stopped) return
-      this.watch()
-      this.connected = true
-      this.reconnecting = false
-      this.emit('status', { connected: true })
-      this.emit('changed')
-      return
-    }
+    })
   }
 }
 
