@@ -1,65 +1,16 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { SimCluster } from '../../src/sim/cluster.js'
-import type { PaymentTruth } from '../../src/sim/model/network.js'
 import { eventually, readmeScenario } from '../helpers/sim.js'
-import { push, shareOf, tempDir } from '../helpers/daemon.js'
-import { writeConfigDir, type ConfigOverrides } from '../helpers/config.js'
-import { runTightrope, type Running } from '../helpers/process.js'
+import { push, shareOf } from '../helpers/daemon.js'
+import type { Running } from '../helpers/process.js'
 import type { TightropeEvent } from '../../src/core/events.js'
-import { eventLine } from '../../src/daemon/log-line.js'
+import { has, operator, rebalancesOn, shown, type Operator } from '../helpers/operator.js'
 
 const SECRET = 'correcthorsebatterystaple-for-tests'
-const START = ['start', '--log-format', 'json', '--config']
-const has = (proc: Running, match: (e: TightropeEvent) => boolean): true | undefined =>
-  proc.events().some(match) ? true : undefined
-const started = (e: TightropeEvent): boolean => e.type === 'started'
 const authenticated = (e: TightropeEvent): boolean => e.type === 'peer_authenticated'
-/** The events matching, as text lines (for a failure's message). */
-const shown = (proc: Running, match: (e: TightropeEvent) => boolean): string =>
-  proc
-    .events()
-    .filter(match)
-    .map((e) => eventLine(e, 'text'))
-    .join('\n')
 const inside = (cluster: SimCluster, a: string, b: string): true | undefined =>
   Math.abs(shareOf(cluster, a, b) - 0.5) <= 0.1 ? true : undefined
-
-/** Starts `tightrope start` for some nodes in its own process; stopped and cleaned up by `after`. */
-async function operator(
-  cluster: SimCluster,
-  aliases: string[],
-  o: ConfigOverrides,
-  cleanup: Array<() => Promise<unknown>>
-): Promise<{ proc: Running; restart: (signal?: NodeJS.Signals) => Promise<Running> }> {
-  const dir = await tempDir('tightrope-op-')
-  const configDir = await writeConfigDir(dir.path, cluster, aliases, o)
-  const state = { proc: runTightrope([...START, configDir]) }
-  cleanup.push(async () => {
-    await state.proc.stop()
-    await dir.remove()
-  })
-  await eventually(() => has(state.proc, started), 30_000, `${aliases.join(',')} to start:\n${state.proc.output()}`)
-  return {
-    get proc() {
-      return state.proc
-    },
-    restart: async (signal: NodeJS.Signals = 'SIGTERM') => {
-      const code = await state.proc.stop(signal)
-      if (signal === 'SIGTERM') assert.equal(code, 0)
-      state.proc = runTightrope([...START, configDir])
-      await eventually(() => has(state.proc, started), 30_000, 'restart')
-      return state.proc
-    }
-  }
-}
-
-/** Rebalancing payments: between the two ends of one channel, not made by the test's own pushes. */
-function rebalancesOn(cluster: SimCluster, pushes: Set<string>, a: string, b: string): PaymentTruth[] {
-  return cluster.network.paymentLog.filter(
-    (p) => !pushes.has(p.paymentHash) && ((p.from === a && p.to === b) || (p.from === b && p.to === a))
-  )
-}
 
 describe("the spec's story: Alice (A, B) and Bob (C, D, E), each in its own process, same secret", () => {
   let cluster: SimCluster
@@ -67,7 +18,7 @@ describe("the spec's story: Alice (A, B) and Bob (C, D, E), each in its own proc
   const pushes = new Set<string>()
   let alice: Running
   let bob: Running
-  let bobOp: Awaited<ReturnType<typeof operator>>
+  let bobOp: Operator
 
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
