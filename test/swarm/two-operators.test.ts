@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { SimCluster } from '../../src/sim/cluster.js'
-import { eventually, readmeScenario } from '../helpers/sim.js'
+import { eventually, mixedScenario, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf } from '../helpers/daemon.js'
 import type { Running } from '../helpers/process.js'
 import type { TightropeEvent } from '../../src/core/events.js'
@@ -154,58 +154,65 @@ describe('different secrets: the instances never talk and A-C is never touched',
   })
 })
 
-describe('payer-side limits hold across instances and across a restart of the payer', () => {
-  let cluster: SimCluster
-  const cleanup: Array<() => Promise<unknown>> = []
-  after(async () => {
-    for (const c of cleanup.reverse()) await c()
-    await cluster?.stop()
-  })
-
-  it('Bob pays Alice at most maxTransactionsPerPeriod times, before and after he restarts', async () => {
-    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
-    const pushes = new Set<string>()
-    // Alice asks for at most what Bob pays per payment, so that his count limit is what stops him.
-    const alice = (
-      await operator(cluster, ['A', 'B'], { secret: SECRET, baseSettings: { maxTransactionSize: 50_000 } }, cleanup)
-    ).proc
-    const bobOp = await operator(
-      cluster,
-      ['C', 'D', 'E'],
-      { secret: SECRET, baseSettings: { maxTransactionSize: 50_000, maxTransactionsPerPeriod: 2 } },
-      cleanup
-    )
-    await eventually(() => has(alice, authenticated), 20_000, 'authentication')
-    pushes.add((await push(cluster, 'A', 'C', 1_500_000)).paymentHash)
-    await eventually(
-      () => has(bobOp.proc, (e) => e.type === 'payment_refused' && e.reason === 'maxTransactionsPerPeriod'),
-      20_000,
-      'Bob refusing for maxTransactionsPerPeriod'
-    )
-    const paid = rebalancesOn(cluster, pushes, 'A', 'C')
-    assert.equal(paid.length, 2)
-    for (const p of paid) assert.ok(p.amountMsat <= 50_000_000)
-    await eventually(
-      () => has(alice, (e) => e.type === 'rebalance_not_done' && e.reason === 'maxTransactionsPerPeriod'),
-      10_000,
-      'Alice to learn why'
-    ).catch((err: Error) => {
-      throw new Error(
-        `${err.message}\nalice:\n${shown(
-          alice,
-          (e) =>
-            e.type !== 'channel_watched' &&
-            (/peer_|error/.test(e.type) || ('channelId' in e && e.channelId === '512x2x0'))
-        )}`
-      )
+/** Bob's payer C on LND (readme story), then on Core Lightning (scenarios/mixed.json, same channels). */
+for (const payer of ['lnd', 'cln'] as const)
+  describe(`payer-side limits hold across instances and across a restart of the payer (C on ${payer})`, () => {
+    let cluster: SimCluster
+    const cleanup: Array<() => Promise<unknown>> = []
+    after(async () => {
+      for (const c of cleanup.reverse()) await c()
+      await cluster?.stop()
     })
 
-    const bob = await bobOp.restart()
-    await eventually(
-      () => has(bob, (e) => e.type === 'payment_refused' && e.reason === 'maxTransactionsPerPeriod'),
-      30_000,
-      'the restarted Bob still refusing'
-    )
-    assert.equal(rebalancesOn(cluster, pushes, 'A', 'C').length, 2, 'no payment after the restart')
+    it('Bob pays Alice at most maxTransactionsPerPeriod times, before and after he restarts', async () => {
+      cluster = await SimCluster.start({
+        scenario: payer === 'cln' ? mixedScenario() : readmeScenario(),
+        dht: true,
+        control: false
+      })
+      assert.equal(cluster.nodeConnection('C').implementation, payer)
+      const pushes = new Set<string>()
+      // Alice asks for at most what Bob pays per payment, so that his count limit is what stops him.
+      const alice = (
+        await operator(cluster, ['A', 'B'], { secret: SECRET, baseSettings: { maxTransactionSize: 50_000 } }, cleanup)
+      ).proc
+      const bobOp = await operator(
+        cluster,
+        ['C', 'D', 'E'],
+        { secret: SECRET, baseSettings: { maxTransactionSize: 50_000, maxTransactionsPerPeriod: 2 } },
+        cleanup
+      )
+      await eventually(() => has(alice, authenticated), 20_000, 'authentication')
+      pushes.add((await push(cluster, 'A', 'C', 1_500_000)).paymentHash)
+      await eventually(
+        () => has(bobOp.proc, (e) => e.type === 'payment_refused' && e.reason === 'maxTransactionsPerPeriod'),
+        20_000,
+        'Bob refusing for maxTransactionsPerPeriod'
+      )
+      const paid = rebalancesOn(cluster, pushes, 'A', 'C')
+      assert.equal(paid.length, 2)
+      for (const p of paid) assert.ok(p.amountMsat <= 50_000_000)
+      await eventually(
+        () => has(alice, (e) => e.type === 'rebalance_not_done' && e.reason === 'maxTransactionsPerPeriod'),
+        10_000,
+        'Alice to learn why'
+      ).catch((err: Error) => {
+        throw new Error(
+          `${err.message}\nalice:\n${shown(
+            alice,
+            (e) =>
+              e.type !== 'channel_watched' &&
+              (/peer_|error/.test(e.type) || ('channelId' in e && e.channelId === '512x2x0'))
+          )}`
+        )
+      })
+
+      const bob = await bobOp.restart()
+      await eventually(
+        () => has(bob, (e) => e.type === 'payment_refused' && e.reason === 'maxTransactionsPerPeriod'),
+        30_000,
+        'the restarted Bob still refusing'
+      )
+      assert.equal(rebalancesOn(cluster, pushes, 'A', 'C').length, 2, 'no payment after the restart')
+    })
   })
-})
