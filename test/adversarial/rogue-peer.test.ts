@@ -21,8 +21,11 @@ const SECRET = 'cluster-secret-the-rogue-also-knows'
  * the same channels with B and C on CLN): the payer's rules must hold whatever node pays.
  */
 for (const payer of ['lnd', 'cln'] as const) {
-  /** Cases about frames and handshakes, before any payer is involved: the same code whatever pays. */
-  const transportOnly = { skip: payer === 'cln' && 'swarm transport only: no payer, nothing implementation-specific' }
+  /** Cases about frames and handshakes, before any payer is involved: the same code whatever pays.
+   * A new options object per case, as in rogue-peer-hardening (a shared one misbehaved there). */
+  const transportOnly = (): { skip: string | false } => ({
+    skip: payer === 'cln' && 'swarm transport only: no payer, nothing implementation-specific'
+  })
 
   describe(`a rogue peer that knows the secret (the payer B on ${payer})`, () => {
     let cluster: SimCluster
@@ -278,7 +281,7 @@ for (const payer of ['lnd', 'cln'] as const) {
     it(
       'truncated, oversized, garbage and replayed frames are dropped and the peer is ' +
         'cut off; an unknown type is ignored, not held against it',
-      transportOnly,
+      transportOnly(),
       async () => {
         const noisy = await RoguePeer.connect({
           bootstrap: cluster.bootstrap,
@@ -340,7 +343,7 @@ for (const payer of ['lnd', 'cln'] as const) {
       }
     })
 
-    it('a peer with the wrong secret is dropped at the handshake and gets nothing', transportOnly, async () => {
+    it('a peer with the wrong secret is dropped at the handshake and gets nothing', transportOnly(), async () => {
       const badProofs = await metric('tightrope_unauthenticated_connections_closed_total', 'reason="badProof"')
       const stranger = await RoguePeer.connect({
         bootstrap: cluster.bootstrap,
