@@ -2,10 +2,15 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { authenticatedLndGrpc, createInvoice, type AuthenticatedLnd } from 'lightning'
 import { SimCluster } from '../../src/sim/cluster.js'
-import { parseScenario, type Scenario } from '../../src/sim/scenario.js'
+import { loadScenario, parseScenario, type Scenario } from '../../src/sim/scenario.js'
 
 export function readmeScenario(): Scenario {
   return parseScenario(JSON.parse(readFileSync(join(process.cwd(), 'scenarios', 'readme-example.json'), 'utf8')))
+}
+
+/** scenarios/mixed.json: the readme story with B and C on Core Lightning (clnrest). */
+export function mixedScenario(): Scenario {
+  return loadScenario(join(process.cwd(), 'scenarios', 'mixed.json'))
 }
 
 /** A real `lightning` client for a simulated node, connected exactly as Tightrope connects. */

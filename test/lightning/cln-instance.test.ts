@@ -10,7 +10,7 @@ import { ClnRestClient } from '../../src/lightning/cln/rest-client.js'
 import { CLN_METHODS } from '../../src/lightning/cln/methods.js'
 import type { TransactionRecord } from '../../src/ledger/types.js'
 import { instanceConfig } from '../helpers/config.js'
-import { eventually, readmeScenario } from '../helpers/sim.js'
+import { eventually, nextEvent, readmeScenario } from '../helpers/sim.js'
 import { push, shareOf, tempDir } from '../helpers/daemon.js'
 
 /** The readme story with B and C on Core Lightning (clnrest), as scenarios/mixed.json has them. */
@@ -203,6 +203,21 @@ describe('the CLN adapter on its own', () => {
     assert.equal(after.remoteBalance, before.remoteBalance + 70_000)
     const aAfter = (await (a as LightningNode).getChannels()).find((x) => x.id === ab.id)
     assert.deepEqual([after.remoteBalance, after.localBalance], [aAfter?.localBalance, aAfter?.remoteBalance])
+  })
+
+  it("a channel opened after an evaluation looked, before the poll's first look, is reported as a change", async () => {
+    // A fresh connection, as the daemon has one: it evaluates (looks) at once, the poll looks later.
+    const fresh = await connectNode(lightningNodeEntry(cluster.nodeConnection('B')))
+    try {
+      const before = await fresh.getChannels()
+      const changed = nextEvent(fresh, 'changed', () => true, 30_000)
+      const eb = cluster.openChannel({ from: 'E', to: 'B', capacity: 1_000_000, fromBalance: 500_000 })
+      await changed
+      const after = await fresh.getChannels()
+      assert.ok(!before.some((c) => c.id === eb.id) && after.some((c) => c.id === eb.id))
+    } finally {
+      await fresh.stop()
+    }
   })
 
   it('signatures cross-verify: CLN-signed recovered by LND, LND-signed recovered by CLN', async () => {

@@ -1,65 +1,16 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { SimCluster } from '../../src/sim/cluster.js'
-import type { PaymentTruth } from '../../src/sim/model/network.js'
-import { eventually, readmeScenario } from '../helpers/sim.js'
-import { push, shareOf, tempDir } from '../helpers/daemon.js'
-import { writeConfigDir, type ConfigOverrides } from '../helpers/config.js'
-import { runTightrope, type Running } from '../helpers/process.js'
+import { eventually, mixedScenario, readmeScenario } from '../helpers/sim.js'
+import { push, shareOf } from '../helpers/daemon.js'
+import type { Running } from '../helpers/process.js'
 import type { TightropeEvent } from '../../src/core/events.js'
-import { eventLine } from '../../src/daemon/log-line.js'
+import { has, operator, rebalancesOn, shown, type Operator } from '../helpers/operator.js'
 
 const SECRET = 'correcthorsebatterystaple-for-tests'
-const START = ['start', '--log-format', 'json', '--config']
-const has = (proc: Running, match: (e: TightropeEvent) => boolean): true | undefined =>
-  proc.events().some(match) ? true : undefined
-const started = (e: TightropeEvent): boolean => e.type === 'started'
 const authenticated = (e: TightropeEvent): boolean => e.type === 'peer_authenticated'
-/** The events matching, as text lines (for a failure's message). */
-const shown = (proc: Running, match: (e: TightropeEvent) => boolean): string =>
-  proc
-    .events()
-    .filter(match)
-    .map((e) => eventLine(e, 'text'))
-    .join('\n')
 const inside = (cluster: SimCluster, a: string, b: string): true | undefined =>
   Math.abs(shareOf(cluster, a, b) - 0.5) <= 0.1 ? true : undefined
-
-/** Starts `tightrope start` for some nodes in its own process; stopped and cleaned up by `after`. */
-async function operator(
-  cluster: SimCluster,
-  aliases: string[],
-  o: ConfigOverrides,
-  cleanup: Array<() => Promise<unknown>>
-): Promise<{ proc: Running; restart: (signal?: NodeJS.Signals) => Promise<Running> }> {
-  const dir = await tempDir('tightrope-op-')
-  const configDir = await writeConfigDir(dir.path, cluster, aliases, o)
-  const state = { proc: runTightrope([...START, configDir]) }
-  cleanup.push(async () => {
-    await state.proc.stop()
-    await dir.remove()
-  })
-  await eventually(() => has(state.proc, started), 30_000, `${aliases.join(',')} to start:\n${state.proc.output()}`)
-  return {
-    get proc() {
-      return state.proc
-    },
-    restart: async (signal: NodeJS.Signals = 'SIGTERM') => {
-      const code = await state.proc.stop(signal)
-      if (signal === 'SIGTERM') assert.equal(code, 0)
-      state.proc = runTightrope([...START, configDir])
-      await eventually(() => has(state.proc, started), 30_000, 'restart')
-      return state.proc
-    }
-  }
-}
-
-/** Rebalancing payments: between the two ends of one channel, not made by the test's own pushes. */
-function rebalancesOn(cluster: SimCluster, pushes: Set<string>, a: string, b: string): PaymentTruth[] {
-  return cluster.network.paymentLog.filter(
-    (p) => !pushes.has(p.paymentHash) && ((p.from === a && p.to === b) || (p.from === b && p.to === a))
-  )
-}
 
 describe("the spec's story: Alice (A, B) and Bob (C, D, E), each in its own process, same secret", () => {
   let cluster: SimCluster
@@ -67,7 +18,7 @@ describe("the spec's story: Alice (A, B) and Bob (C, D, E), each in its own proc
   const pushes = new Set<string>()
   let alice: Running
   let bob: Running
-  let bobOp: Awaited<ReturnType<typeof operator>>
+  let bobOp: Operator
 
   before(async () => {
     cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
@@ -203,58 +154,65 @@ describe('different secrets: the instances never talk and A-C is never touched',
   })
 })
 
-describe('payer-side limits hold across instances and across a restart of the payer', () => {
-  let cluster: SimCluster
-  const cleanup: Array<() => Promise<unknown>> = []
-  after(async () => {
-    for (const c of cleanup.reverse()) await c()
-    await cluster?.stop()
-  })
-
-  it('Bob pays Alice at most maxTransactionsPerPeriod times, before and after he restarts', async () => {
-    cluster = await SimCluster.start({ scenario: readmeScenario(), dht: true, control: false })
-    const pushes = new Set<string>()
-    // Alice asks for at most what Bob pays per payment, so that his count limit is what stops him.
-    const alice = (
-      await operator(cluster, ['A', 'B'], { secret: SECRET, baseSettings: { maxTransactionSize: 50_000 } }, cleanup)
-    ).proc
-    const bobOp = await operator(
-      cluster,
-      ['C', 'D', 'E'],
-      { secret: SECRET, baseSettings: { maxTransactionSize: 50_000, maxTransactionsPerPeriod: 2 } },
-      cleanup
-    )
-    await eventually(() => has(alice, authenticated), 20_000, 'authentication')
-    pushes.add((await push(cluster, 'A', 'C', 1_500_000)).paymentHash)
-    await eventually(
-      () => has(bobOp.proc, (e) => e.type === 'payment_refused' && e.reason === 'maxTransactionsPerPeriod'),
-      20_000,
-      'Bob refusing for maxTransactionsPerPeriod'
-    )
-    const paid = rebalancesOn(cluster, pushes, 'A', 'C')
-    assert.equal(paid.length, 2)
-    for (const p of paid) assert.ok(p.amountMsat <= 50_000_000)
-    await eventually(
-      () => has(alice, (e) => e.type === 'rebalance_not_done' && e.reason === 'maxTransactionsPerPeriod'),
-      10_000,
-      'Alice to learn why'
-    ).catch((err: Error) => {
-      throw new Error(
-        `${err.message}\nalice:\n${shown(
-          alice,
-          (e) =>
-            e.type !== 'channel_watched' &&
-            (/peer_|error/.test(e.type) || ('channelId' in e && e.channelId === '512x2x0'))
-        )}`
-      )
+/** Bob's payer C on LND (readme story), then on Core Lightning (scenarios/mixed.json, same channels). */
+for (const payer of ['lnd', 'cln'] as const)
+  describe(`payer-side limits hold across instances and across a restart of the payer (C on ${payer})`, () => {
+    let cluster: SimCluster
+    const cleanup: Array<() => Promise<unknown>> = []
+    after(async () => {
+      for (const c of cleanup.reverse()) await c()
+      await cluster?.stop()
     })
 
-    const bob = await bobOp.restart()
-    await eventually(
-      () => has(bob, (e) => e.type === 'payment_refused' && e.reason === 'maxTransactionsPerPeriod'),
-      30_000,
-      'the restarted Bob still refusing'
-    )
-    assert.equal(rebalancesOn(cluster, pushes, 'A', 'C').length, 2, 'no payment after the restart')
+    it('Bob pays Alice at most maxTransactionsPerPeriod times, before and after he restarts', async () => {
+      cluster = await SimCluster.start({
+        scenario: payer === 'cln' ? mixedScenario() : readmeScenario(),
+        dht: true,
+        control: false
+      })
+      assert.equal(cluster.nodeConnection('C').implementation, payer)
+      const pushes = new Set<string>()
+      // Alice asks for at most what Bob pays per payment, so that his count limit is what stops him.
+      const alice = (
+        await operator(cluster, ['A', 'B'], { secret: SECRET, baseSettings: { maxTransactionSize: 50_000 } }, cleanup)
+      ).proc
+      const bobOp = await operator(
+        cluster,
+        ['C', 'D', 'E'],
+        { secret: SECRET, baseSettings: { maxTransactionSize: 50_000, maxTransactionsPerPeriod: 2 } },
+        cleanup
+      )
+      await eventually(() => has(alice, authenticated), 20_000, 'authentication')
+      pushes.add((await push(cluster, 'A', 'C', 1_500_000)).paymentHash)
+      await eventually(
+        () => has(bobOp.proc, (e) => e.type === 'payment_refused' && e.reason === 'maxTransactionsPerPeriod'),
+        20_000,
+        'Bob refusing for maxTransactionsPerPeriod'
+      )
+      const paid = rebalancesOn(cluster, pushes, 'A', 'C')
+      assert.equal(paid.length, 2)
+      for (const p of paid) assert.ok(p.amountMsat <= 50_000_000)
+      await eventually(
+        () => has(alice, (e) => e.type === 'rebalance_not_done' && e.reason === 'maxTransactionsPerPeriod'),
+        10_000,
+        'Alice to learn why'
+      ).catch((err: Error) => {
+        throw new Error(
+          `${err.message}\nalice:\n${shown(
+            alice,
+            (e) =>
+              e.type !== 'channel_watched' &&
+              (/peer_|error/.test(e.type) || ('channelId' in e && e.channelId === '512x2x0'))
+          )}`
+        )
+      })
+
+      const bob = await bobOp.restart()
+      await eventually(
+        () => has(bob, (e) => e.type === 'payment_refused' && e.reason === 'maxTransactionsPerPeriod'),
+        30_000,
+        'the restarted Bob still refusing'
+      )
+      assert.equal(rebalancesOn(cluster, pushes, 'A', 'C').length, 2, 'no payment after the restart')
+    })
   })
-})

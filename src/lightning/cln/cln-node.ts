@@ -116,9 +116,14 @@ export class ClnNode extends EventEmitter implements LightningNode {
     const { channels } = await this.call<{ channels?: unknown }>('listpeerchannels', {})
     if (!Array.isArray(channels) || !channels.every(isObject))
       throw new ClnAnswerError('listpeerchannels: channels is not a list of channels')
-    return (channels as ClnChannel[])
+    const views = (channels as ClnChannel[])
       .map((c) => toChannelView(this.identity.publicKey, c))
       .filter((c): c is ChannelView => c !== undefined)
+    // What the caller (an evaluation) now knows: the channel poll reports a change from this, not
+    // from its own previous look (a channel opened between an evaluation and the poll's first
+    // look after a (re)connect was never reported: E-B on B stayed unwatched).
+    this.channelPrint = JSON.stringify(views)
+    return views
   }
 
   async createInvoice(args: { tokens: number; description: string; expirySeconds: number }): Promise<CreatedInvoice> {
@@ -374,14 +379,18 @@ export class ClnNode extends EventEmitter implements LightningNode {
     }
   }
 
-  /** Channels opened, closed, (re)connected or HTLCs added: a change of what getChannels shows. */
+  /**
+   * Channels opened, closed, (re)connected or HTLCs added: a change of what getChannels showed
+   * last, to anyone. Before anyone looked (print '') there is nothing to compare: 'changed' was
+   * said on (re)connect and that evaluation's look is the reference.
+   */
   private async pollChannels(): Promise<void> {
     if (!this.connected || this.polling) return
     this.polling = true
     try {
+      const seen = this.channelPrint
       const print = JSON.stringify(await this.getChannels())
-      if (this.channelPrint !== '' && print !== this.channelPrint) this.emit('changed')
-      this.channelPrint = print
+      if (seen !== '' && print !== seen) this.emit('changed')
     } catch {
       /* call() made the node lost if clnrest is gone; a refused call waits for the next tick */
     } finally {

@@ -108,7 +108,11 @@ const listpeerchannels: Method = (p, ctx) => {
       (peer === undefined || c.peerOf(ctx.node.publicKey) === peer) &&
       (wanted === undefined || c.chanId === wanted)
   )
-  return { channels: channels.map((c) => channelEntry(ctx, c)) }
+  const entries = channels.map((c) => channelEntry(ctx, c))
+  // As LND's ListChannels does: harnesses that judge a payer by what it saw (the soak's
+  // balance-point invariant) note the channels when served; without it no CLN payment was judged.
+  ctx.node.events.emit('channels_listed')
+  return { channels: entries }
 }
 
 export const infoMethods: Record<string, Method> = { getinfo, listpeerchannels }
