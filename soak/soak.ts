@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DemoCluster } from '../src/demo/demo-cluster.js'
 import { AuditLog } from '../src/ledger/audit-log.js'
-import type { Scenario } from '../src/sim/scenario.js'
+import { parseScenario, type Scenario } from '../src/sim/scenario.js'
 import type { PaymentTruth } from '../src/sim/model/network.js'
 import type { FailureReason } from '../src/sim/model/payments.js'
 import { eventLine, parseEventLine } from '../src/daemon/log-line.js'
@@ -11,9 +12,20 @@ import { watchBalancePoint } from './balance-point.js'
 /**
  * The soak: two operators with five nodes each, in their own processes, random traffic and random
  * faults for N minutes, invariants checked continuously. Prints a JSON summary; exits 1 on any
- * violation. Usage: npm run soak -- --minutes N [--seed S]
+ * violation. Usage: npm run soak -- --minutes N [--seed S] [--cln | --scenario FILE]
+ * --cln puts every other node of the generated network on Core Lightning (a1, a3, b1, b3, x: LND-CLN
+ * and CLN-LND inside each operator, LND-LND and CLN-CLN across); --scenario runs a scenario file
+ * instead (its nodes with an operator are the cluster), e.g. scenarios/mixed.json, where E-B is
+ * opened a quarter of the way in as in the demo.
  */
-const { values } = parseArgs({ options: { minutes: { type: 'string' }, seed: { type: 'string' } } })
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string' },
+    seed: { type: 'string' },
+    cln: { type: 'boolean' },
+    scenario: { type: 'string' }
+  }
+})
 const minutes = Number(values.minutes ?? 1)
 const seed = Number(values.seed ?? 7)
 if (!(minutes > 0 && minutes <= 24 * 60)) throw new Error('--minutes: expected a number of minutes above 0')
@@ -31,18 +43,20 @@ const SETTINGS = {
 }
 const PERIOD_MS = 10 * 60_000
 
-function scenario(): Scenario {
+function generated(cln: boolean): Scenario {
   const nodes: Scenario['nodes'] = []
   const channels: Scenario['channels'] = []
+  const implementation = (i: number): Partial<Scenario['nodes'][number]> =>
+    cln && i % 2 === 1 ? { implementation: 'cln' } : {}
   for (const [op, p] of [
     ['alice', 'a'],
     ['bob', 'b']
   ] as const) {
-    for (let i = 0; i < 5; i++) nodes.push({ alias: `${p}${i}`, operator: op })
+    for (let i = 0; i < 5; i++) nodes.push({ alias: `${p}${i}`, operator: op, ...implementation(i) })
     for (let i = 0; i < 5; i++) channels.push({ from: `${p}${i}`, to: `${p}${(i + 1) % 5}`, capacity: 3_000_000 })
   }
   for (let i = 0; i < 5; i++) channels.push({ from: `a${i}`, to: `b${i}`, capacity: 4_000_000 })
-  nodes.push({ alias: 'x' }, { alias: 'y' })
+  nodes.push({ alias: 'x', ...implementation(1) }, { alias: 'y' })
   channels.push(
     { from: 'x', to: 'a0', capacity: 5_000_000 },
     { from: 'x', to: 'b2', capacity: 5_000_000 },
@@ -50,8 +64,19 @@ function scenario(): Scenario {
     { from: 'y', to: 'b4', capacity: 5_000_000 },
     { from: 'x', to: 'y', capacity: 5_000_000 }
   )
-  return { name: 'soak', nodes, channels }
+  return { name: cln ? 'soak-mixed' : 'soak', nodes, channels }
 }
+
+const scenario: Scenario =
+  values.scenario === undefined
+    ? generated(values.cln === true)
+    : parseScenario(JSON.parse(readFileSync(resolve(values.scenario), 'utf8')), values.scenario)
+/** The nodes Tightrope manages (those with an operator), and the operators. */
+const ours = new Set(scenario.nodes.filter((n) => n.operator !== undefined).map((n) => n.alias))
+const operators = [...new Set(scenario.nodes.flatMap((n) => (n.operator === undefined ? [] : [n.operator])))]
+const isOurs = (alias: string): boolean => ours.has(alias)
+const implementationOf = (alias: string): string =>
+  scenario.nodes.find((n) => n.alias === alias)?.implementation ?? 'lnd'
 
 let state = seed >>> 0
 const random = (): number => {
@@ -79,7 +104,7 @@ const count = (k: string): void => {
 }
 
 const demo = await DemoCluster.start({
-  scenario: scenario(),
+  scenario,
   seed,
   settings: SETTINGS,
   onProgress: (l) => console.error(l)
@@ -87,7 +112,7 @@ const demo = await DemoCluster.start({
 const rssStart = Object.fromEntries([...demo.operators].map(([n, op]) => [n, rssMb(op.pid)]))
 const balancePoint = watchBalancePoint(demo.sim.network, {
   balancePoint: SETTINGS.balancePoint,
-  payers: (alias) => /^[ab]\d$/.test(alias),
+  payers: isOurs,
   violate
 })
 const started = Date.now()
@@ -125,7 +150,7 @@ function checkInvariants(): void {
 
 /** One random fault, undone after a few seconds. */
 async function fault(): Promise<void> {
-  const cluster = [...demo.sim.network.nodes.values()].filter((n) => /^[ab]\d$/.test(n.alias)).map((n) => n.alias)
+  const cluster = [...ours]
   const kind = pick(['offline', 'hold', 'fail', 'latency', 'crash', 'restart'] as const)
   count(kind)
   switch (kind) {
@@ -159,20 +184,26 @@ async function fault(): Promise<void> {
       break
     }
     case 'crash':
-      await demo.restartOperator(pick(['alice', 'bob']), true)
+      await demo.restartOperator(pick(operators), true)
       break
     case 'restart':
-      await demo.restartOperator(pick(['alice', 'bob']), false)
+      await demo.restartOperator(pick(operators), false)
       break
   }
 }
 
 demo.traffic.start()
 const checker = setInterval(checkInvariants, 2000)
+let lateOpened = false
 try {
   while (Date.now() < end - 20_000) {
     await sleep(5000 + random() * 10_000)
     if (Date.now() >= end - 20_000) break
+    // A channel opened at runtime must be picked up (only where the scenario has E and B).
+    if (!lateOpened && Date.now() >= started + (end - started) / 4) {
+      lateOpened = true
+      if (demo.openLateChannel()) count('lateChannel')
+    }
     await fault().catch((err: unknown) => violate(`fault injection failed: ${(err as Error).message}`))
   }
   demo.traffic.stop()
@@ -227,8 +258,8 @@ try {
       p.status === 'SUCCEEDED' &&
       !demo.traffic.hashes.has(p.paymentHash) &&
       demo.sim.channelBetween(p.from, p.to) !== undefined &&
-      /^[ab]\d$/.test(p.from) &&
-      /^[ab]\d$/.test(p.to)
+      isOurs(p.from) &&
+      isOurs(p.to)
     if (isRebalance && !ledgerPaid.has(p.paymentHash))
       violate(`rebalance ${p.from} -> ${p.to} ${p.paymentHash.slice(0, 12)} missing from the payer's ledger`)
   }
@@ -237,7 +268,13 @@ try {
     minutes,
     seed,
     trafficPayments: demo.traffic.succeeded,
+    scenario: scenario.name,
     rebalances: rebalances.length,
+    // Payer's implementation -> requester's: a rebalance is paid by one node to its partner.
+    rebalancesByImplementation: rebalances.reduce<Record<string, number>>((by, r) => {
+      const k = `${implementationOf(r.from)}->${implementationOf(r.to)}`
+      return { ...by, [k]: (by[k] ?? 0) + 1 }
+    }, {}),
     movedSats: rebalances.reduce((s, r) => s + r.tokens, 0),
     feesPaidSats: rebalances.reduce((s, r) => s + r.feeMsat, 0) / 1000,
     balancePointJudged: balancePoint.stats,

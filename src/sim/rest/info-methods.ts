@@ -108,7 +108,10 @@ const listpeerchannels: Method = (p, ctx) => {
       (peer === undefined || c.peerOf(ctx.node.publicKey) === peer) &&
       (wanted === undefined || c.chanId === wanted)
   )
-  return { channels: channels.map((c) => channelEntry(ctx, c)) }
+  const entries = channels.map((c) => channelEntry(ctx, c))
+  // As LND's ListChannels: harnesses judging a node's decisions by what it saw (the soak) hear it.
+  ctx.node.events.emit('channels_listed')
+  return { channels: entries }
 }
 
 export const infoMethods: Record<string, Method> = { getinfo, listpeerchannels }
