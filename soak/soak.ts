@@ -1,22 +1,20 @@
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DemoCluster } from '../src/demo/demo-cluster.js'
 import { AuditLog } from '../src/ledger/audit-log.js'
-import { parseScenario, type Scenario } from '../src/sim/scenario.js'
 import type { PaymentTruth } from '../src/sim/model/network.js'
 import type { FailureReason } from '../src/sim/model/payments.js'
 import { eventLine, parseEventLine } from '../src/daemon/log-line.js'
 import { watchBalancePoint } from './balance-point.js'
+import { clusterOf, soakScenario } from './scenario.js'
 
 /**
  * The soak: two operators with five nodes each, in their own processes, random traffic and random
  * faults for N minutes, invariants checked continuously. Prints a JSON summary; exits 1 on any
  * violation. Usage: npm run soak -- --minutes N [--seed S] [--cln | --scenario FILE]
- * --cln puts every other node of the generated network on Core Lightning (a1, a3, b1, b3, x: LND-CLN
- * and CLN-LND inside each operator, LND-LND and CLN-CLN across); --scenario runs a scenario file
- * instead (its nodes with an operator are the cluster), e.g. scenarios/mixed.json, where E-B is
- * opened a quarter of the way in as in the demo.
+ * --cln puts every other generated node on Core Lightning; --scenario runs a scenario file instead
+ * (its nodes with an operator are the cluster), e.g. scenarios/mixed.json, where E-B is opened a
+ * quarter of the way in as in the demo (soak/scenario.ts).
  */
 const { values } = parseArgs({
   options: {
@@ -43,40 +41,12 @@ const SETTINGS = {
 }
 const PERIOD_MS = 10 * 60_000
 
-function generated(cln: boolean): Scenario {
-  const nodes: Scenario['nodes'] = []
-  const channels: Scenario['channels'] = []
-  const implementation = (i: number): Partial<Scenario['nodes'][number]> =>
-    cln && i % 2 === 1 ? { implementation: 'cln' } : {}
-  for (const [op, p] of [
-    ['alice', 'a'],
-    ['bob', 'b']
-  ] as const) {
-    for (let i = 0; i < 5; i++) nodes.push({ alias: `${p}${i}`, operator: op, ...implementation(i) })
-    for (let i = 0; i < 5; i++) channels.push({ from: `${p}${i}`, to: `${p}${(i + 1) % 5}`, capacity: 3_000_000 })
-  }
-  for (let i = 0; i < 5; i++) channels.push({ from: `a${i}`, to: `b${i}`, capacity: 4_000_000 })
-  nodes.push({ alias: 'x', ...implementation(1) }, { alias: 'y' })
-  channels.push(
-    { from: 'x', to: 'a0', capacity: 5_000_000 },
-    { from: 'x', to: 'b2', capacity: 5_000_000 },
-    { from: 'y', to: 'a3', capacity: 5_000_000 },
-    { from: 'y', to: 'b4', capacity: 5_000_000 },
-    { from: 'x', to: 'y', capacity: 5_000_000 }
-  )
-  return { name: cln ? 'soak-mixed' : 'soak', nodes, channels }
-}
-
-const scenario: Scenario =
-  values.scenario === undefined
-    ? generated(values.cln === true)
-    : parseScenario(JSON.parse(readFileSync(resolve(values.scenario), 'utf8')), values.scenario)
-/** The nodes Tightrope manages (those with an operator), and the operators. */
-const ours = new Set(scenario.nodes.filter((n) => n.operator !== undefined).map((n) => n.alias))
-const operators = [...new Set(scenario.nodes.flatMap((n) => (n.operator === undefined ? [] : [n.operator])))]
+const scenario = soakScenario({
+  cln: values.cln === true,
+  ...(values.scenario !== undefined ? { file: values.scenario } : {})
+})
+const { ours, operators, implementationOf } = clusterOf(scenario)
 const isOurs = (alias: string): boolean => ours.has(alias)
-const implementationOf = (alias: string): string =>
-  scenario.nodes.find((n) => n.alias === alias)?.implementation ?? 'lnd'
 
 let state = seed >>> 0
 const random = (): number => {
