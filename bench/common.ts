@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SimCluster } from '../src/sim/cluster.js'
 import { validateConfig } from '../src/config/load.js'
+import { lightningNodeEntry } from '../src/demo/node-entry.js'
 
 /** What the benchmarks share: settings that never limit a rebalance, configs, ground truth, temp dirs. */
 export const QUICK = process.env.BENCH_QUICK === '1'
@@ -32,9 +33,12 @@ export async function removeTemps(): Promise<void> {
 export function config(cluster: SimCluster, aliases: string[], storage: string, secret = 'bench-secret-0123456789') {
   return validateConfig({
     secret,
+    // LND's entry as the original project wrote it (no type); a CLN node's with type "cln".
     lightningNodes: aliases.map((a) => {
-      const c = cluster.connection(a)
-      return { cert: c.cert, macaroon: c.macaroon, socket: c.socket }
+      const c = cluster.nodeConnection(a)
+      return c.implementation === 'lnd'
+        ? { cert: c.cert, macaroon: c.macaroon, socket: c.socket }
+        : lightningNodeEntry(c)
     }),
     audit: { storage: { path: storage } },
     limits: { baseSettings: SETTINGS },

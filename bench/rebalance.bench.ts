@@ -17,12 +17,19 @@ import { config, QUICK, removeTemps, shareOf, sleep, temp } from './common.js'
  */
 const EVENTS = QUICK ? 20 : 50
 
-/** From the unbalancing payment settled to the channel back inside its deadzone (ground truth). */
-async function reaction(cluster: SimCluster, a: string, b: string, name: string): Promise<void> {
-  const samples: number[] = []
+const implementationOf = (cluster: SimCluster, alias: string): string => cluster.nodeConnection(alias).implementation
+
+/**
+ * From the unbalancing payment settled to the channel back inside its deadzone (ground truth).
+ * byPayer (mixed networks): the samples are named by the implementation of the node that pays the
+ * rebalance back (the one the push filled), e.g. reaction.NAME.cln_pays.p50.
+ */
+async function reaction(cluster: SimCluster, a: string, b: string, name: string, byPayer = false): Promise<void> {
+  const sampled = new Map<string, number[]>()
   const capacity = cluster.channelBetween(a, b)?.capacity as number
   for (let i = 0; i < EVENTS; i++) {
     const [from, to] = i % 2 === 0 ? [a, b] : [b, a]
+    const key = byPayer ? `${name}.${implementationOf(cluster, to)}_pays` : name
     const truth = await cluster.pay({ from, to, tokens: Math.round(capacity * 0.25) })
     if (truth.status !== 'SUCCEEDED') throw new Error(`push failed: ${truth.failureReason}`)
     const t0 = performance.now()
@@ -30,59 +37,98 @@ async function reaction(cluster: SimCluster, a: string, b: string, name: string)
       if (performance.now() - t0 > 20_000) throw new Error(`${name}: no reaction within 20 s`)
       await sleep(2)
     }
+    const samples = sampled.get(key) ?? []
     samples.push(performance.now() - t0)
+    sampled.set(key, samples)
     await sleep(50)
   }
-  samples.sort((x, y) => x - y)
-  for (const p of [50, 95, 99])
-    report({
-      name: `reaction.${name}.p${p}`,
-      value: percentile(samples, p) / 1000,
-      unit: 's',
-      params: { events: samples.length }
-    })
+  for (const [key, samples] of sampled) {
+    samples.sort((x, y) => x - y)
+    for (const p of [50, 95, 99])
+      report({
+        name: `reaction.${key}.p${p}`,
+        value: percentile(samples, p) / 1000,
+        unit: 's',
+        params: { events: samples.length }
+      })
+  }
 }
 
-/** RPC calls per minute per node, counted by the simulator's servers. */
-async function lndLoad(
+/**
+ * RPC calls per minute per node, counted by the simulator's servers (gRPC calls and stream
+ * subscriptions for LND, clnrest requests, `wait` long-polls included, for CLN). All-LND: one figure
+ * lnd_load.NAME, as before; mixed: node_load.NAME.lnd and node_load.NAME.cln, with the calls by method.
+ */
+async function nodeLoad(
   cluster: SimCluster,
   aliases: string[],
   seconds: number,
   name: string,
   traffic?: () => Promise<void>
 ): Promise<void> {
-  const total = (): number => aliases.reduce((s, a) => s + cluster.server(a).totalCalls(), 0)
-  const before = total()
+  const calls = (): Map<string, Map<string, number>> =>
+    new Map(aliases.map((a) => [a, new Map(cluster.endpoint(a).calls)]))
+  const before = calls()
   const until = Date.now() + seconds * 1000
   while (Date.now() < until) {
     if (traffic) await traffic()
     await sleep(traffic ? 500 : 1000)
   }
-  report({
-    name: `lnd_load.${name}`,
-    value: (total() - before) / aliases.length / (seconds / 60),
-    unit: 'calls/min/node',
-    params: { seconds, nodes: aliases.length }
-  })
+  const after = calls()
+  const groups = new Map<string, string[]>()
+  for (const a of aliases)
+    groups.set(implementationOf(cluster, a), [...(groups.get(implementationOf(cluster, a)) ?? []), a])
+  for (const [implementation, group] of groups) {
+    const methods: Record<string, number> = {}
+    for (const a of group)
+      for (const [path, n] of after.get(a) ?? [])
+        methods[path.slice(path.lastIndexOf('/') + 1)] =
+          (methods[path.slice(path.lastIndexOf('/') + 1)] ?? 0) + n - (before.get(a)?.get(path) ?? 0)
+    const total = Object.values(methods).reduce((s, n) => s + n, 0)
+    report({
+      name: groups.size === 1 && implementation === 'lnd' ? `lnd_load.${name}` : `node_load.${name}.${implementation}`,
+      value: total / group.length / (seconds / 60),
+      unit: 'calls/min/node',
+      params: {
+        seconds,
+        nodes: group.length,
+        calls: Object.fromEntries(Object.entries(methods).filter(([, n]) => n > 0))
+      }
+    })
+  }
 }
 
-async function readmeBenches(): Promise<void> {
-  const scenario = parseScenario(
-    JSON.parse(readFileSync(join(process.cwd(), 'scenarios', 'readme-example.json'), 'utf8'))
-  )
+/**
+ * The readme story (Alice: A, B; Bob: C, D, E), all LND or, with `mixed`, B and C on Core
+ * Lightning (scenarios/mixed.json): idle load, reaction inside one instance and across, load under
+ * traffic, fees. The mixed run lets the instances settle 40 s first (the CLN channel poll backs off
+ * from 10 s to 30 s over its first two looks) and measures idle load over 120 s (the LND nodes of
+ * the same run beside the CLN ones); the all-LND run keeps the protocol of the earlier figures.
+ */
+async function readmeBenches(mixed: boolean): Promise<void> {
+  const file = mixed ? 'mixed.json' : 'readme-example.json'
+  const scenario = parseScenario(JSON.parse(readFileSync(join(process.cwd(), 'scenarios', file), 'utf8')))
   const cluster = await SimCluster.start({ scenario, dht: true, control: false })
   const instances: Instance[] = []
+  const prefix = mixed ? 'mixed.' : ''
   try {
     instances.push(await startInstance(config(cluster, ['A', 'B'], await temp()), { log: () => {} }))
     instances.push(await startInstance(config(cluster, ['C', 'D', 'E'], await temp()), { log: () => {} }))
     while (![...(instances[0]?.swarm?.peers ?? [])].some((p) => p.authenticated)) await sleep(50)
-    await sleep(1000)
+    await sleep(mixed ? 40_000 : 1000)
     const start = cluster.network.paymentLog.length
-    await lndLoad(cluster, ['A', 'B', 'C', 'D', 'E'], QUICK ? 20 : 60, 'idle')
-    await reaction(cluster, 'A', 'B', 'inside_one_instance')
-    await reaction(cluster, 'A', 'C', 'across_instances')
+    const idleSeconds = mixed ? (QUICK ? 60 : 120) : QUICK ? 20 : 60
+    await nodeLoad(cluster, ['A', 'B', 'C', 'D', 'E'], idleSeconds, `${prefix}idle`)
+    if (mixed) {
+      await reaction(cluster, 'A', 'B', 'mixed.inside_one_instance.A-B', true)
+      await reaction(cluster, 'C', 'D', 'mixed.inside_one_instance.C-D', true)
+      await reaction(cluster, 'A', 'C', 'mixed.across_instances.A-C', true)
+    } else {
+      await reaction(cluster, 'A', 'B', 'inside_one_instance')
+      await reaction(cluster, 'A', 'C', 'across_instances')
+    }
     let n = 0
-    await lndLoad(cluster, ['A', 'B', 'C', 'D', 'E'], QUICK ? 20 : 60, 'traffic', async () => {
+    await nodeLoad(cluster, ['A', 'B', 'C', 'D', 'E'], QUICK ? 20 : 60, `${prefix}traffic`, async () => {
       const pairs = [
         ['A', 'B'],
         ['B', 'A'],
@@ -100,7 +146,7 @@ async function readmeBenches(): Promise<void> {
         (p) => p.status === 'SUCCEEDED' && p.chanIds.length === 1 && /^[A-E]$/.test(p.from) && /^[A-E]$/.test(p.to)
       )
     report({
-      name: 'cost.rebalance_fees',
+      name: `cost.${prefix}rebalance_fees`,
       value: fees.reduce((s, p) => s + p.feeMsat, 0) / 1000,
       unit: 'sat',
       params: { directPayments: fees.length }
@@ -201,10 +247,12 @@ async function scale(nodes: number, channels: number, seconds: number): Promise<
   }
 }
 
-// BENCH_PARTS=reaction,discovery,scale runs only those parts (default: all).
-const parts = new Set((process.env.BENCH_PARTS ?? 'reaction,discovery,scale').split(','))
+// BENCH_PARTS=reaction,mixed,discovery,scale runs only those parts (default: all). mixed: the
+// readme story with B and C on Core Lightning.
+const parts = new Set((process.env.BENCH_PARTS ?? 'reaction,mixed,discovery,scale').split(','))
 try {
-  if (parts.has('reaction')) await readmeBenches()
+  if (parts.has('reaction')) await readmeBenches(false)
+  if (parts.has('mixed')) await readmeBenches(true)
   if (parts.has('discovery')) for (const n of QUICK ? [2, 10] : [2, 10, 30]) await discovery(n)
   // BENCH_SCALE=200x2000,10x100 runs only those sizes (nodes x channels).
   const sizes =

@@ -2,18 +2,28 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DemoCluster } from '../src/demo/demo-cluster.js'
 import { AuditLog } from '../src/ledger/audit-log.js'
-import type { Scenario } from '../src/sim/scenario.js'
 import type { PaymentTruth } from '../src/sim/model/network.js'
 import type { FailureReason } from '../src/sim/model/payments.js'
 import { eventLine, parseEventLine } from '../src/daemon/log-line.js'
 import { watchBalancePoint } from './balance-point.js'
+import { clusterOf, soakScenario } from './scenario.js'
 
 /**
  * The soak: two operators with five nodes each, in their own processes, random traffic and random
  * faults for N minutes, invariants checked continuously. Prints a JSON summary; exits 1 on any
- * violation. Usage: npm run soak -- --minutes N [--seed S]
+ * violation. Usage: npm run soak -- --minutes N [--seed S] [--cln | --scenario FILE]
+ * --cln puts every other generated node on Core Lightning; --scenario runs a scenario file instead
+ * (its nodes with an operator are the cluster), e.g. scenarios/mixed.json, where E-B is opened a
+ * quarter of the way in as in the demo (soak/scenario.ts).
  */
-const { values } = parseArgs({ options: { minutes: { type: 'string' }, seed: { type: 'string' } } })
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string' },
+    seed: { type: 'string' },
+    cln: { type: 'boolean' },
+    scenario: { type: 'string' }
+  }
+})
 const minutes = Number(values.minutes ?? 1)
 const seed = Number(values.seed ?? 7)
 if (!(minutes > 0 && minutes <= 24 * 60)) throw new Error('--minutes: expected a number of minutes above 0')
@@ -31,27 +41,12 @@ const SETTINGS = {
 }
 const PERIOD_MS = 10 * 60_000
 
-function scenario(): Scenario {
-  const nodes: Scenario['nodes'] = []
-  const channels: Scenario['channels'] = []
-  for (const [op, p] of [
-    ['alice', 'a'],
-    ['bob', 'b']
-  ] as const) {
-    for (let i = 0; i < 5; i++) nodes.push({ alias: `${p}${i}`, operator: op })
-    for (let i = 0; i < 5; i++) channels.push({ from: `${p}${i}`, to: `${p}${(i + 1) % 5}`, capacity: 3_000_000 })
-  }
-  for (let i = 0; i < 5; i++) channels.push({ from: `a${i}`, to: `b${i}`, capacity: 4_000_000 })
-  nodes.push({ alias: 'x' }, { alias: 'y' })
-  channels.push(
-    { from: 'x', to: 'a0', capacity: 5_000_000 },
-    { from: 'x', to: 'b2', capacity: 5_000_000 },
-    { from: 'y', to: 'a3', capacity: 5_000_000 },
-    { from: 'y', to: 'b4', capacity: 5_000_000 },
-    { from: 'x', to: 'y', capacity: 5_000_000 }
-  )
-  return { name: 'soak', nodes, channels }
-}
+const scenario = soakScenario({
+  cln: values.cln === true,
+  ...(values.scenario !== undefined ? { file: values.scenario } : {})
+})
+const { ours, operators, implementationOf } = clusterOf(scenario)
+const isOurs = (alias: string): boolean => ours.has(alias)
 
 let state = seed >>> 0
 const random = (): number => {
@@ -79,7 +74,7 @@ const count = (k: string): void => {
 }
 
 const demo = await DemoCluster.start({
-  scenario: scenario(),
+  scenario,
   seed,
   settings: SETTINGS,
   onProgress: (l) => console.error(l)
@@ -87,7 +82,7 @@ const demo = await DemoCluster.start({
 const rssStart = Object.fromEntries([...demo.operators].map(([n, op]) => [n, rssMb(op.pid)]))
 const balancePoint = watchBalancePoint(demo.sim.network, {
   balancePoint: SETTINGS.balancePoint,
-  payers: (alias) => /^[ab]\d$/.test(alias),
+  payers: isOurs,
   violate
 })
 const started = Date.now()
@@ -125,7 +120,7 @@ function checkInvariants(): void {
 
 /** One random fault, undone after a few seconds. */
 async function fault(): Promise<void> {
-  const cluster = [...demo.sim.network.nodes.values()].filter((n) => /^[ab]\d$/.test(n.alias)).map((n) => n.alias)
+  const cluster = [...ours]
   const kind = pick(['offline', 'hold', 'fail', 'latency', 'crash', 'restart'] as const)
   count(kind)
   switch (kind) {
@@ -159,20 +154,26 @@ async function fault(): Promise<void> {
       break
     }
     case 'crash':
-      await demo.restartOperator(pick(['alice', 'bob']), true)
+      await demo.restartOperator(pick(operators), true)
       break
     case 'restart':
-      await demo.restartOperator(pick(['alice', 'bob']), false)
+      await demo.restartOperator(pick(operators), false)
       break
   }
 }
 
 demo.traffic.start()
 const checker = setInterval(checkInvariants, 2000)
+let lateOpened = false
 try {
   while (Date.now() < end - 20_000) {
     await sleep(5000 + random() * 10_000)
     if (Date.now() >= end - 20_000) break
+    // A channel opened at runtime must be picked up (only where the scenario has E and B).
+    if (!lateOpened && Date.now() >= started + (end - started) / 4) {
+      lateOpened = true
+      if (demo.openLateChannel()) count('lateChannel')
+    }
     await fault().catch((err: unknown) => violate(`fault injection failed: ${(err as Error).message}`))
   }
   demo.traffic.stop()
@@ -227,8 +228,8 @@ try {
       p.status === 'SUCCEEDED' &&
       !demo.traffic.hashes.has(p.paymentHash) &&
       demo.sim.channelBetween(p.from, p.to) !== undefined &&
-      /^[ab]\d$/.test(p.from) &&
-      /^[ab]\d$/.test(p.to)
+      isOurs(p.from) &&
+      isOurs(p.to)
     if (isRebalance && !ledgerPaid.has(p.paymentHash))
       violate(`rebalance ${p.from} -> ${p.to} ${p.paymentHash.slice(0, 12)} missing from the payer's ledger`)
   }
@@ -237,7 +238,13 @@ try {
     minutes,
     seed,
     trafficPayments: demo.traffic.succeeded,
+    scenario: scenario.name,
     rebalances: rebalances.length,
+    // Payer's implementation -> requester's: a rebalance is paid by one node to its partner.
+    rebalancesByImplementation: rebalances.reduce<Record<string, number>>((by, r) => {
+      const k = `${implementationOf(r.from)}->${implementationOf(r.to)}`
+      return { ...by, [k]: (by[k] ?? 0) + 1 }
+    }, {}),
     movedSats: rebalances.reduce((s, r) => s + r.tokens, 0),
     feesPaidSats: rebalances.reduce((s, r) => s + r.feeMsat, 0) / 1000,
     balancePointJudged: balancePoint.stats,

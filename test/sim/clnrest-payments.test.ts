@@ -480,7 +480,7 @@ describe('simulated clnrest: invoices and payments', () => {
     assert.equal(truth.feeMsat, feeA + feeB)
   })
 
-  it('control API traffic from a CLN node is recorded; a sendpay for the same hash is refused with 201', async () => {
+  it('control API traffic from a CLN node is recorded; a sendpay for the same hash answers with that complete payment', async () => {
     const paid = await control('POST', '/pay', { from: 'C', to: 'A', tokens: 1_000 })
     assert.equal(paid.status, 'SUCCEEDED')
     assert.equal(paid.from, 'C')
@@ -492,8 +492,17 @@ describe('simulated clnrest: invoices and payments', () => {
       payment_hash: paid.paymentHash,
       amount_msat: 1_000_000
     })
-    assert.equal(again.status, 500)
-    assert.equal(again.body.code, 201)
+    // As CLN answers a sendpay for a payment it already completed (pay's parts are sendpays too).
+    assert.equal(again.status, 201)
+    assert.equal(again.body.status, 'complete')
+    assert.equal(again.body.payment_hash, paid.paymentHash)
+    const other = await clnCall(C, 'sendpay', {
+      route: [{ id: pub('A'), channel: ac.id, amount_msat: 2_000_000, delay: 83 }],
+      payment_hash: paid.paymentHash,
+      amount_msat: 2_000_000
+    })
+    assert.equal(other.status, 500)
+    assert.equal(other.body.code, 201)
   })
 
   it('wait sendpays: created then updated as a payment goes out and completes', async () => {
@@ -520,5 +529,20 @@ describe('simulated clnrest: invoices and payments', () => {
     )
     const bad = await clnCall(B, 'wait', { subsystem: 'nothing', indexname: 'created', nextvalue: 1 })
     assert.equal(bad.body.code, -32602)
+  })
+  it("a payment the node makes otherwise (the control API's traffic, CLN's pay in real life) is a sendpays entry too", async () => {
+    const start = (await clnCall(C, 'wait', { subsystem: 'sendpays', indexname: 'updated', nextvalue: 0 })).body.updated
+    const woke = await parked('C', () =>
+      clnCall(C, 'wait', { subsystem: 'sendpays', indexname: 'updated', nextvalue: start + 1 })
+    )
+    const truth = (await control('POST', '/pay', { from: 'C', to: 'D', tokens: 3_000 })) as { paymentHash: string }
+    const r = await woke.reply
+    assert.equal(r.body.sendpays.payment_hash, truth.paymentHash)
+    assert.equal(r.body.sendpays.status, 'complete')
+    const listed = await clnCall(C, 'listsendpays', { payment_hash: truth.paymentHash })
+    assert.deepEqual(
+      listed.body.payments.map((p: any) => [p.status, p.amount_msat, p.destination]),
+      [['complete', 3_000_000, pub('D')]]
+    )
   })
 })

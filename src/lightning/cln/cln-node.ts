@@ -26,14 +26,13 @@ import {
   type ClnSendPay
 } from './mappers.js'
 import type { ClnMethod } from './methods.js'
+import { CHANNEL_POLL_MIN_MS, nextChannelPollMs } from './channel-poll.js'
 
 /** The longest any single call may take (as for LND); the payment's wait and long-polls excepted. */
 const RPC_TIMEOUT_MS = 30_000
 const CONNECT_TIMEOUT_MS = 10_000
 /** A `wait` has no server timeout: re-issued after this long without an answer. */
 const LONG_POLL_MS = 5 * 60_000
-/** Channel opens, closes and peers coming and going have no `wait` index: looked for this often. */
-const CHANNEL_POLL_MS = 10_000
 /** Blocks added to the invoice's final CLTV delta for the one hop (blocks found while in flight). */
 const CLTV_MARGIN = 3
 /** Labels of invoices Tightrope made (CLN labels are unique; these never collide with others'). */
@@ -67,6 +66,9 @@ export class ClnNode extends EventEmitter implements LightningNode {
   private channelPrint = ''
   /** A channel poll is under way: the next tick does not start another (a slow node would stack them). */
   private polling = false
+  private channelPollMs = CHANNEL_POLL_MIN_MS
+  /** A `wait` reported a change since the channel poll last looked. */
+  private activity = false
 
   private constructor(
     private readonly client: ClnRestClient,
@@ -341,13 +343,23 @@ export class ClnNode extends EventEmitter implements LightningNode {
     const signal = this.watching.signal
     for (const [subsystem, indexname] of WATCHED) void this.longPoll(subsystem, indexname, signal)
     this.channelPrint = ''
-    this.channelPoll = setInterval(() => void this.pollChannels(), CHANNEL_POLL_MS)
+    this.channelPollMs = CHANNEL_POLL_MIN_MS
+    this.scheduleChannelPoll(signal)
     this.streamsSince = Date.now()
+  }
+
+  /** One look after channelPollMs, then the next one, until this generation ends. */
+  private scheduleChannelPoll(signal: AbortSignal): void {
+    this.channelPoll = setTimeout(() => {
+      void this.pollChannels().finally(() => {
+        if (!signal.aborted) this.scheduleChannelPoll(signal)
+      })
+    }, this.channelPollMs)
   }
 
   private unwatch(): void {
     this.watching.abort()
-    clearInterval(this.channelPoll)
+    clearTimeout(this.channelPoll)
     this.channelPoll = undefined
     this.streamsSince = undefined
   }
@@ -369,7 +381,10 @@ export class ClnNode extends EventEmitter implements LightningNode {
         )
         const value = r[indexname]
         if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return
-        if (next !== 0) this.emit('changed')
+        if (next !== 0) {
+          this.activity = true
+          this.emit('changed')
+        }
         next = value + 1
       } catch (err) {
         if (signal.aborted || err instanceof ClnRpcError) return
@@ -390,7 +405,10 @@ export class ClnNode extends EventEmitter implements LightningNode {
     try {
       const seen = this.channelPrint
       const print = JSON.stringify(await this.getChannels())
-      if (seen !== '' && print !== seen) this.emit('changed')
+      const changed = seen !== '' && print !== seen
+      if (changed) this.emit('changed')
+      this.channelPollMs = nextChannelPollMs(this.channelPollMs, changed || this.activity)
+      this.activity = false
     } catch {
       /* call() made the node lost if clnrest is gone; a refused call waits for the next tick */
     } finally {

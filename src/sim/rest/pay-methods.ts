@@ -148,6 +148,7 @@ const sendpay: Method = (p, ctx) => {
   const bolt11 = optStr(p, 'bolt11')
   const label = optStr(p, 'label')
   let started: ReturnType<typeof sendToRoute>
+  ctx.state.sentBySendpay.add(paymentHash)
   try {
     started = sendToRoute(ctx.network, ctx.node, {
       paymentHash,

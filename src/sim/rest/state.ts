@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { SimNetwork, SimNode, HtlcEvent } from '../model/network.js'
 import type { SimInvoice } from '../model/invoices.js'
+import type { PaymentRecord } from '../model/payments.js'
 import { formatChannelId } from '../model/channel.js'
 
 /** CLN's `wait` subsystems and their three indexes (lightningd/wait.c). */
@@ -45,6 +46,8 @@ export class ClnState extends EventEmitter {
   readonly deleted = new Set<string>()
   readonly updatedIndexOf = new Map<string, number>()
   readonly sendpays: Sendpay[] = []
+  /** Hashes paid through the sendpay method, which records their parts itself. */
+  readonly sentBySendpay = new Set<string>()
   private readonly indexes = new Map<string, number>()
   private readonly detach: Array<() => void> = []
 
@@ -56,11 +59,14 @@ export class ClnState extends EventEmitter {
     this.setMaxListeners(0)
     const onInvoice = (inv: SimInvoice): void => this.invoiceChanged(inv)
     const onHtlc = (e: HtlcEvent): void => this.htlcSeen(e)
+    const onPayment = (p: PaymentRecord): void => this.paymentSeen(p)
     node.invoices.on('update', onInvoice)
     node.events.on('htlc', onHtlc)
+    node.payments.on('update', onPayment)
     this.detach.push(
       () => node.invoices.off('update', onInvoice),
-      () => node.events.off('htlc', onHtlc)
+      () => node.events.off('htlc', onHtlc),
+      () => node.payments.off('update', onPayment)
     )
   }
 
@@ -104,6 +110,33 @@ export class ClnState extends EventEmitter {
     if (e.kind === 'forward') this.bump('forwards', 'created', { status: 'offered', ...details })
     else if (e.kind === 'settle' || e.kind === 'forward_fail')
       this.bump('forwards', 'updated', { status: e.kind === 'settle' ? 'settled' : 'failed', ...details })
+  }
+
+  /**
+   * A payment the node makes other than through the sendpay method (the control API's traffic;
+   * CLN's pay or xpay in real life) is a sendpays entry too, created when it starts and updated when
+   * it ends: `wait` on sendpays sees the node's balance move, as on a real node.
+   */
+  private paymentSeen(p: PaymentRecord): void {
+    if (this.sentBySendpay.has(p.paymentHash)) return
+    const sp = this.sendpaysFor(p.paymentHash).at(-1)
+    if (p.status === 'IN_FLIGHT' && (sp === undefined || sp.status === 'failed'))
+      this.addSendpay({
+        groupid: (sp?.groupid ?? 0) + 1,
+        paymentHash: p.paymentHash,
+        destination: p.destination,
+        amountMsat: p.valueMsat,
+        amountSentMsat: p.valueMsat + p.feeMsat,
+        createdAt: Math.floor(Date.now() / 1000),
+        status: 'pending',
+        ...(p.paymentRequest ? { bolt11: p.paymentRequest } : {})
+      })
+    else if (sp?.status === 'pending' && (p.status === 'SUCCEEDED' || p.status === 'FAILED'))
+      this.updateSendpay(sp, {
+        completedAt: Math.floor(Date.now() / 1000),
+        amountSentMsat: p.valueMsat + p.feeMsat,
+        ...(p.status === 'SUCCEEDED' ? { status: 'complete', preimage: p.preimage } : { status: 'failed' })
+      })
   }
 
   addSendpay(sp: Omit<Sendpay, 'createdIndex'>): Sendpay {
