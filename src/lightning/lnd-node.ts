@@ -17,7 +17,7 @@ import {
   type AuthenticatedLnd
 } from 'lightning'
 import { parsePaymentRequest } from 'invoices'
-import { reconnectWithBackoff } from './backoff.js'
+import { assertSameNode, reconnectWithBackoff } from './backoff.js'
 import { toChannelView, type ClientChannel } from './map-channel.js'
 import { networkOfChains } from './network.js'
 import { failureName, payOnce } from './pay-once.js'
@@ -390,9 +390,18 @@ export class LndNode extends EventEmitter implements LightningNode {
     this.unsubscribe()
     this.emit('status', { connected: false, error: reason })
     reconnectWithBackoff({
-      probe: () => bounded(getWalletInfo({ lnd: this.lnd }), CONNECT_TIMEOUT_MS, this.stopping.signal, 'reconnect'),
+      probe: async () => {
+        const info = await bounded(
+          getWalletInfo({ lnd: this.lnd }),
+          CONNECT_TIMEOUT_MS,
+          this.stopping.signal,
+          'reconnect'
+        )
+        assertSameNode(this.identity.publicKey, info.public_key, 'LND')
+      },
       stopped: () => this.stopped,
       signal: this.stopping.signal,
+      refused: (reason) => this.emit('status', { connected: false, error: reason }),
       back: () => {
         this.subscribe()
         this.connected = true

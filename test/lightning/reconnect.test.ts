@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { reconnectWithBackoff } from '../../src/lightning/backoff.js'
+import { assertSameNode, NodeIdentityChanged, reconnectWithBackoff } from '../../src/lightning/backoff.js'
 
 /** Runs one loop; resolves when `back` ran (with the probes made) or the loop ended without it. */
 function loop(answers: boolean[], opts: { stopAfter?: number; backThrows?: boolean } = {}) {
@@ -49,5 +49,36 @@ describe('reconnectWithBackoff', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled)
     }
+  })
+
+  it('an endpoint answering as another node is refused, said once, and tried again until it is that node', async () => {
+    const refusals: string[] = []
+    let probes = 0
+    let backs = 0
+    await new Promise<void>((resolve) => {
+      reconnectWithBackoff({
+        probe: async () => {
+          probes++
+          assertSameNode('02' + 'a'.repeat(64), probes < 3 ? '03' + 'b'.repeat(64) : '02' + 'a'.repeat(64), 'LND')
+        },
+        stopped: () => false,
+        signal: new AbortController().signal,
+        refused: (reason) => refusals.push(reason),
+        back: () => {
+          backs++
+          resolve()
+        }
+      })
+    })
+    assert.deepEqual({ probes, backs }, { probes: 3, backs: 1 })
+    assert.equal(refusals.length, 1, 'said once, not per attempt')
+    assert.match(refusals[0] ?? '', /^LND now answers as node 03b{64}, not 02a{64}/)
+  })
+
+  it('assertSameNode: the same key passes; another key, or no key, is NodeIdentityChanged', () => {
+    const key = '02' + 'c'.repeat(64)
+    assert.doesNotThrow(() => assertSameNode(key, key, 'x'))
+    for (const answered of ['03' + 'c'.repeat(64), undefined, 42, key.toUpperCase()])
+      assert.throws(() => assertSameNode(key, answered, 'x'), NodeIdentityChanged)
   })
 })

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import { parsePaymentRequest } from 'invoices'
-import { reconnectWithBackoff } from '../backoff.js'
+import { assertSameNode, reconnectWithBackoff } from '../backoff.js'
 import type { ChannelView } from '../channel-view.js'
 import type { ClnCredentials } from '../credentials.js'
 import type {
@@ -423,9 +423,17 @@ export class ClnNode extends EventEmitter implements LightningNode {
     this.unwatch()
     this.emit('status', { connected: false, error: `${this.label}: ${reason}` })
     reconnectWithBackoff({
-      probe: () => this.client.call('getinfo', {}, { timeoutMs: CONNECT_TIMEOUT_MS, signal: this.stopping.signal }),
+      probe: async () => {
+        const info = await this.client.call<{ id?: unknown }>(
+          'getinfo',
+          {},
+          { timeoutMs: CONNECT_TIMEOUT_MS, signal: this.stopping.signal }
+        )
+        assertSameNode(this.identity.publicKey, info.id, this.label)
+      },
       stopped: () => this.stopped,
       signal: this.stopping.signal,
+      refused: (reason) => this.emit('status', { connected: false, error: reason }),
       back: () => {
         this.watch()
         this.connected = true
