@@ -37,7 +37,21 @@ export function runeProblem(value: string): string | undefined {
   if (value === '') return `${RUNE_EXPECTED}, got an empty string`
   if (/\s/.test(value)) return `${RUNE_EXPECTED} on one line, got whitespace or line breaks`
   const r = decodeRune(value)
-  return r.ok ? undefined : r.reason
+  if (r.ok) return undefined
+  return looksLikeMacaroon(value)
+    ? `${RUNE_EXPECTED}, got what looks like an LND macaroon (version byte 2): a CLN entry takes a rune`
+    : r.reason
+}
+
+/**
+ * An LND macaroon pasted into a CLN entry (the two configs sit side by side): a V2 macaroon is
+ * version byte 2 then its location (field 1) or identifier (field 2). Only asked once the value
+ * failed as a rune, so a rune whose hash happens to start so is never refused for it.
+ */
+function looksLikeMacaroon(value: string): boolean {
+  const bytes =
+    /^[0-9a-fA-F]+$/.test(value) && value.length % 2 === 0 ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64')
+  return bytes[0] === 2 && (bytes[1] === 1 || bytes[1] === 2)
 }
 
 export const CLN_CA_EXPECTED = "expected the base64 (or hex) of clnrest's ca.pem"

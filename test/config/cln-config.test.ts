@@ -4,7 +4,7 @@ import { generate } from 'selfsigned'
 import { checkConfig } from '../../src/config/validate.js'
 import { planReload } from '../../src/config/changes.js'
 import { redactError } from '../../src/lightning/node-status.js'
-import { CERT, node, problemsOf, validConfig } from './fixtures.js'
+import { CERT, MACAROON, MACAROON_BYTES, node, problemsOf, validConfig } from './fixtures.js'
 
 /** A rune as CLN writes it: base64url of a 32-byte hash, then "=<unique id>&restrictions". */
 export const runeOf = (text: string): string =>
@@ -82,9 +82,19 @@ describe('a Core Lightning entry in lightningNodes', () => {
       'lightningNodes[1].rune: expected a rune: this one is too short (cut off?)'
     ],
     [
-      'a macaroon instead of a rune',
+      'a rune without its unique id',
       cln({ rune: runeOf('\u0002\u0001\u0003lnd') }),
       'lightningNodes[1].rune: expected a rune: it does not start with its unique id'
+    ],
+    [
+      'an LND macaroon (base64) instead of a rune',
+      cln({ rune: MACAROON }),
+      'lightningNodes[1].rune: expected a rune (lightning-cli createrune): base64url text, got what looks like an LND macaroon (version byte 2): a CLN entry takes a rune'
+    ],
+    [
+      'an LND macaroon (hex) instead of a rune',
+      cln({ rune: MACAROON_BYTES.toString('hex') }),
+      'lightningNodes[1].rune: expected a rune (lightning-cli createrune): base64url text, got what looks like an LND macaroon (version byte 2): a CLN entry takes a rune'
     ],
     [
       'cert is a path',
