@@ -28,7 +28,7 @@ Commands:
   audit         read the audit logs: audit events|transactions [--since] [--json|--csv] [--verify]
   config check  validate the config and print the settings in force for every node and channel
   config reload make the running daemon take a changed config without a restart (or SIGHUP it)
-  sim start     run a simulated Lightning network (LND-compatible gRPC, local DHT, control API)
+  sim start     run a simulated Lightning network (LND gRPC, CLN clnrest, local DHT, control API)
 
 Run \`tightrope <command> --help\` for a command's options; \`tightrope --version\` prints the version.
 `

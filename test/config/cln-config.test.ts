@@ -17,6 +17,9 @@ const cln = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   cert: CERT,
   ...over
 })
+const AS_MACAROON =
+  'lightningNodes[1].rune: expected a rune (lightning-cli createrune): base64url text, ' +
+  'got what looks like an LND macaroon (version byte 2): a CLN entry takes a rune'
 const withNode = (n: Record<string, unknown>): unknown => ({ ...validConfig(), lightningNodes: [node(), n] })
 
 describe('a Core Lightning entry in lightningNodes', () => {
@@ -86,16 +89,8 @@ describe('a Core Lightning entry in lightningNodes', () => {
       cln({ rune: runeOf('\u0002\u0001\u0003lnd') }),
       'lightningNodes[1].rune: expected a rune: it does not start with its unique id'
     ],
-    [
-      'an LND macaroon (base64) instead of a rune',
-      cln({ rune: MACAROON }),
-      'lightningNodes[1].rune: expected a rune (lightning-cli createrune): base64url text, got what looks like an LND macaroon (version byte 2): a CLN entry takes a rune'
-    ],
-    [
-      'an LND macaroon (hex) instead of a rune',
-      cln({ rune: MACAROON_BYTES.toString('hex') }),
-      'lightningNodes[1].rune: expected a rune (lightning-cli createrune): base64url text, got what looks like an LND macaroon (version byte 2): a CLN entry takes a rune'
-    ],
+    ['an LND macaroon (base64) instead of a rune', cln({ rune: MACAROON }), AS_MACAROON],
+    ['an LND macaroon (hex) instead of a rune', cln({ rune: MACAROON_BYTES.toString('hex') }), AS_MACAROON],
     [
       'cert is a path',
       cln({ cert: '/home/cln/.lightning/bitcoin/ca.pem' }),
