@@ -88,7 +88,7 @@ export const EVENT_CATALOGUE: { readonly [K in EventType]: EventInfo } = {
   stopped: { screen: true, doc: 'the daemon stopped; the logs are flushed' },
   stopping_with_work_in_flight: {
     screen: false,
-    doc: 'a stop gave up waiting for payments in flight; they are settled from LND at the next start'
+    doc: "a stop gave up waiting for payments in flight; they are settled from each node's own record at the next start"
   },
   audit_log_write_failed: {
     screen: true,
@@ -127,9 +127,12 @@ export const EVENT_CATALOGUE: { readonly [K in EventType]: EventInfo } = {
   payment_refused: { screen: true, doc: 'we refused to pay (`reason`, `detail`, `retryAt`)' },
   payment_pending: {
     screen: false,
-    doc: 'still in flight after `paymentTimeout`: the payee holds it; the channel pays nothing else until LND reports its outcome'
+    doc: 'still in flight after `paymentTimeout`: the payee holds it; the channel pays nothing else until the node reports its outcome'
   },
-  payment_reconciled: { screen: false, doc: "a payment left pending was settled from LND's record (`outcome`)" },
+  payment_reconciled: {
+    screen: false,
+    doc: "a payment left pending was settled from the node's record (LND's payment, CLN's listsendpays; `outcome`)"
+  },
   swarm_joined: { screen: true, doc: 'joined the swarm topic (`publicKey`, `privateDht`)' },
   swarm_disabled: { screen: false, doc: 'not joining other instances (`reason`)' },
   peer_authenticated: { screen: true, doc: 'a peer proved membership (`peer`, `agent`, `nodes`)' },
