@@ -225,15 +225,24 @@ const clnNodeShape = {
 }
 const NODE_EXPECTED =
   'expected { "type": "lnd", "cert": ..., "macaroon": ..., "socket": "host:port" } or { "type": "cln", "url": "https://host:port", "rune": ..., "cert": ... }'
+const CLN_TYPE_MISSING =
+  'expected "cln": this entry has Core Lightning\'s url or rune (only LND entries may leave type out)'
+/** An entry without `type` that has CLN's fields: read as LND it would only list LND's fields as missing. */
+const looksCln = (r: Record<string, unknown>): boolean =>
+  ('url' in r || 'rune' in r) && !('socket' in r || 'macaroon' in r)
 // `type` may be left out for LND (the original's configs have no other type): filled in first, so
 // the entry is checked against the one shape its type names, and errors name that shape's fields.
 const lightningNodeSchema = z.preprocess(
-  (v) => (asRecord(v) !== undefined && asRecord(v)?.type === undefined ? { ...(v as object), type: 'lnd' } : v),
+  (v) => {
+    const r = asRecord(v)
+    return r !== undefined && r.type === undefined && !looksCln(r) ? { ...r, type: 'lnd' } : v
+  },
   z.discriminatedUnion('type', [z.strictObject(lndNodeShape), z.strictObject(clnNodeShape)], {
-    error: (iss) =>
-      iss.code === 'invalid_union'
-        ? `expected "lnd" or "cln", got ${JSON.stringify(asRecord(iss.input)?.type)}`
-        : NODE_EXPECTED
+    error: (iss) => {
+      if (iss.code !== 'invalid_union') return NODE_EXPECTED
+      const type = asRecord(iss.input)?.type
+      return type === undefined ? CLN_TYPE_MISSING : `expected "lnd" or "cln", got ${JSON.stringify(type)}`
+    }
   })
 )
 

@@ -114,6 +114,21 @@ describe('a Core Lightning entry in lightningNodes', () => {
     })
   }
 
+  it('an entry with url and rune but no type is told to say "cln", not checked as LND', () => {
+    const expected = [
+      'lightningNodes[1].type: expected "cln": this entry has Core Lightning\'s url or rune (only LND entries may leave type out)'
+    ]
+    assert.deepEqual(problemsOf(withNode(JSON.parse(JSON.stringify(cln({ type: undefined }))))), expected)
+    assert.deepEqual(problemsOf(withNode({ url: 'https://127.0.0.1:3010' })), expected)
+    // An LND entry without type is still the original's shape, and one mixing both is checked as LND.
+    assert.deepEqual(problemsOf({ ...validConfig(), lightningNodes: [{ ...node(), type: undefined }] }), [])
+    assert.ok(
+      problemsOf(withNode({ ...node(), type: undefined, rune: RUNE })).includes(
+        'lightningNodes[1].rune: unknown setting'
+      )
+    )
+  })
+
   it('a server certificate instead of clnrest ca.pem is refused', async () => {
     const pems = await generate([{ name: 'commonName', value: 'cln' }], {
       keyType: 'ec',
