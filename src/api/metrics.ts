@@ -108,19 +108,19 @@ export function renderMetrics(
   metric(
     'tightrope_lnd_rpc_seconds_sum',
     'counter',
-    'Total time spent in LND RPCs.',
+    'Total time spent in node calls (LND gRPC, CLN clnrest).',
     stats.map((s) => [{ node: s.node, method: s.method }, s.seconds])
   )
   metric(
     'tightrope_lnd_rpc_calls_total',
     'counter',
-    'LND RPCs made.',
+    'Node calls made (LND gRPC, CLN clnrest).',
     stats.map((s) => [{ node: s.node, method: s.method }, s.count])
   )
   metric(
     'tightrope_lnd_rpc_errors_total',
     'counter',
-    'LND RPCs that failed.',
+    'Node calls that failed (LND gRPC, CLN clnrest).',
     stats.map((s) => [{ node: s.node, method: s.method }, s.errors])
   )
   metric(

@@ -503,7 +503,8 @@ export class Daemon {
     ))
     if (gaveUp)
       this.emit('stopping_with_work_in_flight', {
-        detail: 'payments still in flight are recorded as pending and will be settled from LND at the next start'
+        detail:
+          'payments still in flight are recorded as pending and will be settled from the node record at the next start'
       })
     for (const slot of this.slots) await slot.node?.stop()
     this.emit('stopped', {})
