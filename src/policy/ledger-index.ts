@@ -1,3 +1,4 @@
+import { firstAtOrAfter } from '../ledger/sorted.js'
 import type { TransactionRecord } from '../ledger/types.js'
 
 type Role = TransactionRecord['role']
@@ -48,18 +49,6 @@ export interface CounterpartyFlows {
    * back), so a binary search on it finds where entries at or after a time can start.
    */
   readonly maxAt: number[]
-}
-
-/** The first position of `maxAt` at or after `start` (maxAt.length when none). */
-export function firstAtOrAfter(maxAt: readonly number[], start: number): number {
-  let lo = 0
-  let hi = maxAt.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if ((maxAt[mid] as number) < start) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 export type SucceededState = CounterpartyFlows['succeeded'][number]
