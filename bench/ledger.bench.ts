@@ -2,15 +2,19 @@ import type { TransactionRecord } from '../src/ledger/types.js'
 import { checkPayRequest } from '../src/policy/payer-checks.js'
 import { ledgerTotals } from '../src/api/totals.js'
 import { computeAccounts } from '../src/accounts/compute.js'
-import { QUICK, seeded } from './common.js'
+import { netUsage } from '../src/policy/net-cap.js'
+import { AuditLog } from '../src/ledger/audit-log.js'
+import { QUICK, removeTemps, seeded, temp } from './common.js'
 import { printTable, report } from './report.js'
 
 /**
  * What the hot paths cost as the transaction ledger grows (it only grows: a year of production is
  * hundreds of thousands of entries). Per ledger size: one pay request's checks (every check passes,
- * so all of them run), the totals behind /api/summary and /metrics, and the accounts the accounts
- * tick computes every 2 s; each asked right after one more entry was appended, as in production,
- * so no answer is simply remembered. Pure computation on a synthetic ledger: no simulator.
+ * so all of them run), the totals behind /api/summary and /metrics, the accounts the accounts
+ * tick computes every 2 s, the accounts of the last week (/api/accounts?since=) and the net cap's
+ * usage of one counterparty over a day; each asked right after one more entry was appended, as in production,
+ * so no answer is simply remembered. Pure computation on a synthetic ledger: no simulator. Then
+ * /api/events?type= on a real event log in a temp dir of as many events.
  */
 const SIZES = QUICK ? [1_000, 10_000] : [1_000, 10_000, 50_000]
 const ROUNDS = QUICK ? 50 : 200
@@ -69,13 +73,17 @@ function ledger(size: number): TransactionRecord[] {
   return out.slice(0, size)
 }
 
-/** Mean ms per call of `ask`, each call after one more entry is appended to `records`. */
-function perCall(records: TransactionRecord[], ask: () => unknown): number {
+/**
+ * Mean ms per call of `ask`, each call after one more entry is appended to `records`; `untimed`
+ * runs after the append and before the call (what the daemon did meanwhile: the accounts tick).
+ */
+function perCall(records: TransactionRecord[], ask: () => unknown, untimed?: () => unknown): number {
   const filler = records[records.length - 1] as TransactionRecord
   ask() // the first question indexes the ledger (at start, in the daemon): not what is measured
   let total = 0
   for (let i = 0; i < ROUNDS; i++) {
     records.push({ ...filler, status: 'refused', reason: 'busy', paymentHash: hash(1e9 + i) })
+    untimed?.()
     const started = performance.now()
     ask()
     total += performance.now() - started
@@ -140,5 +148,47 @@ for (const size of SIZES) {
   report({ name: 'ledger.payRequestChecks', value: check, unit: 'ms/request', params })
   report({ name: 'ledger.summary', value: perCall(records, () => ledgerTotals(records)), unit: 'ms/call', params })
   report({ name: 'ledger.accounts', value: perCall(records, () => computeAccounts(records)), unit: 'ms/call', params })
+  // The last week of a year: `/api/accounts?since=`, after the accounts tick saw the new entry.
+  const week = NOW - 7 * DAY
+  const since = perCall(
+    records,
+    () => computeAccounts(records, week),
+    () => computeAccounts(records)
+  )
+  report({ name: 'ledger.accountsSince', value: since, unit: 'ms/call', params })
+  const window = { start: NOW - DAY, end: NOW + 1 }
+  const net = perCall(records, () => netUsage(records, PEERS[0] as string, window))
+  report({ name: 'ledger.netCap', value: net, unit: 'ms/call', params })
 }
+
+/**
+ * `/api/events?type=` (a page of 100 of one type, no `since`) on a real event log on disk of
+ * `size` events of four types, each query after one more event was appended.
+ */
+async function eventsByType(size: number): Promise<number> {
+  const log = await AuditLog.open({ storagePath: await temp() })
+  try {
+    const types = ['decision', 'payment', 'peer', 'node']
+    for (let i = 0; i < size; i++) await log.appendEvent(types[i % 4] as string, { at: NOW - DAY + i })
+    await log.events({ type: 'payment', limit: 100 }) // the first one indexes the log: not measured
+    const rounds = QUICK ? 5 : 20
+    let total = 0
+    for (let i = 0; i < rounds; i++) {
+      await log.appendEvent('payment', { at: NOW + i })
+      const started = performance.now()
+      const page = await log.events({ type: 'payment', offset: 10, limit: 100 })
+      total += performance.now() - started
+      if (page.entries.length !== 100) throw new Error(`bench events page has ${page.entries.length} entries`)
+    }
+    return total / rounds
+  } finally {
+    await log.close()
+  }
+}
+
+for (const size of SIZES) {
+  const value = await eventsByType(size)
+  report({ name: 'ledger.eventsByType', value, unit: 'ms/query', params: { events: size } })
+}
+await removeTemps()
 printTable()

@@ -1,12 +1,12 @@
 import type { TransactionRecord } from '../ledger/types.js'
 import { latestByHash } from '../policy/history.js'
 import { counterpartyByHash } from '../policy/counterparty.js'
-import { perLength } from '../policy/ledger-index.js'
+import { indexOf, perLength, succeededFrom } from '../policy/ledger-index.js'
 import type { Flows, StatementEntry } from './types.js'
 
 const emptyFlows = (): Flows => ({ paidSats: 0, paidCount: 0, receivedSats: 0, receivedCount: 0, netSats: 0 })
 
-function add(f: Flows, e: StatementEntry): void {
+function add(f: Flows, e: Pick<StatementEntry, 'direction' | 'tokens'>): void {
   if (e.direction === 'paid') {
     f.paidSats += e.tokens
     f.paidCount++
@@ -82,14 +82,14 @@ export interface Account {
  * received, total and per channel, those concluded at or after `since` (ms; all when undefined).
  */
 export function computeAccounts(records: readonly TransactionRecord[], since?: number): Map<string, Account> {
-  if (since !== undefined) return accountsSince(records, since)
   // The whole span is asked for on every accounts tick: computed once per ledger length, and each
   // caller gets its own copy (the report adds the configured counterparties to it).
-  const all = perLength(records, 'accounts', () => accountsSince(records, undefined))
+  const all = perLength(records, 'accounts', () => allAccounts(records))
+  if (since !== undefined) return accountsSince(records, all, since)
   return new Map([...all].map(([k, a]) => [k, structuredClone(a)]))
 }
 
-function accountsSince(records: readonly TransactionRecord[], since: number | undefined): Map<string, Account> {
+function allAccounts(records: readonly TransactionRecord[]): Map<string, Account> {
   const out = new Map<string, Account>()
   const accountOf = (key: string): Account => {
     let a = out.get(key)
@@ -102,7 +102,7 @@ function accountsSince(records: readonly TransactionRecord[], since: number | un
   for (const [key, entries] of concludedPayments(records)) {
     const a = accountOf(key)
     for (const e of entries) {
-      if (e.outcome !== 'succeeded' || (since !== undefined && e.at < since)) continue
+      if (e.outcome !== 'succeeded') continue
       add(a.total, e)
       add((a.channels[e.channelId] ??= emptyFlows()), e)
     }
@@ -111,6 +111,30 @@ function accountsSince(records: readonly TransactionRecord[], since: number | un
   for (const [hash, r] of latestByHash(records, 'payer')) {
     const key = owner.get(hash)
     if (key !== undefined && r.status === 'pending') accountOf(key).inFlightSats += r.tokens
+  }
+  return out
+}
+
+/**
+ * The same counterparties as the whole span (and the same payments in flight, which have no
+ * conclusion time), with only the payments that succeeded at or after `since`: found per
+ * counterparty by the ledger index's binary search, so a recent window costs what is in it.
+ */
+function accountsSince(
+  records: readonly TransactionRecord[],
+  all: ReadonlyMap<string, Account>,
+  since: number
+): Map<string, Account> {
+  const index = indexOf(records)
+  const out = new Map<string, Account>()
+  for (const [key, whole] of all) {
+    const a: Account = { counterparty: key, total: emptyFlows(), channels: {}, inFlightSats: whole.inFlightSats }
+    for (const { role, record: r } of succeededFrom(index, key, since)) {
+      const e = { direction: role === 'payer' ? 'paid' : 'received', tokens: r.tokens } as const
+      add(a.total, e)
+      add((a.channels[r.channelId] ??= emptyFlows()), e)
+    }
+    out.set(key, a)
   }
   return out
 }

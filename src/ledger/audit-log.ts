@@ -1,10 +1,12 @@
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
+import { EventTypeIndex } from './event-type-index.js'
 import { DEFAULT_SHOULD_MASK, maskEntry } from './mask.js'
 import { openStore } from './open-store.js'
-import { pageBounds, readRange } from './read-range.js'
+import { pageBounds, readAt, readRange } from './read-range.js'
 import type { Page, PageQuery } from './read-range.js'
 import { SerialQueue } from './serial-queue.js'
+import { firstAtOrAfter } from './sorted.js'
 import type { EventRecord, TransactionRecord } from './types.js'
 import { verifyCore } from './verify-core.js'
 
@@ -51,6 +53,8 @@ const LIMIT_FIELDS = new Set([
 const CLOCK_SLACK_MS = 86_400_000
 /** Events read per step when looking back from the end for where a `since` query starts. */
 const SCAN_CHUNK = 256
+/** Entries of one type read in parallel by a `type` query. */
+const CHUNK_OF_TYPE = 256
 /** Event fields the readers filter on. */
 const EVENT_FIELDS = new Set(['kind', 'at', 'type'])
 
@@ -71,6 +75,8 @@ export class AuditLog {
   /** The transaction log as stored, frozen; txIndex[i] is txs[i]'s position in the log. */
   private readonly txs: TransactionRecord[] = []
   private readonly txIndex: number[] = []
+  /** Where each event type is in the event log (built on the first `type` query). */
+  private readonly eventTypes = new EventTypeIndex()
   /** Reads of the cores in progress: close() lets them finish before closing the cores. */
   private readonly reads = new Set<Promise<unknown>>()
   private closing: Promise<void> | undefined
@@ -150,7 +156,7 @@ export class AuditLog {
       { ...fields, kind: 'event', type, at } as EventRecord,
       this.shouldMask.filter((k) => !EVENT_FIELDS.has(k))
     )
-    return this.append(this.eventLog, this.names.events, entry)
+    return this.append(this.eventLog, this.names.events, entry, (index) => this.eventTypes.appended(index, type))
   }
 
   /** Appends a transaction; resolves with its index once stored and visible in allTransactions(). */
@@ -181,12 +187,37 @@ export class AuditLog {
       for await (const slot of readRange(this.eventLog, Math.min(offset, end), end)) entries.push(this.readable(slot))
       return { total: this.eventLog.length, entries }
     }
+    if (q.type !== undefined) return this.readEventsOfType(q.type, q.since, offset, limit)
     const matching: Array<EventRecord & { index: number }> = []
-    const start = q.since === undefined ? 0 : await this.firstEventNear(q.since)
+    const start = await this.firstEventNear(q.since as number)
     for await (const slot of readRange(this.eventLog, start, this.eventLog.length)) {
       const e = this.readable(slot)
-      if ((q.since === undefined || e.at >= q.since) && (q.type === undefined || e.type === q.type)) matching.push(e)
+      if (e.at >= (q.since as number)) matching.push(e)
     }
+    return { total: matching.length, entries: matching.slice(offset, offset + limit) }
+  }
+
+  /**
+   * Events of one type from the type index: without `since` only the page is read; with it, only
+   * the type's entries from where the `since` scan starts (see firstEventNear).
+   */
+  private async readEventsOfType(
+    type: string,
+    since: number | undefined,
+    offset: number,
+    limit: number
+  ): Promise<Page<EventRecord>> {
+    const all = await this.eventTypes.of(this.eventLog, type, (index, error) => this.unreadable(index, error))
+    const read = async (positions: readonly number[]): Promise<Array<EventRecord & { index: number }>> => {
+      const out: Array<EventRecord & { index: number }> = []
+      for (let i = 0; i < positions.length; i += CHUNK_OF_TYPE)
+        for (const slot of await readAt(this.eventLog, positions.slice(i, i + CHUNK_OF_TYPE)))
+          out.push(this.readable(slot))
+      return out
+    }
+    if (since === undefined) return { total: all.length, entries: await read(all.slice(offset, offset + limit)) }
+    const from = firstAtOrAfter(all, await this.firstEventNear(since))
+    const matching = (await read(all.slice(from))).filter((e) => e.at >= since)
     return { total: matching.length, entries: matching.slice(offset, offset + limit) }
   }
 
@@ -274,12 +305,14 @@ export class AuditLog {
   }
 
   private readable<T>(slot: { index: number; value: T } | { index: number; error: Error }): T & { index: number } {
-    if ('error' in slot) {
-      throw new Error(
-        `audit log ${this.storagePath}: entry ${slot.index} is unreadable (${slot.error.message}); run 'tightrope audit --verify'`
-      )
-    }
+    if ('error' in slot) throw this.unreadable(slot.index, slot.error)
     return { ...slot.value, index: slot.index }
+  }
+
+  private unreadable(index: number, error: Error): Error {
+    return new Error(
+      `audit log ${this.storagePath}: entry ${index} is unreadable (${error.message}); run 'tightrope audit --verify'`
+    )
   }
 
   private reading<T>(read: () => Promise<T>): Promise<T> {

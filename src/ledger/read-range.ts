@@ -13,17 +13,22 @@ export async function* readRange<T>(core: Hypercore<T>, start: number, end: numb
   for (let from = start; from < end; from += CHUNK) {
     const to = Math.min(end, from + CHUNK)
     const reads: Array<Promise<Slot<T>>> = []
-    for (let index = from; index < to; index++) {
-      reads.push(
-        core.get(index, { wait: false }).then(
-          (value): Slot<T> =>
-            value === null ? { index, error: new Error('block is not in local storage') } : { index, value },
-          (err: unknown): Slot<T> => ({ index, error: err instanceof Error ? err : new Error(String(err)) })
-        )
-      )
-    }
+    for (let index = from; index < to; index++) reads.push(readSlot(core, index))
     for (const slot of await Promise.all(reads)) yield slot
   }
+}
+
+/** The blocks at `indexes` (a page's worth), read in parallel, in the order given. */
+export function readAt<T>(core: Hypercore<T>, indexes: readonly number[]): Promise<Array<Slot<T>>> {
+  return Promise.all(indexes.map((index) => readSlot(core, index)))
+}
+
+function readSlot<T>(core: Hypercore<T>, index: number): Promise<Slot<T>> {
+  return core.get(index, { wait: false }).then(
+    (value): Slot<T> =>
+      value === null ? { index, error: new Error('block is not in local storage') } : { index, value },
+    (err: unknown): Slot<T> => ({ index, error: err instanceof Error ? err : new Error(String(err)) })
+  )
 }
 
 export interface Page<T> {

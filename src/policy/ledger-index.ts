@@ -1,3 +1,4 @@
+import { firstAtOrAfter } from '../ledger/sorted.js'
 import type { TransactionRecord } from '../ledger/types.js'
 
 type Role = TransactionRecord['role']
@@ -32,6 +33,47 @@ export interface SideIndex {
 }
 
 /**
+ * One counterparty's payments as the net cap and the accounts window need them, kept so a question
+ * about a period costs what is in the period, not every payment ever made with it.
+ */
+export interface CounterpartyFlows {
+  /** Lower-cased hashes of our payments to it whose latest state is pending. */
+  readonly pending: Set<string>
+  /**
+   * Each time a payment with it became succeeded, in ledger order. A later state may have replaced
+   * it: only an entry whose record is still `latest[role]` of its hash counts.
+   */
+  readonly succeeded: Array<{ role: Role; hash: string; record: TransactionRecord }>
+  /**
+   * maxAt[i]: the newest `at` of succeeded[0..i]. It never decreases (`at` may: the clock can step
+   * back), so a binary search on it finds where entries at or after a time can start.
+   */
+  readonly maxAt: number[]
+}
+
+export type SucceededState = CounterpartyFlows['succeeded'][number]
+
+/**
+ * The payments with `counterparty` whose current state is succeeded and stamped at or after
+ * `start`, in ledger order of that state: a binary search and then only what lies after it.
+ */
+export function succeededFrom(index: LedgerIndex, counterparty: string, start: number): SucceededState[] {
+  const f = index.flowsOf.get(counterparty)
+  if (f === undefined) return []
+  const out: SucceededState[] = []
+  const seen = new Set<string>()
+  for (let i = firstAtOrAfter(f.maxAt, start); i < f.succeeded.length; i++) {
+    const s = f.succeeded[i] as SucceededState
+    const key = `${s.role} ${s.hash}`
+    // Replaced by a later state, or the same entry filed twice (an array holding one object twice).
+    if (s.record.at < start || index.latest[s.role].get(s.hash) !== s.record || seen.has(key)) continue
+    seen.add(key)
+    out.push(s)
+  }
+  return out
+}
+
+/**
  * What the hot paths ask of the transaction ledger, kept up to date as entries are appended
  * instead of recomputed by a pass over the whole ledger per question (the ledger only grows: a
  * year of production is hundreds of thousands of entries). Every map is filled in ledger order,
@@ -61,6 +103,8 @@ export class LedgerIndex {
   }
   /** Entries with status 'succeeded', in ledger order (the history's rebalances). */
   readonly succeeded: TransactionRecord[] = []
+  /** Per counterparty: its payments in flight and its succeeded states (the net cap's window). */
+  readonly flowsOf = new Map<string, CounterpartyFlows>()
 
   add(r: TransactionRecord): void {
     this.seen++
@@ -68,13 +112,16 @@ export class LedgerIndex {
     if (r.status === 'succeeded') this.succeeded.push(r)
     if (r.role === 'payer' && r.status === 'refused' && r.reason)
       this.refusals.set(r.reason, (this.refusals.get(r.reason) ?? 0) + 1)
+    let newOwner = false
     if (hash !== undefined && r.counterparty !== undefined && !this.counterparty.has(hash)) {
+      newOwner = true
       this.counterparty.set(hash, r.counterparty)
       const list = this.hashesOf.get(r.counterparty) ?? []
       list.push(hash)
       this.hashesOf.set(r.counterparty, list)
     }
-    if (hash !== undefined && hash !== '' && isPaymentState(r)) {
+    const isState = hash !== undefined && hash !== '' && isPaymentState(r)
+    if (isState) {
       const order = this.order[r.role]
       if (!order.has(hash)) order.set(hash, order.size)
       const prev = this.latest[r.role].get(hash)
@@ -82,12 +129,36 @@ export class LedgerIndex {
       this.sum(r, 1)
       this.latest[r.role].set(hash, r)
     }
+    const owner = hash === undefined ? undefined : this.counterparty.get(hash)
+    if (hash !== undefined && owner !== undefined && hash !== '') {
+      // A hash whose counterparty just became known brings its current states along.
+      if (newOwner) for (const role of ['payer', 'requester'] as const) this.track(owner, hash, role)
+      else if (isState) this.track(owner, hash, r.role)
+    }
     if (r.role !== 'payer' || !ATTEMPTED.has(r.status)) return
     if (hash !== undefined && !this.firstAttempt.has(hash)) this.firstAttempt.set(hash, r)
     const side = this.side(r.localPublicKey, r.channelId, true)
     if (side.lastAttemptAt === undefined || r.at > side.lastAttemptAt) side.lastAttemptAt = r.at
     if (r.paymentHash) side.latest.set(r.paymentHash.toLowerCase(), r)
     else side.unlinked.push(r)
+  }
+
+  /** Files the current state of (hash, role) under its counterparty's flows. */
+  private track(owner: string, hash: string, role: Role): void {
+    const r = this.latest[role].get(hash)
+    if (r === undefined) return
+    let f = this.flowsOf.get(owner)
+    if (f === undefined) {
+      f = { pending: new Set(), succeeded: [], maxAt: [] }
+      this.flowsOf.set(owner, f)
+    }
+    if (role === 'payer') {
+      if (r.status === 'pending') f.pending.add(hash)
+      else f.pending.delete(hash)
+    }
+    if (r.status !== 'succeeded') return
+    f.succeeded.push({ role, hash, record: r })
+    f.maxAt.push(Math.max(r.at, f.maxAt[f.maxAt.length - 1] ?? -Infinity))
   }
 
   private sum(r: TransactionRecord, sign: 1 | -1): void {

@@ -1,6 +1,6 @@
 import type { Settings } from '../config/types.js'
 import type { TransactionRecord } from '../ledger/types.js'
-import { indexOf } from './ledger-index.js'
+import { indexOf, succeededFrom } from './ledger-index.js'
 import type { PeriodWindow } from './limits.js'
 import { refuse, type PayRefusal } from './payer-types.js'
 
@@ -32,19 +32,19 @@ export interface NetUsage {
  */
 export function netUsage(records: readonly TransactionRecord[], counterparty: string, window: PeriodWindow): NetUsage {
   const index = indexOf(records)
-  const inWindow = (r: TransactionRecord): boolean => r.at >= window.start && r.at < window.end
   // Only this counterparty's payments are looked at; sorted as a pass over the ledger would have
   // them: by time, then ours before theirs, then in ledger order of each payment's first state.
   const flows: Array<NetFlow & { rank: number }> = []
   const payerRank = index.order.payer.size
-  for (const hash of index.hashesOf.get(counterparty) ?? []) {
-    const r = index.latest.payer.get(hash)
-    const rank = index.order.payer.get(hash) ?? 0
-    if (r?.status === 'pending') flows.push({ at: r.at, tokens: r.tokens, inFlight: true, rank })
-    else if (r?.status === 'succeeded' && inWindow(r)) flows.push({ at: r.at, tokens: r.tokens, rank })
-    const q = index.latest.requester.get(hash)
-    if (q?.status === 'succeeded' && inWindow(q))
-      flows.push({ at: q.at, tokens: -q.tokens, rank: payerRank + (index.order.requester.get(hash) ?? 0) })
+  const rank = (role: TransactionRecord['role'], hash: string): number =>
+    role === 'payer' ? (index.order.payer.get(hash) ?? 0) : payerRank + (index.order.requester.get(hash) ?? 0)
+  for (const hash of index.flowsOf.get(counterparty)?.pending ?? []) {
+    const r = index.latest.payer.get(hash) as TransactionRecord
+    flows.push({ at: r.at, tokens: r.tokens, inFlight: true, rank: rank('payer', hash) })
+  }
+  for (const { role, hash, record: r } of succeededFrom(index, counterparty, window.start)) {
+    if (r.at < window.end)
+      flows.push({ at: r.at, tokens: role === 'payer' ? r.tokens : -r.tokens, rank: rank(role, hash) })
   }
   flows.sort((x, y) => x.at - y.at || x.rank - y.rank)
   const paid = flows.reduce((s, f) => s + Math.max(0, f.tokens), 0)

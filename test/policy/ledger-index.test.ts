@@ -5,6 +5,7 @@ import { latestByHash, lastPaymentAt, pendingPayments, priorAttempt, sideStates 
 import { counterpartyByHash } from '../../src/policy/counterparty.js'
 import { netUsage } from '../../src/policy/net-cap.js'
 import { ledgerTotals, succeededSince } from '../../src/api/totals.js'
+import { computeAccounts, concludedPayments } from '../../src/accounts/compute.js'
 import { pick, seededRandom } from '../helpers/random.js'
 import { hash, NOON, PAYER_KEY, rec } from './fixtures.js'
 
@@ -35,6 +36,56 @@ function naiveNet(records: readonly TransactionRecord[], cp: string, start: numb
   for (const [h, r] of naiveLatest(records, 'requester') as Map<string, TransactionRecord>)
     if (owner.get(h) === cp && r.status === 'succeeded' && r.at >= start && r.at < end) net -= r.tokens
   return net
+}
+
+/** netUsage as it was: a walk over every payment ever made with the counterparty. */
+function naiveUsage(records: readonly TransactionRecord[], cp: string, start: number, end: number): unknown {
+  const payer = naiveLatest(records, 'payer') as Map<string, TransactionRecord>
+  const requester = naiveLatest(records, 'requester') as Map<string, TransactionRecord>
+  const owner = counterpartyByHash(records)
+  const rank = (m: Map<string, unknown>, h: string): number => [...m.keys()].indexOf(h)
+  const flows: Array<{ at: number; tokens: number; inFlight?: true; rank: number }> = []
+  for (const [h, r] of payer) {
+    if (owner.get(h) !== cp) continue
+    if (r.status === 'pending') flows.push({ at: r.at, tokens: r.tokens, inFlight: true, rank: rank(payer, h) })
+    else if (r.status === 'succeeded' && r.at >= start && r.at < end)
+      flows.push({ at: r.at, tokens: r.tokens, rank: rank(payer, h) })
+  }
+  for (const [h, q] of requester)
+    if (owner.get(h) === cp && q.status === 'succeeded' && q.at >= start && q.at < end)
+      flows.push({ at: q.at, tokens: -q.tokens, rank: payer.size + rank(requester, h) })
+  flows.sort((x, y) => x.at - y.at || x.rank - y.rank)
+  const paid = flows.reduce((s, f) => s + Math.max(0, f.tokens), 0)
+  const received = flows.reduce((s, f) => s - Math.min(0, f.tokens), 0)
+  return { paid, received, net: paid - received, flows: flows.map(({ rank: _r, ...f }) => f) }
+}
+
+/** The accounts since a time as they were: every concluded payment filtered by time. */
+function naiveAccountsSince(records: readonly TransactionRecord[], since: number): unknown {
+  const out = new Map<string, { total: number[]; channels: Record<string, number[]>; inFlightSats: number }>()
+  const owner = counterpartyByHash(records)
+  const accountOf = (key: string): { total: number[]; channels: Record<string, number[]>; inFlightSats: number } => {
+    const a = out.get(key) ?? { total: [0, 0, 0, 0], channels: {}, inFlightSats: 0 }
+    out.set(key, a)
+    return a
+  }
+  const add = (f: number[], paid: boolean, tokens: number): void => {
+    f[paid ? 0 : 2] = (f[paid ? 0 : 2] as number) + tokens
+    f[paid ? 1 : 3] = (f[paid ? 1 : 3] as number) + 1
+  }
+  for (const [key, entries] of concludedPayments(records)) {
+    const a = accountOf(key)
+    for (const e of entries) {
+      if (e.outcome !== 'succeeded' || e.at < since) continue
+      add(a.total, e.direction === 'paid', e.tokens)
+      add((a.channels[e.channelId] ??= [0, 0, 0, 0]), e.direction === 'paid', e.tokens)
+    }
+  }
+  for (const [h, r] of naiveLatest(records, 'payer') as Map<string, TransactionRecord>) {
+    const key = owner.get(h)
+    if (key !== undefined && r.status === 'pending') accountOf(key).inFlightSats += r.tokens
+  }
+  return out
 }
 
 const CHANNELS = ['1x1x0', '2x1x0', '3x1x0']
@@ -101,6 +152,40 @@ test('the ledger index answers as the whole-ledger passes did, on random ledgers
         const window = { start: NOON + 20_000, end: NOON + 200_000 }
         assert.equal(netUsage(records, cp, window).net, naiveNet(records, cp, window.start, window.end), `${at}: net`)
         assert.ok([...owners.values()].every((o) => CPS.includes(o)))
+      }
+      for (const cp of CPS) {
+        for (const [start, end] of [
+          [NOON - 100_000, NOON + 1e9],
+          [NOON + 20_000, NOON + 60_000],
+          [NOON + 100_000, NOON + 130_000],
+          [NOON + 1e9, NOON + 2e9]
+        ] as const) {
+          assert.deepEqual(
+            netUsage(records, cp, { start, end }),
+            naiveUsage(records, cp, start, end),
+            `${at}: usage ${start}..${end}`
+          )
+        }
+      }
+      for (const since of [NOON - 100_000, NOON + 30_000, NOON + 110_000, NOON + 1e9]) {
+        const got = new Map(
+          [...computeAccounts(records, since)].map(([k, a]) => [
+            k,
+            {
+              total: [a.total.paidSats, a.total.paidCount, a.total.receivedSats, a.total.receivedCount],
+              channels: Object.fromEntries(
+                Object.entries(a.channels).map(([c, f]) => [
+                  c,
+                  [f.paidSats, f.paidCount, f.receivedSats, f.receivedCount]
+                ])
+              ),
+              inFlightSats: a.inFlightSats
+            }
+          ])
+        )
+        assert.deepEqual(got, naiveAccountsSince(records, since), `${at}: accounts since ${since}`)
+        for (const a of computeAccounts(records, since).values())
+          assert.equal(a.total.netSats, a.total.paidSats - a.total.receivedSats, `${at}: net sats`)
       }
       const totals = ledgerTotals(records)
       const paid = [...(naiveLatest(records, 'payer') as Map<string, TransactionRecord>).values()].filter(
