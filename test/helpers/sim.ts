@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { authenticatedLndGrpc, createInvoice, type AuthenticatedLnd } from 'lightning'
@@ -84,4 +85,14 @@ export async function moreEvaluations(
       `evaluation ${i + 1} of ${times} of ${alias}`
     )
   }
+}
+
+/** One call to the simulator's control API, which must answer 200; its JSON body. */
+export async function controlCall(cluster: SimCluster, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${cluster.controlUrl}${path}`, {
+    method,
+    ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {})
+  })
+  assert.equal(res.status, 200, `${method} ${path}`)
+  return await res.json()
 }

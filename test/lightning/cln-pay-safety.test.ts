@@ -5,7 +5,7 @@ import { createInvoice } from 'lightning'
 import { SimCluster, type ClnConnection } from '../../src/sim/cluster.js'
 import { loadScenario } from '../../src/sim/scenario.js'
 import { ClnNode } from '../../src/lightning/cln/cln-node.js'
-import { eventually, lndFor } from '../helpers/sim.js'
+import { controlCall, eventually, lndFor } from '../helpers/sim.js'
 
 /**
  * The CLN adapter's payment against a simulated CLN node (scenarios/mixed.json: C is CLN, D LND),
@@ -15,14 +15,8 @@ import { eventually, lndFor } from '../helpers/sim.js'
 describe('CLN payDirect: in flight is never failed', () => {
   let cluster: SimCluster
   let node: ClnNode | undefined
-  const control = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const res = await fetch(`${cluster.controlUrl}${path}`, {
-      method,
-      ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {})
-    })
-    assert.equal(res.status, 200, `${method} ${path}`)
-    return await res.json()
-  }
+  const control = async (method: string, path: string, body?: unknown): Promise<any> =>
+    controlCall(cluster, method, path, body)
 
   before(async () => {
     cluster = await SimCluster.start({ scenario: loadScenario('scenarios/mixed.json'), dht: false })

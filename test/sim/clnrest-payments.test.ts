@@ -5,7 +5,7 @@ import { createInvoice, getInvoice, pay } from 'lightning'
 import { SimCluster, type ClnConnection } from '../../src/sim/cluster.js'
 import { loadScenario } from '../../src/sim/scenario.js'
 import { clnCall } from '../helpers/clnrest-client.js'
-import { eventually, lndFor } from '../helpers/sim.js'
+import { controlCall, eventually, lndFor } from '../helpers/sim.js'
 
 interface ChannelTruth {
   id: string
@@ -25,14 +25,8 @@ describe('simulated clnrest: invoices and payments', () => {
   let cluster: SimCluster
   let B: ClnConnection
   let C: ClnConnection
-  const control = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const res = await fetch(`${cluster.controlUrl}${path}`, {
-      method,
-      ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {})
-    })
-    assert.equal(res.status, 200, `${method} ${path}`)
-    return await res.json()
-  }
+  const control = async (method: string, path: string, body?: unknown): Promise<any> =>
+    controlCall(cluster, method, path, body)
   const channel = async (a: string, b: string): Promise<ChannelTruth> => {
     const all = (await control('GET', '/channels')) as ChannelTruth[]
     const ch = all.find((c) => (c.from === a && c.to === b) || (c.from === b && c.to === a))

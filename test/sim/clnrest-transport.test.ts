@@ -8,7 +8,7 @@ import { getChannels } from 'lightning'
 import { SimCluster, type ClnConnection, type NodeConnection } from '../../src/sim/cluster.js'
 import { loadScenario } from '../../src/sim/scenario.js'
 import { clnCall } from '../helpers/clnrest-client.js'
-import { eventually, lndFor } from '../helpers/sim.js'
+import { controlCall, eventually, lndFor } from '../helpers/sim.js'
 
 /**
  * clnrest as a client sees it, from the contract alone (cln-rest-contract.md §1, §2, §3 getinfo and
@@ -19,14 +19,8 @@ describe('simulated clnrest: transport, runes, identity and channels', () => {
   let dir: string
   let B: ClnConnection
   let C: ClnConnection
-  const control = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const res = await fetch(`${cluster.controlUrl}${path}`, {
-      method,
-      ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {})
-    })
-    assert.equal(res.status, 200, `${method} ${path}`)
-    return await res.json()
-  }
+  const control = async (method: string, path: string, body?: unknown): Promise<any> =>
+    controlCall(cluster, method, path, body)
   const admin = (c: ClnConnection): ClnConnection => ({ ...c, rune: cluster.restServer(c.alias).runes.adminRune })
 
   before(async () => {
