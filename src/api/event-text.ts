@@ -28,6 +28,11 @@ const SENTENCES: Record<string, (e: Event) => string> = {
     `${e.socket !== undefined ? `LND at ${v(e.socket)}` : `CLN at ${v(e.endpoint)}`} does not answer` +
     `${e.error ? ` (${v(e.error)})` : ''}; trying again.`,
   node_removed: (e) => `Node ${v(e.node)} was removed from the config.`,
+  node_rune_limits: (e) =>
+    `The rune for CLN at ${v(e.endpoint)} limits Tightrope: ` +
+    `${[...(Array.isArray(e.problems) ? e.problems : []), ...(Array.isArray(e.warnings) ? e.warnings : [])]
+      .map((m) => v(m, 200))
+      .join('; ')}.`,
   channel_watched: (e) => `Watching ${side(e)}.`,
   channel_unwatched: (e) => `No longer watching ${side(e)}.`,
   decision: (e) => `${side(e)}: ${v(e.action)} (${v(e.detail, 200)}).`,

@@ -22,6 +22,7 @@ export interface EventFields {
   node_disconnected: { node: string; error: string | undefined } & Where
   node_reconnected: { node: string }
   node_unreachable: { error: string | undefined; retryInMs: number } & Where
+  node_rune_limits: { problems: string[]; warnings: string[] } & Where
   evaluate_error: { node: string } & Err
   channel_watched: Side & { remotePublicKey: string; share: number }
   channel_unwatched: Side
@@ -105,6 +106,13 @@ export const EVENT_CATALOGUE: { readonly [K in EventType]: EventInfo } = {
   node_disconnected: { screen: true, doc: 'a connected node was lost (`node`, `endpoint`, `socket`, `error`)' },
   node_reconnected: { screen: true, doc: 'a lost node is back' },
   node_unreachable: { screen: true, doc: 'a connection attempt failed (`endpoint`, `socket`, `error`, `retryInMs`)' },
+  node_rune_limits: {
+    screen: true,
+    doc:
+      "a Core Lightning node's rune refuses a method Tightrope needs (`problems`, with the createrune command) " +
+      'or limits calls however they are made (`warnings`: rate=/per=, an expired time<, id=); read offline ' +
+      'before connecting, as `config check` does (`endpoint`)'
+  },
   evaluate_error: { screen: true, doc: "evaluating a node's channels failed (`node`, `error`)" },
   channel_watched: {
     screen: false,

@@ -3,6 +3,7 @@ import { connectNode } from '../lightning/connect-node.js'
 import { errorDetails } from '../lightning/lnd-node.js'
 import { endpointOf, nodeLabel, type NodeCredentials } from '../lightning/credentials.js'
 import { RpcStats } from '../lightning/rpc-stats.js'
+import { runeReport } from '../lightning/cln/rune-report.js'
 import { eventLine } from './log-line.js'
 import type { TightropeEvent } from '../core/events.js'
 import type { LightningNode } from '../lightning/types.js'
@@ -316,6 +317,7 @@ export class Daemon {
   /** Connects one node, retrying with backoff (and saying so) until it joined or we stop. */
   private async keepConnecting(slot: Slot, firstAttemptDone: () => void): Promise<void> {
     const signal = AbortSignal.any([this.stopping.signal, slot.removed.signal])
+    this.reportRuneLimits(slot.creds)
     for (let attempt = 0; !this.stopped && !signal.aborted; attempt++) {
       let node: LightningNode | undefined
       try {
@@ -358,6 +360,17 @@ export class Daemon {
     })
     this.enter(slot, node, payer)
     this.emit('node_connected', { node: alias, publicKey, ...where(slot.creds) })
+  }
+
+  /**
+   * A CLN rune that refuses a method we need fails that call with a 401 the first time it is made
+   * (a payment, perhaps hours later): said once, at start or reload, as `config check` says it.
+   */
+  private reportRuneLimits(creds: NodeCredentials): void {
+    if (creds.type !== 'cln') return
+    const { problems, warnings } = runeReport(creds.rune, Math.floor(Date.now() / 1000))
+    if (problems.length > 0 || warnings.length > 0)
+      this.emit('node_rune_limits', { endpoint: endpointOf(creds), problems, warnings })
   }
 
   /** Two config entries for one node would make it pay and be evaluated twice. */

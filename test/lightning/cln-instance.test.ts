@@ -277,5 +277,22 @@ describe('the CLN adapter on its own', () => {
     } finally {
       await narrow.stop()
     }
+
+    // An instance given that rune says so when it starts, before any payment would find out.
+    const d = await tempDir()
+    const config = instanceConfig(cluster, ['B'], d.path)
+    config.lightningNodes = config.lightningNodes.map((n) => (n.type === 'cln' ? { ...n, rune } : n))
+    const lines: string[] = []
+    let narrowInstance: Instance | undefined
+    try {
+      narrowInstance = await startInstance(config, { log: (l) => lines.push(l), swarm: false })
+      const said = lines.filter((l) => l.includes('node_rune_limits'))
+      assert.equal(said.length, 1, lines.join('\n'))
+      assert.match(said[0] ?? '', /does not allow sendpay \(refused by/)
+      assert.ok(!said[0]?.includes(rune), 'the rune itself is not shown')
+    } finally {
+      await narrowInstance?.stop()
+      await d.remove()
+    }
   })
 })
