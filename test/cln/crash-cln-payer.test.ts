@@ -5,7 +5,7 @@ import { AuditLog } from '../../src/ledger/audit-log.js'
 import type { TransactionRecord } from '../../src/ledger/types.js'
 import { eventually, mixedScenario, moreEvaluations } from '../helpers/sim.js'
 import { push, shareOf } from '../helpers/daemon.js'
-import { has, operator, shown, type Operator } from '../helpers/operator.js'
+import { aliceAndBob, has, shown, type Operator } from '../helpers/operator.js'
 
 const SECRET = 'correcthorsebatterystaple-crash'
 
@@ -42,15 +42,7 @@ describe('a CLN payer (C, Bob) SIGKILLed mid-payment across operators', () => {
 
   before(async () => {
     cluster = await SimCluster.start({ scenario: mixedScenario(), dht: true, control: false })
-    alice = await operator(cluster, ['A', 'B'], { secret: SECRET }, cleanup)
-    bob = await operator(cluster, ['C', 'D', 'E'], { secret: SECRET }, cleanup)
-    await eventually(
-      () =>
-        has(alice.proc, (e) => e.type === 'peer_authenticated') &&
-        has(bob.proc, (e) => e.type === 'peer_authenticated'),
-      30_000,
-      'mutual authentication'
-    )
+    ;({ alice, bob } = await aliceAndBob(cluster, SECRET, cleanup))
   })
   after(async () => {
     for (const c of cleanup.reverse()) await c()

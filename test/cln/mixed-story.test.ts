@@ -5,7 +5,7 @@ import type { TightropeEvent } from '../../src/core/events.js'
 import { eventually, mixedScenario } from '../helpers/sim.js'
 import { push, shareOf } from '../helpers/daemon.js'
 import { runToEnd, type Running } from '../helpers/process.js'
-import { has, operator, rebalancesOn, shown, type Operator } from '../helpers/operator.js'
+import { aliceAndBob, has, rebalancesOn, shown, type Operator } from '../helpers/operator.js'
 
 const SECRET = 'correcthorsebatterystaple-mixed'
 const inside = (cluster: SimCluster, a: string, b: string): true | undefined =>
@@ -33,15 +33,7 @@ describe('the mixed story: LND and Core Lightning nodes in two operators, each i
       ['A', 'B', 'C', 'D', 'E'].map((a) => cluster.nodeConnection(a).implementation),
       ['lnd', 'cln', 'cln', 'lnd', 'lnd']
     )
-    alice = await operator(cluster, ['A', 'B'], { secret: SECRET }, cleanup)
-    bob = await operator(cluster, ['C', 'D', 'E'], { secret: SECRET }, cleanup)
-    await eventually(
-      () =>
-        has(alice.proc, (e) => e.type === 'peer_authenticated') &&
-        has(bob.proc, (e) => e.type === 'peer_authenticated'),
-      30_000,
-      'mutual authentication'
-    )
+    ;({ alice, bob } = await aliceAndBob(cluster, SECRET, cleanup))
   })
   after(async () => {
     for (const c of cleanup.reverse()) await c()

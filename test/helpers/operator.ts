@@ -63,6 +63,26 @@ export async function operator(
   }
 }
 
+/**
+ * The readme story's two operators, each in its own process with the same secret: Alice (A, B)
+ * and Bob (C, D, E), returned once each has authenticated the other.
+ */
+export async function aliceAndBob(
+  cluster: SimCluster,
+  secret: string,
+  cleanup: Array<() => Promise<unknown>>
+): Promise<{ alice: Operator; bob: Operator }> {
+  const alice = await operator(cluster, ['A', 'B'], { secret }, cleanup)
+  const bob = await operator(cluster, ['C', 'D', 'E'], { secret }, cleanup)
+  await eventually(
+    () =>
+      has(alice.proc, (e) => e.type === 'peer_authenticated') && has(bob.proc, (e) => e.type === 'peer_authenticated'),
+    30_000,
+    'mutual authentication'
+  )
+  return { alice, bob }
+}
+
 /** Rebalancing payments: between the two ends of one channel, not made by the test's own pushes. */
 export function rebalancesOn(cluster: SimCluster, pushes: Set<string>, a: string, b: string): PaymentTruth[] {
   return cluster.network.paymentLog.filter(
